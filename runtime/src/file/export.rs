@@ -1,0 +1,150 @@
+//! Writing flows in Flojoy Studio's 2024 format, so Flojoy (and we) can open them again.
+
+use serde::Serialize;
+use serde_json::{Map, Value as Json, json};
+
+use crate::flow::{Flow, Node, NodeId, NodeKind};
+use crate::spec::ParamKind;
+
+/// The flow as a Flojoy 2024 file (JSON with 4-space indent, as Studio writes it).
+pub fn save(flow: &Flow) -> String {
+    let json = to_json(flow);
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    if json.serialize(&mut ser).is_err() {
+        return json.to_string();
+    }
+    String::from_utf8(buf).unwrap_or_else(|_| json.to_string())
+}
+
+/// The flow as Flojoy 2024 JSON.
+pub fn to_json(flow: &Flow) -> Json {
+    let ids = flow.node_ids();
+    let mut root = subset_json(flow, &ids);
+    if let Some(o) = root.as_object_mut() {
+        if let Some(name) = &flow.name {
+            o.insert("name".into(), Json::from(name.as_str()));
+        }
+        o.insert(
+            "controlNodes".into(),
+            Json::Array(flow.dashboard.controls.clone()),
+        );
+        o.insert(
+            "controlVisualizationNodes".into(),
+            Json::Array(flow.dashboard.visualizations.clone()),
+        );
+        o.insert(
+            "controlTextNodes".into(),
+            Json::Array(flow.dashboard.texts.clone()),
+        );
+    }
+    root
+}
+
+/// Some nodes and the wires among them, as a Flojoy file (what copy puts on the clipboard).
+pub fn save_nodes(flow: &Flow, ids: &[NodeId]) -> String {
+    let mut json = subset_json(flow, ids);
+    if let Some(o) = json.as_object_mut() {
+        o.remove("textNodes");
+    }
+    serde_json::to_string_pretty(&json).unwrap_or_default()
+}
+
+fn subset_json(flow: &Flow, ids: &[NodeId]) -> Json {
+    let nodes: Vec<Json> = ids
+        .iter()
+        .filter_map(|id| flow.node(*id))
+        .map(node_json)
+        .collect();
+    let edges: Vec<Json> = flow
+        .edges()
+        .filter(|e| ids.contains(&e.from.node) && ids.contains(&e.to.node))
+        .filter_map(|e| {
+            let (a, b) = (flow.node(e.from.node)?, flow.node(e.to.node)?);
+            let out = a.spec().outputs.get(usize::from(e.from.port))?;
+            let inp = b.spec().inputs.get(usize::from(e.to.port))?;
+            Some(json!({
+                "id": format!("{}->{}_{}-{}", a.key, b.key, out.name, inp.name),
+                "source": a.key,
+                "sourceHandle": out.name,
+                "target": b.key,
+                "targetHandle": inp.name,
+                "data": {"outputType": out.types.first().map_or("Any", |t| t.name())},
+            }))
+        })
+        .collect();
+    let texts: Vec<Json> = flow
+        .texts
+        .iter()
+        .map(|t| {
+            let mut o = json!({
+                "id": t.id,
+                "type": "TextNode",
+                "position": {"x": t.position.0, "y": t.position.1},
+                "data": {"id": t.id, "text": t.text},
+            });
+            if let Some((w, h)) = t.size {
+                o["width"] = Json::from(w);
+                o["height"] = Json::from(h);
+            }
+            o
+        })
+        .collect();
+    json!({"rfInstance": {"nodes": nodes, "edges": edges}, "textNodes": texts})
+}
+
+fn node_json(n: &Node) -> Json {
+    let spec = n.spec();
+    let mut ctrls = Map::new();
+    for p in &spec.params {
+        let mut c = json!({
+            "type": p.kind.flojoy_type(),
+            "default": p.default,
+            "desc": p.doc,
+            "overload": p.shown_when.as_ref().map(|(param, values)| json!({param: values})),
+            "functionName": spec.func,
+            "param": p.name,
+            "value": n.params.get(&p.name).cloned().unwrap_or_else(|| p.default.clone()),
+        });
+        if let ParamKind::Select { options } = &p.kind {
+            c["options"] = json!(options);
+        }
+        ctrls.insert(p.name.clone(), c);
+    }
+    let inputs: Vec<Json> = spec
+        .inputs
+        .iter()
+        .map(|p| json!({"name": p.name, "id": p.name, "type": p.types.to_string(), "desc": p.doc, "multiple": p.multiple}))
+        .collect();
+    let outputs: Vec<Json> = spec
+        .outputs
+        .iter()
+        .map(|p| json!({"name": p.name, "id": p.name, "type": p.types.to_string(), "desc": p.doc}))
+        .collect();
+    let mut data = json!({
+        "id": n.key,
+        "label": n.label,
+        "func": spec.func,
+        "type": spec.category,
+        "ctrls": ctrls,
+        "initCtrls": {},
+        "inputs": inputs,
+        "outputs": outputs,
+        "path": if spec.path.is_empty() { String::new() } else { format!("{}/{}/{}.py", spec.path, spec.func, spec.func) },
+    });
+    if let NodeKind::Python(p) = &n.kind {
+        data["code"] = Json::from(p.code.as_str());
+    }
+    let mut o = json!({
+        "id": n.key,
+        "type": spec.category,
+        "position": {"x": n.position.0, "y": n.position.1},
+        "data": data,
+    });
+    if let Some((w, h)) = n.size {
+        o["width"] = Json::from(w);
+        o["height"] = Json::from(h);
+    }
+    o
+}

@@ -1,0 +1,422 @@
+//! Reading Flojoy flow files of every generation (REFERENCE §4.1–4.2):
+//! - 2022: `{rfInstance:{elements:[nodes…, edges…]}, ctrlsManifest}` with untyped wires;
+//! - mid-2023: `{rfInstance:{nodes,edges,viewport}, ctrlsManifest}`;
+//! - 2024 Studio: `{name, rfInstance:{nodes,edges}, textNodes, controlNodes, …}`.
+//!
+//! Like Flojoy's `syncFlowchartWithManifest`, parameters are merged by name into the current
+//! spec and unknown nodes are kept (as invalid nodes that block Run). Unlike Flojoy, a value
+//! that our spec cannot read is reset with a warning instead of silently, and nothing in a
+//! malformed file can panic: every field is optional until proven otherwise.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::{Map, Value as Json};
+
+use super::{FileError, IdSource, node_key};
+use crate::flow::{
+    Dashboard, Edge, Flow, InPort, Node, NodeId, NodeKind, OutPort, PythonNode, TextNode,
+};
+use crate::nodes;
+use crate::param;
+use crate::spec::{NodeSpec, ParamKind, ParamSpec, PortSpec};
+use crate::value::TypeSet;
+
+/// A flow read from a file, with what had to be adjusted on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    pub flow: Flow,
+    /// Things the user should know (a parameter reset, a wire dropped), one sentence each.
+    pub warnings: Vec<String>,
+}
+
+/// Parses file text. `seed` makes ids for nodes that lack one.
+pub fn load(text: &str, seed: u64) -> Result<Loaded, FileError> {
+    let json: Json = serde_json::from_str(text).map_err(|e| FileError::NotJson {
+        line: e.line(),
+        column: e.column(),
+        message: e
+            .to_string()
+            .split(" at line")
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    })?;
+    load_json(&json, seed)
+}
+
+/// Reads an already parsed file.
+pub fn load_json(json: &Json, seed: u64) -> Result<Loaded, FileError> {
+    let root = json
+        .as_object()
+        .ok_or_else(|| FileError::NotAFlow("the top level must be an object".into()))?;
+    let rf = match root.get("rfInstance") {
+        Some(Json::Object(rf)) => rf,
+        Some(_) => return Err(FileError::NotAFlow("'rfInstance' must be an object".into())),
+        // a bare {nodes, edges} (a pasted snippet) is accepted too
+        None if root.contains_key("nodes") => root,
+        None => {
+            return Err(FileError::NotAFlow(
+                "it has no 'rfInstance' with nodes".into(),
+            ));
+        }
+    };
+    let mut r = Reader {
+        flow: Flow::new(),
+        warnings: Vec::new(),
+        ids: IdSource::new(seed),
+        legacy: false,
+    };
+    let (nodes, edges): (Vec<&Json>, Vec<&Json>) = match (rf.get("elements"), rf.get("nodes")) {
+        (Some(Json::Array(elements)), _) => {
+            r.legacy = true;
+            elements.iter().partition(|e| e.get("source").is_none())
+        }
+        (_, Some(Json::Array(nodes))) => {
+            let edges = match rf.get("edges") {
+                Some(Json::Array(e)) => e.iter().collect(),
+                None | Some(Json::Null) => Vec::new(),
+                Some(_) => return Err(FileError::NotAFlow("'edges' must be a list".into())),
+            };
+            (nodes.iter().collect(), edges)
+        }
+        _ => {
+            return Err(FileError::NotAFlow(
+                "'rfInstance' has neither 'nodes' nor 'elements' as a list".into(),
+            ));
+        }
+    };
+    let mut by_file_id: HashMap<String, NodeId> = HashMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        match r.node(n) {
+            Ok((file_id, id)) => {
+                by_file_id.insert(file_id, id);
+            }
+            Err(why) => r
+                .warnings
+                .push(format!("node #{} was skipped: {why}", i + 1)),
+        }
+    }
+    r.fill_legacy_ports(&edges, &by_file_id);
+    let mut legacy_slots: HashMap<NodeId, u16> = HashMap::new();
+    for (i, e) in edges.iter().enumerate() {
+        if let Err(why) = r.edge(e, &by_file_id, &mut legacy_slots) {
+            r.warnings
+                .push(format!("wire #{} was dropped: {why}", i + 1));
+        }
+    }
+    r.flow.name = root.get("name").and_then(Json::as_str).map(str::to_owned);
+    r.flow.texts = root
+        .get("textNodes")
+        .and_then(Json::as_array)
+        .map(|t| t.iter().filter_map(text_node).collect())
+        .unwrap_or_default();
+    let list = |k: &str| {
+        root.get(k)
+            .and_then(Json::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    r.flow.dashboard = Dashboard {
+        controls: list("controlNodes"),
+        visualizations: list("controlVisualizationNodes"),
+        texts: list("controlTextNodes"),
+    };
+    Ok(Loaded {
+        flow: r.flow,
+        warnings: r.warnings,
+    })
+}
+
+struct Reader {
+    flow: Flow,
+    warnings: Vec<String>,
+    ids: IdSource,
+    legacy: bool,
+}
+
+fn str_of<'a>(j: &'a Json, key: &str) -> Option<&'a str> {
+    j.get(key).and_then(Json::as_str).filter(|s| !s.is_empty())
+}
+
+fn point(j: Option<&Json>) -> Option<(f64, f64)> {
+    let j = j?;
+    Some((j.get("x")?.as_f64()?, j.get("y")?.as_f64()?))
+}
+
+fn text_node(j: &Json) -> Option<TextNode> {
+    Some(TextNode {
+        id: str_of(j, "id")?.to_owned(),
+        text: j
+            .get("data")
+            .and_then(|d| str_of(d, "text"))
+            .unwrap_or_default()
+            .to_owned(),
+        position: point(j.get("position")).unwrap_or((0.0, 0.0)),
+        size: j
+            .get("width")
+            .and_then(Json::as_f64)
+            .zip(j.get("height").and_then(Json::as_f64)),
+    })
+}
+
+impl Reader {
+    /// Reads one node; returns (id in the file, id in the flow).
+    fn node(&mut self, n: &Json) -> Result<(String, NodeId), String> {
+        let data = n.get("data").cloned().unwrap_or(Json::Object(Map::new()));
+        if !data.is_object() {
+            return Err("its 'data' is not an object".into());
+        }
+        let file_id = str_of(n, "id").map(str::to_owned);
+        let label_in_file = str_of(&data, "label").map(str::to_owned);
+        // func: data.func (2023+), else the id's prefix (2022: `SINE-userGeneratedNode_…`)
+        let mut func = str_of(&data, "func")
+            .map(str::to_owned)
+            .or_else(|| {
+                file_id
+                    .as_deref()
+                    .and_then(|id| id.split('-').next())
+                    .map(str::to_owned)
+            })
+            .or_else(|| label_in_file.clone())
+            .ok_or("it has no 'func', id or label")?;
+        let mut numeric_constant = None;
+        // 2022: a node whose name is a number is a CONSTANT of that value
+        if let Ok(v) = func.parse::<f64>() {
+            numeric_constant = Some(v);
+            func = "CONSTANT".into();
+        }
+        let code = str_of(&data, "code").map(str::to_owned);
+        let ctrls = data
+            .get("ctrls")
+            .and_then(Json::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let kind = match (&code, nodes::lookup(&func)) {
+            (Some(code), _) => NodeKind::Python(Arc::new(PythonNode {
+                code: code.clone(),
+                spec: spec_from_file(&func, &data, &ctrls),
+            })),
+            (None, Some(def)) => NodeKind::Builtin(def),
+            (None, None) => NodeKind::Unknown(Arc::new(spec_from_file(&func, &data, &ctrls))),
+        };
+        let spec = match &kind {
+            NodeKind::Builtin(d) => &d.spec,
+            NodeKind::Python(p) => &p.spec,
+            NodeKind::Unknown(s) => &**s,
+        };
+        let mut params: Map<String, Json> = spec
+            .params
+            .iter()
+            .map(|p| (p.name.clone(), p.default.clone()))
+            .collect();
+        let label = label_in_file
+            .clone()
+            .unwrap_or_else(|| func.replace('_', " "));
+        for (key, ctrl) in &ctrls {
+            // 2022 keys look like SINE_WAVEFORM with the real name in `param`
+            let name = str_of(ctrl, "param").unwrap_or(key);
+            let Some(value) = ctrl.get("value") else {
+                continue;
+            };
+            match spec.param_spec(name) {
+                Some(p) => match param::normalize(p, value) {
+                    Ok(v) => {
+                        params.insert(name.to_owned(), v);
+                    }
+                    Err(why) => self
+                        .warnings
+                        .push(format!("{label}: {why}; it was reset to its default")),
+                },
+                None => self.warnings.push(format!(
+                    "{label}: parameter '{name}' no longer exists and was dropped"
+                )),
+            }
+        }
+        if let Some(c) = numeric_constant {
+            params.insert("constant".into(), Json::from(c));
+        }
+        let key = match file_id {
+            Some(id) if self.flow.find_key(&id).is_none() => id,
+            Some(id) => {
+                let fresh = node_key(&func, self.ids.next_id());
+                self.warnings.push(format!(
+                    "{label}: id {id} appears twice; the second copy was given {fresh}"
+                ));
+                fresh
+            }
+            None => node_key(&func, self.ids.next_id()),
+        };
+        let label = if self.flow.find_label(&label).is_some() {
+            self.flow.unique_label(&func)
+        } else {
+            label
+        };
+        let size = n
+            .get("width")
+            .and_then(Json::as_f64)
+            .zip(n.get("height").and_then(Json::as_f64));
+        let node = Node {
+            id: NodeId(u32::MAX),
+            key: key.clone(),
+            label,
+            kind,
+            params,
+            position: point(n.get("position")).unwrap_or((0.0, 0.0)),
+            size,
+        };
+        let file_key = str_of(n, "id").map(str::to_owned).unwrap_or(key);
+        Ok((file_key, self.flow.insert_node(node)))
+    }
+
+    /// 2022 unknown nodes carry no ports: give them what their wires need.
+    fn fill_legacy_ports(&mut self, edges: &[&Json], by_file_id: &HashMap<String, NodeId>) {
+        if !self.legacy {
+            return;
+        }
+        for e in edges {
+            for (end, is_target) in [("source", false), ("target", true)] {
+                let Some(id) = str_of(e, end).and_then(|k| by_file_id.get(k)) else {
+                    continue;
+                };
+                let Some(node) = self.flow.node_mut(*id) else {
+                    continue;
+                };
+                if let NodeKind::Unknown(spec) = &mut node.kind {
+                    let spec = Arc::make_mut(spec);
+                    let ports = if is_target {
+                        &mut spec.inputs
+                    } else {
+                        &mut spec.outputs
+                    };
+                    if ports.is_empty() {
+                        ports.push(PortSpec {
+                            name: "default".into(),
+                            types: TypeSet::ANY,
+                            multiple: is_target,
+                            optional: true,
+                            doc: String::new(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn edge(
+        &mut self,
+        e: &Json,
+        by_file_id: &HashMap<String, NodeId>,
+        legacy_slots: &mut HashMap<NodeId, u16>,
+    ) -> Result<(), String> {
+        let src_key = str_of(e, "source").ok_or("it has no source")?;
+        let dst_key = str_of(e, "target").ok_or("it has no target")?;
+        let src = *by_file_id
+            .get(src_key)
+            .ok_or_else(|| format!("its source {src_key} is not in the file"))?;
+        let dst = *by_file_id
+            .get(dst_key)
+            .ok_or_else(|| format!("its target {dst_key} is not in the file"))?;
+        let (a, b) = (
+            self.flow.node(src).ok_or("missing source")?,
+            self.flow.node(dst).ok_or("missing target")?,
+        );
+        let (sa, sb) = (a.spec(), b.spec());
+        let out = match str_of(e, "sourceHandle") {
+            Some(h) => sa
+                .output_index(h)
+                .or_else(|| (sa.outputs.len() == 1).then_some(0)),
+            None => (!sa.outputs.is_empty()).then_some(0),
+        }
+        .ok_or_else(|| {
+            format!(
+                "{} has no output '{}'",
+                a.label,
+                str_of(e, "sourceHandle").unwrap_or("default")
+            )
+        })?;
+        let inp = match str_of(e, "targetHandle") {
+            Some(h) => sb
+                .input_index(h)
+                .or_else(|| (sb.inputs.len() == 1).then_some(0)),
+            // 2022: untyped wires fill the inputs in order; the last (a `list[...]` one) takes the rest
+            None => {
+                let slot = legacy_slots.entry(dst).or_insert(0);
+                let i = usize::from(*slot).min(sb.inputs.len().saturating_sub(1));
+                *slot = slot.saturating_add(1);
+                (!sb.inputs.is_empty()).then_some(i)
+            }
+        }
+        .ok_or_else(|| {
+            format!(
+                "{} has no input '{}'",
+                b.label,
+                str_of(e, "targetHandle").unwrap_or("default")
+            )
+        })?;
+        let edge = Edge {
+            from: OutPort {
+                node: src,
+                port: u16::try_from(out).map_err(|_| "port index too large")?,
+            },
+            to: InPort {
+                node: dst,
+                port: u16::try_from(inp).map_err(|_| "port index too large")?,
+            },
+        };
+        self.flow.insert_edge(edge);
+        Ok(())
+    }
+}
+
+/// The spec a file gives a node we do not have built in (Python or unknown): ports from its
+/// `inputs`/`outputs`, parameters from its `ctrls`.
+fn spec_from_file(func: &str, data: &Json, ctrls: &Map<String, Json>) -> NodeSpec {
+    let ports = |key: &str, is_input: bool| -> Vec<PortSpec> {
+        data.get(key)
+            .and_then(Json::as_array)
+            .map(|ps| {
+                ps.iter()
+                    .filter_map(|p| {
+                        let name = str_of(p, "id").or_else(|| str_of(p, "name"))?.to_owned();
+                        Some(PortSpec {
+                            name,
+                            types: str_of(p, "type").map_or(TypeSet::ANY, TypeSet::parse),
+                            multiple: is_input
+                                && p.get("multiple").and_then(Json::as_bool).unwrap_or(false),
+                            optional: is_input,
+                            doc: str_of(p, "desc").unwrap_or_default().to_owned(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let params = ctrls
+        .iter()
+        .map(|(key, c)| {
+            let options = c.get("options").and_then(Json::as_array).map(|o| {
+                o.iter()
+                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned))
+                    .collect()
+            });
+            let kind = ParamKind::from_flojoy_type(str_of(c, "type").unwrap_or("str"), options);
+            ParamSpec {
+                name: str_of(c, "param").unwrap_or(key).to_owned(),
+                kind,
+                default: c.get("default").cloned().unwrap_or(Json::Null),
+                doc: str_of(c, "desc").unwrap_or_default().to_owned(),
+                shown_when: None,
+            }
+        })
+        .collect();
+    let path = str_of(data, "path").unwrap_or_default();
+    let mut spec = NodeSpec::new(func, str_of(data, "type").unwrap_or("PYTHON"), "");
+    // `DSP/FFT/FFT.py` → palette folder `DSP` (export adds `FFT/FFT.py` back)
+    spec.path = path.rsplitn(3, '/').nth(2).unwrap_or_default().to_owned();
+    spec.doc = format!("{func} (from the file)");
+    spec.inputs = ports("inputs", true);
+    spec.outputs = ports("outputs", false);
+    spec.params = params;
+    spec
+}

@@ -1,0 +1,151 @@
+//! What the runtime needs from the place it runs in: clocks, entropy, waiting, files, Python.
+//!
+//! The runtime knows nothing of the browser. The page implements [`Host`] with
+//! `performance.now()`, `setTimeout`, the Pyodide worker and browser downloads; the CLI and the
+//! tests use [`NativeHost`].
+
+#[cfg(not(target_family = "wasm"))]
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use futures::future::LocalBoxFuture;
+use serde_json::{Map, Value as Json};
+
+use crate::nodes::NodeError;
+use crate::value::Data;
+
+/// A call to a Python node: everything the worker needs, by value.
+#[derive(Clone, Debug)]
+pub struct PythonCall {
+    /// The node's Flojoy id (`DOUBLE-…`), for logs and per-node state.
+    pub node_key: String,
+    /// The decorated function's name.
+    pub func: String,
+    pub code: String,
+    /// Input port name → values (one for single inputs, in wire order for `list[...]` ports).
+    pub inputs: Vec<(String, Vec<Data>)>,
+    /// Parameter name → normalised value.
+    pub params: Map<String, Json>,
+    /// Output port names, in order.
+    pub outputs: Vec<String>,
+}
+
+/// A Python node's result: output name → value (`None`: that output produced nothing).
+#[derive(Clone, Debug, Default)]
+pub struct PythonResult {
+    pub outputs: Vec<(String, Option<Data>)>,
+    /// Lines the node printed.
+    pub log: Vec<String>,
+}
+
+/// The environment a flow runs in.
+pub trait Host {
+    /// Monotonic milliseconds (for durations and the maximum run time).
+    fn now_ms(&self) -> f64;
+
+    /// Seconds since 1970 (UNIX_TIMESTAMP).
+    fn unix_time_s(&self) -> f64;
+
+    /// A fresh random seed for unseeded random nodes.
+    fn entropy(&self) -> u64;
+
+    /// Waits `ms` milliseconds (TIMER).
+    fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()>;
+
+    /// Lets the host breathe during a long run (the page repaints and handles clicks, so Cancel
+    /// works). The scheduler calls it every few milliseconds of work.
+    fn yield_now(&self) -> LocalBoxFuture<'static, ()> {
+        Box::pin(async {})
+    }
+
+    /// Runs a Python node. The default says where Python nodes can run.
+    fn run_python(
+        &self,
+        call: PythonCall,
+    ) -> LocalBoxFuture<'static, Result<PythonResult, NodeError>> {
+        let _ = call;
+        Box::pin(async {
+            Err(NodeError::new(
+                "Python nodes run in the browser app (Pyodide); this runner has no Python",
+            ))
+        })
+    }
+
+    /// Reads a file the user picked, a path (CLI) or a URL.
+    fn read_file(&self, path: &str) -> LocalBoxFuture<'static, Result<Vec<u8>, String>> {
+        let path = path.to_owned();
+        Box::pin(async move { Err(format!("cannot read '{path}' here")) })
+    }
+
+    /// Saves a file: a browser download in the page, a file on disk in the CLI.
+    fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
+        let _ = bytes;
+        Err(format!("cannot save '{name}' here"))
+    }
+}
+
+/// The host for native runs (CLI, tests, benchmarks): real clocks, files relative to a folder.
+#[cfg(not(target_family = "wasm"))]
+pub struct NativeHost {
+    start: Instant,
+    /// Fixed seed for reproducible runs; `None` draws from the clock.
+    pub seed: Option<u64>,
+    /// Where relative file paths resolve and exported files are written.
+    pub dir: std::path::PathBuf,
+}
+
+#[cfg(not(target_family = "wasm"))]
+impl Default for NativeHost {
+    fn default() -> Self {
+        NativeHost {
+            start: Instant::now(),
+            seed: None,
+            dir: std::path::PathBuf::from("."),
+        }
+    }
+}
+
+#[cfg(not(target_family = "wasm"))]
+impl Host for NativeHost {
+    fn now_ms(&self) -> f64 {
+        self.start.elapsed().as_secs_f64() * 1000.0
+    }
+
+    fn unix_time_s(&self) -> f64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0)
+    }
+
+    fn entropy(&self) -> u64 {
+        self.seed.unwrap_or_else(|| {
+            let t = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0);
+            (t as u64) ^ ((t >> 64) as u64) ^ 0x9E37_79B9_7F4A_7C15
+        })
+    }
+
+    fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
+        Box::pin(async move {
+            if ms > 0.0 {
+                std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1000.0));
+            }
+        })
+    }
+
+    fn read_file(&self, path: &str) -> LocalBoxFuture<'static, Result<Vec<u8>, String>> {
+        let full = self.dir.join(path);
+        Box::pin(async move {
+            std::fs::read(&full).map_err(|e| format!("cannot read '{}': {e}", full.display()))
+        })
+    }
+
+    fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
+        let full = self.dir.join(name);
+        std::fs::write(&full, bytes)
+            .map_err(|e| format!("cannot write '{}': {e}", full.display()))?;
+        Ok(full.display().to_string())
+    }
+}

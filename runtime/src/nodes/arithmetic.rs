@@ -1,0 +1,114 @@
+//! MATH/ARITHMETIC: element-wise operations with numpy's broadcasting and numpy's definitions
+//! of remainder and floor division.
+
+use super::numeric::{broadcast, numbers};
+use super::{Ctx, NodeDef, NodeResult, Outputs};
+use crate::spec::NodeSpec;
+use crate::value::{DataType as T, TypeSet, Value};
+
+const NUM: TypeSet = TypeSet::union(&[T::OrderedPair, T::Scalar, T::Vector]);
+
+pub fn nodes() -> Vec<NodeDef> {
+    vec![
+        binary("ADD", "Add the inputs element-wise: a + b₁ + b₂ + …"),
+        binary(
+            "SUBTRACT",
+            "Subtract the inputs element-wise: a − b₁ − b₂ − …",
+        ),
+        binary(
+            "MULTIPLY",
+            "Multiply the inputs element-wise: a × b₁ × b₂ × …",
+        ),
+        binary("DIVIDE", "Divide the inputs element-wise: a ÷ b₁ ÷ b₂ ÷ …"),
+        binary(
+            "POWER",
+            "Raise to a power element-wise: a ** b₁ ** …, left to right",
+        ),
+        binary(
+            "REMAINDER",
+            "Remainder of the division, with the sign of the divisor (numpy.remainder)",
+        ),
+        binary("FLOOR_DIVIDE", "Division rounded down (numpy.floor_divide)"),
+    ]
+}
+
+/// A left fold over `a` and every `b`, keeping `a`'s kind (an OrderedPair keeps a's x).
+fn binary(func: &'static str, doc: &str) -> NodeDef {
+    let spec = NodeSpec::new(func, "MATH/ARITHMETIC", doc)
+        .input("a", NUM, "The first operand")
+        .multi_input("b", NUM, "The other operands, applied in wire order")
+        .output("default", NUM, "The result, of the same kind as a");
+    NodeDef::sync(spec, run_binary)
+}
+
+/// The element operation of each arithmetic node (run functions are plain `fn`s, so the
+/// shared `run_binary` picks it by name).
+fn op_of(func: &str) -> fn(f64, f64) -> f64 {
+    match func {
+        "SUBTRACT" => |a, b| a - b,
+        "MULTIPLY" => |a, b| a * b,
+        "DIVIDE" => |a, b| a / b,
+        "POWER" => f64::powf,
+        "REMAINDER" => |a, b| divmod(a, b).1,
+        "FLOOR_DIVIDE" => |a, b| divmod(a, b).0,
+        _ => |a, b| a + b,
+    }
+}
+
+fn run_binary(ctx: &mut Ctx<'_>) -> NodeResult {
+    let op = op_of(&ctx.spec.func);
+    let a = ctx.need("a")?;
+    let (first, mut is_scalar) = numbers(a).ok_or_else(|| ctx.wrong_type("a", a))?;
+    let mut acc = first.to_vec();
+    for b in ctx.multi("b") {
+        let (vals, b_scalar) = numbers(b).ok_or_else(|| ctx.wrong_type("b", b))?;
+        acc = broadcast(&acc, is_scalar, vals, b_scalar, op)?;
+        is_scalar = is_scalar && b_scalar;
+    }
+    Ok(Outputs::one(match a {
+        Value::OrderedPair { x, .. } => Value::pair(x.clone(), acc),
+        Value::Scalar { .. } if acc.len() == 1 => Value::scalar(acc[0]),
+        _ => Value::vector(acc),
+    }))
+}
+
+/// numpy's `npy_divmod`: (floor quotient, remainder with the divisor's sign).
+pub(crate) fn divmod(a: f64, b: f64) -> (f64, f64) {
+    let mut m = a % b;
+    if b == 0.0 {
+        return (a / b, m);
+    }
+    let mut div = (a - m) / b;
+    if m != 0.0 {
+        if (b < 0.0) != (m < 0.0) {
+            m += b;
+            div -= 1.0;
+        }
+    } else {
+        m = 0f64.copysign(b);
+    }
+    let floordiv = if div != 0.0 {
+        let mut f = div.floor();
+        if div - f > 0.5 {
+            f += 1.0;
+        }
+        f
+    } else {
+        0f64.copysign(a / b)
+    };
+    (floordiv, m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::divmod;
+
+    #[test]
+    fn divmod_matches_numpy() {
+        // np.remainder(-7, 3) = 2, np.floor_divide(-7, 3) = -3, np.remainder(7, -3) = -2
+        assert_eq!(divmod(-7.0, 3.0), (-3.0, 2.0));
+        assert_eq!(divmod(7.0, -3.0), (-3.0, -2.0));
+        assert_eq!(divmod(5.5, 2.0), (2.0, 1.5));
+        assert!(divmod(1.0, 0.0).1.is_nan());
+    }
+}

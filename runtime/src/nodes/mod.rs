@@ -1,0 +1,169 @@
+//! The built-in node library: one family per file, each node a spec plus one `run` function.
+//!
+//! How to add a node: write its `fn my_node() -> NodeDef` (spec + run) in the family file,
+//! add it to that file's `nodes()` list, and add a test. Nothing else refers to it by hand:
+//! [`BUILTINS`] lists the families and [`lookup`] finds a node by its Flojoy name.
+
+mod ctx;
+mod numeric;
+
+pub mod arithmetic;
+pub mod control;
+pub mod generation;
+pub mod visualization;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use futures::future::LocalBoxFuture;
+
+pub use ctx::{AsyncCtx, Ctx, Outputs};
+
+use crate::spec::NodeSpec;
+
+/// Why a node failed, in words the user can act on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct NodeError(pub String);
+
+impl NodeError {
+    pub fn new(msg: impl Into<String>) -> NodeError {
+        NodeError(msg.into())
+    }
+}
+
+impl From<String> for NodeError {
+    fn from(s: String) -> Self {
+        NodeError(s)
+    }
+}
+
+impl From<&str> for NodeError {
+    fn from(s: &str) -> Self {
+        NodeError(s.into())
+    }
+}
+
+pub type NodeResult = Result<Outputs, NodeError>;
+
+/// How a node computes.
+#[derive(Clone, Copy)]
+pub enum Run {
+    /// Computes from its inputs and parameters right away.
+    Sync(fn(&mut Ctx<'_>) -> NodeResult),
+    /// Waits for something outside (a timer, a device): gets an owned context.
+    Async(fn(AsyncCtx) -> LocalBoxFuture<'static, NodeResult>),
+}
+
+/// A built-in node: its spec and its behaviour.
+pub struct NodeDef {
+    pub spec: NodeSpec,
+    pub run: Run,
+    /// Same inputs and parameters give the same outputs, with no state and no side effect,
+    /// so a result may be reused while nothing upstream changed. Random nodes count as pure:
+    /// moving a slider elsewhere should not re-draw their noise.
+    pub pure: bool,
+}
+
+impl std::fmt::Debug for NodeDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "NodeDef({})", self.spec.func)
+    }
+}
+
+impl NodeDef {
+    pub fn sync(spec: NodeSpec, run: fn(&mut Ctx<'_>) -> NodeResult) -> NodeDef {
+        NodeDef {
+            spec,
+            run: Run::Sync(run),
+            pure: true,
+        }
+    }
+
+    pub fn asynchronous(
+        spec: NodeSpec,
+        run: fn(AsyncCtx) -> LocalBoxFuture<'static, NodeResult>,
+    ) -> NodeDef {
+        NodeDef {
+            spec,
+            run: Run::Async(run),
+            pure: false,
+        }
+    }
+
+    /// Marks a node that keeps state between calls or acts on the world: never cached.
+    pub fn stateful(mut self) -> NodeDef {
+        self.pure = false;
+        self
+    }
+}
+
+/// The node families, in palette order.
+pub const BUILTINS: &[fn() -> Vec<NodeDef>] = &[
+    generation::nodes,
+    arithmetic::nodes,
+    control::nodes,
+    visualization::nodes,
+];
+
+struct Registry {
+    all: Vec<&'static NodeDef>,
+    by_func: HashMap<&'static str, &'static NodeDef>,
+}
+
+fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let all: Vec<&'static NodeDef> = BUILTINS
+            .iter()
+            .flat_map(|family| family())
+            .map(|def| &*Box::leak(Box::new(def)))
+            .collect();
+        let by_func = all.iter().map(|d| (d.spec.func.as_str(), *d)).collect();
+        Registry { all, by_func }
+    })
+}
+
+/// Every built-in node.
+pub fn all() -> &'static [&'static NodeDef] {
+    &registry().all
+}
+
+/// The built-in node called `func` (`SINE`).
+pub fn lookup(func: &str) -> Option<&'static NodeDef> {
+    registry().by_func.get(func).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_has_a_unique_name_docs_and_sane_ports() {
+        let mut seen = std::collections::HashSet::new();
+        for d in all() {
+            let s = &d.spec;
+            assert!(seen.insert(s.func.clone()), "{} registered twice", s.func);
+            assert!(!s.doc.is_empty(), "{} has no doc text", s.func);
+            assert!(
+                s.func
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+                "{}",
+                s.func
+            );
+            for p in &s.params {
+                if let crate::spec::ParamKind::Select { options } = &p.kind {
+                    assert!(
+                        options
+                            .iter()
+                            .any(|o| Some(o.as_str()) == p.default.as_str()),
+                        "{}.{} default not an option",
+                        s.func,
+                        p.name
+                    );
+                }
+            }
+        }
+    }
+}
