@@ -32,6 +32,11 @@ impl CancelToken {
         }
     }
 
+    /// Whether both handles switch the same run.
+    pub fn same(&self, other: &CancelToken) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
     pub fn is_cancelled(&self) -> bool {
         self.0.cancelled.get()
     }

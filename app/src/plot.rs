@@ -1,0 +1,39 @@
+//! Drawing runtime figures with plotly.js: attributes as JSON, number arrays as Float64Arrays
+//! (one copy each, no per-number conversion).
+
+use js_sys::{Array, Float64Array};
+use wasm_bindgen::JsValue;
+
+use nodes_pyodide::convert::json_to_js;
+use runtime::value::{Figure, NumArray};
+
+use crate::js;
+
+/// The figure's `data` and `layout` as JS values.
+pub fn figure_to_js(fig: &Figure) -> (JsValue, JsValue) {
+    let data = Array::new();
+    for t in &fig.traces {
+        let obj = json_to_js(&serde_json::Value::Object(t.attrs.clone()));
+        for (k, a) in &t.arrays {
+            let v: JsValue = match a {
+                NumArray::D1(v) => Float64Array::from(v.as_slice()).into(),
+                NumArray::D2(m) => (0..m.rows)
+                    .map(|r| JsValue::from(Float64Array::from(m.row(r))))
+                    .collect::<Array>()
+                    .into(),
+            };
+            js::set(&obj, k, &v);
+        }
+        data.push(&obj);
+    }
+    (
+        data.into(),
+        json_to_js(&serde_json::Value::Object(fig.layout.clone())),
+    )
+}
+
+/// Draws `fig` into `div`, updating it in place if it already holds a plot.
+pub async fn draw(div: &web_sys::Element, fig: &Figure) -> Result<(), String> {
+    let (data, layout) = figure_to_js(fig);
+    js::plotly_react(div, &data, &layout).await
+}

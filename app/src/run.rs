@@ -1,0 +1,263 @@
+//! Running the current flow in the page: a snapshot of the flow goes to the runtime scheduler;
+//! its events come back into per-node run state, flushed to the UI at most once per frame.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use futures::channel::oneshot;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use runtime::schedule::{
+    self, Cache, CancelToken, NodeStatus, RunEvent, RunOptions, RunReport, RunStatus,
+};
+use runtime::value::{Figure, Value};
+use runtime::{Flow, NodeId};
+
+use crate::host::BrowserHost;
+
+/// What the canvas shows about one node's last run.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct NodeRun {
+    pub status: Status,
+    pub runs: u32,
+    pub ms: f64,
+    pub summary: Option<String>,
+    pub error: Option<String>,
+    pub figure: Option<Arc<Figure>>,
+    pub text: Option<String>,
+    pub log: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Status {
+    #[default]
+    Idle,
+    Queued,
+    Running,
+    Done,
+    Failed,
+    Skipped,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Idle => "idle",
+            Status::Queued => "queued",
+            Status::Running => "running",
+            Status::Done => "done",
+            Status::Failed => "failed",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+/// Runs flows and holds what the last run produced.
+#[derive(Clone)]
+pub struct Runner {
+    pub running: RwSignal<bool>,
+    pub nodes: RwSignal<HashMap<NodeId, NodeRun>>,
+    pub report: RwSignal<Option<Arc<RunReport>>, LocalStorage>,
+    pub log: RwSignal<Vec<String>>,
+    host: Rc<BrowserHost>,
+    cache: Rc<RefCell<Cache>>,
+    cancel: Rc<RefCell<Option<CancelToken>>>,
+    waiters: Rc<RefCell<Vec<oneshot::Sender<Arc<RunReport>>>>>,
+}
+
+impl Runner {
+    pub fn new(host: Rc<BrowserHost>) -> Runner {
+        Runner {
+            running: RwSignal::new(false),
+            nodes: RwSignal::new(HashMap::new()),
+            report: RwSignal::new_local(None),
+            log: RwSignal::new(Vec::new()),
+            host,
+            cache: Rc::new(RefCell::new(Cache::new())),
+            cancel: Rc::new(RefCell::new(None)),
+            waiters: Rc::new(RefCell::new(Vec::new())),
+        }
+    }
+
+    pub fn python(&self) -> &nodes_pyodide::bridge::PythonWorker {
+        &self.host.python
+    }
+
+    /// Starts a run of `flow`. A run already going is cancelled first (a newer request wins).
+    pub fn start(&self, flow: Flow, use_cache: bool) {
+        self.cancel("superseded by a newer run");
+        let token = CancelToken::new();
+        *self.cancel.borrow_mut() = Some(token.clone());
+        self.running.set(true);
+        self.nodes.set(HashMap::new());
+        self.log
+            .set(vec![format!("▶ run started ({} nodes)", flow.len())]);
+        let me = self.clone();
+        spawn_local(async move {
+            let mut cache = std::mem::take(&mut *me.cache.borrow_mut());
+            let opts = RunOptions {
+                use_cache,
+                ..RunOptions::default()
+            };
+            let pending: Rc<RefCell<Vec<RunEvent>>> = Rc::new(RefCell::new(Vec::new()));
+            let flusher = Flusher::new(me.clone(), pending.clone());
+            let host: Rc<dyn runtime::host::Host> = me.host.clone();
+            let report = schedule::run(&flow, host, &opts, &token, &mut cache, &mut |ev| {
+                pending.borrow_mut().push(ev);
+                flusher.schedule();
+            })
+            .await;
+            *me.cache.borrow_mut() = cache;
+            flusher.flush();
+            let still_current = me.cancel.borrow().as_ref().is_some_and(|t| t.same(&token));
+            if still_current {
+                *me.cancel.borrow_mut() = None;
+                me.running.set(false);
+            }
+            let report = Arc::new(report);
+            me.finish_log(&report);
+            me.report.set(Some(report.clone()));
+            for w in me.waiters.borrow_mut().drain(..) {
+                let _ = w.send(report.clone());
+            }
+        });
+    }
+
+    /// Cancels the current run, if any; a Python node that is running is stopped too.
+    pub fn cancel(&self, reason: &str) {
+        if let Some(t) = self.cancel.borrow_mut().take() {
+            t.cancel(reason);
+            self.host.python.cancel();
+        }
+    }
+
+    /// Resolves with the report of the run in progress (or the next one).
+    pub async fn next_report(&self) -> Option<Arc<RunReport>> {
+        let (tx, rx) = oneshot::channel();
+        self.waiters.borrow_mut().push(tx);
+        rx.await.ok()
+    }
+
+    /// Forgets cached results (after the flow was replaced).
+    pub fn clear_cache(&self) {
+        self.cache.borrow_mut().clear();
+    }
+
+    fn finish_log(&self, r: &RunReport) {
+        let status = match r.status {
+            RunStatus::Ok => "✓ run finished",
+            RunStatus::Failed => "✗ run failed",
+            RunStatus::Cancelled => "■ run cancelled",
+        };
+        let mut lines = vec![format!("{status} in {:.0} ms", r.ms)];
+        if let Some(e) = &r.error {
+            lines.push(format!("  {e}"));
+        }
+        for d in &r.diagnostics {
+            lines.push(format!("  {}", d.message));
+        }
+        self.log.update(|l| l.extend(lines));
+    }
+
+    fn apply(&self, events: Vec<RunEvent>) {
+        let mut lines = Vec::new();
+        self.nodes.update(|map| {
+            for ev in events {
+                match ev {
+                    RunEvent::Node { id, status } => {
+                        let n = map.entry(id).or_default();
+                        match status {
+                            NodeStatus::Queued => n.status = Status::Queued,
+                            NodeStatus::Running => n.status = Status::Running,
+                            NodeStatus::Done {
+                                ms,
+                                outputs,
+                                cached,
+                            } => {
+                                n.status = Status::Done;
+                                n.runs += 1;
+                                n.ms += ms;
+                                n.error = None;
+                                let first = outputs.iter().flatten().next();
+                                n.summary = first.map(|d| {
+                                    if cached {
+                                        format!("{} (cached)", d.summary())
+                                    } else {
+                                        d.summary()
+                                    }
+                                });
+                                n.figure = first.and_then(|d| match &**d {
+                                    Value::Plotly { fig } => Some(Arc::new(fig.clone())),
+                                    _ => None,
+                                });
+                                n.text = first.and_then(|d| match &**d {
+                                    Value::String { s } => Some(s.clone()),
+                                    _ => None,
+                                });
+                            }
+                            NodeStatus::Failed { error } => {
+                                n.status = Status::Failed;
+                                lines.push(format!(
+                                    "✗ {}",
+                                    error.lines().next().unwrap_or_default()
+                                ));
+                                n.error = Some(error);
+                            }
+                            NodeStatus::Skipped { reason } => {
+                                n.status = Status::Skipped;
+                                n.error = Some(reason);
+                            }
+                        }
+                    }
+                    RunEvent::Log { id, line } => {
+                        map.entry(id).or_default().log.push(line.clone());
+                        lines.push(line);
+                    }
+                    RunEvent::Started | RunEvent::Finished { .. } => {}
+                }
+            }
+        });
+        if !lines.is_empty() {
+            self.log.update(|l| l.extend(lines));
+        }
+    }
+}
+
+/// Applies buffered run events at most once per animation frame.
+struct Flusher {
+    runner: Runner,
+    pending: Rc<RefCell<Vec<RunEvent>>>,
+    scheduled: Rc<RefCell<bool>>,
+}
+
+impl Flusher {
+    fn new(runner: Runner, pending: Rc<RefCell<Vec<RunEvent>>>) -> Flusher {
+        Flusher {
+            runner,
+            pending,
+            scheduled: Rc::new(RefCell::new(false)),
+        }
+    }
+
+    fn schedule(&self) {
+        if self.scheduled.replace(true) {
+            return;
+        }
+        let runner = self.runner.clone();
+        let pending = self.pending.clone();
+        let scheduled = self.scheduled.clone();
+        request_animation_frame(move || {
+            *scheduled.borrow_mut() = false;
+            let events = std::mem::take(&mut *pending.borrow_mut());
+            runner.apply(events);
+        });
+    }
+
+    fn flush(&self) {
+        let events = std::mem::take(&mut *self.pending.borrow_mut());
+        self.runner.apply(events);
+    }
+}

@@ -1,0 +1,33 @@
+// Copies the browser parts of our npm dependencies into public/vendor/ (git-ignored), where
+// the trunk build picks them up: Pyodide's core files and plotly.js. Runs as trunk's pre-build
+// hook, so `trunk build` can never ship without them. Skips files that are already up to date.
+import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const mods = join(root, "node_modules");
+const out = join(root, "public", "vendor");
+
+if (!existsSync(join(mods, "pyodide")) || !existsSync(join(mods, "plotly.js-dist-min"))) {
+  console.error("vendor: node_modules is missing pyodide or plotly.js-dist-min; run `npm ci` at the repository root first");
+  process.exit(1);
+}
+
+const files = [
+  ...["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"].map((f) => [
+    join(mods, "pyodide", f),
+    join(out, "pyodide", f),
+  ]),
+  [join(mods, "plotly.js-dist-min", "plotly.min.js"), join(out, "plotly.min.js")],
+];
+
+for (const [from, to] of files) {
+  mkdirSync(dirname(to), { recursive: true });
+  const a = statSync(from);
+  if (existsSync(to)) {
+    const b = statSync(to);
+    if (b.size === a.size && b.mtimeMs >= a.mtimeMs) continue;
+  }
+  copyFileSync(from, to);
+}

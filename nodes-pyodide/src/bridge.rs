@@ -1,0 +1,415 @@
+//! The page side of the Python worker: starts it, sends requests, matches replies by id, and
+//! cancels a runaway node (interrupt when the page is cross-origin isolated, else restart).
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use runtime::Data;
+use runtime::host::{PythonCall, PythonResult};
+use runtime::nodes::NodeError;
+
+use crate::convert::{value_from_js, value_to_js};
+use crate::protocol::{FromWorker, ParsedSpec, ToWorker};
+
+/// Where the worker is in its life.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkerStatus {
+    Loading { stage: String },
+    Ready { version: String, ms: f64 },
+    Failed { reason: String },
+}
+
+/// Why a Python request failed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PythonError {
+    pub message: String,
+    pub traceback: String,
+    pub line: Option<u32>,
+    pub log: Vec<String>,
+}
+
+impl PythonError {
+    fn plain(message: impl Into<String>) -> PythonError {
+        PythonError {
+            message: message.into(),
+            traceback: String::new(),
+            line: None,
+            log: Vec::new(),
+        }
+    }
+}
+
+enum Reply {
+    Result { outputs: JsValue, log: Vec<String> },
+    Parsed(ParsedSpec),
+    Done,
+    Error(PythonError),
+}
+
+struct Inner {
+    url: String,
+    worker: RefCell<Option<Worker>>,
+    pending: RefCell<HashMap<u32, oneshot::Sender<Reply>>>,
+    next_id: Cell<u32>,
+    status: RefCell<WorkerStatus>,
+    on_status: Box<dyn Fn(&WorkerStatus)>,
+    /// Pyodide's interrupt buffer, when SharedArrayBuffer is available (cross-origin isolated).
+    interrupt: RefCell<Option<js_sys::Int32Array>>,
+    onmessage: RefCell<Option<Closure<dyn FnMut(MessageEvent)>>>,
+    onerror: RefCell<Option<Closure<dyn FnMut(web_sys::ErrorEvent)>>>,
+}
+
+/// A handle on the Python worker. Cheap to clone.
+#[derive(Clone)]
+pub struct PythonWorker(Rc<Inner>);
+
+impl PythonWorker {
+    /// Starts the worker at `url` (the built `worker.js`); `on_status` hears its progress.
+    pub fn start(url: &str, on_status: impl Fn(&WorkerStatus) + 'static) -> PythonWorker {
+        let w = PythonWorker(Rc::new(Inner {
+            url: url.to_owned(),
+            worker: RefCell::new(None),
+            pending: RefCell::new(HashMap::new()),
+            next_id: Cell::new(1),
+            status: RefCell::new(WorkerStatus::Loading {
+                stage: "starting".into(),
+            }),
+            on_status: Box::new(on_status),
+            interrupt: RefCell::new(None),
+            onmessage: RefCell::new(None),
+            onerror: RefCell::new(None),
+        }));
+        w.spawn();
+        w
+    }
+
+    pub fn status(&self) -> WorkerStatus {
+        self.0.status.borrow().clone()
+    }
+
+    /// Whether a running node can be interrupted in place (else Cancel restarts Python).
+    pub fn interruptible(&self) -> bool {
+        self.0.interrupt.borrow().is_some()
+    }
+
+    fn set_status(&self, s: WorkerStatus) {
+        *self.0.status.borrow_mut() = s.clone();
+        (self.0.on_status)(&s);
+    }
+
+    fn spawn(&self) {
+        let opts = WorkerOptions::new();
+        opts.set_type(WorkerType::Module);
+        let worker = match Worker::new_with_options(&self.0.url, &opts) {
+            Ok(w) => w,
+            Err(e) => {
+                self.set_status(WorkerStatus::Failed {
+                    reason: format!("the browser refused to start the Python worker: {e:?}"),
+                });
+                return;
+            }
+        };
+        let me = Rc::downgrade(&self.0);
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            if let Some(inner) = me.upgrade() {
+                PythonWorker(inner).receive(ev.data());
+            }
+        });
+        let me = Rc::downgrade(&self.0);
+        let onerror =
+            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
+                if let Some(inner) = me.upgrade() {
+                    let w = PythonWorker(inner);
+                    if !matches!(w.status(), WorkerStatus::Ready { .. }) {
+                        w.set_status(WorkerStatus::Failed {
+                            reason: format!("the Python worker could not load: {}", ev.message()),
+                        });
+                    }
+                }
+            });
+        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        *self.0.onmessage.borrow_mut() = Some(onmessage);
+        *self.0.onerror.borrow_mut() = Some(onerror);
+        // an interrupt buffer needs SharedArrayBuffer, which needs cross-origin isolation
+        let isolated = Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if isolated
+            && let Ok(sab) =
+                js_sys::SharedArrayBuffer::new(4).dyn_into::<js_sys::SharedArrayBuffer>()
+        {
+            let ia = js_sys::Int32Array::new(&sab);
+            let msg = Object::new();
+            let _ = Reflect::set(&msg, &"type".into(), &"set_interrupt".into());
+            let _ = Reflect::set(&msg, &"buffer".into(), &ia);
+            let _ = worker.post_message(&msg);
+            *self.0.interrupt.borrow_mut() = Some(ia);
+        } else {
+            *self.0.interrupt.borrow_mut() = None;
+        }
+        *self.0.worker.borrow_mut() = Some(worker);
+        self.set_status(WorkerStatus::Loading {
+            stage: "starting Python".into(),
+        });
+    }
+
+    fn receive(&self, data: JsValue) {
+        let ty = Reflect::get(&data, &"type".into())
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default();
+        if ty == "result" {
+            let id = Reflect::get(&data, &"id".into())
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0) as u32;
+            let outputs = Reflect::get(&data, &"outputs".into()).unwrap_or(JsValue::NULL);
+            let log = Reflect::get(&data, &"log".into())
+                .ok()
+                .map(|l| {
+                    Array::from(&l)
+                        .iter()
+                        .filter_map(|s| s.as_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            self.reply(id, Reply::Result { outputs, log });
+            return;
+        }
+        let msg: FromWorker = match serde_wasm_bindgen::from_value(data) {
+            Ok(m) => m,
+            Err(e) => {
+                web_sys::console::warn_1(&format!("python worker: unreadable message: {e}").into());
+                return;
+            }
+        };
+        match msg {
+            FromWorker::Progress { stage } => self.set_status(WorkerStatus::Loading { stage }),
+            FromWorker::Ready { version, ms } => {
+                self.set_status(WorkerStatus::Ready { version, ms })
+            }
+            FromWorker::Failed { reason } => {
+                self.set_status(WorkerStatus::Failed {
+                    reason: reason.clone(),
+                });
+                self.fail_all(&format!("Python could not start: {reason}"));
+            }
+            FromWorker::Result { id, log } => self.reply(
+                id,
+                Reply::Result {
+                    outputs: JsValue::NULL,
+                    log,
+                },
+            ),
+            FromWorker::Error {
+                id,
+                message,
+                traceback,
+                line,
+                log,
+            } => self.reply(
+                id,
+                Reply::Error(PythonError {
+                    message,
+                    traceback,
+                    line,
+                    log,
+                }),
+            ),
+            FromWorker::Parsed { id, spec } => self.reply(id, Reply::Parsed(spec)),
+            FromWorker::Numpy { id, ok } => self.reply(
+                id,
+                if ok {
+                    Reply::Done
+                } else {
+                    Reply::Error(PythonError::plain("numpy could not be loaded"))
+                },
+            ),
+        }
+    }
+
+    fn reply(&self, id: u32, r: Reply) {
+        if let Some(tx) = self.0.pending.borrow_mut().remove(&id) {
+            // the caller may have gone (cancelled): then nobody needs this reply
+            let _ = tx.send(r);
+        }
+    }
+
+    fn fail_all(&self, why: &str) {
+        for (_, tx) in self.0.pending.borrow_mut().drain() {
+            let _ = tx.send(Reply::Error(PythonError::plain(why)));
+        }
+    }
+
+    async fn request(
+        &self,
+        header: &ToWorker,
+        extra: Option<(&str, JsValue)>,
+        transfer: &Array,
+    ) -> Result<Reply, PythonError> {
+        let id = self.0.next_id.get();
+        self.0.next_id.set(id.wrapping_add(1).max(1));
+        let header = match header {
+            ToWorker::Call {
+                code,
+                func,
+                node_key,
+                params,
+                outputs,
+                ..
+            } => ToWorker::Call {
+                id,
+                code: code.clone(),
+                func: func.clone(),
+                node_key: node_key.clone(),
+                params: params.clone(),
+                outputs: outputs.clone(),
+            },
+            ToWorker::Parse { code, .. } => ToWorker::Parse {
+                id,
+                code: code.clone(),
+            },
+            ToWorker::LoadNumpy { .. } => ToWorker::LoadNumpy { id },
+        };
+        let ser = serde_wasm_bindgen::Serializer::json_compatible();
+        let msg = serde::Serialize::serialize(&header, &ser)
+            .map_err(|e| PythonError::plain(e.to_string()))?;
+        if let Some((k, v)) = extra {
+            let _ = Reflect::set(&msg, &k.into(), &v);
+        }
+        let (tx, rx) = oneshot::channel();
+        self.0.pending.borrow_mut().insert(id, tx);
+        let sent = match self.0.worker.borrow().as_ref() {
+            Some(w) => w.post_message_with_transfer(&msg, transfer).map_err(|e| {
+                PythonError::plain(format!("could not reach the Python worker: {e:?}"))
+            }),
+            None => Err(PythonError::plain("the Python worker is not running")),
+        };
+        if let Err(e) = sent {
+            self.0.pending.borrow_mut().remove(&id);
+            return Err(e);
+        }
+        rx.await
+            .map_err(|_| PythonError::plain("Python was restarted"))
+    }
+
+    /// Runs a Python node.
+    pub async fn call(&self, call: PythonCall) -> Result<PythonResult, PythonError> {
+        let transfer = Array::new();
+        let inputs = Object::new();
+        for (name, values) in &call.inputs {
+            let arr: Array = values.iter().map(|d| value_to_js(d, &transfer)).collect();
+            let _ = Reflect::set(&inputs, &name.into(), &arr);
+        }
+        let header = ToWorker::Call {
+            id: 0,
+            code: call.code,
+            func: call.func,
+            node_key: call.node_key,
+            params: call.params,
+            outputs: call.outputs,
+        };
+        match self
+            .request(&header, Some(("inputs", inputs.into())), &transfer)
+            .await?
+        {
+            Reply::Result { outputs, log } => {
+                let mut out = Vec::new();
+                for pair in Array::from(&outputs).iter() {
+                    let pair = Array::from(&pair);
+                    let name = pair.get(0).as_string().unwrap_or_default();
+                    let v = pair.get(1);
+                    let value = if v.is_null() || v.is_undefined() {
+                        None
+                    } else {
+                        Some(Data::new(value_from_js(&v).map_err(|e| PythonError {
+                            message: format!("output '{name}': {e}"),
+                            traceback: String::new(),
+                            line: None,
+                            log: log.clone(),
+                        })?))
+                    };
+                    out.push((name, value));
+                }
+                Ok(PythonResult { outputs: out, log })
+            }
+            Reply::Error(e) => Err(e),
+            _ => Err(PythonError::plain(
+                "unexpected reply from the Python worker",
+            )),
+        }
+    }
+
+    /// Reads a node's signature.
+    pub async fn parse(&self, code: &str) -> Result<ParsedSpec, PythonError> {
+        match self
+            .request(
+                &ToWorker::Parse {
+                    id: 0,
+                    code: code.into(),
+                },
+                None,
+                &Array::new(),
+            )
+            .await?
+        {
+            Reply::Parsed(spec) => Ok(spec),
+            Reply::Error(e) => Err(e),
+            _ => Err(PythonError::plain(
+                "unexpected reply from the Python worker",
+            )),
+        }
+    }
+
+    /// Loads numpy (online only: from Pyodide's package index).
+    pub async fn load_numpy(&self) -> Result<(), PythonError> {
+        match self
+            .request(&ToWorker::LoadNumpy { id: 0 }, None, &Array::new())
+            .await?
+        {
+            Reply::Done => Ok(()),
+            Reply::Error(e) => Err(e),
+            _ => Err(PythonError::plain(
+                "unexpected reply from the Python worker",
+            )),
+        }
+    }
+
+    /// Stops whatever Python is running. With an interrupt buffer Python raises
+    /// KeyboardInterrupt inside the node; otherwise the worker is terminated and started again
+    /// (Python state is lost; the next run works).
+    pub fn cancel(&self) {
+        if self.0.pending.borrow().is_empty() {
+            return;
+        }
+        if let Some(ia) = self.0.interrupt.borrow().as_ref() {
+            // SIGINT = 2
+            ia.set_index(0, 2);
+            return;
+        }
+        if let Some(w) = self.0.worker.borrow_mut().take() {
+            w.terminate();
+        }
+        self.fail_all("cancelled");
+        self.spawn();
+    }
+}
+
+impl From<PythonError> for NodeError {
+    fn from(e: PythonError) -> NodeError {
+        if e.traceback.is_empty() {
+            NodeError(e.message)
+        } else {
+            NodeError(format!("{}\n{}", e.message, e.traceback.trim_end()))
+        }
+    }
+}
