@@ -32,10 +32,7 @@ impl Host for BrowserHost {
         Box::pin(js::yield_now())
     }
 
-    fn run_python(
-        &self,
-        call: PythonCall,
-    ) -> LocalBoxFuture<'static, Result<PythonResult, NodeError>> {
+    fn run_python(&self, call: PythonCall) -> LocalBoxFuture<'static, Result<PythonResult, NodeError>> {
         let worker = self.python.clone();
         Box::pin(async move { worker.call(call).await.map_err(NodeError::from) })
     }

@@ -33,10 +33,7 @@ pub fn document() -> Option<web_sys::Document> {
 
 /// Milliseconds since the page started (monotonic).
 pub fn now_ms() -> f64 {
-    window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
+    window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
 
 /// Seconds since 1970.
@@ -47,14 +44,12 @@ pub fn unix_time_s() -> f64 {
 /// 64 random bits from the browser's CSPRNG (Math.random as a fallback).
 pub fn random_u64() -> u64 {
     let mut buf = [0u8; 8];
-    let ok = window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut buf).is_ok());
+    let ok =
+        window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut buf).is_ok());
     if ok {
         u64::from_le_bytes(buf)
     } else {
-        ((js_sys::Math::random() * 4_294_967_296.0) as u64) << 32
-            | (js_sys::Math::random() * 4_294_967_296.0) as u64
+        ((js_sys::Math::random() * 4_294_967_296.0) as u64) << 32 | (js_sys::Math::random() * 4_294_967_296.0) as u64
     }
 }
 
@@ -117,27 +112,17 @@ pub async fn ensure_plotly() -> Result<(), String> {
             })
             .clone()
     });
-    JsFuture::from(p)
-        .await
-        .map(|_| ())
-        .map_err(|_| "plotly.js could not be loaded".to_owned())
+    JsFuture::from(p).await.map(|_| ()).map_err(|_| "plotly.js could not be loaded".to_owned())
 }
 
 /// Draws or updates a plot in place (`Plotly.react`).
-pub async fn plotly_react(
-    div: &web_sys::Element,
-    data: &JsValue,
-    layout: &JsValue,
-) -> Result<(), String> {
+pub async fn plotly_react(div: &web_sys::Element, data: &JsValue, layout: &JsValue) -> Result<(), String> {
     ensure_plotly().await?;
     let config = Object::new();
     let _ = Reflect::set(&config, &"responsive".into(), &JsValue::TRUE);
     let _ = Reflect::set(&config, &"displaylogo".into(), &JsValue::FALSE);
     let p = plotly_react_(div, data, layout, &config).map_err(|e| format!("plotly: {e:?}"))?;
-    JsFuture::from(p)
-        .await
-        .map(|_| ())
-        .map_err(|e| format!("plotly: {e:?}"))
+    JsFuture::from(p).await.map(|_| ()).map_err(|e| format!("plotly: {e:?}"))
 }
 
 pub fn plotly_purge(div: &web_sys::Element) {

@@ -41,16 +41,10 @@ impl Editor {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let python = RwSignal::new(WorkerStatus::Loading {
-        stage: "starting Python".into(),
-    });
+    let python = RwSignal::new(WorkerStatus::Loading { stage: "starting Python".into() });
     let worker = PythonWorker::start("worker.js", move |s| python.set(s.clone()));
     let runner = Runner::new(Rc::new(BrowserHost { python: worker }));
-    let editor = Editor {
-        flow: RwSignal::new(state::welcome_flow()),
-        python,
-        runner: StoredValue::new_local(runner),
-    };
+    let editor = Editor { flow: RwSignal::new(state::welcome_flow()), python, runner: StoredValue::new_local(runner) };
     provide_context(editor);
     view! {
         <div class="app">

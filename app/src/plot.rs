@@ -17,19 +17,15 @@ pub fn figure_to_js(fig: &Figure) -> (JsValue, JsValue) {
         for (k, a) in &t.arrays {
             let v: JsValue = match a {
                 NumArray::D1(v) => Float64Array::from(v.as_slice()).into(),
-                NumArray::D2(m) => (0..m.rows)
-                    .map(|r| JsValue::from(Float64Array::from(m.row(r))))
-                    .collect::<Array>()
-                    .into(),
+                NumArray::D2(m) => {
+                    (0..m.rows).map(|r| JsValue::from(Float64Array::from(m.row(r)))).collect::<Array>().into()
+                }
             };
             js::set(&obj, k, &v);
         }
         data.push(&obj);
     }
-    (
-        data.into(),
-        json_to_js(&serde_json::Value::Object(fig.layout.clone())),
-    )
+    (data.into(), json_to_js(&serde_json::Value::Object(fig.layout.clone())))
 }
 
 /// Draws `fig` into `div`, updating it in place if it already holds a plot.

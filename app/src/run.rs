@@ -10,9 +10,7 @@ use futures::channel::oneshot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use runtime::schedule::{
-    self, Cache, CancelToken, NodeStatus, RunEvent, RunOptions, RunReport, RunStatus,
-};
+use runtime::schedule::{self, Cache, CancelToken, NodeStatus, RunEvent, RunOptions, RunReport, RunStatus};
 use runtime::value::{Figure, Value};
 use runtime::{Flow, NodeId};
 
@@ -93,15 +91,11 @@ impl Runner {
         *self.cancel.borrow_mut() = Some(token.clone());
         self.running.set(true);
         self.nodes.set(HashMap::new());
-        self.log
-            .set(vec![format!("▶ run started ({} nodes)", flow.len())]);
+        self.log.set(vec![format!("▶ run started ({} nodes)", flow.len())]);
         let me = self.clone();
         spawn_local(async move {
             let mut cache = std::mem::take(&mut *me.cache.borrow_mut());
-            let opts = RunOptions {
-                use_cache,
-                ..RunOptions::default()
-            };
+            let opts = RunOptions { use_cache, ..RunOptions::default() };
             let pending: Rc<RefCell<Vec<RunEvent>>> = Rc::new(RefCell::new(Vec::new()));
             let flusher = Flusher::new(me.clone(), pending.clone());
             let host: Rc<dyn runtime::host::Host> = me.host.clone();
@@ -172,23 +166,14 @@ impl Runner {
                         match status {
                             NodeStatus::Queued => n.status = Status::Queued,
                             NodeStatus::Running => n.status = Status::Running,
-                            NodeStatus::Done {
-                                ms,
-                                outputs,
-                                cached,
-                            } => {
+                            NodeStatus::Done { ms, outputs, cached } => {
                                 n.status = Status::Done;
                                 n.runs += 1;
                                 n.ms += ms;
                                 n.error = None;
                                 let first = outputs.iter().flatten().next();
-                                n.summary = first.map(|d| {
-                                    if cached {
-                                        format!("{} (cached)", d.summary())
-                                    } else {
-                                        d.summary()
-                                    }
-                                });
+                                n.summary = first
+                                    .map(|d| if cached { format!("{} (cached)", d.summary()) } else { d.summary() });
                                 n.figure = first.and_then(|d| match &**d {
                                     Value::Plotly { fig } => Some(Arc::new(fig.clone())),
                                     _ => None,
@@ -200,10 +185,7 @@ impl Runner {
                             }
                             NodeStatus::Failed { error } => {
                                 n.status = Status::Failed;
-                                lines.push(format!(
-                                    "✗ {}",
-                                    error.lines().next().unwrap_or_default()
-                                ));
+                                lines.push(format!("✗ {}", error.lines().next().unwrap_or_default()));
                                 n.error = Some(error);
                             }
                             NodeStatus::Skipped { reason } => {
@@ -235,11 +217,7 @@ struct Flusher {
 
 impl Flusher {
     fn new(runner: Runner, pending: Rc<RefCell<Vec<RunEvent>>>) -> Flusher {
-        Flusher {
-            runner,
-            pending,
-            scheduled: Rc::new(RefCell::new(false)),
-        }
+        Flusher { runner, pending, scheduled: Rc::new(RefCell::new(false)) }
     }
 
     fn schedule(&self) {

@@ -1,4 +1,5 @@
 //! Figures reach plotly.js with their number arrays as Float64Arrays (no per-number copies).
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 use flojoy_app::plot::figure_to_js;
 use js_sys::{Array, Float64Array, Reflect};
@@ -12,10 +13,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn traces_carry_typed_arrays_and_their_attributes() {
     let z = Matrix::new(2, 2, vec![1.0, 2.0, 3.0, 4.0]).unwrap();
     let fig = Figure::new(vec![
-        Trace::new("scatter")
-            .attr("mode", "lines")
-            .array("x", vec![0.0, 1.0])
-            .array("y", vec![2.0, 3.0]),
+        Trace::new("scatter").attr("mode", "lines").array("x", vec![0.0, 1.0]).array("y", vec![2.0, 3.0]),
         Trace::new("heatmap").matrix("z", z),
     ])
     .layout("title", serde_json::json!({"text": "T"}));
@@ -23,25 +21,12 @@ fn traces_carry_typed_arrays_and_their_attributes() {
     let data: Array = data.dyn_into().unwrap();
     assert_eq!(data.length(), 2);
     let t0 = data.get(0);
-    assert_eq!(
-        Reflect::get(&t0, &"mode".into())
-            .unwrap()
-            .as_string()
-            .as_deref(),
-        Some("lines")
-    );
+    assert_eq!(Reflect::get(&t0, &"mode".into()).unwrap().as_string().as_deref(), Some("lines"));
     let y: Float64Array = Reflect::get(&t0, &"y".into()).unwrap().dyn_into().unwrap();
     assert_eq!(y.to_vec(), vec![2.0, 3.0]);
-    let z: Array = Reflect::get(&data.get(1), &"z".into())
-        .unwrap()
-        .dyn_into()
-        .unwrap();
+    let z: Array = Reflect::get(&data.get(1), &"z".into()).unwrap().dyn_into().unwrap();
     assert_eq!(z.length(), 2);
     assert!(z.get(1).is_instance_of::<Float64Array>());
-    let title = Reflect::get(
-        &Reflect::get(&layout, &"title".into()).unwrap(),
-        &"text".into(),
-    )
-    .unwrap();
+    let title = Reflect::get(&Reflect::get(&layout, &"title".into()).unwrap(), &"text".into()).unwrap();
     assert_eq!(title.as_string().as_deref(), Some("T"));
 }

@@ -37,12 +37,7 @@ pub struct PythonError {
 
 impl PythonError {
     fn plain(message: impl Into<String>) -> PythonError {
-        PythonError {
-            message: message.into(),
-            traceback: String::new(),
-            line: None,
-            log: Vec::new(),
-        }
+        PythonError { message: message.into(), traceback: String::new(), line: None, log: Vec::new() }
     }
 }
 
@@ -53,6 +48,9 @@ enum Reply {
     Error(PythonError),
 }
 
+type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
+type ErrorHandler = Closure<dyn FnMut(web_sys::ErrorEvent)>;
+
 struct Inner {
     url: String,
     worker: RefCell<Option<Worker>>,
@@ -62,8 +60,8 @@ struct Inner {
     on_status: Box<dyn Fn(&WorkerStatus)>,
     /// Pyodide's interrupt buffer, when SharedArrayBuffer is available (cross-origin isolated).
     interrupt: RefCell<Option<js_sys::Int32Array>>,
-    onmessage: RefCell<Option<Closure<dyn FnMut(MessageEvent)>>>,
-    onerror: RefCell<Option<Closure<dyn FnMut(web_sys::ErrorEvent)>>>,
+    onmessage: RefCell<Option<MessageHandler>>,
+    onerror: RefCell<Option<ErrorHandler>>,
 }
 
 /// A handle on the Python worker. Cheap to clone.
@@ -78,9 +76,7 @@ impl PythonWorker {
             worker: RefCell::new(None),
             pending: RefCell::new(HashMap::new()),
             next_id: Cell::new(1),
-            status: RefCell::new(WorkerStatus::Loading {
-                stage: "starting".into(),
-            }),
+            status: RefCell::new(WorkerStatus::Loading { stage: "starting".into() }),
             on_status: Box::new(on_status),
             interrupt: RefCell::new(None),
             onmessage: RefCell::new(None),
@@ -123,17 +119,16 @@ impl PythonWorker {
             }
         });
         let me = Rc::downgrade(&self.0);
-        let onerror =
-            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
-                if let Some(inner) = me.upgrade() {
-                    let w = PythonWorker(inner);
-                    if !matches!(w.status(), WorkerStatus::Ready { .. }) {
-                        w.set_status(WorkerStatus::Failed {
-                            reason: format!("the Python worker could not load: {}", ev.message()),
-                        });
-                    }
+        let onerror = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
+            if let Some(inner) = me.upgrade() {
+                let w = PythonWorker(inner);
+                if !matches!(w.status(), WorkerStatus::Ready { .. }) {
+                    w.set_status(WorkerStatus::Failed {
+                        reason: format!("the Python worker could not load: {}", ev.message()),
+                    });
                 }
-            });
+            }
+        });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         *self.0.onmessage.borrow_mut() = Some(onmessage);
@@ -143,10 +138,7 @@ impl PythonWorker {
             .ok()
             .and_then(|v| v.as_bool())
             .unwrap_or(false);
-        if isolated
-            && let Ok(sab) =
-                js_sys::SharedArrayBuffer::new(4).dyn_into::<js_sys::SharedArrayBuffer>()
-        {
+        if isolated && let Ok(sab) = js_sys::SharedArrayBuffer::new(4).dyn_into::<js_sys::SharedArrayBuffer>() {
             let ia = js_sys::Int32Array::new(&sab);
             let msg = Object::new();
             let _ = Reflect::set(&msg, &"type".into(), &"set_interrupt".into());
@@ -157,30 +149,17 @@ impl PythonWorker {
             *self.0.interrupt.borrow_mut() = None;
         }
         *self.0.worker.borrow_mut() = Some(worker);
-        self.set_status(WorkerStatus::Loading {
-            stage: "starting Python".into(),
-        });
+        self.set_status(WorkerStatus::Loading { stage: "starting Python".into() });
     }
 
     fn receive(&self, data: JsValue) {
-        let ty = Reflect::get(&data, &"type".into())
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default();
+        let ty = Reflect::get(&data, &"type".into()).ok().and_then(|t| t.as_string()).unwrap_or_default();
         if ty == "result" {
-            let id = Reflect::get(&data, &"id".into())
-                .ok()
-                .and_then(|v| v.as_f64())
-                .unwrap_or(0.0) as u32;
+            let id = Reflect::get(&data, &"id".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
             let outputs = Reflect::get(&data, &"outputs".into()).unwrap_or(JsValue::NULL);
             let log = Reflect::get(&data, &"log".into())
                 .ok()
-                .map(|l| {
-                    Array::from(&l)
-                        .iter()
-                        .filter_map(|s| s.as_string())
-                        .collect()
-                })
+                .map(|l| Array::from(&l).iter().filter_map(|s| s.as_string()).collect())
                 .unwrap_or_default();
             self.reply(id, Reply::Result { outputs, log });
             return;
@@ -194,45 +173,19 @@ impl PythonWorker {
         };
         match msg {
             FromWorker::Progress { stage } => self.set_status(WorkerStatus::Loading { stage }),
-            FromWorker::Ready { version, ms } => {
-                self.set_status(WorkerStatus::Ready { version, ms })
-            }
+            FromWorker::Ready { version, ms } => self.set_status(WorkerStatus::Ready { version, ms }),
             FromWorker::Failed { reason } => {
-                self.set_status(WorkerStatus::Failed {
-                    reason: reason.clone(),
-                });
+                self.set_status(WorkerStatus::Failed { reason: reason.clone() });
                 self.fail_all(&format!("Python could not start: {reason}"));
             }
-            FromWorker::Result { id, log } => self.reply(
-                id,
-                Reply::Result {
-                    outputs: JsValue::NULL,
-                    log,
-                },
-            ),
-            FromWorker::Error {
-                id,
-                message,
-                traceback,
-                line,
-                log,
-            } => self.reply(
-                id,
-                Reply::Error(PythonError {
-                    message,
-                    traceback,
-                    line,
-                    log,
-                }),
-            ),
+            FromWorker::Result { id, log } => self.reply(id, Reply::Result { outputs: JsValue::NULL, log }),
+            FromWorker::Error { id, message, traceback, line, log } => {
+                self.reply(id, Reply::Error(PythonError { message, traceback, line, log }))
+            }
             FromWorker::Parsed { id, spec } => self.reply(id, Reply::Parsed(spec)),
             FromWorker::Numpy { id, ok } => self.reply(
                 id,
-                if ok {
-                    Reply::Done
-                } else {
-                    Reply::Error(PythonError::plain("numpy could not be loaded"))
-                },
+                if ok { Reply::Done } else { Reply::Error(PythonError::plain("numpy could not be loaded")) },
             ),
         }
     }
@@ -259,14 +212,7 @@ impl PythonWorker {
         let id = self.0.next_id.get();
         self.0.next_id.set(id.wrapping_add(1).max(1));
         let header = match header {
-            ToWorker::Call {
-                code,
-                func,
-                node_key,
-                params,
-                outputs,
-                ..
-            } => ToWorker::Call {
+            ToWorker::Call { code, func, node_key, params, outputs, .. } => ToWorker::Call {
                 id,
                 code: code.clone(),
                 func: func.clone(),
@@ -274,32 +220,27 @@ impl PythonWorker {
                 params: params.clone(),
                 outputs: outputs.clone(),
             },
-            ToWorker::Parse { code, .. } => ToWorker::Parse {
-                id,
-                code: code.clone(),
-            },
+            ToWorker::Parse { code, .. } => ToWorker::Parse { id, code: code.clone() },
             ToWorker::LoadNumpy { .. } => ToWorker::LoadNumpy { id },
         };
         let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        let msg = serde::Serialize::serialize(&header, &ser)
-            .map_err(|e| PythonError::plain(e.to_string()))?;
+        let msg = serde::Serialize::serialize(&header, &ser).map_err(|e| PythonError::plain(e.to_string()))?;
         if let Some((k, v)) = extra {
             let _ = Reflect::set(&msg, &k.into(), &v);
         }
         let (tx, rx) = oneshot::channel();
         self.0.pending.borrow_mut().insert(id, tx);
         let sent = match self.0.worker.borrow().as_ref() {
-            Some(w) => w.post_message_with_transfer(&msg, transfer).map_err(|e| {
-                PythonError::plain(format!("could not reach the Python worker: {e:?}"))
-            }),
+            Some(w) => w
+                .post_message_with_transfer(&msg, transfer)
+                .map_err(|e| PythonError::plain(format!("could not reach the Python worker: {e:?}"))),
             None => Err(PythonError::plain("the Python worker is not running")),
         };
         if let Err(e) = sent {
             self.0.pending.borrow_mut().remove(&id);
             return Err(e);
         }
-        rx.await
-            .map_err(|_| PythonError::plain("Python was restarted"))
+        rx.await.map_err(|_| PythonError::plain("Python was restarted"))
     }
 
     /// Runs a Python node.
@@ -318,10 +259,7 @@ impl PythonWorker {
             params: call.params,
             outputs: call.outputs,
         };
-        match self
-            .request(&header, Some(("inputs", inputs.into())), &transfer)
-            .await?
-        {
+        match self.request(&header, Some(("inputs", inputs.into())), &transfer).await? {
             Reply::Result { outputs, log } => {
                 let mut out = Vec::new();
                 for pair in Array::from(&outputs).iter() {
@@ -343,44 +281,25 @@ impl PythonWorker {
                 Ok(PythonResult { outputs: out, log })
             }
             Reply::Error(e) => Err(e),
-            _ => Err(PythonError::plain(
-                "unexpected reply from the Python worker",
-            )),
+            _ => Err(PythonError::plain("unexpected reply from the Python worker")),
         }
     }
 
     /// Reads a node's signature.
     pub async fn parse(&self, code: &str) -> Result<ParsedSpec, PythonError> {
-        match self
-            .request(
-                &ToWorker::Parse {
-                    id: 0,
-                    code: code.into(),
-                },
-                None,
-                &Array::new(),
-            )
-            .await?
-        {
+        match self.request(&ToWorker::Parse { id: 0, code: code.into() }, None, &Array::new()).await? {
             Reply::Parsed(spec) => Ok(spec),
             Reply::Error(e) => Err(e),
-            _ => Err(PythonError::plain(
-                "unexpected reply from the Python worker",
-            )),
+            _ => Err(PythonError::plain("unexpected reply from the Python worker")),
         }
     }
 
     /// Loads numpy (online only: from Pyodide's package index).
     pub async fn load_numpy(&self) -> Result<(), PythonError> {
-        match self
-            .request(&ToWorker::LoadNumpy { id: 0 }, None, &Array::new())
-            .await?
-        {
+        match self.request(&ToWorker::LoadNumpy { id: 0 }, None, &Array::new()).await? {
             Reply::Done => Ok(()),
             Reply::Error(e) => Err(e),
-            _ => Err(PythonError::plain(
-                "unexpected reply from the Python worker",
-            )),
+            _ => Err(PythonError::plain("unexpected reply from the Python worker")),
         }
     }
 

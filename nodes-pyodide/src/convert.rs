@@ -72,11 +72,7 @@ pub fn value_to_js(v: &Value, transfer: &Array) -> JsValue {
             for c in &m.columns {
                 let col = match &c.data {
                     ColumnData::Num(v) => floats(v, transfer),
-                    ColumnData::Text(t) => t
-                        .iter()
-                        .map(|s| JsValue::from_str(s))
-                        .collect::<Array>()
-                        .into(),
+                    ColumnData::Text(t) => t.iter().map(|s| JsValue::from_str(s)).collect::<Array>().into(),
                 };
                 set(&cols, &c.name, &col);
             }
@@ -123,47 +119,25 @@ fn js_floats(v: &JsValue, what: &str) -> Result<Vec<f64>, String> {
 
 fn js_matrix(v: &JsValue, what: &str) -> Result<Matrix, String> {
     if Array::is_array(v) {
-        let rows: Result<Vec<Vec<f64>>, String> =
-            Array::from(v).iter().map(|r| js_floats(&r, what)).collect();
-        return Matrix::from_rows(&rows?)
-            .ok_or_else(|| format!("{what}: rows must all have the same length"));
+        let rows: Result<Vec<Vec<f64>>, String> = Array::from(v).iter().map(|r| js_floats(&r, what)).collect();
+        return Matrix::from_rows(&rows?).ok_or_else(|| format!("{what}: rows must all have the same length"));
     }
-    let rows = get(v, "rows")
-        .as_f64()
-        .ok_or_else(|| format!("{what} must be a matrix"))? as usize;
-    let cols = get(v, "cols")
-        .as_f64()
-        .ok_or_else(|| format!("{what} must be a matrix"))? as usize;
+    let rows = get(v, "rows").as_f64().ok_or_else(|| format!("{what} must be a matrix"))? as usize;
+    let cols = get(v, "cols").as_f64().ok_or_else(|| format!("{what} must be a matrix"))? as usize;
     let data = js_floats(&get(v, "data"), what)?;
-    Matrix::new(rows, cols, data)
-        .ok_or_else(|| format!("{what}: {rows}×{cols} does not match its data"))
+    Matrix::new(rows, cols, data).ok_or_else(|| format!("{what}: {rows}×{cols} does not match its data"))
 }
 
 /// A JS object → a value, checked like any node output.
 pub fn value_from_js(v: &JsValue) -> Result<Value, String> {
-    let t = get(v, "type")
-        .as_string()
-        .ok_or("a value must be an object with a 'type'")?;
+    let t = get(v, "type").as_string().ok_or("a value must be an object with a 'type'")?;
     let f = |k: &str| js_floats(&get(v, k), &format!("{t}.{k}"));
     let m = |k: &str| js_matrix(&get(v, k), &format!("{t}.{k}"));
     let value = match t.as_str() {
-        "OrderedPair" => Value::OrderedPair {
-            x: f("x")?,
-            y: f("y")?,
-        },
-        "OrderedTriple" => Value::OrderedTriple {
-            x: f("x")?,
-            y: f("y")?,
-            z: f("z")?,
-        },
-        "Surface" => Value::Surface {
-            x: f("x")?,
-            y: f("y")?,
-            z: m("z")?,
-        },
-        "Scalar" => Value::Scalar {
-            c: get(v, "c").as_f64().unwrap_or(f64::NAN),
-        },
+        "OrderedPair" => Value::OrderedPair { x: f("x")?, y: f("y")? },
+        "OrderedTriple" => Value::OrderedTriple { x: f("x")?, y: f("y")?, z: f("z")? },
+        "Surface" => Value::Surface { x: f("x")?, y: f("y")?, z: m("z")? },
+        "Scalar" => Value::Scalar { c: get(v, "c").as_f64().unwrap_or(f64::NAN) },
         "Vector" => Value::Vector { v: f("v")? },
         "Matrix" => Value::Matrix { m: m("m")? },
         "Grayscale" => Value::Grayscale { m: m("m")? },
@@ -173,11 +147,7 @@ pub fn value_from_js(v: &JsValue) -> Result<Value, String> {
                 r: m("r")?,
                 g: m("g")?,
                 b: m("b")?,
-                a: if a.is_undefined() || a.is_null() {
-                    None
-                } else {
-                    Some(m("a")?)
-                },
+                a: if a.is_undefined() || a.is_null() { None } else { Some(m("a")?) },
             }
         }
         "DataFrame" => {
@@ -198,25 +168,14 @@ pub fn value_from_js(v: &JsValue) -> Result<Value, String> {
                 };
                 columns.push(Column { name, data });
             }
-            Value::DataFrame {
-                m: DataFrame::new(columns),
-            }
+            Value::DataFrame { m: DataFrame::new(columns) }
         }
         "Plotly" => Value::Plotly {
-            fig: Figure::from_json(&js_to_json(&get(v, "fig")))
-                .ok_or("Plotly.fig must be a plotly figure")?,
+            fig: Figure::from_json(&js_to_json(&get(v, "fig"))).ok_or("Plotly.fig must be a plotly figure")?,
         },
-        "String" | "TextBlob" => Value::String {
-            s: get(v, "s").as_string().ok_or("String.s must be text")?,
-        },
-        "Bytes" => Value::Bytes {
-            b: Uint8Array::new(&get(v, "b")).to_vec(),
-        },
-        "Boolean" => Value::Boolean {
-            b: get(v, "b")
-                .as_bool()
-                .ok_or("Boolean.b must be true or false")?,
-        },
+        "String" | "TextBlob" => Value::String { s: get(v, "s").as_string().ok_or("String.s must be text")? },
+        "Bytes" => Value::Bytes { b: Uint8Array::new(&get(v, "b")).to_vec() },
+        "Boolean" => Value::Boolean { b: get(v, "b").as_bool().ok_or("Boolean.b must be true or false")? },
         other => return Err(format!("unknown DataContainer type '{other}'")),
     };
     value.validate().map_err(|e| e.to_string())?;

@@ -16,14 +16,7 @@ use runtime::value::TypeSet;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
     /// Run a node's function.
-    Call {
-        id: u32,
-        code: String,
-        func: String,
-        node_key: String,
-        params: Map<String, Json>,
-        outputs: Vec<String>,
-    },
+    Call { id: u32, code: String, func: String, node_key: String, params: Map<String, Json>, outputs: Vec<String> },
     /// Read a node's signature (what "Save" in the code editor does).
     Parse { id: u32, code: String },
     /// Load numpy from Pyodide's package index (needs the network).
@@ -110,20 +103,9 @@ pub struct ParsedSpec {
 impl ParsedSpec {
     /// The runtime spec of the node.
     pub fn to_node_spec(&self) -> NodeSpec {
-        let category = if self.category.is_empty() {
-            "PYTHON"
-        } else {
-            &self.category
-        };
-        let mut spec = NodeSpec::new(
-            &self.func,
-            category,
-            if self.doc.is_empty() {
-                "A Python node."
-            } else {
-                &self.doc
-            },
-        );
+        let category = if self.category.is_empty() { "PYTHON" } else { &self.category };
+        let mut spec =
+            NodeSpec::new(&self.func, category, if self.doc.is_empty() { "A Python node." } else { &self.doc });
         spec.path = "PYTHON".into();
         spec.inputs = self
             .inputs
@@ -181,7 +163,10 @@ mod tests {
             serde_json::to_value(&call).unwrap(),
             json!({"type":"call","id":7,"code":"c","func":"F","node_key":"F-1","params":{},"outputs":["default"]})
         );
-        let err: FromWorker = serde_json::from_value(json!({"type":"error","id":3,"message":"ValueError: x","traceback":"tb","line":4,"log":["a"]})).unwrap();
+        let err: FromWorker = serde_json::from_value(
+            json!({"type":"error","id":3,"message":"ValueError: x","traceback":"tb","line":4,"log":["a"]}),
+        )
+        .unwrap();
         assert_eq!(
             err,
             FromWorker::Error {
@@ -209,12 +194,7 @@ mod tests {
         assert_eq!(spec.func, "DOUBLE");
         assert_eq!(spec.inputs[1].types.to_string(), "Scalar|Vector");
         assert!(spec.inputs[1].multiple);
-        assert_eq!(
-            spec.params[1].kind,
-            ParamKind::Select {
-                options: vec!["a".into(), "b".into()]
-            }
-        );
+        assert_eq!(spec.params[1].kind, ParamKind::Select { options: vec!["a".into(), "b".into()] });
         assert_eq!(spec.params[0].default, json!(2.0));
     }
 }

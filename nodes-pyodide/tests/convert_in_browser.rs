@@ -1,5 +1,6 @@
 //! Values cross to JavaScript and back unchanged, in a real browser (wasm-bindgen-test-runner
 //! drives headless Chromium through chromedriver).
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 use js_sys::{Array, Float64Array, Reflect};
 use nodes_pyodide::convert::{value_from_js, value_to_js};
@@ -13,35 +14,20 @@ fn every_kind() -> Vec<Value> {
     let m = Matrix::new(2, 3, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
     vec![
         Value::pair(vec![0.0, 0.5, 1.0], vec![1.0, f64::NAN, -2.5]),
-        Value::OrderedTriple {
-            x: vec![1.0],
-            y: vec![2.0],
-            z: vec![3.0],
-        },
-        Value::Surface {
-            x: vec![0.0, 1.0, 2.0],
-            y: vec![0.0, 1.0],
-            z: m.clone(),
-        },
+        Value::OrderedTriple { x: vec![1.0], y: vec![2.0], z: vec![3.0] },
+        Value::Surface { x: vec![0.0, 1.0, 2.0], y: vec![0.0, 1.0], z: m.clone() },
         Value::scalar(42.0),
         Value::vector(vec![3.0, 1.0, 2.0]),
         Value::Matrix { m: m.clone() },
         Value::Grayscale { m: m.clone() },
-        Value::Image {
-            r: m.clone(),
-            g: m.clone(),
-            b: m.clone(),
-            a: None,
-        },
+        Value::Image { r: m.clone(), g: m.clone(), b: m.clone(), a: None },
         Value::DataFrame {
             m: DataFrame::new(vec![
                 DataFrame::num("n", vec![1.0, 2.0]),
                 DataFrame::text("s", vec!["a".into(), "b".into()]),
             ]),
         },
-        Value::Plotly {
-            fig: Figure::new(vec![Trace::new("scatter").array("x", vec![1.0, 2.0])]),
-        },
+        Value::Plotly { fig: Figure::new(vec![Trace::new("scatter").array("x", vec![1.0, 2.0])]) },
         Value::string("héllo"),
         Value::Bytes { b: vec![0, 1, 255] },
         Value::Boolean { b: true },
@@ -67,11 +53,7 @@ fn number_arrays_cross_as_float64_arrays_with_transferable_buffers() {
     let y = Reflect::get(&js, &"y".into()).unwrap();
     let y: Float64Array = y.dyn_into().expect("y is a Float64Array");
     assert_eq!(y.length(), 1000);
-    assert_eq!(
-        transfer.length(),
-        2,
-        "x and y buffers are listed for transfer"
-    );
+    assert_eq!(transfer.length(), 2, "x and y buffers are listed for transfer");
 }
 
 #[wasm_bindgen_test]
@@ -82,9 +64,5 @@ fn malformed_objects_are_refused_with_a_reason() {
     let err = value_from_js(&o).unwrap_err();
     assert!(err.contains("OrderedPair.y"), "{err}");
     Reflect::set(&o, &"type".into(), &"Nope".into()).unwrap();
-    assert!(
-        value_from_js(&o)
-            .unwrap_err()
-            .contains("unknown DataContainer type")
-    );
+    assert!(value_from_js(&o).unwrap_err().contains("unknown DataContainer type"));
 }

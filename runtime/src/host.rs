@@ -58,15 +58,10 @@ pub trait Host {
     }
 
     /// Runs a Python node. The default says where Python nodes can run.
-    fn run_python(
-        &self,
-        call: PythonCall,
-    ) -> LocalBoxFuture<'static, Result<PythonResult, NodeError>> {
+    fn run_python(&self, call: PythonCall) -> LocalBoxFuture<'static, Result<PythonResult, NodeError>> {
         let _ = call;
         Box::pin(async {
-            Err(NodeError::new(
-                "Python nodes run in the browser app (Pyodide); this runner has no Python",
-            ))
+            Err(NodeError::new("Python nodes run in the browser app (Pyodide); this runner has no Python"))
         })
     }
 
@@ -96,11 +91,15 @@ pub struct NativeHost {
 #[cfg(not(target_family = "wasm"))]
 impl Default for NativeHost {
     fn default() -> Self {
-        NativeHost {
-            start: Instant::now(),
-            seed: None,
-            dir: std::path::PathBuf::from("."),
-        }
+        NativeHost { start: Instant::now(), seed: None, dir: std::path::PathBuf::from(".") }
+    }
+}
+
+#[cfg(not(target_family = "wasm"))]
+impl NativeHost {
+    /// A host whose random nodes draw the same numbers every run.
+    pub fn seeded(seed: u64) -> NativeHost {
+        NativeHost { seed: Some(seed), ..NativeHost::default() }
     }
 }
 
@@ -111,18 +110,12 @@ impl Host for NativeHost {
     }
 
     fn unix_time_s(&self) -> f64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs_f64())
-            .unwrap_or(0.0)
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
     }
 
     fn entropy(&self) -> u64 {
         self.seed.unwrap_or_else(|| {
-            let t = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
+            let t = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
             (t as u64) ^ ((t >> 64) as u64) ^ 0x9E37_79B9_7F4A_7C15
         })
     }
@@ -137,15 +130,12 @@ impl Host for NativeHost {
 
     fn read_file(&self, path: &str) -> LocalBoxFuture<'static, Result<Vec<u8>, String>> {
         let full = self.dir.join(path);
-        Box::pin(async move {
-            std::fs::read(&full).map_err(|e| format!("cannot read '{}': {e}", full.display()))
-        })
+        Box::pin(async move { std::fs::read(&full).map_err(|e| format!("cannot read '{}': {e}", full.display())) })
     }
 
     fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
         let full = self.dir.join(name);
-        std::fs::write(&full, bytes)
-            .map_err(|e| format!("cannot write '{}': {e}", full.display()))?;
+        std::fs::write(&full, bytes).map_err(|e| format!("cannot write '{}': {e}", full.display()))?;
         Ok(full.display().to_string())
     }
 }

@@ -20,10 +20,7 @@ pub fn normalize(spec: &ParamSpec, value: &Json) -> Result<Json, String> {
                 return Ok(Json::Null);
             };
             if x.fract() != 0.0 || !x.is_finite() {
-                return Err(format!(
-                    "'{name}' must be a whole number, got {}",
-                    show(value)
-                ));
+                return Err(format!("'{name}' must be a whole number, got {}", show(value)));
             }
             let i = x as i64;
             if let Some(m) = min.filter(|m| i < *m) {
@@ -35,9 +32,7 @@ pub fn normalize(spec: &ParamSpec, value: &Json) -> Result<Json, String> {
             Ok(Json::from(i))
         }
         ParamKind::Float { min, max } => {
-            let Some(x) = number(value)
-                .map_err(|_| format!("'{name}' must be a number, got {}", show(value)))?
-            else {
+            let Some(x) = number(value).map_err(|_| format!("'{name}' must be a number, got {}", show(value)))? else {
                 return Ok(Json::Null);
             };
             if let Some(m) = min.filter(|m| x < *m) {
@@ -55,26 +50,16 @@ pub fn normalize(spec: &ParamSpec, value: &Json) -> Result<Json, String> {
             Json::String(s) => match s.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" | "on" => Ok(Json::Bool(true)),
                 "false" | "0" | "no" | "off" | "" => Ok(Json::Bool(false)),
-                _ => Err(format!(
-                    "'{name}' must be true or false, got {}",
-                    show(value)
-                )),
+                _ => Err(format!("'{name}' must be true or false, got {}", show(value))),
             },
-            _ => Err(format!(
-                "'{name}' must be true or false, got {}",
-                show(value)
-            )),
+            _ => Err(format!("'{name}' must be true or false, got {}", show(value))),
         },
         ParamKind::Select { options } => {
             let s = text(value);
             if options.is_empty() || options.contains(&s) {
                 Ok(Json::String(s))
             } else {
-                Err(format!(
-                    "'{name}' must be one of {}, got {}",
-                    options.join(", "),
-                    show(value)
-                ))
+                Err(format!("'{name}' must be one of {}, got {}", options.join(", "), show(value)))
             }
         }
         ParamKind::List { item } => {
@@ -89,14 +74,8 @@ pub fn normalize(spec: &ParamSpec, value: &Json) -> Result<Json, String> {
                     ListItem::Str => true,
                 };
                 if !ok {
-                    let what = if *item == ListItem::Int {
-                        "whole numbers"
-                    } else {
-                        "numbers"
-                    };
-                    return Err(format!(
-                        "'{name}' must be a comma-separated list of {what}; '{part}' is not"
-                    ));
+                    let what = if *item == ListItem::Int { "whole numbers" } else { "numbers" };
+                    return Err(format!("'{name}' must be a comma-separated list of {what}; '{part}' is not"));
                 }
             }
             Ok(Json::String(s))
@@ -132,11 +111,7 @@ fn number(value: &Json) -> Result<Option<f64>, String> {
         Json::Number(n) => Ok(n.as_f64()),
         Json::Bool(b) => Ok(Some(f64::from(u8::from(*b)))),
         Json::String(s) if s.trim().is_empty() => Ok(None),
-        Json::String(s) => s
-            .trim()
-            .parse::<f64>()
-            .map(Some)
-            .map_err(|_| format!("{s:?} is not a number")),
+        Json::String(s) => s.trim().parse::<f64>().map(Some).map_err(|_| format!("{s:?} is not a number")),
         _ => Err(format!("{} is not a number", show(value))),
     }
 }
@@ -167,60 +142,29 @@ mod tests {
     use serde_json::json;
 
     fn spec(kind: ParamKind) -> ParamSpec {
-        NodeSpec::new("T", "DATA", "")
-            .param("p", kind, Json::Null, "")
-            .params
-            .remove(0)
+        NodeSpec::new("T", "DATA", "").param("p", kind, Json::Null, "").params.remove(0)
     }
 
     #[test]
     fn numbers_accept_numeric_text_and_refuse_garbage() {
-        let f = spec(ParamKind::Float {
-            min: None,
-            max: None,
-        });
+        let f = spec(ParamKind::Float { min: None, max: None });
         assert_eq!(normalize(&f, &json!("2.0")).unwrap(), json!(2.0));
         assert_eq!(normalize(&f, &json!("")).unwrap(), Json::Null);
-        assert_eq!(
-            normalize(&f, &json!("abc")).unwrap_err(),
-            "'p' must be a number, got \"abc\""
-        );
-        let i = spec(ParamKind::Int {
-            min: Some(1),
-            max: None,
-        });
+        assert_eq!(normalize(&f, &json!("abc")).unwrap_err(), "'p' must be a number, got \"abc\"");
+        let i = spec(ParamKind::Int { min: Some(1), max: None });
         assert_eq!(normalize(&i, &json!(3.0)).unwrap(), json!(3));
-        assert_eq!(
-            normalize(&i, &json!(0)).unwrap_err(),
-            "'p' must be at least 1, got 0"
-        );
-        assert!(
-            normalize(&i, &json!(2.5))
-                .unwrap_err()
-                .contains("whole number")
-        );
+        assert_eq!(normalize(&i, &json!(0)).unwrap_err(), "'p' must be at least 1, got 0");
+        assert!(normalize(&i, &json!(2.5)).unwrap_err().contains("whole number"));
     }
 
     #[test]
     fn selects_lists_and_bools() {
-        let s = spec(ParamKind::Select {
-            options: vec!["a".into(), "b".into()],
-        });
+        let s = spec(ParamKind::Select { options: vec!["a".into(), "b".into()] });
         assert_eq!(normalize(&s, &json!("b")).unwrap(), json!("b"));
-        assert!(
-            normalize(&s, &json!("c"))
-                .unwrap_err()
-                .contains("one of a, b")
-        );
-        let l = spec(ParamKind::List {
-            item: ListItem::Int,
-        });
+        assert!(normalize(&s, &json!("c")).unwrap_err().contains("one of a, b"));
+        let l = spec(ParamKind::List { item: ListItem::Int });
         assert_eq!(normalize(&l, &json!("1, 2,3")).unwrap(), json!("1, 2,3"));
-        assert!(
-            normalize(&l, &json!("1, x"))
-                .unwrap_err()
-                .contains("'x' is not")
-        );
+        assert!(normalize(&l, &json!("1, x")).unwrap_err().contains("'x' is not"));
         let b = spec(ParamKind::Bool);
         assert_eq!(normalize(&b, &json!("false")).unwrap(), json!(false));
     }

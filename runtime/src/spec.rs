@@ -81,15 +81,9 @@ impl ParamKind {
             ParamKind::Str => "str".into(),
             ParamKind::TextArea => "TextArea".into(),
             ParamKind::Select { .. } => "select".into(),
-            ParamKind::List {
-                item: ListItem::Int,
-            } => "list[int]".into(),
-            ParamKind::List {
-                item: ListItem::Float,
-            } => "list[float]".into(),
-            ParamKind::List {
-                item: ListItem::Str,
-            } => "list[str]".into(),
+            ParamKind::List { item: ListItem::Int } => "list[int]".into(),
+            ParamKind::List { item: ListItem::Float } => "list[float]".into(),
+            ParamKind::List { item: ListItem::Str } => "list[str]".into(),
             ParamKind::Array => "Array".into(),
             ParamKind::NodeRef => "NodeReference".into(),
             ParamKind::File { .. } => "File".into(),
@@ -102,36 +96,20 @@ impl ParamKind {
     /// Reads a manifest type string (from a file or a Python signature).
     pub fn from_flojoy_type(t: &str, options: Option<Vec<String>>) -> ParamKind {
         match t {
-            "int" => ParamKind::Int {
-                min: None,
-                max: None,
-            },
-            "float" => ParamKind::Float {
-                min: None,
-                max: None,
-            },
+            "int" => ParamKind::Int { min: None, max: None },
+            "float" => ParamKind::Float { min: None, max: None },
             "bool" => ParamKind::Bool,
             "TextArea" => ParamKind::TextArea,
-            "select" => ParamKind::Select {
-                options: options.unwrap_or_default(),
-            },
-            "list[int]" => ParamKind::List {
-                item: ListItem::Int,
-            },
-            "list[float]" => ParamKind::List {
-                item: ListItem::Float,
-            },
-            "list[str]" => ParamKind::List {
-                item: ListItem::Str,
-            },
+            "select" => ParamKind::Select { options: options.unwrap_or_default() },
+            "list[int]" => ParamKind::List { item: ListItem::Int },
+            "list[float]" => ParamKind::List { item: ListItem::Float },
+            "list[str]" => ParamKind::List { item: ListItem::Str },
             "Array" => ParamKind::Array,
             "NodeReference" => ParamKind::NodeRef,
             "File" => ParamKind::File { accept: Vec::new() },
             "Directory" => ParamKind::Directory,
             "Secret" => ParamKind::Secret,
-            t if t.ends_with("Device") || t.ends_with("Connection") => {
-                ParamKind::Device { class: t.into() }
-            }
+            t if t.ends_with("Device") || t.ends_with("Connection") => ParamKind::Device { class: t.into() },
             _ => ParamKind::Str,
         }
     }
@@ -192,56 +170,26 @@ impl NodeSpec {
     }
 
     pub fn input(mut self, name: &str, types: TypeSet, doc: &str) -> NodeSpec {
-        self.inputs.push(PortSpec {
-            name: name.into(),
-            types,
-            multiple: false,
-            optional: false,
-            doc: doc.into(),
-        });
+        self.inputs.push(PortSpec { name: name.into(), types, multiple: false, optional: false, doc: doc.into() });
         self
     }
 
     pub fn optional_input(mut self, name: &str, types: TypeSet, doc: &str) -> NodeSpec {
-        self.inputs.push(PortSpec {
-            name: name.into(),
-            types,
-            multiple: false,
-            optional: true,
-            doc: doc.into(),
-        });
+        self.inputs.push(PortSpec { name: name.into(), types, multiple: false, optional: true, doc: doc.into() });
         self
     }
 
     pub fn multi_input(mut self, name: &str, types: TypeSet, doc: &str) -> NodeSpec {
-        self.inputs.push(PortSpec {
-            name: name.into(),
-            types,
-            multiple: true,
-            optional: false,
-            doc: doc.into(),
-        });
+        self.inputs.push(PortSpec { name: name.into(), types, multiple: true, optional: false, doc: doc.into() });
         self
     }
 
     pub fn output(mut self, name: &str, types: TypeSet, doc: &str) -> NodeSpec {
-        self.outputs.push(PortSpec {
-            name: name.into(),
-            types,
-            multiple: false,
-            optional: false,
-            doc: doc.into(),
-        });
+        self.outputs.push(PortSpec { name: name.into(), types, multiple: false, optional: false, doc: doc.into() });
         self
     }
 
-    pub fn param(
-        mut self,
-        name: &str,
-        kind: ParamKind,
-        default: impl Into<Json>,
-        doc: &str,
-    ) -> NodeSpec {
+    pub fn param(mut self, name: &str, kind: ParamKind, default: impl Into<Json>, doc: &str) -> NodeSpec {
         self.params.push(ParamSpec {
             name: name.into(),
             kind,
@@ -253,38 +201,15 @@ impl NodeSpec {
     }
 
     pub fn int(self, name: &str, default: i64, doc: &str) -> NodeSpec {
-        self.param(
-            name,
-            ParamKind::Int {
-                min: None,
-                max: None,
-            },
-            default,
-            doc,
-        )
+        self.param(name, ParamKind::Int { min: None, max: None }, default, doc)
     }
 
-    pub fn int_range(
-        self,
-        name: &str,
-        default: i64,
-        min: Option<i64>,
-        max: Option<i64>,
-        doc: &str,
-    ) -> NodeSpec {
+    pub fn int_range(self, name: &str, default: i64, min: Option<i64>, max: Option<i64>, doc: &str) -> NodeSpec {
         self.param(name, ParamKind::Int { min, max }, default, doc)
     }
 
     pub fn float(self, name: &str, default: f64, doc: &str) -> NodeSpec {
-        self.param(
-            name,
-            ParamKind::Float {
-                min: None,
-                max: None,
-            },
-            default,
-            doc,
-        )
+        self.param(name, ParamKind::Float { min: None, max: None }, default, doc)
     }
 
     pub fn bool(self, name: &str, default: bool, doc: &str) -> NodeSpec {
@@ -303,18 +228,13 @@ impl NodeSpec {
     /// Shows the last added parameter only when `param` has one of `values`.
     pub fn shown_when(mut self, param: &str, values: &[&str]) -> NodeSpec {
         if let Some(p) = self.params.last_mut() {
-            p.shown_when = Some((
-                param.into(),
-                values.iter().map(|s| (*s).to_owned()).collect(),
-            ));
+            p.shown_when = Some((param.into(), values.iter().map(|s| (*s).to_owned()).collect()));
         }
         self
     }
 
     pub fn unavailable(mut self, reason: &str) -> NodeSpec {
-        self.availability = Availability::Unavailable {
-            reason: reason.into(),
-        };
+        self.availability = Availability::Unavailable { reason: reason.into() };
         self
     }
 
@@ -334,9 +254,5 @@ impl NodeSpec {
 /// The node `type` Flojoy stores for a palette path (its top folder, with DATA's
 /// VISUALIZATION sub-folder promoted, as Studio does).
 fn category_of(path: &str, top: &str) -> String {
-    if path.starts_with("DATA/VISUALIZATION") {
-        "VISUALIZATION".into()
-    } else {
-        top.into()
-    }
+    if path.starts_with("DATA/VISUALIZATION") { "VISUALIZATION".into() } else { top.into() }
 }

@@ -43,16 +43,15 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 /// Checks a flow and returns every diagnostic.
 pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut push =
-        |severity, node: Option<&crate::flow::Node>, port: Option<&str>, message: String| {
-            out.push(Diagnostic {
-                severity,
-                node: node.map(|n| n.id),
-                node_key: node.map(|n| n.key.clone()),
-                port: port.map(str::to_owned),
-                message,
-            });
-        };
+    let mut push = |severity, node: Option<&crate::flow::Node>, port: Option<&str>, message: String| {
+        out.push(Diagnostic {
+            severity,
+            node: node.map(|n| n.id),
+            node_key: node.map(|n| n.key.clone()),
+            port: port.map(str::to_owned),
+            message,
+        });
+    };
 
     for n in flow.nodes() {
         let spec = n.spec();
@@ -83,12 +82,7 @@ pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
         for p in &spec.params {
             let value = n.params.get(&p.name).unwrap_or(&p.default);
             if let Err(msg) = param::normalize(p, value) {
-                push(
-                    Severity::Error,
-                    Some(n),
-                    Some(&p.name),
-                    format!("{}: {msg}", n.label),
-                );
+                push(Severity::Error, Some(n), Some(&p.name), format!("{}: {msg}", n.label));
                 continue;
             }
             if p.kind == ParamKind::NodeRef
@@ -99,10 +93,7 @@ pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
                     Severity::Warning,
                     Some(n),
                     Some(&p.name),
-                    format!(
-                        "{}: '{}' refers to node {key}, which is not in this flow",
-                        n.label, p.name
-                    ),
+                    format!("{}: '{}' refers to node {key}, which is not in this flow", n.label, p.name),
                 );
             }
         }
@@ -116,10 +107,7 @@ pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
                     Severity::Error,
                     Some(n),
                     Some(&port.name),
-                    format!(
-                        "{}: input '{}' is not connected (it needs {})",
-                        n.label, port.name, port.types
-                    ),
+                    format!("{}: input '{}' is not connected (it needs {})", n.label, port.name, port.types),
                 );
             }
             if wires > 1 && !port.multiple {
@@ -141,18 +129,14 @@ pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
         let (Some(a), Some(b)) = (flow.node(e.from.node), flow.node(e.to.node)) else {
             continue;
         };
-        let (Some(out), Some(inp)) = (
-            a.spec().outputs.get(usize::from(e.from.port)),
-            b.spec().inputs.get(usize::from(e.to.port)),
-        ) else {
+        let (Some(out), Some(inp)) =
+            (a.spec().outputs.get(usize::from(e.from.port)), b.spec().inputs.get(usize::from(e.to.port)))
+        else {
             push(
                 Severity::Error,
                 Some(b),
                 None,
-                format!(
-                    "{}: a wire from {} uses a port that does not exist",
-                    b.label, a.label
-                ),
+                format!("{}: a wire from {} uses a port that does not exist", b.label, a.label),
             );
             continue;
         };
@@ -161,21 +145,14 @@ pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
                 Severity::Error,
                 Some(b),
                 Some(&inp.name),
-                format!(
-                    "{}: input '{}' expects {}, {} gives {}",
-                    b.label, inp.name, inp.types, a.label, out.types
-                ),
+                format!("{}: input '{}' expects {}, {} gives {}", b.label, inp.name, inp.types, a.label, out.types),
             );
         }
     }
 
     // cycles of plain wires
     for cycle in flow.cycles() {
-        let labels: Vec<String> = cycle
-            .iter()
-            .filter_map(|id| flow.node(*id))
-            .map(|n| n.label.clone())
-            .collect();
+        let labels: Vec<String> = cycle.iter().filter_map(|id| flow.node(*id)).map(|n| n.label.clone()).collect();
         let first = cycle.first().and_then(|id| flow.node(*id));
         push(
             Severity::Error,

@@ -15,17 +15,8 @@ pub fn Canvas() -> impl IntoView {
             f.edges()
                 .filter_map(|e| {
                     let (a, b) = (f.node(e.from.node)?, f.node(e.to.node)?);
-                    let t = a
-                        .spec()
-                        .outputs
-                        .get(usize::from(e.from.port))?
-                        .types
-                        .first()
-                        .map_or("Any", |t| t.name());
-                    let d = wire_path(
-                        output_pos(a, usize::from(e.from.port)),
-                        input_pos(b, usize::from(e.to.port)),
-                    );
+                    let t = a.spec().outputs.get(usize::from(e.from.port))?.types.first().map_or("Any", |t| t.name());
+                    let d = wire_path(output_pos(a, usize::from(e.from.port)), input_pos(b, usize::from(e.to.port)));
                     Some(view! { <path class="wire" data-type=t d=d></path> })
                 })
                 .collect_view()

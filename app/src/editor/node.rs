@@ -12,11 +12,7 @@ use crate::state::layout::{node_size, shows_plot};
 pub fn NodeBox(id: NodeId) -> impl IntoView {
     let ed = expect_context::<Editor>();
     let node = Memo::new(move |_| ed.flow.with(|f| f.node(id).cloned()));
-    let run = Memo::new(move |_| {
-        ed.runner()
-            .nodes
-            .with(|m| m.get(&id).cloned().unwrap_or_default())
-    });
+    let run = Memo::new(move |_| ed.runner().nodes.with(|m| m.get(&id).cloned().unwrap_or_default()));
     let figure = Signal::derive(move || run.with(|r| r.figure.clone()));
     move || {
         let n = node.get()?;
@@ -30,19 +26,10 @@ pub fn NodeBox(id: NodeId) -> impl IntoView {
         let status = move || run.with(|r: &NodeRun| r.status.as_str());
         let result = move || {
             run.with(|r| match r.status {
-                Status::Failed | Status::Skipped => r
-                    .error
-                    .clone()
-                    .unwrap_or_default()
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned(),
-                _ => r
-                    .summary
-                    .clone()
-                    .map(|s| format!("{s} · {:.1} ms", r.ms))
-                    .unwrap_or_default(),
+                Status::Failed | Status::Skipped => {
+                    r.error.clone().unwrap_or_default().lines().next().unwrap_or_default().to_owned()
+                }
+                _ => r.summary.clone().map(|s| format!("{s} · {:.1} ms", r.ms)).unwrap_or_default(),
             })
         };
         Some(view! {

@@ -9,10 +9,7 @@ use runtime::value::Figure;
 use crate::plot;
 
 #[component]
-pub fn PlotView(
-    #[prop(into)] figure: Signal<Option<Arc<Figure>>>,
-    testid: String,
-) -> impl IntoView {
+pub fn PlotView(#[prop(into)] figure: Signal<Option<Arc<Figure>>>, testid: String) -> impl IntoView {
     let div = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         let fig = figure.get();

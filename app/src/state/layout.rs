@@ -14,11 +14,7 @@ pub const PLOT_HEIGHT: f64 = 200.0;
 
 /// Whether a node draws its figure inside itself.
 pub fn shows_plot(spec: &NodeSpec) -> bool {
-    spec.category == "VISUALIZATION"
-        && spec
-            .outputs
-            .iter()
-            .any(|o| o.types.contains(runtime::DataType::Plotly))
+    spec.category == "VISUALIZATION" && spec.outputs.iter().any(|o| o.types.contains(runtime::DataType::Plotly))
 }
 
 /// The node's size on the canvas.
@@ -38,35 +34,19 @@ pub fn node_size(node: &Node) -> (f64, f64) {
 
 /// Where input port `i` sits (canvas coordinates).
 pub fn input_pos(node: &Node, i: usize) -> (f64, f64) {
-    (
-        node.position.0,
-        node.position.1 + HEADER + (i as f64 + 0.5) * ROW,
-    )
+    (node.position.0, node.position.1 + HEADER + (i as f64 + 0.5) * ROW)
 }
 
 /// Where output port `i` sits (canvas coordinates).
 pub fn output_pos(node: &Node, i: usize) -> (f64, f64) {
     let (w, _) = node_size(node);
-    (
-        node.position.0 + w,
-        node.position.1 + HEADER + (i as f64 + 0.5) * ROW,
-    )
+    (node.position.0 + w, node.position.1 + HEADER + (i as f64 + 0.5) * ROW)
 }
 
 /// An SVG path for a wire: a horizontal S-curve from `a` to `b`.
 pub fn wire_path(a: (f64, f64), b: (f64, f64)) -> String {
     let dx = ((b.0 - a.0).abs() * 0.5).max(40.0);
-    format!(
-        "M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
-        a.0,
-        a.1,
-        a.0 + dx,
-        a.1,
-        b.0 - dx,
-        b.1,
-        b.0,
-        b.1
-    )
+    format!("M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", a.0, a.1, a.0 + dx, a.1, b.0 - dx, b.1, b.0, b.1)
 }
 
 #[cfg(test)]

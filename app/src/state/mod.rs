@@ -39,16 +39,8 @@ fn add(flow: &mut Flow, func: &str, at: (f64, f64), seed: u128) -> Option<NodeId
 }
 
 fn wire(flow: &mut Flow, a: NodeId, b: NodeId, b_port: u16) {
-    let _ = apply(
-        flow,
-        Edit::Connect(Edge {
-            from: OutPort { node: a, port: 0 },
-            to: InPort {
-                node: b,
-                port: b_port,
-            },
-        }),
-    );
+    let _ =
+        apply(flow, Edit::Connect(Edge { from: OutPort { node: a, port: 0 }, to: InPort { node: b, port: b_port } }));
 }
 
 /// The flow the app opens with: a sine wave plotted, and a Python node doubling a number.
@@ -65,38 +57,10 @@ pub fn welcome_flow() -> Flow {
     let Some((lin, sine, line, scalar)) = ids else {
         return f;
     };
-    let _ = apply(
-        &mut f,
-        Edit::SetParam {
-            node: lin,
-            name: "start".into(),
-            value: 0.0.into(),
-        },
-    );
-    let _ = apply(
-        &mut f,
-        Edit::SetParam {
-            node: lin,
-            name: "end".into(),
-            value: 2.0.into(),
-        },
-    );
-    let _ = apply(
-        &mut f,
-        Edit::SetParam {
-            node: lin,
-            name: "step".into(),
-            value: 200.into(),
-        },
-    );
-    let _ = apply(
-        &mut f,
-        Edit::SetParam {
-            node: scalar,
-            name: "value".into(),
-            value: 21.0.into(),
-        },
-    );
+    let _ = apply(&mut f, Edit::SetParam { node: lin, name: "start".into(), value: 0.0.into() });
+    let _ = apply(&mut f, Edit::SetParam { node: lin, name: "end".into(), value: 2.0.into() });
+    let _ = apply(&mut f, Edit::SetParam { node: lin, name: "step".into(), value: 200.into() });
+    let _ = apply(&mut f, Edit::SetParam { node: scalar, name: "value".into(), value: 21.0.into() });
     wire(&mut f, lin, sine, 0);
     wire(&mut f, sine, line, 0);
     let spec = python_spec();
@@ -104,15 +68,8 @@ pub fn welcome_flow() -> Flow {
         id: NodeId(u32::MAX),
         key: file::node_key("DOUBLE", 5),
         label: "DOUBLE".into(),
-        params: spec
-            .params
-            .iter()
-            .map(|p| (p.name.clone(), p.default.clone()))
-            .collect(),
-        kind: NodeKind::Python(Arc::new(PythonNode {
-            code: DOUBLE_CODE.into(),
-            spec,
-        })),
+        params: spec.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect(),
+        kind: NodeKind::Python(Arc::new(PythonNode { code: DOUBLE_CODE.into(), spec })),
         position: (300.0, 330.0),
         size: None,
     };

@@ -23,12 +23,7 @@ fn main() -> ExitCode {
         Some("run") | Some("check") => run(&args),
         Some("nodes") => {
             for d in nodes::all() {
-                println!(
-                    "{:<28} {:<36} {}",
-                    d.spec.func,
-                    d.spec.path,
-                    d.spec.doc.lines().next().unwrap_or_default()
-                );
+                println!("{:<28} {:<36} {}", d.spec.func, d.spec.path, d.spec.doc.lines().next().unwrap_or_default());
             }
             ExitCode::SUCCESS
         }
@@ -89,17 +84,8 @@ fn run(args: &[String]) -> ExitCode {
         for d in &diags {
             eprintln!("flojoy: {path}: {:?}: {}", d.severity, d.message);
         }
-        println!(
-            "{} nodes, {} wires, {} problems",
-            loaded.flow.len(),
-            loaded.flow.edge_count(),
-            diags.len()
-        );
-        return if validate::has_errors(&diags) {
-            ExitCode::from(2)
-        } else {
-            ExitCode::SUCCESS
-        };
+        println!("{} nodes, {} wires, {} problems", loaded.flow.len(), loaded.flow.edge_count(), diags.len());
+        return if validate::has_errors(&diags) { ExitCode::from(2) } else { ExitCode::SUCCESS };
     }
     let host: Rc<dyn runtime::host::Host> = Rc::new(host);
     let report = futures::executor::block_on(schedule::run(
@@ -117,25 +103,15 @@ fn run(args: &[String]) -> ExitCode {
     }
     match report.status {
         RunStatus::Ok => ExitCode::SUCCESS,
-        RunStatus::Failed
-            if !report.diagnostics.is_empty() && report.nodes.iter().all(|(_, n)| n.runs == 0) =>
-        {
-            for d in report
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == validate::Severity::Error)
-            {
+        RunStatus::Failed if !report.diagnostics.is_empty() && report.nodes.iter().all(|(_, n)| n.runs == 0) => {
+            for d in report.diagnostics.iter().filter(|d| d.severity == validate::Severity::Error) {
                 eprintln!("flojoy: {path}: {}", d.message);
             }
             ExitCode::from(2)
         }
         _ => {
             for (key, n) in &report.nodes {
-                if let Some(e) = n
-                    .error
-                    .as_ref()
-                    .filter(|_| n.status == schedule::NodeState::Failed)
-                {
+                if let Some(e) = n.error.as_ref().filter(|_| n.status == schedule::NodeState::Failed) {
                     eprintln!(
                         "flojoy: {path}: node {} ({key}) failed: {}",
                         n.label,

@@ -26,18 +26,9 @@ pub fn to_json(flow: &Flow) -> Json {
         if let Some(name) = &flow.name {
             o.insert("name".into(), Json::from(name.as_str()));
         }
-        o.insert(
-            "controlNodes".into(),
-            Json::Array(flow.dashboard.controls.clone()),
-        );
-        o.insert(
-            "controlVisualizationNodes".into(),
-            Json::Array(flow.dashboard.visualizations.clone()),
-        );
-        o.insert(
-            "controlTextNodes".into(),
-            Json::Array(flow.dashboard.texts.clone()),
-        );
+        o.insert("controlNodes".into(), Json::Array(flow.dashboard.controls.clone()));
+        o.insert("controlVisualizationNodes".into(), Json::Array(flow.dashboard.visualizations.clone()));
+        o.insert("controlTextNodes".into(), Json::Array(flow.dashboard.texts.clone()));
     }
     root
 }
@@ -52,11 +43,7 @@ pub fn save_nodes(flow: &Flow, ids: &[NodeId]) -> String {
 }
 
 fn subset_json(flow: &Flow, ids: &[NodeId]) -> Json {
-    let nodes: Vec<Json> = ids
-        .iter()
-        .filter_map(|id| flow.node(*id))
-        .map(node_json)
-        .collect();
+    let nodes: Vec<Json> = ids.iter().filter_map(|id| flow.node(*id)).map(node_json).collect();
     let edges: Vec<Json> = flow
         .edges()
         .filter(|e| ids.contains(&e.from.node) && ids.contains(&e.to.node))

@@ -14,9 +14,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value as Json};
 
 use super::{FileError, IdSource, node_key};
-use crate::flow::{
-    Dashboard, Edge, Flow, InPort, Node, NodeId, NodeKind, OutPort, PythonNode, TextNode,
-};
+use crate::flow::{Dashboard, Edge, Flow, InPort, Node, NodeId, NodeKind, OutPort, PythonNode, TextNode};
 use crate::nodes;
 use crate::param;
 use crate::spec::{NodeSpec, ParamKind, ParamSpec, PortSpec};
@@ -35,38 +33,24 @@ pub fn load(text: &str, seed: u64) -> Result<Loaded, FileError> {
     let json: Json = serde_json::from_str(text).map_err(|e| FileError::NotJson {
         line: e.line(),
         column: e.column(),
-        message: e
-            .to_string()
-            .split(" at line")
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        message: e.to_string().split(" at line").next().unwrap_or_default().to_owned(),
     })?;
     load_json(&json, seed)
 }
 
 /// Reads an already parsed file.
 pub fn load_json(json: &Json, seed: u64) -> Result<Loaded, FileError> {
-    let root = json
-        .as_object()
-        .ok_or_else(|| FileError::NotAFlow("the top level must be an object".into()))?;
+    let root = json.as_object().ok_or_else(|| FileError::NotAFlow("the top level must be an object".into()))?;
     let rf = match root.get("rfInstance") {
         Some(Json::Object(rf)) => rf,
         Some(_) => return Err(FileError::NotAFlow("'rfInstance' must be an object".into())),
         // a bare {nodes, edges} (a pasted snippet) is accepted too
         None if root.contains_key("nodes") => root,
         None => {
-            return Err(FileError::NotAFlow(
-                "it has no 'rfInstance' with nodes".into(),
-            ));
+            return Err(FileError::NotAFlow("it has no 'rfInstance' with nodes".into()));
         }
     };
-    let mut r = Reader {
-        flow: Flow::new(),
-        warnings: Vec::new(),
-        ids: IdSource::new(seed),
-        legacy: false,
-    };
+    let mut r = Reader { flow: Flow::new(), warnings: Vec::new(), ids: IdSource::new(seed), legacy: false };
     let (nodes, edges): (Vec<&Json>, Vec<&Json>) = match (rf.get("elements"), rf.get("nodes")) {
         (Some(Json::Array(elements)), _) => {
             r.legacy = true;
@@ -81,9 +65,7 @@ pub fn load_json(json: &Json, seed: u64) -> Result<Loaded, FileError> {
             (nodes.iter().collect(), edges)
         }
         _ => {
-            return Err(FileError::NotAFlow(
-                "'rfInstance' has neither 'nodes' nor 'elements' as a list".into(),
-            ));
+            return Err(FileError::NotAFlow("'rfInstance' has neither 'nodes' nor 'elements' as a list".into()));
         }
     };
     let mut by_file_id: HashMap<String, NodeId> = HashMap::new();
@@ -92,17 +74,14 @@ pub fn load_json(json: &Json, seed: u64) -> Result<Loaded, FileError> {
             Ok((file_id, id)) => {
                 by_file_id.insert(file_id, id);
             }
-            Err(why) => r
-                .warnings
-                .push(format!("node #{} was skipped: {why}", i + 1)),
+            Err(why) => r.warnings.push(format!("node #{} was skipped: {why}", i + 1)),
         }
     }
     r.fill_legacy_ports(&edges, &by_file_id);
     let mut legacy_slots: HashMap<NodeId, u16> = HashMap::new();
     for (i, e) in edges.iter().enumerate() {
         if let Err(why) = r.edge(e, &by_file_id, &mut legacy_slots) {
-            r.warnings
-                .push(format!("wire #{} was dropped: {why}", i + 1));
+            r.warnings.push(format!("wire #{} was dropped: {why}", i + 1));
         }
     }
     r.flow.name = root.get("name").and_then(Json::as_str).map(str::to_owned);
@@ -111,21 +90,13 @@ pub fn load_json(json: &Json, seed: u64) -> Result<Loaded, FileError> {
         .and_then(Json::as_array)
         .map(|t| t.iter().filter_map(text_node).collect())
         .unwrap_or_default();
-    let list = |k: &str| {
-        root.get(k)
-            .and_then(Json::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
+    let list = |k: &str| root.get(k).and_then(Json::as_array).cloned().unwrap_or_default();
     r.flow.dashboard = Dashboard {
         controls: list("controlNodes"),
         visualizations: list("controlVisualizationNodes"),
         texts: list("controlTextNodes"),
     };
-    Ok(Loaded {
-        flow: r.flow,
-        warnings: r.warnings,
-    })
+    Ok(Loaded { flow: r.flow, warnings: r.warnings })
 }
 
 struct Reader {
@@ -147,16 +118,9 @@ fn point(j: Option<&Json>) -> Option<(f64, f64)> {
 fn text_node(j: &Json) -> Option<TextNode> {
     Some(TextNode {
         id: str_of(j, "id")?.to_owned(),
-        text: j
-            .get("data")
-            .and_then(|d| str_of(d, "text"))
-            .unwrap_or_default()
-            .to_owned(),
+        text: j.get("data").and_then(|d| str_of(d, "text")).unwrap_or_default().to_owned(),
         position: point(j.get("position")).unwrap_or((0.0, 0.0)),
-        size: j
-            .get("width")
-            .and_then(Json::as_f64)
-            .zip(j.get("height").and_then(Json::as_f64)),
+        size: j.get("width").and_then(Json::as_f64).zip(j.get("height").and_then(Json::as_f64)),
     })
 }
 
@@ -172,12 +136,7 @@ impl Reader {
         // func: data.func (2023+), else the id's prefix (2022: `SINE-userGeneratedNode_…`)
         let mut func = str_of(&data, "func")
             .map(str::to_owned)
-            .or_else(|| {
-                file_id
-                    .as_deref()
-                    .and_then(|id| id.split('-').next())
-                    .map(str::to_owned)
-            })
+            .or_else(|| file_id.as_deref().and_then(|id| id.split('-').next()).map(str::to_owned))
             .or_else(|| label_in_file.clone())
             .ok_or("it has no 'func', id or label")?;
         let mut numeric_constant = None;
@@ -187,11 +146,7 @@ impl Reader {
             func = "CONSTANT".into();
         }
         let code = str_of(&data, "code").map(str::to_owned);
-        let ctrls = data
-            .get("ctrls")
-            .and_then(Json::as_object)
-            .cloned()
-            .unwrap_or_default();
+        let ctrls = data.get("ctrls").and_then(Json::as_object).cloned().unwrap_or_default();
         let kind = match (&code, nodes::lookup(&func)) {
             (Some(code), _) => NodeKind::Python(Arc::new(PythonNode {
                 code: code.clone(),
@@ -205,14 +160,8 @@ impl Reader {
             NodeKind::Python(p) => &p.spec,
             NodeKind::Unknown(s) => &**s,
         };
-        let mut params: Map<String, Json> = spec
-            .params
-            .iter()
-            .map(|p| (p.name.clone(), p.default.clone()))
-            .collect();
-        let label = label_in_file
-            .clone()
-            .unwrap_or_else(|| func.replace('_', " "));
+        let mut params: Map<String, Json> = spec.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect();
+        let label = label_in_file.clone().unwrap_or_else(|| func.replace('_', " "));
         for (key, ctrl) in &ctrls {
             // 2022 keys look like SINE_WAVEFORM with the real name in `param`
             let name = str_of(ctrl, "param").unwrap_or(key);
@@ -224,13 +173,9 @@ impl Reader {
                     Ok(v) => {
                         params.insert(name.to_owned(), v);
                     }
-                    Err(why) => self
-                        .warnings
-                        .push(format!("{label}: {why}; it was reset to its default")),
+                    Err(why) => self.warnings.push(format!("{label}: {why}; it was reset to its default")),
                 },
-                None => self.warnings.push(format!(
-                    "{label}: parameter '{name}' no longer exists and was dropped"
-                )),
+                None => self.warnings.push(format!("{label}: parameter '{name}' no longer exists and was dropped")),
             }
         }
         if let Some(c) = numeric_constant {
@@ -240,22 +185,13 @@ impl Reader {
             Some(id) if self.flow.find_key(&id).is_none() => id,
             Some(id) => {
                 let fresh = node_key(&func, self.ids.next_id());
-                self.warnings.push(format!(
-                    "{label}: id {id} appears twice; the second copy was given {fresh}"
-                ));
+                self.warnings.push(format!("{label}: id {id} appears twice; the second copy was given {fresh}"));
                 fresh
             }
             None => node_key(&func, self.ids.next_id()),
         };
-        let label = if self.flow.find_label(&label).is_some() {
-            self.flow.unique_label(&func)
-        } else {
-            label
-        };
-        let size = n
-            .get("width")
-            .and_then(Json::as_f64)
-            .zip(n.get("height").and_then(Json::as_f64));
+        let label = if self.flow.find_label(&label).is_some() { self.flow.unique_label(&func) } else { label };
+        let size = n.get("width").and_then(Json::as_f64).zip(n.get("height").and_then(Json::as_f64));
         let node = Node {
             id: NodeId(u32::MAX),
             key: key.clone(),
@@ -284,11 +220,7 @@ impl Reader {
                 };
                 if let NodeKind::Unknown(spec) = &mut node.kind {
                     let spec = Arc::make_mut(spec);
-                    let ports = if is_target {
-                        &mut spec.inputs
-                    } else {
-                        &mut spec.outputs
-                    };
+                    let ports = if is_target { &mut spec.inputs } else { &mut spec.outputs };
                     if ports.is_empty() {
                         ports.push(PortSpec {
                             name: "default".into(),
@@ -311,34 +243,17 @@ impl Reader {
     ) -> Result<(), String> {
         let src_key = str_of(e, "source").ok_or("it has no source")?;
         let dst_key = str_of(e, "target").ok_or("it has no target")?;
-        let src = *by_file_id
-            .get(src_key)
-            .ok_or_else(|| format!("its source {src_key} is not in the file"))?;
-        let dst = *by_file_id
-            .get(dst_key)
-            .ok_or_else(|| format!("its target {dst_key} is not in the file"))?;
-        let (a, b) = (
-            self.flow.node(src).ok_or("missing source")?,
-            self.flow.node(dst).ok_or("missing target")?,
-        );
+        let src = *by_file_id.get(src_key).ok_or_else(|| format!("its source {src_key} is not in the file"))?;
+        let dst = *by_file_id.get(dst_key).ok_or_else(|| format!("its target {dst_key} is not in the file"))?;
+        let (a, b) = (self.flow.node(src).ok_or("missing source")?, self.flow.node(dst).ok_or("missing target")?);
         let (sa, sb) = (a.spec(), b.spec());
         let out = match str_of(e, "sourceHandle") {
-            Some(h) => sa
-                .output_index(h)
-                .or_else(|| (sa.outputs.len() == 1).then_some(0)),
+            Some(h) => sa.output_index(h).or_else(|| (sa.outputs.len() == 1).then_some(0)),
             None => (!sa.outputs.is_empty()).then_some(0),
         }
-        .ok_or_else(|| {
-            format!(
-                "{} has no output '{}'",
-                a.label,
-                str_of(e, "sourceHandle").unwrap_or("default")
-            )
-        })?;
+        .ok_or_else(|| format!("{} has no output '{}'", a.label, str_of(e, "sourceHandle").unwrap_or("default")))?;
         let inp = match str_of(e, "targetHandle") {
-            Some(h) => sb
-                .input_index(h)
-                .or_else(|| (sb.inputs.len() == 1).then_some(0)),
+            Some(h) => sb.input_index(h).or_else(|| (sb.inputs.len() == 1).then_some(0)),
             // 2022: untyped wires fill the inputs in order; the last (a `list[...]` one) takes the rest
             None => {
                 let slot = legacy_slots.entry(dst).or_insert(0);
@@ -347,22 +262,10 @@ impl Reader {
                 (!sb.inputs.is_empty()).then_some(i)
             }
         }
-        .ok_or_else(|| {
-            format!(
-                "{} has no input '{}'",
-                b.label,
-                str_of(e, "targetHandle").unwrap_or("default")
-            )
-        })?;
+        .ok_or_else(|| format!("{} has no input '{}'", b.label, str_of(e, "targetHandle").unwrap_or("default")))?;
         let edge = Edge {
-            from: OutPort {
-                node: src,
-                port: u16::try_from(out).map_err(|_| "port index too large")?,
-            },
-            to: InPort {
-                node: dst,
-                port: u16::try_from(inp).map_err(|_| "port index too large")?,
-            },
+            from: OutPort { node: src, port: u16::try_from(out).map_err(|_| "port index too large")? },
+            to: InPort { node: dst, port: u16::try_from(inp).map_err(|_| "port index too large")? },
         };
         self.flow.insert_edge(edge);
         Ok(())
@@ -382,8 +285,7 @@ fn spec_from_file(func: &str, data: &Json, ctrls: &Map<String, Json>) -> NodeSpe
                         Some(PortSpec {
                             name,
                             types: str_of(p, "type").map_or(TypeSet::ANY, TypeSet::parse),
-                            multiple: is_input
-                                && p.get("multiple").and_then(Json::as_bool).unwrap_or(false),
+                            multiple: is_input && p.get("multiple").and_then(Json::as_bool).unwrap_or(false),
                             optional: is_input,
                             doc: str_of(p, "desc").unwrap_or_default().to_owned(),
                         })
@@ -395,11 +297,10 @@ fn spec_from_file(func: &str, data: &Json, ctrls: &Map<String, Json>) -> NodeSpe
     let params = ctrls
         .iter()
         .map(|(key, c)| {
-            let options = c.get("options").and_then(Json::as_array).map(|o| {
-                o.iter()
-                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned))
-                    .collect()
-            });
+            let options = c
+                .get("options")
+                .and_then(Json::as_array)
+                .map(|o| o.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned)).collect());
             let kind = ParamKind::from_flojoy_type(str_of(c, "type").unwrap_or("str"), options);
             ParamSpec {
                 name: str_of(c, "param").unwrap_or(key).to_owned(),

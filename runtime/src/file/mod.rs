@@ -10,11 +10,7 @@ pub use import::{Loaded, load, load_json};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FileError {
     #[error("this file is not valid JSON (line {line}, column {column}): {message}")]
-    NotJson {
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    NotJson { line: usize, column: usize, message: String },
     #[error("this is JSON but not a Flojoy flow: {0}")]
     NotAFlow(String),
 }
@@ -28,14 +24,7 @@ pub fn node_key(func: &str, random: u128) -> String {
 pub fn uuid(random: u128) -> String {
     let b = (random & !(0xF << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
     let h = format!("{b:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
 /// A simple random source for ids when the caller has none (splitmix64 over a seed).

@@ -93,18 +93,10 @@ pub enum WireError {
     #[error("no such port")]
     NoSuchPort,
     #[error("{to_node} expects {expects} on '{to_port}', {from_node} gives {gives}")]
-    Incompatible {
-        from_node: String,
-        gives: TypeSet,
-        to_node: String,
-        to_port: String,
-        expects: TypeSet,
-    },
+    Incompatible { from_node: String, gives: TypeSet, to_node: String, to_port: String, expects: TypeSet },
     #[error("a node cannot feed itself: loops go through LOOP and FEEDBACK")]
     SelfLoop,
-    #[error(
-        "this wire would close a cycle; flows run once through, loops go through LOOP and FEEDBACK"
-    )]
+    #[error("this wire would close a cycle; flows run once through, loops go through LOOP and FEEDBACK")]
     Cycle,
     #[error("these ports are already wired")]
     Duplicate,
@@ -121,11 +113,7 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
             Ok(Edit::RemoveNode(id))
         }
         Edit::RemoveNode(id) => {
-            let edges: Vec<Edge> = flow
-                .edges_into(id)
-                .into_iter()
-                .chain(flow.edges_from(id))
-                .collect();
+            let edges: Vec<Edge> = flow.edges_into(id).into_iter().chain(flow.edges_from(id)).collect();
             let node = flow.remove_node(id).ok_or(EditError::NoSuchNode(id))?;
             let mut inverse = vec![Edit::AddNode(Box::new(node))];
             inverse.extend(edges.into_iter().map(Edit::Reconnect));
@@ -153,21 +141,12 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
             let spec = n
                 .spec()
                 .param_spec(&name)
-                .ok_or_else(|| EditError::NoSuchParam {
-                    node: n.label.clone(),
-                    name: name.clone(),
-                })?;
-            let value = param::normalize(spec, &value).map_err(|message| EditError::Param {
-                node: n.label.clone(),
-                message,
-            })?;
+                .ok_or_else(|| EditError::NoSuchParam { node: n.label.clone(), name: name.clone() })?;
+            let value = param::normalize(spec, &value)
+                .map_err(|message| EditError::Param { node: n.label.clone(), message })?;
             let n = flow.node_mut(node).ok_or(EditError::NoSuchNode(node))?;
             let old = n.params.insert(name.clone(), value);
-            Ok(Edit::RestoreParam {
-                node,
-                name,
-                value: old,
-            })
+            Ok(Edit::RestoreParam { node, name, value: old })
         }
         Edit::RestoreParam { node, name, value } => {
             let n = flow.node_mut(node).ok_or(EditError::NoSuchNode(node))?;
@@ -175,11 +154,7 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
                 Some(v) => n.params.insert(name.clone(), v),
                 None => n.params.shift_remove(&name),
             };
-            Ok(Edit::RestoreParam {
-                node,
-                name,
-                value: old,
-            })
+            Ok(Edit::RestoreParam { node, name, value: old })
         }
         Edit::Move { node, to } => {
             let n = flow.node_mut(node).ok_or(EditError::NoSuchNode(node))?;
@@ -235,27 +210,15 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
                 .spec
                 .params
                 .iter()
-                .map(|p| {
-                    (
-                        p.name.clone(),
-                        old_params
-                            .get(&p.name)
-                            .cloned()
-                            .unwrap_or_else(|| p.default.clone()),
-                    )
-                })
+                .map(|p| (p.name.clone(), old_params.get(&p.name).cloned().unwrap_or_else(|| p.default.clone())))
                 .collect();
             n.kind = NodeKind::Python(python);
             let mut inverse = vec![Edit::SetPython { node, python: old }];
-            inverse.extend(
-                old_params
-                    .into_iter()
-                    .map(|(name, value)| Edit::RestoreParam {
-                        node,
-                        name,
-                        value: Some(value),
-                    }),
-            );
+            inverse.extend(old_params.into_iter().map(|(name, value)| Edit::RestoreParam {
+                node,
+                name,
+                value: Some(value),
+            }));
             inverse.extend(dropped.into_iter().map(Edit::Reconnect));
             Ok(Edit::Batch(inverse))
         }
@@ -265,35 +228,20 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
             Ok(Edit::RemoveText(id))
         }
         Edit::RemoveText(id) => {
-            let i = flow
-                .texts
-                .iter()
-                .position(|t| t.id == id)
-                .ok_or(EditError::NoSuchText(id))?;
+            let i = flow.texts.iter().position(|t| t.id == id).ok_or(EditError::NoSuchText(id))?;
             Ok(Edit::AddText(flow.texts.remove(i)))
         }
         Edit::SetText { id, text } => {
-            let t = flow
-                .texts
-                .iter_mut()
-                .find(|t| t.id == id)
-                .ok_or_else(|| EditError::NoSuchText(id.clone()))?;
+            let t = flow.texts.iter_mut().find(|t| t.id == id).ok_or_else(|| EditError::NoSuchText(id.clone()))?;
             let old = std::mem::replace(&mut t.text, text);
             Ok(Edit::SetText { id, text: old })
         }
         Edit::MoveText { id, to } => {
-            let t = flow
-                .texts
-                .iter_mut()
-                .find(|t| t.id == id)
-                .ok_or_else(|| EditError::NoSuchText(id.clone()))?;
+            let t = flow.texts.iter_mut().find(|t| t.id == id).ok_or_else(|| EditError::NoSuchText(id.clone()))?;
             let old = std::mem::replace(&mut t.position, to);
             Ok(Edit::MoveText { id, to: old })
         }
-        Edit::SetDashboard(d) => Ok(Edit::SetDashboard(std::mem::replace(
-            &mut flow.dashboard,
-            d,
-        ))),
+        Edit::SetDashboard(d) => Ok(Edit::SetDashboard(std::mem::replace(&mut flow.dashboard, d))),
         Edit::Batch(edits) => {
             let mut inverses = Vec::with_capacity(edits.len());
             for e in edits {
@@ -319,16 +267,8 @@ impl Flow {
     pub fn check_wire(&self, from: OutPort, to: InPort) -> Result<(), WireError> {
         let a = self.node(from.node).ok_or(WireError::NoSuchPort)?;
         let b = self.node(to.node).ok_or(WireError::NoSuchPort)?;
-        let out = a
-            .spec()
-            .outputs
-            .get(usize::from(from.port))
-            .ok_or(WireError::NoSuchPort)?;
-        let inp = b
-            .spec()
-            .inputs
-            .get(usize::from(to.port))
-            .ok_or(WireError::NoSuchPort)?;
+        let out = a.spec().outputs.get(usize::from(from.port)).ok_or(WireError::NoSuchPort)?;
+        let inp = b.spec().inputs.get(usize::from(to.port)).ok_or(WireError::NoSuchPort)?;
         if from.node == to.node {
             return Err(WireError::SelfLoop);
         }
@@ -355,19 +295,11 @@ impl Flow {
     pub fn connect_edit(&self, from: OutPort, to: InPort) -> Result<Edit, WireError> {
         self.check_wire(from, to)?;
         let node = self.node(to.node).ok_or(WireError::NoSuchPort)?;
-        let multiple = node
-            .spec()
-            .inputs
-            .get(usize::from(to.port))
-            .is_some_and(|p| p.multiple);
+        let multiple = node.spec().inputs.get(usize::from(to.port)).is_some_and(|p| p.multiple);
         let mut edits: Vec<Edit> = if multiple {
             Vec::new()
         } else {
-            self.edges_into(to.node)
-                .into_iter()
-                .filter(|e| e.to == to)
-                .map(Edit::Disconnect)
-                .collect()
+            self.edges_into(to.node).into_iter().filter(|e| e.to == to).map(Edit::Disconnect).collect()
         };
         if edits.is_empty() {
             return Ok(Edit::Connect(Edge { from, to }));

@@ -101,27 +101,9 @@ impl Node {
     }
 
     /// A node of a built-in kind with default parameters, positioned at `position`.
-    pub fn builtin(
-        def: &'static NodeDef,
-        key: String,
-        label: String,
-        position: (f64, f64),
-    ) -> Node {
-        let params = def
-            .spec
-            .params
-            .iter()
-            .map(|p| (p.name.clone(), p.default.clone()))
-            .collect();
-        Node {
-            id: NodeId(u32::MAX),
-            key,
-            label,
-            kind: NodeKind::Builtin(def),
-            params,
-            position,
-            size: None,
-        }
+    pub fn builtin(def: &'static NodeDef, key: String, label: String, position: (f64, f64)) -> Node {
+        let params = def.spec.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect();
+        Node { id: NodeId(u32::MAX), key, label, kind: NodeKind::Builtin(def), params, position, size: None }
     }
 
     pub fn param(&self, name: &str) -> Option<&Json> {
@@ -175,14 +157,8 @@ pub struct Flow {
 }
 
 /// What makes two nodes the same for [`Flow`]'s equality (everything but the internal id).
-type NodeFacts<'a> = (
-    &'a str,
-    &'a str,
-    &'a Map<String, Json>,
-    (f64, f64),
-    Option<(f64, f64)>,
-    (String, Option<String>),
-);
+type NodeFacts<'a> =
+    (&'a str, &'a str, &'a Map<String, Json>, (f64, f64), Option<(f64, f64)>, (String, Option<String>));
 
 impl PartialEq for Flow {
     /// Same nodes (all fields), same wires, same notes and dashboard; ids may differ.
@@ -190,16 +166,7 @@ impl PartialEq for Flow {
         fn nodes(f: &Flow) -> Vec<NodeFacts<'_>> {
             let mut v: Vec<NodeFacts<'_>> = f
                 .nodes()
-                .map(|n| {
-                    (
-                        n.key.as_str(),
-                        n.label.as_str(),
-                        &n.params,
-                        n.position,
-                        n.size,
-                        kind_key(&n.kind),
-                    )
-                })
+                .map(|n| (n.key.as_str(), n.label.as_str(), &n.params, n.position, n.size, kind_key(&n.kind)))
                 .collect();
             v.sort_by(|a, b| a.0.cmp(b.0));
             v
@@ -282,11 +249,7 @@ impl Flow {
 
     /// All wires, in the order they were made.
     pub fn edges(&self) -> impl Iterator<Item = Edge> + '_ {
-        let mut v: Vec<(u64, Edge)> = self
-            .graph
-            .edge_references()
-            .map(|e| (e.weight().seq, self.edge_of(e)))
-            .collect();
+        let mut v: Vec<(u64, Edge)> = self.graph.edge_references().map(|e| (e.weight().seq, self.edge_of(e))).collect();
         v.sort_unstable_by_key(|(s, _)| *s);
         v.into_iter().map(|(_, e)| e)
     }
@@ -309,11 +272,8 @@ impl Flow {
         let Some((_, ix)) = self.nodes.get(&node) else {
             return Vec::new();
         };
-        let mut v: Vec<(u64, Edge)> = self
-            .graph
-            .edges_directed(*ix, dir)
-            .map(|e| (e.weight().seq, self.edge_of(e)))
-            .collect();
+        let mut v: Vec<(u64, Edge)> =
+            self.graph.edges_directed(*ix, dir).map(|e| (e.weight().seq, self.edge_of(e))).collect();
         v.sort_unstable_by_key(|(s, _)| *s);
         v.into_iter().map(|(_, e)| e).collect()
     }
@@ -325,14 +285,8 @@ impl Flow {
     fn edge_of(&self, e: petgraph::stable_graph::EdgeReference<'_, Wire>) -> Edge {
         let w = e.weight();
         Edge {
-            from: OutPort {
-                node: self.graph[e.source()],
-                port: w.from_port,
-            },
-            to: InPort {
-                node: self.graph[e.target()],
-                port: w.to_port,
-            },
+            from: OutPort { node: self.graph[e.source()], port: w.from_port },
+            to: InPort { node: self.graph[e.target()], port: w.to_port },
         }
     }
 
@@ -359,11 +313,7 @@ impl Flow {
                 }
             }
         }
-        let mut v: Vec<NodeId> = seen
-            .into_iter()
-            .map(|ix| self.graph[ix])
-            .filter(|id| *id != node)
-            .collect();
+        let mut v: Vec<NodeId> = seen.into_iter().map(|ix| self.graph[ix]).filter(|id| *id != node).collect();
         v.sort_unstable();
         v
     }
@@ -372,12 +322,7 @@ impl Flow {
     pub fn cycles(&self) -> Vec<Vec<NodeId>> {
         petgraph::algo::tarjan_scc(&self.graph)
             .into_iter()
-            .filter(|scc| {
-                scc.len() > 1
-                    || scc
-                        .first()
-                        .is_some_and(|ix| self.graph.contains_edge(*ix, *ix))
-            })
+            .filter(|scc| scc.len() > 1 || scc.first().is_some_and(|ix| self.graph.contains_edge(*ix, *ix)))
             .map(|scc| {
                 let mut v: Vec<NodeId> = scc.into_iter().map(|ix| self.graph[ix]).collect();
                 v.sort_unstable();
@@ -392,10 +337,7 @@ impl Flow {
         if self.find_label(&base).is_none() {
             return base;
         }
-        (1..)
-            .map(|i| format!("{base} {i}"))
-            .find(|l| self.find_label(l).is_none())
-            .unwrap_or(base)
+        (1..).map(|i| format!("{base} {i}")).find(|l| self.find_label(l).is_none()).unwrap_or(base)
     }
 
     // ---- structural changes: only `edit::apply` and the importer call these ----
@@ -422,9 +364,7 @@ impl Flow {
     }
 
     pub(crate) fn insert_edge(&mut self, e: Edge) -> bool {
-        let (Some((_, a)), Some((_, b))) =
-            (self.nodes.get(&e.from.node), self.nodes.get(&e.to.node))
-        else {
+        let (Some((_, a)), Some((_, b))) = (self.nodes.get(&e.from.node), self.nodes.get(&e.to.node)) else {
             return false;
         };
         let (a, b) = (*a, *b);
@@ -432,15 +372,7 @@ impl Flow {
             return false;
         }
         self.next_seq += 1;
-        self.graph.add_edge(
-            a,
-            b,
-            Wire {
-                from_port: e.from.port,
-                to_port: e.to.port,
-                seq: self.next_seq,
-            },
-        );
+        self.graph.add_edge(a, b, Wire { from_port: e.from.port, to_port: e.to.port, seq: self.next_seq });
         true
     }
 

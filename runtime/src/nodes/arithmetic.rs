@@ -11,23 +11,11 @@ const NUM: TypeSet = TypeSet::union(&[T::OrderedPair, T::Scalar, T::Vector]);
 pub fn nodes() -> Vec<NodeDef> {
     vec![
         binary("ADD", "Add the inputs element-wise: a + b₁ + b₂ + …"),
-        binary(
-            "SUBTRACT",
-            "Subtract the inputs element-wise: a − b₁ − b₂ − …",
-        ),
-        binary(
-            "MULTIPLY",
-            "Multiply the inputs element-wise: a × b₁ × b₂ × …",
-        ),
+        binary("SUBTRACT", "Subtract the inputs element-wise: a − b₁ − b₂ − …"),
+        binary("MULTIPLY", "Multiply the inputs element-wise: a × b₁ × b₂ × …"),
         binary("DIVIDE", "Divide the inputs element-wise: a ÷ b₁ ÷ b₂ ÷ …"),
-        binary(
-            "POWER",
-            "Raise to a power element-wise: a ** b₁ ** …, left to right",
-        ),
-        binary(
-            "REMAINDER",
-            "Remainder of the division, with the sign of the divisor (numpy.remainder)",
-        ),
+        binary("POWER", "Raise to a power element-wise: a ** b₁ ** …, left to right"),
+        binary("REMAINDER", "Remainder of the division, with the sign of the divisor (numpy.remainder)"),
         binary("FLOOR_DIVIDE", "Division rounded down (numpy.floor_divide)"),
     ]
 }

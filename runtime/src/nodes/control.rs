@@ -9,15 +9,7 @@ use crate::spec::{NodeSpec, ParamKind};
 use crate::value::{DataType as T, Matrix, TypeSet, Value};
 
 pub fn nodes() -> Vec<NodeDef> {
-    vec![
-        loop_node(),
-        loop_index(),
-        break_node(),
-        conditional(),
-        feedback(),
-        append(),
-        timer(),
-    ]
+    vec![loop_node(), loop_index(), break_node(), conditional(), feedback(), append(), timer()]
 }
 
 /// LOOP's memory (Flojoy's `LoopData`).
@@ -77,24 +69,20 @@ fn loop_node() -> NodeDef {
 
 fn loop_index() -> NodeDef {
     NodeDef::sync(
-        NodeSpec::new(
-            "LOOP_INDEX",
-            "CONTROL_FLOW/LOOP_TOOLS",
-            "The current iteration (1, 2, …) of a LOOP.",
-        )
-        .optional_input(
-            "default",
-            TypeSet::union(&[T::OrderedPair, T::Scalar]),
-            "Only triggers the node",
-        )
-        .output("default", TypeSet::of(T::Scalar), "The loop index")
-        .param(
-            "loop_node",
-            ParamKind::NodeRef,
-            serde_json::Value::Null,
-            "The LOOP node to track the loop index from",
-        ),
+        NodeSpec::new("LOOP_INDEX", "CONTROL_FLOW/LOOP_TOOLS", "The current iteration (1, 2, …) of a LOOP.")
+            .optional_input("default", TypeSet::union(&[T::OrderedPair, T::Scalar]), "Only triggers the node")
+            .output("default", TypeSet::of(T::Scalar), "The loop index")
+            .param(
+                "loop_node",
+                ParamKind::NodeRef,
+                serde_json::Value::Null,
+                "The LOOP node to track the loop index from",
+            ),
         |ctx| {
+            // Flojoy refuses a reference that is empty or not a LOOP
+            if !ctx.text("loop_node").contains("LOOP") {
+                return Err(NodeError::new("'loop_node' must name a LOOP node"));
+            }
             let i = ctx
                 .node_ref("loop_node")
                 .and_then(|lp| ctx.memory_of::<LoopState>(lp))
@@ -108,23 +96,20 @@ fn loop_index() -> NodeDef {
 
 fn break_node() -> NodeDef {
     NodeDef::sync(
-        NodeSpec::new(
-            "BREAK",
-            "CONTROL_FLOW/LOOP_TOOLS",
-            "Stop a LOOP: its next turn leaves through 'end'.",
-        )
-        .optional_input("default", TypeSet::ANY, "Triggers the break")
-        .param(
-            "referred_node",
-            ParamKind::NodeRef,
-            serde_json::Value::Null,
-            "The LOOP to stop",
-        ),
+        NodeSpec::new("BREAK", "CONTROL_FLOW/LOOP_TOOLS", "Stop a LOOP: its next turn leaves through 'end'.")
+            .optional_input("default", TypeSet::ANY, "Triggers the break")
+            .param("referred_node", ParamKind::NodeRef, serde_json::Value::Null, "The LOOP to stop"),
         |ctx| {
             let lp = ctx
                 .node_ref("referred_node")
                 .ok_or_else(|| NodeError::new("'referred_node' must name the LOOP to stop"))?;
-            ctx.memory_of_default::<LoopState>(lp).is_finished = true;
+            // Flojoy's BREAK fails when the loop has not run yet (its memory is empty)
+            let st = ctx
+                .memory_of::<LoopState>(lp)
+                .filter(|st| st.loaded)
+                .ok_or_else(|| NodeError::new("the referred LOOP has not started, so there is nothing to break"))?;
+            st.current_iteration = 1;
+            st.is_finished = true;
             Ok(Outputs::none())
         },
     )
@@ -173,9 +158,17 @@ fn feedback() -> NodeDef {
         )
         .optional_input("default", TypeSet::ANY, "Passed on while the referred node has no result")
         .output("default", TypeSet::ANY, "The referred node's last result")
-        .param("referred_node", ParamKind::NodeRef, serde_json::Value::Null, "The node whose result to feed back"),
+        .param(
+            "referred_node",
+            ParamKind::NodeRef,
+            serde_json::Value::Null,
+            "The node whose result to feed back",
+        ),
         |ctx| {
-            let last = ctx.node_ref("referred_node").and_then(|n| ctx.result_of(n)).and_then(|r| r.iter().flatten().next().cloned());
+            let last = ctx
+                .node_ref("referred_node")
+                .and_then(|n| ctx.result_of(n))
+                .and_then(|r| r.iter().flatten().next().cloned());
             Ok(Outputs::none().with_data("default", last.or_else(|| ctx.input_data("default"))))
         },
     )
@@ -183,29 +176,40 @@ fn feedback() -> NodeDef {
 }
 
 fn append() -> NodeDef {
-    let any = TypeSet::union(&[
-        T::OrderedPair,
-        T::Matrix,
-        T::DataFrame,
-        T::Scalar,
-        T::Vector,
-    ]);
+    let any = TypeSet::union(&[T::OrderedPair, T::Matrix, T::DataFrame, T::Scalar, T::Vector]);
     NodeDef::sync(
-        NodeSpec::new("APPEND", "CONTROL_FLOW/LOOPS", "Append the secondary data to the primary (usually fed back by FEEDBACK) to build up results in a loop.")
-            .optional_input("primary_dp", any, "What has been collected so far")
-            .input("secondary_dp", any, "What to add")
-            .output("default", any, "primary with secondary appended"),
+        NodeSpec::new(
+            "APPEND",
+            "CONTROL_FLOW/LOOPS",
+            "Append the secondary data to the primary (usually fed back by FEEDBACK) to build up results in a loop.",
+        )
+        .optional_input("primary_dp", any, "What has been collected so far")
+        .input("secondary_dp", any, "What to add")
+        .output("default", any, "primary with secondary appended"),
         |ctx| {
             let sec = ctx.need("secondary_dp")?;
             let Some(pri) = ctx.input("primary_dp") else {
-                return Ok(Outputs::data(ctx.input_data("secondary_dp").ok_or_else(|| NodeError::new("no secondary_dp"))?));
+                return Ok(Outputs::data(
+                    ctx.input_data("secondary_dp").ok_or_else(|| NodeError::new("no secondary_dp"))?,
+                ));
             };
             let cat = |a: &[f64], b: &[f64]| [a, b].concat();
             let out = match (pri, sec) {
-                (Value::OrderedPair { x, y }, Value::OrderedPair { x: x2, y: y2 }) => Value::pair(cat(x, x2), cat(y, y2)),
+                (Value::OrderedPair { x, y }, Value::OrderedPair { x: x2, y: y2 }) => {
+                    if y2.len() != 1 {
+                        return Err(NodeError(format!(
+                            "APPEND needs the secondary OrderedPair to be a single point; it has {} points",
+                            y2.len()
+                        )));
+                    }
+                    Value::pair(cat(x, x2), cat(y, y2))
+                }
                 (Value::Matrix { m }, Value::Matrix { m: m2 }) => {
                     if m.cols != m2.cols && m.rows > 0 {
-                        return Err(NodeError(format!("cannot append a {}-column Matrix to a {}-column one", m2.cols, m.cols)));
+                        return Err(NodeError(format!(
+                            "cannot append a {}-column Matrix to a {}-column one",
+                            m2.cols, m.cols
+                        )));
                     }
                     let cols = if m.rows == 0 { m2.cols } else { m.cols };
                     Value::Matrix { m: Matrix { rows: m.rows + m2.rows, cols, data: cat(&m.data, &m2.data) } }
@@ -223,10 +227,7 @@ fn append() -> NodeDef {
 }
 
 /// pandas `_append`: columns matched by name, missing cells become NaN/empty.
-fn append_frames(
-    a: &crate::value::DataFrame,
-    b: &crate::value::DataFrame,
-) -> crate::value::DataFrame {
+fn append_frames(a: &crate::value::DataFrame, b: &crate::value::DataFrame) -> crate::value::DataFrame {
     use crate::value::{Column, ColumnData};
     let (na, nb) = (a.rows(), b.rows());
     let mut names: Vec<&str> = a.columns.iter().map(|c| c.name.as_str()).collect();
@@ -239,26 +240,19 @@ fn append_frames(
         .into_iter()
         .map(|name| {
             let (ca, cb) = (a.column(name), b.column(name));
-            let numeric = ca.is_none_or(|c| c.data.as_num().is_some())
-                && cb.is_none_or(|c| c.data.as_num().is_some());
+            let numeric = ca.is_none_or(|c| c.data.as_num().is_some()) && cb.is_none_or(|c| c.data.as_num().is_some());
             let data = if numeric {
                 let part = |c: Option<&Column>, n: usize| {
-                    c.and_then(|c| c.data.as_num())
-                        .map_or(vec![f64::NAN; n], <[f64]>::to_vec)
+                    c.and_then(|c| c.data.as_num()).map_or(vec![f64::NAN; n], <[f64]>::to_vec)
                 };
                 ColumnData::Num([part(ca, na), part(cb, nb)].concat())
             } else {
                 let part = |c: Option<&Column>, n: usize| {
-                    c.map_or(vec![String::new(); n], |c| {
-                        (0..n).map(|i| c.data.cell_text(i)).collect()
-                    })
+                    c.map_or(vec![String::new(); n], |c| (0..n).map(|i| c.data.cell_text(i)).collect())
                 };
                 ColumnData::Text([part(ca, na), part(cb, nb)].concat())
             };
-            Column {
-                name: name.to_owned(),
-                data,
-            }
+            Column { name: name.to_owned(), data }
         })
         .collect();
     crate::value::DataFrame::new(columns)
@@ -266,22 +260,10 @@ fn append_frames(
 
 fn timer() -> NodeDef {
     NodeDef::asynchronous(
-        NodeSpec::new(
-            "TIMER",
-            "CONTROL_FLOW/TIMERS",
-            "Wait a number of seconds, then pass the input on.",
-        )
-        .optional_input("default", TypeSet::ANY, "Passed on after the wait")
-        .output("default", TypeSet::ANY, "The input, unchanged")
-        .param(
-            "sleep_time",
-            ParamKind::Float {
-                min: Some(0.0),
-                max: None,
-            },
-            0.0,
-            "Seconds to wait",
-        ),
+        NodeSpec::new("TIMER", "CONTROL_FLOW/TIMERS", "Wait a number of seconds, then pass the input on.")
+            .optional_input("default", TypeSet::ANY, "Passed on after the wait")
+            .output("default", TypeSet::ANY, "The input, unchanged")
+            .param("sleep_time", ParamKind::Float { min: Some(0.0), max: None }, 0.0, "Seconds to wait"),
         run_timer,
     )
 }

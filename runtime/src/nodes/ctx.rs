@@ -55,10 +55,7 @@ impl Outputs {
     }
 
     pub fn get(&self, name: &str) -> Option<&Data> {
-        self.values
-            .iter()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, d)| d.as_ref())
+        self.values.iter().find(|(n, _)| n == name).and_then(|(_, d)| d.as_ref())
     }
 }
 
@@ -102,33 +99,16 @@ impl<'a> Ctx<'a> {
     /// A required input, or an error naming it and what it expects.
     pub fn need(&self, name: &str) -> Result<&'a Value, NodeError> {
         self.input(name).ok_or_else(|| {
-            let types = self
-                .spec
-                .inputs
-                .iter()
-                .find(|p| p.name == name)
-                .map(|p| p.types.to_string())
-                .unwrap_or_default();
-            NodeError(format!(
-                "input '{name}' has no value (connect a node that gives {types})"
-            ))
+            let types =
+                self.spec.inputs.iter().find(|p| p.name == name).map(|p| p.types.to_string()).unwrap_or_default();
+            NodeError(format!("input '{name}' has no value (connect a node that gives {types})"))
         })
     }
 
     /// The error for an input whose value this node cannot handle.
     pub fn wrong_type(&self, name: &str, got: &Value) -> NodeError {
-        let types = self
-            .spec
-            .inputs
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| p.types.to_string())
-            .unwrap_or_default();
-        NodeError(format!(
-            "input '{name}' got {}, but {} handles {types}",
-            got.data_type(),
-            self.spec.func
-        ))
+        let types = self.spec.inputs.iter().find(|p| p.name == name).map(|p| p.types.to_string()).unwrap_or_default();
+        NodeError(format!("input '{name}' got {}, but {} handles {types}", got.data_type(), self.spec.func))
     }
 
     fn param(&self, name: &str) -> &'a Json {
@@ -137,8 +117,7 @@ impl<'a> Ctx<'a> {
 
     /// A number parameter that must have a value.
     pub fn f64(&self, name: &str) -> Result<f64, NodeError> {
-        self.opt_f64(name)
-            .ok_or_else(|| NodeError(format!("parameter '{name}' needs a number")))
+        self.opt_f64(name).ok_or_else(|| NodeError(format!("parameter '{name}' needs a number")))
     }
 
     /// A number parameter that may be empty.
@@ -154,8 +133,7 @@ impl<'a> Ctx<'a> {
     /// A count or size parameter: a whole number ≥ 0.
     pub fn count(&self, name: &str) -> Result<usize, NodeError> {
         let v = self.int(name)?;
-        usize::try_from(v)
-            .map_err(|_| NodeError(format!("parameter '{name}' must be 0 or more, got {v}")))
+        usize::try_from(v).map_err(|_| NodeError(format!("parameter '{name}' must be 0 or more, got {v}")))
     }
 
     pub fn bool(&self, name: &str) -> bool {
@@ -169,9 +147,7 @@ impl<'a> Ctx<'a> {
 
     /// The node a NodeReference parameter points at, if it is in the flow.
     pub fn node_ref(&self, name: &str) -> Option<usize> {
-        self.param(name)
-            .as_str()
-            .and_then(|k| self.keys.get(k).copied())
+        self.param(name).as_str().and_then(|k| self.keys.get(k).copied())
     }
 
     /// This node's memory, created on first use (cleared at each run start, like SmallMemory).
@@ -182,11 +158,6 @@ impl<'a> Ctx<'a> {
     /// Another node's memory, if it has one of this type (LOOP_INDEX reads LOOP's).
     pub fn memory_of<T: Any>(&mut self, node: usize) -> Option<&mut T> {
         self.memory.get_mut(node)?.as_mut()?.downcast_mut::<T>()
-    }
-
-    /// Another node's memory, created if it has none yet (BREAK writes into its LOOP's).
-    pub fn memory_of_default<T: Any + Default>(&mut self, node: usize) -> &mut T {
-        memory_slot(&mut self.memory[node])
     }
 
     /// Another node's last result (FEEDBACK).
@@ -233,10 +204,7 @@ pub struct AsyncCtx {
 
 impl AsyncCtx {
     pub fn input_data(&self, name: &str) -> Option<Data> {
-        self.inputs
-            .iter()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, v)| v.last().cloned())
+        self.inputs.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.last().cloned())
     }
 
     pub fn f64(&self, name: &str) -> Result<f64, NodeError> {
@@ -251,9 +219,6 @@ impl AsyncCtx {
     }
 
     pub fn bool(&self, name: &str) -> bool {
-        self.params
-            .get(name)
-            .and_then(Json::as_bool)
-            .unwrap_or(false)
+        self.params.get(name).and_then(Json::as_bool).unwrap_or(false)
     }
 }

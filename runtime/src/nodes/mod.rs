@@ -73,22 +73,11 @@ impl std::fmt::Debug for NodeDef {
 
 impl NodeDef {
     pub fn sync(spec: NodeSpec, run: fn(&mut Ctx<'_>) -> NodeResult) -> NodeDef {
-        NodeDef {
-            spec,
-            run: Run::Sync(run),
-            pure: true,
-        }
+        NodeDef { spec, run: Run::Sync(run), pure: true }
     }
 
-    pub fn asynchronous(
-        spec: NodeSpec,
-        run: fn(AsyncCtx) -> LocalBoxFuture<'static, NodeResult>,
-    ) -> NodeDef {
-        NodeDef {
-            spec,
-            run: Run::Async(run),
-            pure: false,
-        }
+    pub fn asynchronous(spec: NodeSpec, run: fn(AsyncCtx) -> LocalBoxFuture<'static, NodeResult>) -> NodeDef {
+        NodeDef { spec, run: Run::Async(run), pure: false }
     }
 
     /// Marks a node that keeps state between calls or acts on the world: never cached.
@@ -99,12 +88,8 @@ impl NodeDef {
 }
 
 /// The node families, in palette order.
-pub const BUILTINS: &[fn() -> Vec<NodeDef>] = &[
-    generation::nodes,
-    arithmetic::nodes,
-    control::nodes,
-    visualization::nodes,
-];
+pub const BUILTINS: &[fn() -> Vec<NodeDef>] =
+    &[generation::nodes, arithmetic::nodes, control::nodes, visualization::nodes];
 
 struct Registry {
     all: Vec<&'static NodeDef>,
@@ -114,11 +99,8 @@ struct Registry {
 fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
     REGISTRY.get_or_init(|| {
-        let all: Vec<&'static NodeDef> = BUILTINS
-            .iter()
-            .flat_map(|family| family())
-            .map(|def| &*Box::leak(Box::new(def)))
-            .collect();
+        let all: Vec<&'static NodeDef> =
+            BUILTINS.iter().flat_map(|family| family()).map(|def| &*Box::leak(Box::new(def))).collect();
         let by_func = all.iter().map(|d| (d.spec.func.as_str(), *d)).collect();
         Registry { all, by_func }
     })
@@ -145,19 +127,11 @@ mod tests {
             let s = &d.spec;
             assert!(seen.insert(s.func.clone()), "{} registered twice", s.func);
             assert!(!s.doc.is_empty(), "{} has no doc text", s.func);
-            assert!(
-                s.func
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
-                "{}",
-                s.func
-            );
+            assert!(s.func.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'), "{}", s.func);
             for p in &s.params {
                 if let crate::spec::ParamKind::Select { options } = &p.kind {
                     assert!(
-                        options
-                            .iter()
-                            .any(|o| Some(o.as_str()) == p.default.as_str()),
+                        options.iter().any(|o| Some(o.as_str()) == p.default.as_str()),
                         "{}.{} default not an option",
                         s.func,
                         p.name

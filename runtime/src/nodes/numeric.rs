@@ -57,9 +57,7 @@ pub fn broadcast(
         let x = a.first().copied().unwrap_or(f64::NAN);
         Ok(b.iter().map(|y| f(x, *y)).collect())
     } else {
-        Err(NodeError(format!(
-            "operands could not be broadcast together with shapes ({n},) ({m},)"
-        )))
+        Err(NodeError(format!("operands could not be broadcast together with shapes ({n},) ({m},)")))
     }
 }
 
@@ -71,21 +69,13 @@ pub fn sawtooth(t: f64, width: f64) -> f64 {
         return f64::NAN;
     }
     let tmod = t.rem_euclid(tau);
-    if tmod < width * tau {
-        tmod / (pi * width) - 1.0
-    } else {
-        (pi * (width + 1.0) - tmod) / (pi * (1.0 - width))
-    }
+    if tmod < width * tau { tmod / (pi * width) - 1.0 } else { (pi * (width + 1.0) - tmod) / (pi * (1.0 - width)) }
 }
 
 /// `scipy.signal.square(t, duty=0.5)`.
 pub fn square(t: f64) -> f64 {
     let tmod = t.rem_euclid(std::f64::consts::TAU);
-    if tmod < 0.5 * std::f64::consts::TAU {
-        1.0
-    } else {
-        -1.0
-    }
+    if tmod < 0.5 * std::f64::consts::TAU { 1.0 } else { -1.0 }
 }
 
 #[cfg(test)]
@@ -105,10 +95,7 @@ mod tests {
 
     #[test]
     fn broadcasting_rules() {
-        assert_eq!(
-            broadcast(&[1.0, 2.0], false, &[10.0], true, |a, b| a + b).unwrap(),
-            vec![11.0, 12.0]
-        );
+        assert_eq!(broadcast(&[1.0, 2.0], false, &[10.0], true, |a, b| a + b).unwrap(), vec![11.0, 12.0]);
         assert!(broadcast(&[1.0, 2.0], false, &[1.0, 2.0, 3.0], false, |a, b| a + b).is_err());
     }
 }

@@ -1,12 +1,13 @@
 //! DATA/VISUALIZATION: nodes that turn data into plotly figures (or text) for the canvas and
-//! the dashboard.
+//! the dashboard. Traces and layouts follow Flojoy's blocks attribute by attribute, so a
+//! figure saved by Flojoy and one made here look the same.
 
 use serde_json::json;
 
 use super::numeric::arange;
-use super::{Ctx, NodeDef, NodeError, Outputs};
+use super::{NodeDef, NodeError, Outputs};
 use crate::spec::NodeSpec;
-use crate::value::{ColumnData, DataType as T, Figure, Trace, TypeSet, Value};
+use crate::value::{Column, ColumnData, DataFrame, DataType as T, Figure, Trace, TypeSet, Value};
 
 const PLOTLY: TypeSet = TypeSet::of(T::Plotly);
 const PLOTTABLE: TypeSet = TypeSet::union(&[T::OrderedPair, T::DataFrame, T::Matrix, T::Vector]);
@@ -21,91 +22,130 @@ pub fn nodes() -> Vec<NodeDef> {
     ]
 }
 
-/// The layout Flojoy's plots share: a title and tight margins.
-pub(crate) fn layout(fig: Figure, title: &str) -> Figure {
-    fig.layout("title", json!({"text": title}))
-        .layout("margin", json!({"t": 40, "l": 40, "r": 20, "b": 40}))
+/// Flojoy's `plot_layout(title)`: title, autosize, margins t30 r0 b0 l0, `xaxis.type "-"`, empty template.
+pub(crate) fn plot_layout(traces: Vec<Trace>, title: &str) -> Figure {
+    Figure::new(traces)
+        .layout("title", json!({"text": title}))
         .layout("autosize", true)
+        .layout("margin", json!({"t": 30, "r": 0, "b": 0, "l": 0}))
+        .layout("xaxis", json!({"type": "-"}))
+        .layout("template", json!({}))
 }
 
-/// A named x/y series.
-type Series = (Option<String>, Vec<f64>, Vec<f64>);
+/// `fig.update_layout(xaxis_title=…)`: merges a title into an axis.
+pub(crate) fn axis_title(mut fig: Figure, axis: &str, title: &str) -> Figure {
+    let a = fig.layout.entry(axis).or_insert_with(|| json!({}));
+    if let Some(o) = a.as_object_mut() {
+        o.insert("title".into(), json!({"text": title}));
+    }
+    fig
+}
 
-/// The series of an input, as LINE and SCATTER draw it.
-fn series(ctx: &Ctx<'_>, v: &Value) -> Result<Vec<Series>, NodeError> {
-    Ok(match v {
-        Value::OrderedPair { x, y } => {
-            // plotly_utils: if the lengths differ x becomes arange
-            let x = if x.len() == y.len() {
-                x.clone()
-            } else {
-                arange(y.len())
-            };
-            vec![(None, x, y.clone())]
+fn axis_log(mut fig: Figure, axis: &str) -> Figure {
+    let a = fig.layout.entry(axis).or_insert_with(|| json!({}));
+    if let Some(o) = a.as_object_mut() {
+        o.insert("type".into(), json!("log"));
+    }
+    fig
+}
+
+/// A text column that holds dates (pandas' `is_datetime64_any_dtype` for our string dates).
+pub(crate) fn is_date_column(c: &Column) -> bool {
+    match &c.data {
+        ColumnData::Text(v) => {
+            !v.is_empty()
+                && v.iter().all(|s| {
+                    let b = s.as_bytes();
+                    b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && b[..4].iter().all(u8::is_ascii_digit)
+                })
         }
-        Value::Vector { v } => vec![(None, arange(v.len()), v.clone())],
-        Value::Matrix { m } => (0..m.rows)
-            .map(|r| (Some(format!("row {r}")), arange(m.cols), m.row(r).to_vec()))
-            .collect(),
-        Value::DataFrame { m } => m
-            .columns
-            .iter()
-            .filter_map(|c| match &c.data {
-                ColumnData::Num(v) => Some((Some(c.name.clone()), arange(v.len()), v.clone())),
-                ColumnData::Text(_) => None,
-            })
-            .collect(),
-        other => return Err(ctx.wrong_type("default", other)),
-    })
+        ColumnData::Num(_) => false,
+    }
+}
+
+/// Plotly traces for a DataFrame, one per column, as LINE/SCATTER/BAR draw it: a date first
+/// column becomes the x axis of the others, otherwise the row index is.
+fn frame_traces(df: &DataFrame, kind: &str, mode: Option<&str>) -> Vec<Trace> {
+    let dated = df.columns.first().is_some_and(is_date_column);
+    let x_dates = dated.then(|| match &df.columns[0].data {
+        ColumnData::Text(v) => json!(v),
+        ColumnData::Num(_) => json!([]),
+    });
+    df.columns
+        .iter()
+        .skip(usize::from(dated))
+        .map(|c| {
+            let mut t = Trace::new(kind).attr("name", c.name.clone());
+            if let Some(m) = mode {
+                t = t.attr("mode", m);
+            }
+            t = match &x_dates {
+                Some(x) => t.attr("x", x.clone()),
+                None => t.array("x", arange(df.rows())),
+            };
+            match &c.data {
+                ColumnData::Num(v) => t.array("y", v.clone()),
+                ColumnData::Text(v) => t.attr("y", json!(v)),
+            }
+        })
+        .collect()
 }
 
 fn xy_plot(func: &'static str, doc: &str) -> NodeDef {
-    NodeDef::sync(
-        NodeSpec::new(func, "DATA/VISUALIZATION/PLOTLY", doc)
-            .input("default", PLOTTABLE, "The data to plot")
-            .output("default", PLOTLY, "The figure")
+    let mut spec = NodeSpec::new(func, "DATA/VISUALIZATION/PLOTLY", doc)
+        .input("default", PLOTTABLE, "The data to plot")
+        .output("default", PLOTLY, "The figure");
+    if func == "LINE" {
+        spec = spec
             .str("xaxis_title", "", "Title of the x axis")
             .str("yaxis_title", "", "Title of the y axis")
             .bool("x_log_scale", false, "Logarithmic x axis")
-            .bool("y_log_scale", false, "Logarithmic y axis"),
-        |ctx| {
-            let v = ctx.need("default")?;
-            let lines = ctx.spec.func == "LINE";
-            let traces = series(ctx, v)?
-                .into_iter()
-                .map(|(name, x, y)| {
-                    let mut t = Trace::new("scatter")
-                        .attr("mode", if lines { "lines" } else { "markers" })
-                        .array("x", x)
-                        .array("y", y);
-                    if !lines {
-                        t = t.attr("marker", json!({"size": 4}));
-                    }
-                    if let Some(n) = name {
-                        t = t.attr("name", n);
-                    }
-                    t
-                })
-                .collect();
-            let axis = |title: &str, log: bool| {
-                let mut a = json!({"title": {"text": title}});
-                if log {
-                    a["type"] = json!("log");
+            .bool("y_log_scale", false, "Logarithmic y axis");
+    }
+    NodeDef::sync(spec, |ctx| {
+        let line = ctx.spec.func == "LINE";
+        let mode = if line { "lines" } else { "markers" };
+        let small = |t: Trace| if line { t } else { t.attr("marker", json!({"size": 4})) };
+        let v = ctx.need("default")?;
+        let mut fig = match v {
+            Value::OrderedPair { x, y } => plot_layout(
+                vec![small(Trace::new("scatter").attr("mode", mode).array("x", x.clone()).array("y", y.clone()))],
+                &ctx.spec.func,
+            ),
+            Value::Vector { v } => plot_layout(
+                vec![small(Trace::new("scatter").attr("mode", mode).array("x", arange(v.len())).array("y", v.clone()))],
+                &ctx.spec.func,
+            ),
+            Value::Matrix { m } => {
+                let traces = (0..m.rows)
+                    .map(|r| {
+                        Trace::new("scatter")
+                            .attr("name", format!("Row {}", r + 1))
+                            .attr("mode", mode)
+                            .array("x", arange(m.cols))
+                            .array("y", m.row(r).to_vec())
+                    })
+                    .collect();
+                axis_title(axis_title(plot_layout(traces, &ctx.spec.func), "xaxis", "Column"), "yaxis", "Value")
+            }
+            Value::DataFrame { m } => plot_layout(frame_traces(m, "scatter", Some(mode)), &ctx.spec.func),
+            other => return Err(ctx.wrong_type("default", other)),
+        };
+        if line {
+            for (param, axis) in [("xaxis_title", "xaxis"), ("yaxis_title", "yaxis")] {
+                if !ctx.text(param).is_empty() {
+                    fig = axis_title(fig, axis, ctx.text(param));
                 }
-                a
-            };
-            let fig = layout(Figure::new(traces), ctx.label())
-                .layout(
-                    "xaxis",
-                    axis(ctx.text("xaxis_title"), ctx.bool("x_log_scale")),
-                )
-                .layout(
-                    "yaxis",
-                    axis(ctx.text("yaxis_title"), ctx.bool("y_log_scale")),
-                );
-            Ok(Outputs::one(Value::Plotly { fig }))
-        },
-    )
+            }
+            if ctx.bool("x_log_scale") {
+                fig = axis_log(fig, "xaxis");
+            }
+            if ctx.bool("y_log_scale") {
+                fig = axis_log(fig, "yaxis");
+            }
+        }
+        Ok(Outputs::one(Value::Plotly { fig }))
+    })
 }
 
 fn histogram() -> NodeDef {
@@ -113,77 +153,97 @@ fn histogram() -> NodeDef {
         NodeSpec::new(
             "HISTOGRAM",
             "DATA/VISUALIZATION/PLOTLY",
-            "Plot how the values are distributed.",
+            "Plot how the values are distributed (plotly bins them).",
         )
         .input("default", PLOTTABLE, "The data")
         .output("default", PLOTLY, "The figure"),
         |ctx| {
-            let v = ctx.need("default")?;
-            let traces = match v {
-                Value::OrderedPair { y, .. } => vec![Trace::new("histogram").array("x", y.clone())],
-                Value::Vector { v } => vec![Trace::new("histogram").array("x", v.clone())],
-                Value::Matrix { m } => vec![Trace::new("histogram").array("x", m.data.clone())],
-                Value::DataFrame { m } => m
-                    .columns
-                    .iter()
-                    .filter_map(|c| {
-                        c.data.as_num().map(|v| {
-                            Trace::new("histogram")
-                                .attr("name", c.name.clone())
-                                .array("x", v.to_vec())
+            let hist = |v: &[f64]| Trace::new("histogram").array("x", v.to_vec());
+            let fig = match ctx.need("default")? {
+                Value::OrderedPair { y, .. } => plot_layout(vec![hist(y)], "HISTOGRAM"),
+                Value::Vector { v } => plot_layout(vec![hist(v)], "HISTOGRAM"),
+                Value::Matrix { m } => plot_layout(vec![hist(&m.data)], "HISTOGRAM"),
+                Value::DataFrame { m } => {
+                    let traces = m
+                        .columns
+                        .iter()
+                        .map(|c| match &c.data {
+                            ColumnData::Num(v) => hist(v).attr("name", c.name.clone()),
+                            ColumnData::Text(v) => {
+                                Trace::new("histogram").attr("x", json!(v)).attr("name", c.name.clone())
+                            }
                         })
-                    })
-                    .collect(),
+                        .collect();
+                    axis_title(axis_title(plot_layout(traces, "HISTOGRAM"), "xaxis", "Value"), "yaxis", "Frequency")
+                }
                 other => return Err(ctx.wrong_type("default", other)),
             };
-            Ok(Outputs::one(Value::Plotly {
-                fig: layout(Figure::new(traces), ctx.label()),
-            }))
+            Ok(Outputs::one(Value::Plotly { fig }))
         },
     )
 }
 
+/// BIG_NUMBER remembers the previous number of this run for its delta.
 #[derive(Default)]
 struct Previous(Option<f64>);
 
 fn big_number() -> NodeDef {
     NodeDef::sync(
-        NodeSpec::new("BIG_NUMBER", "DATA/VISUALIZATION/PLOTLY", "Show a number large, with its change since the previous value in this run.")
-            .input("default", TypeSet::union(&[T::OrderedPair, T::Scalar, T::Vector]), "The number (the last y or element)")
-            .output("default", PLOTLY, "The figure")
-            .str("suffix", "", "Text after the number")
-            .str("prefix", "", "Text before the number")
-            .str("title", "", "Title (defaults to the node's label)")
-            .int_range("dec_places", 0, Some(0), Some(15), "Decimal places")
-            .bool("relative_delta", true, "Show the change as a percentage")
-            .bool("scientific_notation", false, "Use scientific notation"),
+        NodeSpec::new(
+            "BIG_NUMBER",
+            "DATA/VISUALIZATION/PLOTLY",
+            "Show a number large, with its change since the previous value in this run.",
+        )
+        .input("default", TypeSet::union(&[T::OrderedPair, T::Scalar, T::Vector]), "The number (the last y or element)")
+        .output("default", PLOTLY, "The figure")
+        .str("suffix", "", "Text after the number")
+        .str("prefix", "", "Text before the number")
+        .str("title", "", "Title (BIG_NUMBER when empty)")
+        .int_range(
+            "dec_places",
+            0,
+            Some(0),
+            Some(15),
+            "Decimal places (Flojoy 2023 files); unused with scientific notation",
+        )
+        .bool("relative_delta", true, "Show the change as a percentage")
+        .bool("scientific_notation", false, "Use scientific notation"),
         |ctx| {
-            let v = ctx.need("default")?;
-            let value = match v {
+            let big = match ctx.need("default")? {
                 Value::OrderedPair { y, .. } => y.last().copied(),
                 Value::Scalar { c } => Some(*c),
                 Value::Vector { v } => v.last().copied(),
                 other => return Err(ctx.wrong_type("default", other)),
             }
             .ok_or_else(|| NodeError::new("the input is empty: there is no number to show"))?;
-            let dec = ctx.count("dec_places")?;
-            let fmt = if ctx.bool("scientific_notation") { format!(".{dec}e") } else { format!(".{dec}f") };
             let relative = ctx.bool("relative_delta");
+            // Flojoy: "%g" (here: the decimal places a 2023 file asks for) or ".4e"
+            let format = if ctx.bool("scientific_notation") {
+                ".4e".to_owned()
+            } else if ctx.opt_f64("dec_places").is_some_and(|d| d > 0.0) {
+                format!(".{}f", ctx.count("dec_places")?)
+            } else {
+                "%g".to_owned()
+            };
             let title = match ctx.text("title") {
-                "" => ctx.label().to_owned(),
+                "" => "BIG_NUMBER".to_owned(),
                 t => t.to_owned(),
             };
             let (prefix, suffix) = (ctx.text("prefix").to_owned(), ctx.text("suffix").to_owned());
-            let prev = ctx.memory::<Previous>().0.replace(value);
-            let mut trace = Trace::new("indicator")
+            let prev = ctx.memory::<Previous>().0.replace(big);
+            let delta = match prev {
+                Some(p) => {
+                    json!({"reference": p, "relative": relative, "valueformat": if relative { ".1%" } else { ".1f" }})
+                }
+                None => serde_json::Value::Null,
+            };
+            let trace = Trace::new("indicator")
                 .attr("mode", "number+delta")
-                .attr("value", value)
-                .attr("number", json!({"prefix": prefix, "suffix": suffix, "valueformat": fmt}))
-                .attr("title", json!({"text": title}));
-            if let Some(p) = prev {
-                trace = trace.attr("delta", json!({"reference": p, "relative": relative, "valueformat": if relative { ".1%".to_owned() } else { fmt }}));
-            }
-            Ok(Outputs::one(Value::Plotly { fig: Figure::new(vec![trace]).layout("margin", json!({"t": 30, "l": 10, "r": 10, "b": 10})) }))
+                .attr("value", big)
+                .attr("domain", json!({"y": [0, 1], "x": [0, 1]}))
+                .attr("number", json!({"prefix": prefix, "suffix": suffix, "valueformat": format}))
+                .attr("delta", delta);
+            Ok(Outputs::one(Value::Plotly { fig: plot_layout(vec![trace], &title) }))
         },
     )
     .stateful()
@@ -191,33 +251,59 @@ fn big_number() -> NodeDef {
 
 fn text_view() -> NodeDef {
     NodeDef::sync(
-        NodeSpec::new(
-            "TEXT_VIEW",
-            "DATA/VISUALIZATION/DATA_STRUCTURE",
-            "Show text (a Boolean shows as True/False).",
-        )
-        .input(
-            "default",
-            TypeSet::union(&[T::String, T::Boolean]),
-            "The text",
-        )
-        .output("default", TypeSet::of(T::String), "The same text")
-        .bool("prettify", false, "Pretty-print JSON text"),
+        NodeSpec::new("TEXT_VIEW", "DATA/VISUALIZATION/DATA_STRUCTURE", "Show text (a Boolean shows as True/False).")
+            .input("default", TypeSet::union(&[T::String, T::Boolean]), "The text")
+            .output("default", TypeSet::of(T::String), "The same text")
+            .bool("prettify", false, "Show the text as Python's pprint would (quoted, wrapped at 80 columns)"),
         |ctx| {
             let s = match ctx.need("default")? {
+                Value::String { s } if ctx.bool("prettify") => pformat(s),
                 Value::String { s } => s.clone(),
                 Value::Boolean { b } => if *b { "True" } else { "False" }.to_owned(),
                 other => return Err(ctx.wrong_type("default", other)),
             };
-            let s = if ctx.bool("prettify") {
-                serde_json::from_str::<serde_json::Value>(&s)
-                    .ok()
-                    .and_then(|j| serde_json::to_string_pretty(&j).ok())
-                    .unwrap_or(s)
-            } else {
-                s
-            };
             Ok(Outputs::one(Value::string(s)))
         },
     )
+}
+
+/// Python's `pprint.pformat` of a string: its repr, split into 80-column chunks when long.
+fn pformat(s: &str) -> String {
+    let repr = |t: &str| {
+        let q = if t.contains('\'') && !t.contains('"') { '"' } else { '\'' };
+        let mut out = String::from(q);
+        for ch in t.chars() {
+            match ch {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                c if c == q => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c => out.push(c),
+            }
+        }
+        out.push(q);
+        out
+    };
+    let whole = repr(s);
+    if whole.chars().count() <= 80 {
+        return whole;
+    }
+    // pprint splits on whitespace boundaries into chunks that fit in 78 columns
+    let mut chunks = Vec::new();
+    let mut cur = String::new();
+    for word in s.split_inclusive(char::is_whitespace) {
+        if !cur.is_empty() && repr(&(cur.clone() + word)).chars().count() > 78 {
+            chunks.push(repr(&cur));
+            cur.clear();
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        chunks.push(repr(&cur));
+    }
+    format!("({})", chunks.join("\n "))
 }

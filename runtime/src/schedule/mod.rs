@@ -57,11 +57,7 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions {
-            max_runtime_ms: 3_000_000.0,
-            use_cache: false,
-            yield_every_ms: 12.0,
-        }
+        RunOptions { max_runtime_ms: 3_000_000.0, use_cache: false, yield_every_ms: 12.0 }
     }
 }
 
@@ -70,17 +66,9 @@ impl Default for RunOptions {
 pub enum NodeStatus {
     Queued,
     Running,
-    Done {
-        ms: f64,
-        cached: bool,
-        outputs: PortValues,
-    },
-    Failed {
-        error: String,
-    },
-    Skipped {
-        reason: String,
-    },
+    Done { ms: f64, cached: bool, outputs: PortValues },
+    Failed { error: String },
+    Skipped { reason: String },
 }
 
 #[derive(Clone, Debug)]
@@ -153,10 +141,7 @@ impl<'f> Plan<'f> {
                 .iter()
                 .map(|p| {
                     let raw = n.params.get(&p.name).unwrap_or(&p.default);
-                    (
-                        p.name.clone(),
-                        param::normalize(p, raw).unwrap_or(Json::Null),
-                    )
+                    (p.name.clone(), param::normalize(p, raw).unwrap_or(Json::Null))
                 })
                 .collect();
             let pure = match &exec {
@@ -181,18 +166,9 @@ impl<'f> Plan<'f> {
             };
             nodes[src].out_edges.push(edges.len());
             nodes[dst].in_edges.push(edges.len());
-            edges.push(PlanEdge {
-                src,
-                out: e.from.port,
-                dst,
-                inp: e.to.port,
-            });
+            edges.push(PlanEdge { src, out: e.from.port, dst, inp: e.to.port });
         }
-        let keys = nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.node.key.clone(), i))
-            .collect();
+        let keys = nodes.iter().enumerate().map(|(i, n)| (n.node.key.clone(), i)).collect();
         Plan { nodes, edges, keys }
     }
 }
@@ -220,25 +196,14 @@ pub async fn run(
     let t0 = host.now_ms();
     let diagnostics = validate::validate(flow);
     if validate::has_errors(&diagnostics) {
-        let n = diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        on_event(RunEvent::Finished {
-            status: RunStatus::Failed,
-        });
+        let n = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        on_event(RunEvent::Finished { status: RunStatus::Failed });
         return RunReport {
             status: RunStatus::Failed,
-            error: Some(format!(
-                "the flow has {n} problem{} to fix before it can run",
-                if n == 1 { "" } else { "s" }
-            )),
+            error: Some(format!("the flow has {n} problem{} to fix before it can run", if n == 1 { "" } else { "s" })),
             diagnostics,
             ms: 0.0,
-            nodes: flow
-                .nodes()
-                .map(|n| (n.key.clone(), blank_report(n, NodeState::NotRun)))
-                .collect(),
+            nodes: flow.nodes().map(|n| (n.key.clone(), blank_report(n, NodeState::NotRun))).collect(),
         };
     }
     let plan = Plan::new(flow);
@@ -289,6 +254,8 @@ struct Scheduler<'p, 'f> {
     fingerprints: Vec<u64>,
     records: Vec<Record>,
     stopped: Option<String>,
+    /// Loops stopped because a node inside them failed: (loop, failed node).
+    aborted: Vec<(usize, usize)>,
     start_ms: f64,
     last_yield_ms: f64,
     nonce: u64,
@@ -323,6 +290,7 @@ impl<'p, 'f> Scheduler<'p, 'f> {
             fingerprints: vec![0; n],
             records: vec![Record::default(); n],
             stopped: None,
+            aborted: Vec::new(),
             start_ms: now,
             last_yield_ms: now,
             nonce,
@@ -330,9 +298,8 @@ impl<'p, 'f> Scheduler<'p, 'f> {
     }
 
     async fn run(&mut self, on_event: &mut dyn FnMut(RunEvent)) {
-        let start: Vec<usize> = (0..self.plan.nodes.len())
-            .filter(|&i| self.plan.nodes[i].in_edges.is_empty())
-            .collect();
+        let start: Vec<usize> =
+            (0..self.plan.nodes.len()).filter(|&i| self.plan.nodes[i].in_edges.is_empty()).collect();
         self.enqueue(start, on_event);
         while let Some(job) = self.queue.pop_front() {
             self.queued[job] = false;
@@ -368,9 +335,6 @@ impl<'p, 'f> Scheduler<'p, 'f> {
             next.dedup();
             self.enqueue(next, on_event);
         }
-        if self.stopped.is_none() {
-            self.stopped = self.should_stop().filter(|_| self.cancel.is_cancelled());
-        }
         self.mark_skipped(on_event);
     }
 
@@ -379,10 +343,7 @@ impl<'p, 'f> Scheduler<'p, 'f> {
             return Some(self.cancel.reason().unwrap_or_else(|| "cancelled".into()));
         }
         if self.host.now_ms() - self.start_ms > self.opts.max_runtime_ms {
-            self.cancel.cancel(format!(
-                "maximum run time exceeded ({:.0} s)",
-                self.opts.max_runtime_ms / 1000.0
-            ));
+            self.cancel.cancel(self.max_runtime_message());
             return self.cancel.reason();
         }
         None
@@ -398,10 +359,7 @@ impl<'p, 'f> Scheduler<'p, 'f> {
             if self.plan.nodes[j].is_loop {
                 self.loop_stack.push(j);
             }
-            on_event(RunEvent::Node {
-                id: self.plan.nodes[j].node.id,
-                status: NodeStatus::Queued,
-            });
+            on_event(RunEvent::Node { id: self.plan.nodes[j].node.id, status: NodeStatus::Queued });
         }
     }
 
@@ -412,9 +370,8 @@ impl<'p, 'f> Scheduler<'p, 'f> {
         let mut inputs: Vec<Vec<Data>> = vec![Vec::new(); spec.inputs.len()];
         for &e in &pn.in_edges {
             let edge = &self.plan.edges[e];
-            let Some(value) = self.results[edge.src]
-                .as_ref()
-                .and_then(|r| r.get(usize::from(edge.out)).cloned().flatten())
+            let Some(value) =
+                self.results[edge.src].as_ref().and_then(|r| r.get(usize::from(edge.out)).cloned().flatten())
             else {
                 continue;
             };
@@ -434,9 +391,7 @@ impl<'p, 'f> Scheduler<'p, 'f> {
         let pn = &self.plan.nodes[job];
         let mut h = DefaultHasher::new();
         pn.node.func().hash(&mut h);
-        serde_json::to_string(&pn.params)
-            .unwrap_or_default()
-            .hash(&mut h);
+        serde_json::to_string(&pn.params).unwrap_or_default().hash(&mut h);
         if let Exec::Python(p) = &pn.exec {
             p.code.hash(&mut h);
         }
@@ -450,11 +405,7 @@ impl<'p, 'f> Scheduler<'p, 'f> {
         h.finish()
     }
 
-    async fn execute(
-        &mut self,
-        job: usize,
-        on_event: &mut dyn FnMut(RunEvent),
-    ) -> Result<Outputs, Failure> {
+    async fn execute(&mut self, job: usize, on_event: &mut dyn FnMut(RunEvent)) -> Result<Outputs, Failure> {
         let pn = &self.plan.nodes[job];
         let id = pn.node.id;
         self.fingerprints[job] = self.fingerprint(job);
@@ -464,29 +415,16 @@ impl<'p, 'f> Scheduler<'p, 'f> {
             && *fp == self.fingerprints[job]
         {
             let values = values.clone();
-            let outputs = Outputs {
-                values: Vec::new(),
-                flow_to: None,
-            };
+            let outputs = Outputs { values: Vec::new(), flow_to: None };
             self.results[job] = Some(values.clone());
             let r = &mut self.records[job];
             r.runs += 1;
             r.cached = true;
-            on_event(RunEvent::Node {
-                id,
-                status: NodeStatus::Done {
-                    ms: 0.0,
-                    cached: true,
-                    outputs: values,
-                },
-            });
+            on_event(RunEvent::Node { id, status: NodeStatus::Done { ms: 0.0, cached: true, outputs: values } });
             return Ok(outputs);
         }
 
-        on_event(RunEvent::Node {
-            id,
-            status: NodeStatus::Running,
-        });
+        on_event(RunEvent::Node { id, status: NodeStatus::Running });
         let inputs = self.gather_inputs(job);
         let t = self.host.now_ms();
         let mut log = Vec::new();
@@ -515,9 +453,9 @@ impl<'p, 'f> Scheduler<'p, 'f> {
                         params: pn.params.clone(),
                         host: self.host.clone(),
                     };
-                    match select(f(ctx), self.cancel.cancelled()).await {
-                        Either::Left((r, _)) => r,
-                        Either::Right(_) => return Err(self.stop(job)),
+                    match self.wait(f(ctx)).await {
+                        Some(r) => r,
+                        None => return Err(self.stop(job)),
                     }
                 }
             },
@@ -530,8 +468,8 @@ impl<'p, 'f> Scheduler<'p, 'f> {
                     params: pn.params.clone(),
                     outputs: p.spec.outputs.iter().map(|o| o.name.clone()).collect(),
                 };
-                match select(self.host.run_python(call), self.cancel.cancelled()).await {
-                    Either::Left((Ok(r), _)) => {
+                match self.wait(self.host.run_python(call)).await {
+                    Some(Ok(r)) => {
                         log = r.log;
                         let mut out = Outputs::none();
                         for (name, d) in r.outputs {
@@ -539,17 +477,14 @@ impl<'p, 'f> Scheduler<'p, 'f> {
                         }
                         Ok(out)
                     }
-                    Either::Left((Err(e), _)) => Err(e),
-                    Either::Right(_) => return Err(self.stop(job)),
+                    Some(Err(e)) => Err(e),
+                    None => return Err(self.stop(job)),
                 }
             }
         };
         let ms = self.host.now_ms() - t;
         for line in &log {
-            on_event(RunEvent::Log {
-                id,
-                line: line.clone(),
-            });
+            on_event(RunEvent::Log { id, line: line.clone() });
         }
         let r = &mut self.records[job];
         r.runs += 1;
@@ -558,18 +493,9 @@ impl<'p, 'f> Scheduler<'p, 'f> {
         match result.and_then(|out| self.store(job, out)) {
             Ok((outputs, values)) => {
                 if self.opts.use_cache && self.plan.nodes[job].pure {
-                    self.cache
-                        .entries
-                        .insert(id, (self.fingerprints[job], values.clone()));
+                    self.cache.entries.insert(id, (self.fingerprints[job], values.clone()));
                 }
-                on_event(RunEvent::Node {
-                    id,
-                    status: NodeStatus::Done {
-                        ms,
-                        cached: false,
-                        outputs: values,
-                    },
-                });
+                on_event(RunEvent::Node { id, status: NodeStatus::Done { ms, cached: false, outputs: values } });
                 Ok(outputs)
             }
             Err(e) => {
@@ -578,14 +504,29 @@ impl<'p, 'f> Scheduler<'p, 'f> {
                 r.error = Some(e.0.clone());
                 self.finished[job] = true;
                 self.cache.entries.remove(&id);
-                on_event(RunEvent::Node {
-                    id,
-                    status: NodeStatus::Failed { error: e.0 },
-                });
+                on_event(RunEvent::Node { id, status: NodeStatus::Failed { error: e.0 } });
                 self.abort_loops_around(job);
                 Err(Failure::Node)
             }
         }
+    }
+
+    /// Awaits a waiting node, unless the run is cancelled or reaches its maximum time first.
+    async fn wait<T>(&self, node: futures::future::LocalBoxFuture<'static, T>) -> Option<T> {
+        let remaining = self.opts.max_runtime_ms - (self.host.now_ms() - self.start_ms);
+        let deadline = self.host.sleep(remaining.max(0.0));
+        match select(node, select(self.cancel.cancelled(), deadline)).await {
+            Either::Left((r, _)) => Some(r),
+            Either::Right((Either::Left(_), _)) => None,
+            Either::Right((Either::Right(_), _)) => {
+                self.cancel.cancel(self.max_runtime_message());
+                None
+            }
+        }
+    }
+
+    fn max_runtime_message(&self) -> String {
+        format!("maximum run time exceeded ({:.0} s)", self.opts.max_runtime_ms / 1000.0)
     }
 
     fn stop(&mut self, job: usize) -> Failure {
@@ -601,8 +542,7 @@ impl<'p, 'f> Scheduler<'p, 'f> {
         let mut values: Vec<Option<Data>> = vec![None; spec.outputs.len()];
         for (name, d) in &out.values {
             if let Some(d) = d {
-                d.validate()
-                    .map_err(|e| NodeError(format!("output '{name}' is not valid: {e}")))?;
+                d.validate().map_err(|e| NodeError(format!("output '{name}' is not valid: {e}")))?;
             }
             if let Some(i) = spec.output_index(name) {
                 values[i] = d.clone();
@@ -614,16 +554,13 @@ impl<'p, 'f> Scheduler<'p, 'f> {
     }
 
     /// Flojoy's `process_job_result`: follow outputs, remove their wires, return what became ready.
-    fn follow(
-        &mut self,
-        job: usize,
-        flow_to: Option<&[std::borrow::Cow<'static, str>]>,
-    ) -> Vec<usize> {
+    fn follow(&mut self, job: usize, flow_to: Option<&[std::borrow::Cow<'static, str>]>) -> Vec<usize> {
         let spec = self.plan.nodes[job].node.spec();
         let directions: Vec<String> = match flow_to {
             Some(d) if !d.is_empty() => d.iter().map(|s| s.to_lowercase()).collect(),
             _ => spec.outputs.iter().map(|o| o.name.clone()).collect(),
         };
+        self.finished[job] = true;
         let mut next = Vec::new();
         for dir in directions {
             if dir == "end" {
@@ -631,32 +568,21 @@ impl<'p, 'f> Scheduler<'p, 'f> {
             }
             self.remove_edges_and_get_next(job, &dir, &mut next);
         }
-        if directions_empty(spec) {
-            self.finished[job] = true;
-        }
         next
     }
 
     fn remove_edges_and_get_next(&mut self, job: usize, label: &str, next: &mut Vec<usize>) {
-        self.finished[job] = true;
         let pn = &self.plan.nodes[job];
         let spec = pn.node.spec();
-        let mut successors: Vec<usize> = pn
-            .out_edges
-            .iter()
-            .filter(|&&e| self.present[e])
-            .map(|&e| self.plan.edges[e].dst)
-            .collect();
+        let mut successors: Vec<usize> =
+            pn.out_edges.iter().filter(|&&e| self.present[e]).map(|&e| self.plan.edges[e].dst).collect();
         successors.dedup();
         let targets: Vec<usize> = pn
             .out_edges
             .iter()
             .filter(|&&e| {
                 self.present[e]
-                    && spec
-                        .outputs
-                        .get(usize::from(self.plan.edges[e].out))
-                        .is_some_and(|o| o.name == label)
+                    && spec.outputs.get(usize::from(self.plan.edges[e].out)).is_some_and(|o| o.name == label)
             })
             .map(|&e| self.plan.edges[e].dst)
             .collect();
@@ -720,22 +646,19 @@ impl<'p, 'f> Scheduler<'p, 'f> {
 
     /// A node failed: loops that contain it stop (Flojoy cancelled the whole run instead).
     fn abort_loops_around(&mut self, job: usize) {
-        if let Some(pos) = self
-            .loop_stack
-            .iter()
-            .position(|&lp| self.descendants(lp, true).contains(&job))
-        {
-            self.loop_stack.truncate(pos);
+        if let Some(pos) = self.loop_stack.iter().position(|&lp| self.descendants(lp, true).contains(&job)) {
+            for lp in self.loop_stack.drain(pos..) {
+                self.aborted.push((lp, job));
+            }
         }
     }
 
     fn mark_skipped(&mut self, on_event: &mut dyn FnMut(RunEvent)) {
-        let failed: Vec<usize> = (0..self.plan.nodes.len())
-            .filter(|&i| self.records[i].failed)
-            .collect();
+        let failed: Vec<usize> = (0..self.plan.nodes.len()).filter(|&i| self.records[i].failed).collect();
         let mut downstream_of_failure: Vec<Option<usize>> = vec![None; self.plan.nodes.len()];
-        for &f in &failed {
-            for d in self.descendants(f, true) {
+        let origins = failed.iter().map(|&f| (f, f)).chain(self.aborted.iter().copied());
+        for (from, f) in origins.collect::<Vec<_>>() {
+            for d in self.descendants(from, true) {
                 downstream_of_failure[d].get_or_insert(f);
             }
         }
@@ -745,19 +668,13 @@ impl<'p, 'f> Scheduler<'p, 'f> {
                 continue;
             }
             let reason = if let Some(f) = origin {
-                Some(format!(
-                    "skipped: {} failed upstream",
-                    self.plan.nodes[f].node.label
-                ))
+                Some(format!("skipped: {} failed upstream", self.plan.nodes[f].node.label))
             } else {
                 self.stopped.as_ref().map(|s| format!("skipped: {s}"))
             };
             if let Some(reason) = reason {
                 self.records[i].skipped = Some(reason.clone());
-                on_event(RunEvent::Node {
-                    id: self.plan.nodes[i].node.id,
-                    status: NodeStatus::Skipped { reason },
-                });
+                on_event(RunEvent::Node { id: self.plan.nodes[i].node.id, status: NodeStatus::Skipped { reason } });
             }
         }
     }
@@ -793,37 +710,19 @@ impl<'p, 'f> Scheduler<'p, 'f> {
                     status: state,
                     runs: r.runs,
                     ms: r.ms,
-                    error: r
-                        .error
-                        .clone()
-                        .or_else(|| r.skipped.clone().filter(|_| state == NodeState::Skipped)),
+                    error: r.error.clone().or_else(|| r.skipped.clone().filter(|_| state == NodeState::Skipped)),
                     cached: r.cached,
                     outputs,
                     log: r.log.clone(),
                 },
             ));
         }
-        RunReport {
-            status,
-            error: self.stopped.clone(),
-            diagnostics,
-            ms,
-            nodes,
-        }
+        RunReport { status, error: self.stopped.clone(), diagnostics, ms, nodes }
     }
 }
 
-fn directions_empty(spec: &crate::spec::NodeSpec) -> bool {
-    spec.outputs.is_empty()
-}
-
 fn named(node: &Node, inputs: Vec<Vec<Data>>) -> Vec<(String, Vec<Data>)> {
-    node.spec()
-        .inputs
-        .iter()
-        .map(|p| p.name.clone())
-        .zip(inputs)
-        .collect()
+    node.spec().inputs.iter().map(|p| p.name.clone()).zip(inputs).collect()
 }
 
 #[derive(Debug, PartialEq)]

@@ -87,19 +87,14 @@ impl RunReport {
 
     /// The node with this label.
     pub fn by_label(&self, label: &str) -> Option<&NodeReport> {
-        self.nodes
-            .iter()
-            .find(|(_, r)| r.label == label)
-            .map(|(_, r)| r)
+        self.nodes.iter().find(|(_, r)| r.label == label).map(|(_, r)| r)
     }
 
     /// A readable multi-line summary (the CLI's default output).
     pub fn summary(&self) -> String {
         let mut s = format!(
             "run {} in {:.1} ms\n",
-            serde_json::to_string(&self.status)
-                .unwrap_or_default()
-                .trim_matches('"'),
+            serde_json::to_string(&self.status).unwrap_or_default().trim_matches('"'),
             self.ms
         );
         if let Some(e) = &self.error {
@@ -110,13 +105,7 @@ impl RunReport {
         }
         for (_, r) in &self.nodes {
             let state = serde_json::to_string(&r.status).unwrap_or_default();
-            s += &format!(
-                "  {:<24} {:<10} runs {:>4}  {:>9.3} ms",
-                r.label,
-                state.trim_matches('"'),
-                r.runs,
-                r.ms
-            );
+            s += &format!("  {:<24} {:<10} runs {:>4}  {:>9.3} ms", r.label, state.trim_matches('"'), r.runs, r.ms);
             if let Some((_, d)) = r.outputs.first() {
                 s += &format!("  → {}", d.summary());
             }

@@ -27,10 +27,7 @@ impl Trace {
     pub fn new(kind: &str) -> Trace {
         let mut attrs = Map::new();
         attrs.insert("type".into(), Json::from(kind));
-        Trace {
-            attrs,
-            arrays: Vec::new(),
-        }
+        Trace { attrs, arrays: Vec::new() }
     }
 
     pub fn attr(mut self, key: &str, value: impl Into<Json>) -> Trace {
@@ -53,10 +50,7 @@ impl Trace {
     }
 
     pub fn kind(&self) -> &str {
-        self.attrs
-            .get("type")
-            .and_then(Json::as_str)
-            .unwrap_or("scatter")
+        self.attrs.get("type").and_then(Json::as_str).unwrap_or("scatter")
     }
 
     fn to_json(&self) -> Json {
@@ -64,9 +58,7 @@ impl Trace {
         for (k, a) in &self.arrays {
             let v = match a {
                 NumArray::D1(v) => f64s_to_json(v),
-                NumArray::D2(m) => {
-                    Json::Array((0..m.rows).map(|r| f64s_to_json(m.row(r))).collect())
-                }
+                NumArray::D2(m) => Json::Array((0..m.rows).map(|r| f64s_to_json(m.row(r))).collect()),
             };
             obj.insert(k.clone(), v);
         }
@@ -96,10 +88,7 @@ pub struct Figure {
 
 impl Figure {
     pub fn new(traces: Vec<Trace>) -> Figure {
-        Figure {
-            traces,
-            layout: Map::new(),
-        }
+        Figure { traces, layout: Map::new() }
     }
 
     pub fn layout(mut self, key: &str, value: impl Into<Json>) -> Figure {
@@ -110,10 +99,7 @@ impl Figure {
     /// Plotly figure JSON: `{"data": [...], "layout": {...}}`.
     pub fn to_json(&self) -> Json {
         let mut obj = Map::new();
-        obj.insert(
-            "data".into(),
-            Json::Array(self.traces.iter().map(Trace::to_json).collect()),
-        );
+        obj.insert("data".into(), Json::Array(self.traces.iter().map(Trace::to_json).collect()));
         obj.insert("layout".into(), Json::Object(self.layout.clone()));
         Json::Object(obj)
     }
@@ -123,19 +109,11 @@ impl Figure {
     pub fn from_json(v: &Json) -> Option<Figure> {
         let obj = v.as_object()?;
         let traces = match obj.get("data") {
-            Some(Json::Array(ts)) => ts
-                .iter()
-                .filter_map(Json::as_object)
-                .map(Trace::from_json)
-                .collect(),
+            Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_object).map(Trace::from_json).collect(),
             None | Some(Json::Null) => Vec::new(),
             Some(_) => return None,
         };
-        let layout = obj
-            .get("layout")
-            .and_then(Json::as_object)
-            .cloned()
-            .unwrap_or_default();
+        let layout = obj.get("layout").and_then(Json::as_object).cloned().unwrap_or_default();
         Some(Figure { traces, layout })
     }
 }
@@ -155,11 +133,7 @@ fn numeric_array(v: &Json) -> Option<NumArray> {
             .iter()
             .map(|r| {
                 let r = r.as_array()?;
-                if r.iter().all(|x| x.is_number() || x.is_null()) {
-                    json_to_f64s(r)
-                } else {
-                    None
-                }
+                if r.iter().all(|x| x.is_number() || x.is_null()) { json_to_f64s(r) } else { None }
             })
             .collect();
         return Matrix::from_rows(&rows?).map(NumArray::D2);

@@ -81,9 +81,7 @@ impl Value {
                     .map(|c| {
                         let v = match &c.data {
                             ColumnData::Num(v) => f64s_to_json(v),
-                            ColumnData::Text(v) => {
-                                Json::Array(v.iter().map(|s| Json::from(s.as_str())).collect())
-                            }
+                            ColumnData::Text(v) => Json::Array(v.iter().map(|s| Json::from(s.as_str())).collect()),
                         };
                         (c.name.clone(), v)
                     })
@@ -109,12 +107,8 @@ impl Value {
     /// Reads the JSON form, enforcing Flojoy's validation rules.
     pub fn from_json(j: &Json) -> Result<Value, ValueError> {
         let o = j.as_object().ok_or(ValueError::NotAnObject)?;
-        let tname = o
-            .get("type")
-            .and_then(Json::as_str)
-            .ok_or(ValueError::NotAnObject)?;
-        let t = DataType::from_name(tname)
-            .ok_or_else(|| ValueError::UnknownType(tname.into(), did_you_mean(tname)))?;
+        let tname = o.get("type").and_then(Json::as_str).ok_or(ValueError::NotAnObject)?;
+        let t = DataType::from_name(tname).ok_or_else(|| ValueError::UnknownType(tname.into(), did_you_mean(tname)))?;
         let allowed: &[&'static str] = match t {
             DataType::OrderedPair => &["x", "y"],
             DataType::OrderedTriple | DataType::Surface => &["x", "y", "z"],
@@ -131,43 +125,22 @@ impl Value {
                 return Err(ValueError::UnexpectedKey(t, k.clone(), allowed.join(", ")));
             }
         }
-        let field = |k: &'static str| {
-            o.get(k)
-                .filter(|v| !v.is_null())
-                .ok_or(ValueError::MissingKey(t, k))
-        };
+        let field = |k: &'static str| o.get(k).filter(|v| !v.is_null()).ok_or(ValueError::MissingKey(t, k));
         let vec = |k: &'static str| -> Result<Vec<f64>, ValueError> {
             match field(k)? {
                 // Flojoy arrayifies a bare number on assignment
                 Json::Number(n) => Ok(vec![n.as_f64().unwrap_or(f64::NAN)]),
-                Json::Array(a) => {
-                    json_to_f64s(a).ok_or(ValueError::WrongField(t, k, "an array of numbers"))
-                }
+                Json::Array(a) => json_to_f64s(a).ok_or(ValueError::WrongField(t, k, "an array of numbers")),
                 _ => Err(ValueError::WrongField(t, k, "an array of numbers")),
             }
         };
         let mat = |k: &'static str| -> Result<Matrix, ValueError> {
-            json_to_matrix(field(k)?).ok_or(ValueError::WrongField(
-                t,
-                k,
-                "a 2-D array of numbers (equal-length rows)",
-            ))
+            json_to_matrix(field(k)?).ok_or(ValueError::WrongField(t, k, "a 2-D array of numbers (equal-length rows)"))
         };
         let value = match t {
-            DataType::OrderedPair => Value::OrderedPair {
-                x: vec("x")?,
-                y: vec("y")?,
-            },
-            DataType::OrderedTriple => Value::OrderedTriple {
-                x: vec("x")?,
-                y: vec("y")?,
-                z: vec("z")?,
-            },
-            DataType::Surface => Value::Surface {
-                x: vec("x")?,
-                y: vec("y")?,
-                z: mat("z")?,
-            },
+            DataType::OrderedPair => Value::OrderedPair { x: vec("x")?, y: vec("y")? },
+            DataType::OrderedTriple => Value::OrderedTriple { x: vec("x")?, y: vec("y")?, z: vec("z")? },
+            DataType::Surface => Value::Surface { x: vec("x")?, y: vec("y")?, z: mat("z")? },
             DataType::Scalar => Value::Scalar {
                 c: match field("c")? {
                     Json::Number(n) => n.as_f64().unwrap_or(f64::NAN),
@@ -179,11 +152,7 @@ impl Value {
             DataType::Matrix => Value::Matrix { m: mat("m")? },
             DataType::Grayscale => Value::Grayscale { m: mat("m")? },
             DataType::DataFrame => Value::DataFrame {
-                m: json_to_frame(field("m")?).ok_or(ValueError::WrongField(
-                    t,
-                    "m",
-                    "an object of named columns",
-                ))?,
+                m: json_to_frame(field("m")?).ok_or(ValueError::WrongField(t, "m", "an object of named columns"))?,
             },
             DataType::Image => Value::Image {
                 r: mat("r")?,
@@ -201,12 +170,9 @@ impl Value {
                     "a plotly figure object",
                 ))?,
             },
-            DataType::String => Value::String {
-                s: field("s")?
-                    .as_str()
-                    .ok_or(ValueError::WrongField(t, "s", "a string"))?
-                    .to_owned(),
-            },
+            DataType::String => {
+                Value::String { s: field("s")?.as_str().ok_or(ValueError::WrongField(t, "s", "a string"))?.to_owned() }
+            }
             DataType::Bytes => Value::Bytes {
                 b: match field("b")? {
                     Json::Array(a) => a
@@ -218,11 +184,9 @@ impl Value {
                     _ => return Err(ValueError::WrongField(t, "b", "an array of bytes (0..255)")),
                 },
             },
-            DataType::Boolean => Value::Boolean {
-                b: field("b")?
-                    .as_bool()
-                    .ok_or(ValueError::WrongField(t, "b", "true or false"))?,
-            },
+            DataType::Boolean => {
+                Value::Boolean { b: field("b")?.as_bool().ok_or(ValueError::WrongField(t, "b", "true or false"))? }
+            }
         };
         value.validate()?;
         Ok(value)
@@ -253,10 +217,7 @@ fn json_to_frame(j: &Json) -> Option<DataFrame> {
                         .collect(),
                 ),
             };
-            Some(Column {
-                name: name.clone(),
-                data,
-            })
+            Some(Column { name: name.clone(), data })
         })
         .collect::<Option<Vec<_>>>()?;
     Some(DataFrame::new(columns))
@@ -264,25 +225,11 @@ fn json_to_frame(j: &Json) -> Option<DataFrame> {
 
 /// " (did you mean 'OrderedPair'?)" for a near miss, like Flojoy's difflib hint.
 fn did_you_mean(name: &str) -> String {
-    let best = DataType::ALL
-        .iter()
-        .map(|t| {
-            (
-                edit_distance(&name.to_lowercase(), &t.name().to_lowercase()),
-                t.name(),
-            )
-        })
-        .min();
+    let best =
+        DataType::ALL.iter().map(|t| (edit_distance(&name.to_lowercase(), &t.name().to_lowercase()), t.name())).min();
     match best {
         Some((d, n)) if d <= 3 => format!(" (did you mean '{n}'?)"),
-        _ => format!(
-            " (known types: {})",
-            DataType::ALL
-                .iter()
-                .map(|t| t.name())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        _ => format!(" (known types: {})", DataType::ALL.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")),
     }
 }
 
@@ -293,9 +240,7 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -323,28 +268,13 @@ mod tests {
     #[test]
     fn json_uses_flojoy_field_names_and_null_for_non_finite() {
         let v = Value::pair(vec![0.0, 1.0], vec![f64::NAN, f64::INFINITY]);
-        assert_eq!(
-            v.to_json(),
-            json!({"type":"OrderedPair","x":[0.0,1.0],"y":[null,null]})
-        );
-        assert_eq!(
-            Value::scalar(2.0).to_json(),
-            json!({"type":"Scalar","c":2.0})
-        );
-        assert_eq!(
-            Value::Boolean { b: true }.to_json(),
-            json!({"type":"Boolean","b":true})
-        );
+        assert_eq!(v.to_json(), json!({"type":"OrderedPair","x":[0.0,1.0],"y":[null,null]}));
+        assert_eq!(Value::scalar(2.0).to_json(), json!({"type":"Scalar","c":2.0}));
+        assert_eq!(Value::Boolean { b: true }.to_json(), json!({"type":"Boolean","b":true}));
         let df = Value::DataFrame {
-            m: DataFrame::new(vec![
-                DataFrame::text("name", vec!["a".into()]),
-                DataFrame::num("n", vec![1.0]),
-            ]),
+            m: DataFrame::new(vec![DataFrame::text("name", vec!["a".into()]), DataFrame::num("n", vec![1.0])]),
         };
-        assert_eq!(
-            df.to_json(),
-            json!({"type":"DataFrame","m":{"name":["a"],"n":[1.0]}})
-        );
+        assert_eq!(df.to_json(), json!({"type":"DataFrame","m":{"name":["a"],"n":[1.0]}}));
     }
 
     #[test]
@@ -352,29 +282,14 @@ mod tests {
         let m = Matrix::new(2, 2, vec![1.0, 2.0, 3.0, 4.0]).unwrap();
         let values = vec![
             Value::pair(vec![1.0], vec![2.0]),
-            Value::OrderedTriple {
-                x: vec![1.0],
-                y: vec![2.0],
-                z: vec![3.0],
-            },
-            Value::Surface {
-                x: vec![1.0, 2.0],
-                y: vec![1.0, 2.0],
-                z: m.clone(),
-            },
+            Value::OrderedTriple { x: vec![1.0], y: vec![2.0], z: vec![3.0] },
+            Value::Surface { x: vec![1.0, 2.0], y: vec![1.0, 2.0], z: m.clone() },
             Value::scalar(-1.5),
             Value::vector(vec![1.0, 2.0]),
             Value::Matrix { m: m.clone() },
             Value::Grayscale { m: m.clone() },
-            Value::Image {
-                r: m.clone(),
-                g: m.clone(),
-                b: m.clone(),
-                a: Some(m.clone()),
-            },
-            Value::Plotly {
-                fig: Figure::default(),
-            },
+            Value::Image { r: m.clone(), g: m.clone(), b: m.clone(), a: Some(m.clone()) },
+            Value::Plotly { fig: Figure::default() },
             Value::string("hi"),
             Value::Bytes { b: vec![0, 255] },
             Value::Boolean { b: false },
@@ -387,23 +302,14 @@ mod tests {
     #[test]
     fn reading_reports_what_is_wrong() {
         let e = Value::from_json(&json!({"type":"OrderdPair","x":[1]})).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "unknown DataContainer type 'OrderdPair' (did you mean 'OrderedPair'?)"
-        );
+        assert_eq!(e.to_string(), "unknown DataContainer type 'OrderdPair' (did you mean 'OrderedPair'?)");
         let e = Value::from_json(&json!({"type":"OrderedPair","x":[1]})).unwrap_err();
         assert_eq!(e.to_string(), "OrderedPair is missing its required key 'y'");
         let e = Value::from_json(&json!({"type":"Scalar","c":1,"q":2})).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "key 'q' is not allowed in Scalar (allowed: c)"
-        );
+        assert_eq!(e.to_string(), "key 'q' is not allowed in Scalar (allowed: c)");
         let e = Value::from_json(&json!({"type":"Matrix","m":[[1,2],[3]]})).unwrap_err();
         assert!(e.to_string().contains("equal-length rows"));
         // a bare number is arrayified, as Flojoy does on assignment
-        assert_eq!(
-            Value::from_json(&json!({"type":"Vector","v":3})).unwrap(),
-            Value::vector(vec![3.0])
-        );
+        assert_eq!(Value::from_json(&json!({"type":"Vector","v":3})).unwrap(), Value::vector(vec![3.0]));
     }
 }

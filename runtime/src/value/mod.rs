@@ -33,11 +33,7 @@ impl Matrix {
     }
 
     pub fn zeros(rows: usize, cols: usize) -> Matrix {
-        Matrix {
-            rows,
-            cols,
-            data: vec![0.0; rows * cols],
-        }
+        Matrix { rows, cols, data: vec![0.0; rows * cols] }
     }
 
     /// Builds from rows; `None` if the rows are ragged.
@@ -46,11 +42,7 @@ impl Matrix {
         if rows.iter().any(|r| r.len() != cols) {
             return None;
         }
-        Some(Matrix {
-            rows: rows.len(),
-            cols,
-            data: rows.concat(),
-        })
+        Some(Matrix { rows: rows.len(), cols, data: rows.concat() })
     }
 
     pub fn get(&self, r: usize, c: usize) -> f64 {
@@ -72,11 +64,7 @@ impl Matrix {
                 data.push(self.get(r, c));
             }
         }
-        Matrix {
-            rows: self.cols,
-            cols: self.rows,
-            data,
-        }
+        Matrix { rows: self.cols, cols: self.rows, data }
     }
 
     pub fn same_shape(&self, other: &Matrix) -> bool {
@@ -179,25 +167,13 @@ impl Value {
         let bad = |msg: String| Err(ValueError::Invalid(self.data_type(), msg));
         match self {
             Value::OrderedTriple { x, y, z } if x.len() != y.len() || y.len() != z.len() => {
-                bad(format!(
-                    "x, y and z must have the same length (got {}, {}, {})",
-                    x.len(),
-                    y.len(),
-                    z.len()
-                ))
+                bad(format!("x, y and z must have the same length (got {}, {}, {})", x.len(), y.len(), z.len()))
             }
-            Value::Surface { x, y, z } if z.rows != y.len() || z.cols != x.len() => bad(format!(
-                "z must be {}×{} (len(y)×len(x)), got {}×{}",
-                y.len(),
-                x.len(),
-                z.rows,
-                z.cols
-            )),
+            Value::Surface { x, y, z } if z.rows != y.len() || z.cols != x.len() => {
+                bad(format!("z must be {}×{} (len(y)×len(x)), got {}×{}", y.len(), x.len(), z.rows, z.cols))
+            }
             Value::Image { r, g, b, a } => {
-                if !r.same_shape(g)
-                    || !r.same_shape(b)
-                    || a.as_ref().is_some_and(|a| !r.same_shape(a))
-                {
+                if !r.same_shape(g) || !r.same_shape(b) || a.as_ref().is_some_and(|a| !r.same_shape(a)) {
                     bad("the r, g, b (and a) channels must have the same shape".into())
                 } else {
                     Ok(())
@@ -221,20 +197,13 @@ impl Value {
                 format!("DataFrame, {} rows × {} columns", m.rows(), m.columns.len())
             }
             Value::Grayscale { m } => format!("Grayscale image, {}×{}", m.cols, m.rows),
-            Value::Image { r, a, .. } => format!(
-                "Image, {}×{} {}",
-                r.cols,
-                r.rows,
-                if a.is_some() { "RGBA" } else { "RGB" }
-            ),
+            Value::Image { r, a, .. } => {
+                format!("Image, {}×{} {}", r.cols, r.rows, if a.is_some() { "RGBA" } else { "RGB" })
+            }
             Value::Plotly { fig } => format!("Plotly figure, {} traces", fig.traces.len()),
             Value::String { s } => {
                 let short: String = s.chars().take(60).collect();
-                if short.len() < s.len() {
-                    format!("String \"{short}…\"")
-                } else {
-                    format!("String \"{s}\"")
-                }
+                if short.len() < s.len() { format!("String \"{short}…\"") } else { format!("String \"{s}\"") }
             }
             Value::Bytes { b } => format!("Bytes, {} bytes", b.len()),
             Value::Boolean { b } => format!("Boolean {}", if *b { "True" } else { "False" }),

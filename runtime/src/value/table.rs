@@ -81,17 +81,11 @@ impl DataFrame {
     }
 
     pub fn num(name: &str, v: Vec<f64>) -> Column {
-        Column {
-            name: name.into(),
-            data: ColumnData::Num(v),
-        }
+        Column { name: name.into(), data: ColumnData::Num(v) }
     }
 
     pub fn text(name: &str, v: Vec<String>) -> Column {
-        Column {
-            name: name.into(),
-            data: ColumnData::Text(v),
-        }
+        Column { name: name.into(), data: ColumnData::Text(v) }
     }
 
     pub(crate) fn validate(&self) -> Result<(), String> {

@@ -143,11 +143,7 @@ impl TypeSet {
                 None => return TypeSet::ANY,
             }
         }
-        if set == TypeSet::NONE {
-            TypeSet::ANY
-        } else {
-            set
-        }
+        if set == TypeSet::NONE { TypeSet::ANY } else { set }
     }
 }
 
@@ -196,9 +192,6 @@ mod tests {
         assert!(TypeSet::compatible(op_v_s, TypeSet::parse("Vector")));
         assert!(TypeSet::compatible(TypeSet::ANY, TypeSet::parse("Image")));
         assert!(TypeSet::compatible(TypeSet::parse("Image"), TypeSet::ANY));
-        assert!(!TypeSet::compatible(
-            TypeSet::parse("Vector"),
-            TypeSet::parse("OrderedPair|Scalar")
-        ));
+        assert!(!TypeSet::compatible(TypeSet::parse("Vector"), TypeSet::parse("OrderedPair|Scalar")));
     }
 }

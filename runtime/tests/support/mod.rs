@@ -1,0 +1,104 @@
+//! Helpers shared by the runtime's integration tests.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use runtime::host::{Host, NativeHost};
+use runtime::schedule::{self, Cache, CancelToken, RunEvent, RunOptions, RunReport};
+use runtime::value::Value;
+use runtime::{Flow, file};
+use serde_json::{Value as Json, json};
+
+/// `../shared/flojoy/apps` beside the repository (read-only reference files).
+pub fn apps() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/flojoy/apps")
+}
+
+pub fn load_file(path: &std::path::Path) -> Flow {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    file::load(&text, 7).unwrap_or_else(|e| panic!("{}: {e}", path.display())).flow
+}
+
+pub fn gallery(name: &str) -> Flow {
+    load_file(&apps().join("gallery").join(name))
+}
+
+/// A flow from a compact description: nodes `(id, func, {param: value})` and wires
+/// `(source id, output, target id, input)`, through the real importer.
+pub fn flow(nodes: &[(&str, &str, Json)], wires: &[(&str, &str, &str, &str)]) -> Flow {
+    let nodes: Vec<Json> = nodes
+        .iter()
+        .map(|(id, func, params)| {
+            let ctrls: serde_json::Map<String, Json> = params
+                .as_object()
+                .map(|o| o.iter().map(|(k, v)| (k.clone(), json!({"param": k, "value": v}))).collect())
+                .unwrap_or_default();
+            json!({"id": id, "data": {"id": id, "label": id, "func": func, "ctrls": ctrls}, "position": {"x": 0, "y": 0}})
+        })
+        .collect();
+    let edges: Vec<Json> = wires
+        .iter()
+        .map(|(s, sh, t, th)| json!({"source": s, "sourceHandle": sh, "target": t, "targetHandle": th}))
+        .collect();
+    let loaded = file::load_json(&json!({"rfInstance": {"nodes": nodes, "edges": edges}}), 1).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    loaded.flow
+}
+
+pub fn host(seed: u64) -> Rc<dyn Host> {
+    Rc::new(NativeHost::seeded(seed))
+}
+
+pub fn run(flow: &Flow) -> RunReport {
+    run_with(flow, host(42), &RunOptions::default(), &mut Cache::new()).0
+}
+
+pub fn run_with(flow: &Flow, host: Rc<dyn Host>, opts: &RunOptions, cache: &mut Cache) -> (RunReport, Vec<RunEvent>) {
+    let mut events = Vec::new();
+    let report = futures::executor::block_on(schedule::run(flow, host, opts, &CancelToken::new(), cache, &mut |e| {
+        events.push(e)
+    }));
+    (report, events)
+}
+
+/// The value on `output` of the node labelled `label`.
+pub fn out<'r>(r: &'r RunReport, label: &str, output: &str) -> &'r Value {
+    let n = r.by_label(label).unwrap_or_else(|| panic!("no node {label}"));
+    &n.outputs.iter().find(|(k, _)| k == output).unwrap_or_else(|| panic!("{label} has no output {output}: {n:?}")).1
+}
+
+pub fn ys(v: &Value) -> &[f64] {
+    match v {
+        Value::OrderedPair { y, .. } => y,
+        Value::Vector { v } => v,
+        other => panic!("not an array value: {other:?}"),
+    }
+}
+
+pub fn xs(v: &Value) -> &[f64] {
+    match v {
+        Value::OrderedPair { x, .. } => x,
+        other => panic!("not an OrderedPair: {other:?}"),
+    }
+}
+
+pub fn scalar(v: &Value) -> f64 {
+    match v {
+        Value::Scalar { c } => *c,
+        other => panic!("not a Scalar: {other:?}"),
+    }
+}
+
+pub fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * b.abs().max(1e-12)
+}
+
+pub fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+pub fn std(v: &[f64]) -> f64 {
+    let m = mean(v);
+    (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / v.len() as f64).sqrt()
+}
