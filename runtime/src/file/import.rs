@@ -169,12 +169,11 @@ impl Reader {
                 continue;
             };
             match spec.param_spec(name) {
-                Some(p) => match param::normalize(p, value) {
-                    Ok(v) => {
-                        params.insert(name.to_owned(), v);
-                    }
-                    Err(why) => self.warnings.push(format!("{label}: {why}; it was reset to its default")),
-                },
+                // a value our spec cannot read is kept as it is: validation names it and Run
+                // waits until it is fixed, rather than silently running with the default
+                Some(p) => {
+                    params.insert(name.to_owned(), param::normalize(p, value).unwrap_or_else(|_| value.clone()));
+                }
                 None => self.warnings.push(format!("{label}: parameter '{name}' no longer exists and was dropped")),
             }
         }

@@ -174,8 +174,7 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
             if flow.find_label(&label).is_some_and(|other| other != node) {
                 return Err(EditError::DuplicateLabel(label));
             }
-            let n = flow.node_mut(node).ok_or(EditError::NoSuchNode(node))?;
-            let old = std::mem::replace(&mut n.label, label);
+            let old = flow.set_label(node, label).ok_or(EditError::NoSuchNode(node))?;
             Ok(Edit::Rename { node, label: old })
         }
         Edit::SetPython { node, python } => {

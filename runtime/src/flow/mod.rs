@@ -5,7 +5,7 @@
 
 pub mod edit;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
 
@@ -150,8 +150,10 @@ pub struct Flow {
     pub texts: Vec<TextNode>,
     pub dashboard: Dashboard,
     graph: StableDiGraph<NodeId, Wire>,
-    nodes: HashMap<NodeId, (Node, NodeIndex)>,
+    /// Ordered by id = creation order, the order Flojoy's scheduler considers nodes in.
+    nodes: BTreeMap<NodeId, (Node, NodeIndex)>,
     keys: HashMap<String, NodeId>,
+    labels: HashMap<String, BTreeSet<NodeId>>,
     next_id: u32,
     next_seq: u64,
 }
@@ -196,6 +198,15 @@ impl PartialEq for Flow {
     }
 }
 
+fn unindex(labels: &mut HashMap<String, BTreeSet<NodeId>>, label: &str, id: NodeId) {
+    if let Some(ids) = labels.get_mut(label) {
+        ids.remove(&id);
+        if ids.is_empty() {
+            labels.remove(label);
+        }
+    }
+}
+
 fn kind_key(k: &NodeKind) -> (String, Option<String>) {
     match k {
         NodeKind::Builtin(d) => (d.spec.func.clone(), None),
@@ -227,15 +238,11 @@ impl Flow {
 
     /// Nodes in creation order (the order Flojoy's scheduler considers them).
     pub fn nodes(&self) -> impl Iterator<Item = &Node> {
-        let mut ids: Vec<NodeId> = self.nodes.keys().copied().collect();
-        ids.sort_unstable();
-        ids.into_iter().filter_map(|id| self.node(id))
+        self.nodes.values().map(|(n, _)| n)
     }
 
     pub fn node_ids(&self) -> Vec<NodeId> {
-        let mut ids: Vec<NodeId> = self.nodes.keys().copied().collect();
-        ids.sort_unstable();
-        ids
+        self.nodes.keys().copied().collect()
     }
 
     /// The node with Flojoy id `key` (`SINE-e305…`).
@@ -244,7 +251,7 @@ impl Flow {
     }
 
     pub fn find_label(&self, label: &str) -> Option<NodeId> {
-        self.nodes().find(|n| n.label == label).map(|n| n.id)
+        self.labels.get(label).and_then(|ids| ids.first().copied())
     }
 
     /// All wires, in the order they were made.
@@ -350,8 +357,18 @@ impl Flow {
         let id = node.id;
         let ix = self.graph.add_node(id);
         self.keys.insert(node.key.clone(), id);
+        self.labels.entry(node.label.clone()).or_default().insert(id);
         self.nodes.insert(id, (node, ix));
         id
+    }
+
+    /// Renames a node, keeping the label index true; returns the old label.
+    pub(crate) fn set_label(&mut self, id: NodeId, label: String) -> Option<String> {
+        let (node, _) = self.nodes.get_mut(&id)?;
+        let old = std::mem::replace(&mut node.label, label.clone());
+        unindex(&mut self.labels, &old, id);
+        self.labels.entry(label).or_default().insert(id);
+        Some(old)
     }
 
     pub(crate) fn remove_node(&mut self, id: NodeId) -> Option<Node> {
@@ -360,6 +377,7 @@ impl Flow {
         if self.keys.get(&node.key) == Some(&id) {
             self.keys.remove(&node.key);
         }
+        unindex(&mut self.labels, &node.label, id);
         Some(node)
     }
 

@@ -59,6 +59,9 @@ impl Outputs {
     }
 }
 
+/// The largest size a node will allocate from a parameter (100 million numbers, 800 MB).
+pub const MAX_COUNT: usize = 100_000_000;
+
 /// The synchronous node context.
 pub struct Ctx<'a> {
     pub(crate) spec: &'a NodeSpec,
@@ -130,10 +133,15 @@ impl<'a> Ctx<'a> {
         Ok(v as i64)
     }
 
-    /// A count or size parameter: a whole number ≥ 0.
+    /// A count or size parameter: a whole number from 0 to [`MAX_COUNT`] (a typo like
+    /// 1e12 points must be an error, not an attempt to allocate terabytes).
     pub fn count(&self, name: &str) -> Result<usize, NodeError> {
         let v = self.int(name)?;
-        usize::try_from(v).map_err(|_| NodeError(format!("parameter '{name}' must be 0 or more, got {v}")))
+        let n = usize::try_from(v).map_err(|_| NodeError(format!("parameter '{name}' must be 0 or more, got {v}")))?;
+        if n > MAX_COUNT {
+            return Err(NodeError(format!("parameter '{name}' is too large: {n} (at most {MAX_COUNT})")));
+        }
+        Ok(n)
     }
 
     pub fn bool(&self, name: &str) -> bool {

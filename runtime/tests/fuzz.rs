@@ -1,0 +1,139 @@
+//! Property tests: random and mutated files never panic the importer, the validator, the
+//! writer or the scheduler.
+
+mod support;
+
+use std::rc::Rc;
+
+use futures::future::LocalBoxFuture;
+use proptest::prelude::*;
+use runtime::host::Host;
+use runtime::schedule::{self, Cache, CancelToken, RunOptions};
+use runtime::{file, nodes, validate};
+use serde_json::{Value as Json, json};
+
+/// A host with instant timers and a real clock, so fuzzed flows finish quickly.
+struct Quick(std::time::Instant);
+
+impl Host for Quick {
+    fn now_ms(&self) -> f64 {
+        self.0.elapsed().as_secs_f64() * 1000.0
+    }
+    fn unix_time_s(&self) -> f64 {
+        1.7e9
+    }
+    fn entropy(&self) -> u64 {
+        9
+    }
+    fn sleep(&self, _ms: f64) -> LocalBoxFuture<'static, ()> {
+        Box::pin(async {})
+    }
+}
+
+/// Everything we do with a file a user opens; none of it may panic.
+fn exercise(text: &str) {
+    let Ok(loaded) = file::load(text, 3) else { return };
+    let f = loaded.flow;
+    let _ = validate::validate(&f);
+    let saved = file::save(&f);
+    let again = file::load(&saved, 3).expect("our own output must load");
+    assert_eq!(again.flow.len(), f.len());
+    let opts = RunOptions { max_runtime_ms: 30.0, ..RunOptions::default() };
+    let host: Rc<dyn Host> = Rc::new(Quick(std::time::Instant::now()));
+    let _ = futures::executor::block_on(schedule::run(
+        &f,
+        host,
+        &opts,
+        &CancelToken::new(),
+        &mut Cache::new(),
+        &mut |_| {},
+    ));
+}
+
+fn any_json() -> impl Strategy<Value = Json> {
+    let leaf = prop_oneof![
+        Just(Json::Null),
+        any::<bool>().prop_map(Json::Bool),
+        any::<i32>().prop_map(|i| json!(i)),
+        (-1e9f64..1e9).prop_map(|f| json!(f)),
+        prop_oneof![Just(1e300), Just(-1.0), Just(0.0), Just(2e9)].prop_map(|f| json!(f)),
+        "[a-zA-Z_ 0-9-]{0,12}".prop_map(Json::String),
+    ];
+    leaf.prop_recursive(3, 24, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Json::Array),
+            prop::collection::btree_map("[a-z_]{1,8}", inner, 0..6).prop_map(|m| Json::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn func() -> impl Strategy<Value = String> {
+    let names: Vec<String> = nodes::all().iter().map(|d| d.spec.func.clone()).collect();
+    prop_oneof![prop::sample::select(names), "[A-Z_]{1,10}"]
+}
+
+/// Flow-shaped JSON: real node names, plausible ports and parameters, random values.
+fn flow_json() -> impl Strategy<Value = Json> {
+    let node = (func(), "[a-z0-9]{1,4}", prop::collection::btree_map("[a-z_]{1,10}", any_json(), 0..4), any_json());
+    let handles = prop::sample::select(vec![
+        "default",
+        "a",
+        "b",
+        "x",
+        "y",
+        "body",
+        "end",
+        "true",
+        "false",
+        "_",
+        "primary_dp",
+        "zzz",
+    ]);
+    (prop::collection::vec(node, 1..7), prop::collection::vec((0usize..7, handles.clone(), 0usize..7, handles), 0..10)).prop_map(
+        |(nodes, edges)| {
+            let ids: Vec<String> = nodes.iter().map(|(f, s, _, _)| format!("{f}-{s}")).collect();
+            let nodes: Vec<Json> = nodes
+                .iter()
+                .zip(&ids)
+                .map(|((f, _, ctrls, pos), id)| {
+                    let ctrls: serde_json::Map<String, Json> = ctrls.iter().map(|(k, v)| (k.clone(), json!({"param": k, "value": v}))).collect();
+                    json!({"id": id, "position": pos, "data": {"func": f, "label": f, "ctrls": ctrls}})
+                })
+                .collect();
+            let edges: Vec<Json> = edges
+                .iter()
+                .map(|(s, sh, t, th)| json!({"source": ids[s % ids.len()], "sourceHandle": sh, "target": ids[t % ids.len()], "targetHandle": th}))
+                .collect();
+            json!({"rfInstance": {"nodes": nodes, "edges": edges}})
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_json_never_panics(j in any_json()) {
+        exercise(&j.to_string());
+        exercise(&json!({"rfInstance": j}).to_string());
+    }
+
+    #[test]
+    fn flow_shaped_json_never_panics(j in flow_json()) {
+        exercise(&j.to_string());
+    }
+
+    #[test]
+    fn mutated_gallery_files_never_panic(which in 0usize..8, cuts in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8), truncate in any::<prop::sample::Index>()) {
+        let mut names: Vec<_> = std::fs::read_dir(support::apps().join("gallery")).unwrap().map(|e| e.unwrap().path()).collect();
+        names.sort();
+        let mut bytes = std::fs::read(&names[which % names.len()]).unwrap();
+        for (at, b) in cuts {
+            let i = at.index(bytes.len());
+            bytes[i] = b;
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        exercise(&text);
+        exercise(&text[..text.char_indices().map(|(i, _)| i).nth(truncate.index(text.chars().count())).unwrap_or(0)]);
+    }
+}

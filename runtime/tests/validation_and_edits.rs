@@ -1,0 +1,136 @@
+//! Validation reports every problem at once; every edit has an inverse.
+
+mod support;
+
+use runtime::flow::{Node, TextNode};
+use runtime::validate::{Severity, validate};
+use runtime::{Edge, Edit, EditError, InPort, OutPort, WireError, apply, file, nodes};
+use serde_json::json;
+use support::*;
+
+#[test]
+fn every_problem_is_reported_at_once_naming_node_and_port() {
+    let text = json!({"rfInstance": {"nodes": [
+        {"id": "SCALAR-1", "data": {"func": "SCALAR", "label": "SCALAR"}},
+        {"id": "SINE-1", "data": {"func": "SINE", "label": "SINE", "ctrls": {"waveform": {"param": "waveform", "value": "sine"}}}},
+        {"id": "LINE-1", "data": {"func": "LINE", "label": "LINE"}},
+        {"id": "ADD-1", "data": {"func": "ADD", "label": "ADD"}},
+        {"id": "ADD-2", "data": {"func": "ADD", "label": "ADD 2"}},
+        {"id": "NOPE-1", "data": {"func": "NOPE", "label": "NOPE"}},
+        {"id": "LOOP_INDEX-1", "data": {"func": "LOOP_INDEX", "label": "IDX", "ctrls": {"loop_node": {"param": "loop_node", "value": "LOOP-gone"}}}}
+    ], "edges": [
+        {"source": "SCALAR-1", "sourceHandle": "default", "target": "SINE-1", "targetHandle": "default"},
+        {"source": "ADD-1", "sourceHandle": "default", "target": "ADD-2", "targetHandle": "a"},
+        {"source": "ADD-2", "sourceHandle": "default", "target": "ADD-1", "targetHandle": "a"},
+        {"source": "SCALAR-1", "sourceHandle": "default", "target": "ADD-1", "targetHandle": "b"}
+    ]}});
+    let f = file::load_json(&text, 1).unwrap().flow;
+    let diags = validate(&f);
+    let msgs: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+    let has = |s: &str| msgs.iter().any(|m| m.contains(s));
+    assert!(has("SINE: input 'default' expects OrderedPair|Vector, SCALAR gives Scalar"), "{msgs:#?}");
+    assert!(has("LINE: input 'default' is not connected"), "{msgs:#?}");
+    assert!(has("NOPE: unknown node 'NOPE'"), "{msgs:#?}");
+    assert!(has("form a cycle"), "{msgs:#?}");
+    assert!(has("IDX: 'loop_node' refers to node LOOP-gone"), "{msgs:#?}");
+    let wire = diags.iter().find(|d| d.message.starts_with("SINE:")).unwrap();
+    assert_eq!(
+        (wire.node_key.as_deref(), wire.port.as_deref(), wire.severity),
+        (Some("SINE-1"), Some("default"), Severity::Error)
+    );
+    let dangling = diags.iter().find(|d| d.message.starts_with("IDX:")).unwrap();
+    assert_eq!(dangling.severity, Severity::Warning);
+}
+
+#[test]
+fn a_second_wire_into_a_single_input_is_a_warning_and_the_last_wins() {
+    let f = flow(
+        &[("A", "SCALAR", json!({"value": 1})), ("B", "SCALAR", json!({"value": 2})), ("T", "BIG_NUMBER", json!({}))],
+        &[("A", "default", "T", "default"), ("B", "default", "T", "default")],
+    );
+    let diags = validate(&f);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].severity, Severity::Warning);
+    assert!(diags[0].message.contains("only the last is used"));
+    let r = run(&f);
+    let runtime::Value::Plotly { fig } = out(&r, "T", "default") else { panic!() };
+    assert_eq!(fig.traces[0].attrs["value"], 2.0);
+}
+
+#[test]
+fn bad_parameter_values_are_reported() {
+    let f = flow(&[("L", "LINSPACE", json!({"step": -5}))], &[]);
+    let diags = validate(&f);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].message, "L: 'step' must be at least 0, got -5");
+    assert_eq!(diags[0].port.as_deref(), Some("step"));
+}
+
+fn sample() -> runtime::Flow {
+    gallery("default.json")
+}
+
+/// Applies `edit`, then its inverse, and checks the flow is back; then redo gives the edited flow.
+fn check_inverse(mut f: runtime::Flow, edit: Edit) {
+    let before = f.clone();
+    let inverse = apply(&mut f, edit).unwrap();
+    let after = f.clone();
+    assert_ne!(after, before, "the edit changed nothing");
+    let redo = apply(&mut f, inverse).unwrap();
+    assert_eq!(f, before, "undo did not restore the flow");
+    apply(&mut f, redo).unwrap();
+    assert_eq!(f, after, "redo did not re-apply the edit");
+}
+
+#[test]
+fn every_kind_of_edit_is_undone_by_its_inverse() {
+    let f = sample();
+    let id = |label: &str| f.find_label(label).unwrap();
+    let def = nodes::lookup("SCALAR").unwrap();
+    check_inverse(
+        f.clone(),
+        Edit::AddNode(Box::new(Node::builtin(def, file::node_key("SCALAR", 5), "S".into(), (1.0, 2.0)))),
+    );
+    check_inverse(f.clone(), Edit::RemoveNode(id("ADD")));
+    let e = f.edges_into(id("SCATTER"))[0];
+    check_inverse(f.clone(), Edit::Disconnect(e));
+    check_inverse(f.clone(), Edit::SetParam { node: id("SINE"), name: "frequency".into(), value: json!(4) });
+    check_inverse(f.clone(), Edit::Move { node: id("SINE"), to: (1.0, 1.0) });
+    check_inverse(f.clone(), Edit::Resize { node: id("SCATTER"), size: Some((400.0, 300.0)) });
+    check_inverse(f.clone(), Edit::Rename { node: id("SINE"), label: "WAVE".into() });
+    check_inverse(
+        f.clone(),
+        Edit::AddText(TextNode { id: "t".into(), text: "hi".into(), position: (0.0, 0.0), size: None }),
+    );
+    // wiring RAND into SCATTER: a single input already wired, so the old wire is replaced in one step
+    let (rand, scatter) = (id("RAND"), id("SCATTER"));
+    let connect = f.connect_edit(OutPort { node: rand, port: 0 }, InPort { node: scatter, port: 0 }).unwrap();
+    assert!(matches!(&connect, Edit::Batch(v) if v.len() == 2));
+    check_inverse(f.clone(), connect);
+}
+
+#[test]
+fn refused_edits_change_nothing_and_say_why() {
+    let mut f = sample();
+    let before = f.clone();
+    let id = |label: &str| before.find_label(label).unwrap();
+    let err = apply(&mut f, Edit::Rename { node: id("SINE"), label: "RAND".into() }).unwrap_err();
+    assert_eq!(err.to_string(), "another node is already labelled 'RAND'");
+    let err =
+        apply(&mut f, Edit::SetParam { node: id("SINE"), name: "frequency".into(), value: json!("fast") }).unwrap_err();
+    assert_eq!(err.to_string(), "SINE: 'frequency' must be a number, got \"fast\"");
+    // SCATTER's output (Plotly) into SINE (OrderedPair|Vector)
+    let bad = Edge { from: OutPort { node: id("SCATTER"), port: 0 }, to: InPort { node: id("SINE"), port: 0 } };
+    let err = apply(&mut f, Edit::Connect(bad)).unwrap_err();
+    assert_eq!(err.to_string(), "SINE expects OrderedPair|Vector on 'default', SCATTER gives Plotly");
+    // ADD → LINSPACE would close a cycle
+    let cyc = Edge { from: OutPort { node: id("ADD"), port: 0 }, to: InPort { node: id("LINSPACE"), port: 0 } };
+    assert_eq!(apply(&mut f, Edit::Connect(cyc)).unwrap_err(), EditError::Wire(WireError::Cycle));
+    // a batch that fails half-way is rolled back
+    let batch = Edit::Batch(vec![
+        Edit::Move { node: id("SINE"), to: (9.0, 9.0) },
+        Edit::Rename { node: id("SINE"), label: "".into() },
+    ]);
+    assert_eq!(apply(&mut f, batch).unwrap_err(), EditError::EmptyLabel);
+    assert_eq!(f, before);
+}
