@@ -1,4 +1,5 @@
 //! The `flojoy` command: its report format, exit codes and messages.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod support;
 

@@ -1,4 +1,5 @@
 //! Flojoy files: every generation imports, saving is lossless, bad files are refused cleanly.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod support;
 

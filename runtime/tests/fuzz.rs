@@ -1,5 +1,6 @@
 //! Property tests: random and mutated files never panic the importer, the validator, the
 //! writer or the scheduler.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod support;
 

@@ -1,5 +1,6 @@
 //! Flojoy's gallery flows open and run with the values of REFERENCE §4.4 (recomputed there with
 //! numpy/scipy from the block code); unseeded randomness is checked by its statistics.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod support;
 

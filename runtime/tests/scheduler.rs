@@ -1,4 +1,5 @@
 //! The scheduler's semantics: Flojoy's (REFERENCE §1.7) and ours beyond it.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod support;
 

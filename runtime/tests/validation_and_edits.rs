@@ -1,4 +1,5 @@
 //! Validation reports every problem at once; every edit has an inverse.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod support;
 
