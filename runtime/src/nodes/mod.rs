@@ -5,11 +5,24 @@
 //! [`BUILTINS`] lists the families and [`lookup`] finds a node by its Flojoy name.
 
 mod ctx;
+pub mod image_io;
 mod numeric;
 
 pub mod arithmetic;
+pub mod calculus;
+pub mod cast;
 pub mod control;
+pub mod dsp;
+pub mod files;
 pub mod generation;
+pub mod logic;
+pub mod matrix;
+pub mod ml;
+pub mod pairs;
+pub mod text;
+pub mod unavailable;
+pub mod vector;
+pub mod vision;
 pub mod visualization;
 
 use std::collections::HashMap;
@@ -88,8 +101,24 @@ impl NodeDef {
 }
 
 /// The node families, in palette order.
-pub const BUILTINS: &[fn() -> Vec<NodeDef>] =
-    &[generation::nodes, arithmetic::nodes, control::nodes, visualization::nodes];
+pub const BUILTINS: &[fn() -> Vec<NodeDef>] = &[
+    generation::nodes,
+    arithmetic::nodes,
+    calculus::nodes,
+    dsp::nodes,
+    vector::nodes,
+    matrix::nodes,
+    pairs::nodes,
+    cast::nodes,
+    text::nodes,
+    files::nodes,
+    logic::nodes,
+    ml::nodes,
+    control::nodes,
+    vision::nodes,
+    visualization::nodes,
+    unavailable::nodes,
+];
 
 struct Registry {
     all: Vec<&'static NodeDef>,
@@ -114,6 +143,62 @@ pub fn all() -> &'static [&'static NodeDef] {
 /// The built-in node called `func` (`SINE`).
 pub fn lookup(func: &str) -> Option<&'static NodeDef> {
     registry().by_func.get(func).copied()
+}
+
+/// Runs one built-in node on its own, outside a flow (golden tests, previews): values by input
+/// name (several for a `list[...]` input), parameters by name (defaults fill the rest). Returns
+/// each output by name. Node references point nowhere and memory starts empty.
+pub async fn invoke(
+    def: &NodeDef,
+    inputs: &[(&str, Vec<crate::value::Data>)],
+    params: &serde_json::Map<String, serde_json::Value>,
+    host: std::rc::Rc<dyn crate::host::Host>,
+) -> Result<Vec<(String, Option<crate::value::Data>)>, NodeError> {
+    let spec = &def.spec;
+    let mut normalized = serde_json::Map::new();
+    for p in &spec.params {
+        let raw = params.get(&p.name).unwrap_or(&p.default);
+        let v = crate::param::normalize(p, raw).map_err(NodeError)?;
+        normalized.insert(p.name.clone(), v);
+    }
+    if let Some(unknown) = params.keys().find(|k| spec.param_spec(k).is_none()) {
+        return Err(NodeError(format!("{} has no parameter '{unknown}'", spec.func)));
+    }
+    let mut slots: Vec<Vec<crate::value::Data>> = vec![Vec::new(); spec.inputs.len()];
+    for (name, values) in inputs {
+        let i = spec.input_index(name).ok_or_else(|| NodeError(format!("{} has no input '{name}'", spec.func)))?;
+        slots[i] = values.clone();
+    }
+    let out = match def.run {
+        Run::Sync(f) => {
+            let mut memory: Vec<Option<Box<dyn std::any::Any>>> = vec![None];
+            let mut log = Vec::new();
+            let mut ctx = Ctx {
+                spec,
+                label: &spec.func,
+                key: &spec.func,
+                inputs: &slots,
+                params: &normalized,
+                me: 0,
+                memory: &mut memory,
+                results: &[],
+                keys: &HashMap::new(),
+                host: &*host,
+                log: &mut log,
+            };
+            f(&mut ctx)?
+        }
+        Run::Async(f) => {
+            let inputs = spec.inputs.iter().map(|p| p.name.clone()).zip(slots).collect();
+            f(AsyncCtx { label: spec.func.clone(), inputs, params: normalized, host }).await?
+        }
+    };
+    for (name, d) in &out.values {
+        if let Some(d) = d {
+            d.validate().map_err(|e| NodeError(format!("output '{name}' is not valid: {e}")))?;
+        }
+    }
+    Ok(out.values.into_iter().map(|(n, d)| (n.into_owned(), d)).collect())
 }
 
 #[cfg(test)]

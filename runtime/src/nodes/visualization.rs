@@ -231,18 +231,15 @@ fn big_number() -> NodeDef {
             };
             let (prefix, suffix) = (ctx.text("prefix").to_owned(), ctx.text("suffix").to_owned());
             let prev = ctx.memory::<Previous>().0.replace(big);
-            let delta = match prev {
-                Some(p) => {
-                    json!({"reference": p, "relative": relative, "valueformat": if relative { ".1%" } else { ".1f" }})
-                }
-                None => serde_json::Value::Null,
-            };
-            let trace = Trace::new("indicator")
+            let mut trace = Trace::new("indicator")
                 .attr("mode", "number+delta")
                 .attr("value", big)
                 .attr("domain", json!({"y": [0, 1], "x": [0, 1]}))
-                .attr("number", json!({"prefix": prefix, "suffix": suffix, "valueformat": format}))
-                .attr("delta", delta);
+                .attr("number", json!({"prefix": prefix, "suffix": suffix, "valueformat": format}));
+            if let Some(p) = prev {
+                let f = if relative { ".1%" } else { ".1f" };
+                trace = trace.attr("delta", json!({"reference": p, "relative": relative, "valueformat": f}));
+            }
             Ok(Outputs::one(Value::Plotly { fig: plot_layout(vec![trace], &title) }))
         },
     )

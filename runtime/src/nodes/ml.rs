@@ -1,0 +1,7 @@
+//! AI_ML: simple models that need no downloaded weights.
+
+use super::NodeDef;
+
+pub fn nodes() -> Vec<NodeDef> {
+    vec![]
+}
