@@ -1,7 +1,554 @@
-//! ETL/TRANSFORM/VECTOR_MANIPULATION: indexing, slicing and sorting Vectors.
+//! ETL/TRANSFORM/VECTOR_MANIPULATION: indexing, slicing, sorting and reshuffling Vectors,
+//! block by block as Flojoy's code does it (numpy slicing, `np.roll`, `np.unique`, …),
+//! including Flojoy's quirks, which each node's doc names.
 
-use super::NodeDef;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+
+use super::{Ctx, NodeDef, NodeError, Outputs};
+use crate::param::split_list;
+use crate::spec::{NodeSpec, ParamKind};
+use crate::value::{DataType as T, TypeSet, Value};
+
+const PATH: &str = "ETL/TRANSFORM/VECTOR_MANIPULATION";
+const VEC: TypeSet = TypeSet::of(T::Vector);
+const SCALAR: TypeSet = TypeSet::of(T::Scalar);
 
 pub fn nodes() -> Vec<NodeDef> {
-    vec![]
+    vec![
+        decimate(),
+        interleave(),
+        remove_duplicates(),
+        replace_subset(),
+        reverse(),
+        shift(),
+        shuffle(),
+        sort(),
+        split(),
+        delete(),
+        indexing(),
+        insert(),
+        length(),
+        extreme("VECTOR_MAX", "The largest element of the Vector (numpy.max: NaN if any element is NaN)."),
+        extreme("VECTOR_MIN", "The smallest element of the Vector (numpy.min: NaN if any element is NaN)."),
+        subset(),
+    ]
+}
+
+/// The numbers of a Vector input, or an error naming the input.
+pub(crate) fn vector_input<'a>(ctx: &Ctx<'a>, name: &str) -> Result<&'a [f64], NodeError> {
+    match ctx.need(name)? {
+        Value::Vector { v } => Ok(v),
+        other => Err(ctx.wrong_type(name, other)),
+    }
+}
+
+/// A Flojoy `Array` parameter read as whole numbers (`numpy.array(param, dtype=int)`).
+pub(crate) fn int_list(ctx: &Ctx<'_>, name: &str) -> Result<Vec<i64>, NodeError> {
+    split_list(ctx.text(name))
+        .map(|s| {
+            s.parse::<i64>().map_err(|_| {
+                NodeError(format!("parameter '{name}' must be a comma-separated list of whole numbers; '{s}' is not"))
+            })
+        })
+        .collect()
+}
+
+/// Flojoy's index-list idiom (VECTOR_DELETE, VECTOR_SUBSET, REPLACE_SUBSET,
+/// ORDERED_PAIR_DELETE), with its checks and messages. Several indices are used as given;
+/// a single index `i` with `length` becomes `arange(i, length)`: Flojoy's end is `length`,
+/// not `i + length`, so index 0 with length 3 means 0,1,2 but index 3 with length 1 means
+/// nothing at all. Returns the raw indices (negative ones count from the end).
+pub(crate) fn index_idiom(indices: &[i64], length: i64, len: usize, what: &str) -> Result<Vec<i64>, NodeError> {
+    if len <= indices.len() {
+        return Err(NodeError(format!("The length of indices parameter must be less than the length of the {what}.")));
+    }
+    if !indices.iter().any(|&i| i >= 0) {
+        return Err(NodeError::new("The indices must be greater than zero."));
+    }
+    if let [i0] = indices {
+        if i128::from(*i0) + i128::from(length) > len as i128 {
+            return Err(NodeError(format!(
+                "The length of items to delete starting from index parameter must not exceed the length of the {what}."
+            )));
+        }
+        // i0 >= 0 (checked above) and length <= len - i0, so this range is small and in bounds
+        return Ok((*i0..length).collect());
+    }
+    Ok(indices.to_vec())
+}
+
+/// A numpy index into an axis of `len` items: negative counts from the end; out of range is
+/// numpy's IndexError.
+pub(crate) fn resolve_index(i: i64, len: usize) -> Result<usize, NodeError> {
+    let n = len as i128;
+    let j = if i < 0 { i128::from(i) + n } else { i128::from(i) };
+    if (0..n).contains(&j) {
+        Ok(j as usize)
+    } else {
+        Err(NodeError(format!("index {i} is out of bounds for axis 0 with size {len}")))
+    }
+}
+
+/// `numpy.delete(a, indices)`: every listed position removed once.
+pub(crate) fn delete_at(a: &[f64], indices: &[i64]) -> Result<Vec<f64>, NodeError> {
+    let mut keep = vec![true; a.len()];
+    for &i in indices {
+        keep[resolve_index(i, a.len())?] = false;
+    }
+    Ok(a.iter().zip(keep).filter(|(_, k)| *k).map(|(x, _)| *x).collect())
+}
+
+/// Python's slice bound `a[:i]` / `a[i:]` for an axis of `len` items.
+fn slice_bound(i: i64, len: usize) -> usize {
+    if i < 0 { (i128::from(i) + len as i128).max(0) as usize } else { (i as u64).min(len as u64) as usize }
+}
+
+fn vec_node(func: &str, doc: &str) -> NodeSpec {
+    NodeSpec::new(func, PATH, doc).input("default", VEC, "The input Vector")
+}
+
+fn decimate() -> NodeDef {
+    NodeDef::sync(
+        vec_node(
+            "DECIMATE_VECTOR",
+            "Keep every factor-th element (v[::factor]); a negative factor walks backwards from the end.",
+        )
+        .output("default", VEC, "The decimated Vector")
+        .int("factor", 1, "Keep one element in every `factor`"),
+        |ctx| {
+            let v = vector_input(ctx, "default")?;
+            let f = ctx.int("factor")?;
+            if f == 0 {
+                return Err(NodeError::new("parameter 'factor' cannot be 0 (slice step cannot be zero)"));
+            }
+            let step = f.unsigned_abs().min(v.len().max(1) as u64) as usize;
+            let out: Vec<f64> = if f > 0 {
+                v.iter().step_by(step).copied().collect()
+            } else {
+                v.iter().rev().step_by(step).copied().collect()
+            };
+            Ok(Outputs::one(Value::vector(out)))
+        },
+    )
+}
+
+fn interleave() -> NodeDef {
+    NodeDef::sync(
+        vec_node(
+            "INTERLEAVE_VECTOR",
+            "Interleave Vectors of equal length: default[0], a₁[0], a₂[0], …, default[1], a₁[1], … \
+             (numpy.stack(...).T.flatten()).",
+        )
+        .multi_input("a", VEC, "The Vectors to interleave with default, in wire order")
+        .output("default", VEC, "The interleaved Vector"),
+        |ctx| {
+            let first = vector_input(ctx, "default")?;
+            let mut all = vec![first];
+            for d in ctx.multi("a") {
+                match &**d {
+                    Value::Vector { v } => all.push(v),
+                    other => return Err(ctx.wrong_type("a", other)),
+                }
+            }
+            if let Some(bad) = all.iter().find(|v| v.len() != first.len()) {
+                return Err(NodeError(format!(
+                    "all input arrays must have the same shape: default has {} elements, another Vector has {}",
+                    first.len(),
+                    bad.len()
+                )));
+            }
+            let out = (0..first.len()).flat_map(|i| all.iter().map(move |v| v[i])).collect();
+            Ok(Outputs::one(Value::vector(out)))
+        },
+    )
+}
+
+/// `numpy.unique`: sorted ascending, NaNs collapsed into one at the end.
+pub(crate) fn unique_sorted(v: &[f64]) -> Vec<f64> {
+    let mut s: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+    s.sort_by(f64::total_cmp);
+    s.dedup_by(|a, b| a == b);
+    if v.iter().any(|x| x.is_nan()) {
+        s.push(f64::NAN);
+    }
+    s
+}
+
+fn remove_duplicates() -> NodeDef {
+    NodeDef::sync(
+        vec_node(
+            "REMOVE_DUPLICATES_VECTOR",
+            "Remove repeated elements (numpy.unique): note the result is also sorted ascending.",
+        )
+        .output("default", VEC, "The unique elements, sorted"),
+        |ctx| Ok(Outputs::one(Value::vector(unique_sorted(vector_input(ctx, "default")?)))),
+    )
+}
+
+fn indices_params(spec: NodeSpec, what: &str) -> NodeSpec {
+    spec.param(
+        "indices",
+        ParamKind::Array,
+        serde_json::Value::Null,
+        &format!("Indices into the {what}, comma-separated (negative ones count from the end)"),
+    )
+    .int(
+        "length",
+        1,
+        "With a single index i: the range i … length−1 is used (Flojoy's rule: the end is `length`, not i+length)",
+    )
+}
+
+fn replace_subset() -> NodeDef {
+    NodeDef::sync(
+        indices_params(
+            vec_node(
+                "REPLACE_SUBSET",
+                "Replace the elements at the given indices with the given values (whole numbers, as Flojoy casts \
+                 them to int). With a single index i, values must have `length` items and replace positions \
+                 i … length−1 (Flojoy's rule, so index 2 with length 1 replaces nothing).",
+            )
+            .output("default", VEC, "The Vector with the subset replaced"),
+            "Vector",
+        )
+        .param(
+            "values",
+            ParamKind::Array,
+            serde_json::Value::Null,
+            "The new values, comma-separated whole numbers",
+        ),
+        |ctx| {
+            let v = vector_input(ctx, "default")?;
+            let indices = int_list(ctx, "indices")?;
+            let values = int_list(ctx, "values")?;
+            let length = ctx.int("length")?;
+            let idx = index_idiom(&indices, length, v.len(), "Vector")?;
+            let count_ok =
+                if indices.len() > 1 { indices.len() == values.len() } else { length == values.len() as i64 };
+            if !count_ok {
+                return Err(NodeError::new(
+                    "The number of indices and the number of correpsonding elements must be equal.",
+                ));
+            }
+            // Flojoy's np.put writes into the upstream array in place; values here are shared
+            // and immutable, so the upstream node's output is left as it was.
+            let mut out = v.to_vec();
+            for (k, &i) in idx.iter().enumerate() {
+                let slot = resolve_index(i, out.len())?;
+                out[slot] = values[k % values.len().max(1)] as f64;
+            }
+            Ok(Outputs::one(Value::vector(out)))
+        },
+    )
+}
+
+fn reverse() -> NodeDef {
+    NodeDef::sync(
+        vec_node("REVERSE_VECTOR", "Reverse the order of the elements (numpy.flip).").output(
+            "default",
+            VEC,
+            "The reversed Vector",
+        ),
+        |ctx| {
+            let mut v = vector_input(ctx, "default")?.to_vec();
+            v.reverse();
+            Ok(Outputs::one(Value::vector(v)))
+        },
+    )
+}
+
+fn shift() -> NodeDef {
+    NodeDef::sync(
+        vec_node(
+            "SHIFT_VECTOR",
+            "Shift the elements circularly (numpy.roll): positive moves them right, negative left.",
+        )
+        .output("default", VEC, "The shifted Vector")
+        .int("shift", 1, "How many places to move the elements"),
+        |ctx| {
+            let v = vector_input(ctx, "default")?;
+            let n = v.len();
+            if n == 0 {
+                return Ok(Outputs::one(Value::vector(Vec::new())));
+            }
+            let s = (i128::from(ctx.int("shift")?).rem_euclid(n as i128)) as usize;
+            let mut out = v.to_vec();
+            out.rotate_right(s);
+            Ok(Outputs::one(Value::vector(out)))
+        },
+    )
+}
+
+/// The `seed` parameter of the shuffling nodes (Flojoy has none: they always draw fresh).
+pub(crate) fn seed_param(spec: NodeSpec) -> NodeSpec {
+    spec.param(
+        "seed",
+        ParamKind::Int { min: Some(0), max: None },
+        serde_json::Value::Null,
+        "Seed for repeatable results; empty draws new ones each run (as Flojoy, whose block has no seed, always does)",
+    )
+}
+
+/// A generator seeded from the node's `seed` parameter, else freshly from the host (mixed
+/// with the node's id, so two unseeded shuffles in one run differ).
+pub(crate) fn rng(ctx: &Ctx<'_>) -> StdRng {
+    match ctx.opt_f64("seed") {
+        Some(s) => StdRng::seed_from_u64(s as u64),
+        None => {
+            let h = ctx
+                .key()
+                .bytes()
+                .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+            StdRng::seed_from_u64(ctx.host().entropy() ^ h)
+        }
+    }
+}
+
+fn shuffle() -> NodeDef {
+    NodeDef::sync(
+        seed_param(
+            vec_node("SHUFFLE_VECTOR", "Shuffle the elements into a random order (numpy.random.permutation).").output(
+                "default",
+                VEC,
+                "The shuffled Vector",
+            ),
+        ),
+        |ctx| {
+            let mut v = vector_input(ctx, "default")?.to_vec();
+            v.shuffle(&mut rng(ctx));
+            Ok(Outputs::one(Value::vector(v)))
+        },
+    )
+}
+
+/// Python's `sorted` on floats, ascending or descending (stable). Python leaves NaNs wherever
+/// its comparisons happen to put them; here they go last.
+pub(crate) fn py_sorted(v: &[f64], reverse: bool) -> Vec<f64> {
+    let mut s: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+    if reverse {
+        s.sort_by(|a, b| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal));
+    } else {
+        s.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    }
+    s.extend(v.iter().filter(|x| x.is_nan()));
+    s
+}
+
+fn sort() -> NodeDef {
+    NodeDef::sync(
+        vec_node("SORT_VECTOR", "Sort the elements, ascending or (reverse) descending. NaNs go last.")
+            .output("default", VEC, "The sorted Vector")
+            .bool("reverse", false, "Sort in descending order"),
+        |ctx| Ok(Outputs::one(Value::vector(py_sorted(vector_input(ctx, "default")?, ctx.bool("reverse"))))),
+    )
+}
+
+fn split() -> NodeDef {
+    NodeDef::sync(
+        vec_node(
+            "SPLIT_VECTOR",
+            "Split the Vector at an index: vector1 = v[:index], vector2 = v[index:] (a negative index counts \
+             from the end, as in Python).",
+        )
+        .output("vector1", VEC, "The elements before the index")
+        .output("vector2", VEC, "The elements from the index on")
+        .int("index", 0, "Where to split"),
+        |ctx| {
+            let v = vector_input(ctx, "default")?;
+            let index = ctx.int("index")?;
+            if i128::from(index) > v.len() as i128 - 1 {
+                return Err(NodeError(format!("Given index is larger than the input vector, index: {index}")));
+            }
+            let at = slice_bound(index, v.len());
+            Ok(Outputs::none()
+                .with("vector1", Value::vector(v[..at].to_vec()))
+                .with("vector2", Value::vector(v[at..].to_vec())))
+        },
+    )
+}
+
+fn delete() -> NodeDef {
+    NodeDef::sync(
+        indices_params(
+            vec_node(
+                "VECTOR_DELETE",
+                "Delete the elements at the given indices (numpy.delete). With a single index i, the range \
+                 i … length−1 is deleted (Flojoy's rule).",
+            )
+            .output("default", VEC, "The Vector without those elements"),
+            "Vector",
+        ),
+        |ctx| {
+            let v = vector_input(ctx, "default")?;
+            let idx = index_idiom(&int_list(ctx, "indices")?, ctx.int("length")?, v.len(), "Vector")?;
+            Ok(Outputs::one(Value::vector(delete_at(v, &idx)?)))
+        },
+    )
+}
+
+/// Flojoy's checks of a single `index` parameter against an axis of `len` items.
+pub(crate) fn checked_index(index: i64, len: usize, what: &str) -> Result<usize, NodeError> {
+    if i128::from(index) >= len as i128 {
+        return Err(NodeError(format!("The index parameter must be less than the length of the {what}.")));
+    }
+    if index < 0 {
+        return Err(NodeError::new("The index parameter must be greater than zero."));
+    }
+    Ok(index as usize)
+}
+
+fn indexing() -> NodeDef {
+    NodeDef::sync(
+        vec_node("VECTOR_INDEXING", "The element at an index, as a Scalar.").output("default", SCALAR, "v[index]").int(
+            "index",
+            0,
+            "Which element (0 is the first)",
+        ),
+        |ctx| {
+            let v = vector_input(ctx, "default")?;
+            let i = checked_index(ctx.int("index")?, v.len(), "Vector")?;
+            Ok(Outputs::one(Value::scalar(v[i])))
+        },
+    )
+}
+
+fn insert() -> NodeDef {
+    NodeDef::sync(
+        vec_node(
+            "VECTOR_INSERT",
+            "Insert a whole number before the element at an index. Flojoy's quirk: at the last index the value \
+             is appended at the end instead.",
+        )
+        .output("default", VEC, "The Vector with the value inserted")
+        .int("index", 0, "Where to insert")
+        .int("value", 0, "The value to insert"),
+        |ctx| {
+            let v = vector_input(ctx, "default")?;
+            let i = checked_index(ctx.int("index")?, v.len(), "Vector")?;
+            let value = ctx.int("value")? as f64;
+            let mut out = v.to_vec();
+            if i == v.len() - 1 {
+                out.push(value);
+            } else {
+                out.insert(i, value);
+            }
+            Ok(Outputs::one(Value::vector(out)))
+        },
+    )
+}
+
+fn length() -> NodeDef {
+    NodeDef::sync(
+        vec_node("VECTOR_LENGTH", "The number of elements, as a Scalar.").output("default", SCALAR, "len(v)"),
+        |ctx| Ok(Outputs::one(Value::scalar(vector_input(ctx, "default")?.len() as f64))),
+    )
+}
+
+/// numpy's max/min: NaN wins; an empty array is an error.
+pub(crate) fn np_extreme(v: &[f64], max: bool) -> Result<f64, NodeError> {
+    let first = *v.first().ok_or_else(|| {
+        NodeError(format!(
+            "zero-size array to reduction operation {} which has no identity",
+            if max { "maximum" } else { "minimum" }
+        ))
+    })?;
+    Ok(v.iter().skip(1).fold(first, |acc, &x| {
+        if acc.is_nan() || x.is_nan() {
+            f64::NAN
+        } else if (max && x > acc) || (!max && x < acc) {
+            x
+        } else {
+            acc
+        }
+    }))
+}
+
+fn extreme(func: &'static str, doc: &str) -> NodeDef {
+    NodeDef::sync(vec_node(func, doc).output("default", SCALAR, "The extreme value"), |ctx| {
+        let v = vector_input(ctx, "default")?;
+        Ok(Outputs::one(Value::scalar(np_extreme(v, ctx.spec.func == "VECTOR_MAX")?)))
+    })
+}
+
+fn subset() -> NodeDef {
+    NodeDef::sync(
+        indices_params(
+            vec_node(
+                "VECTOR_SUBSET",
+                "The elements at the given indices, in that order (numpy.take). With a single index i, the \
+                 range i … length−1 (Flojoy's rule).",
+            )
+            .output("default", VEC, "The selected elements"),
+            "Vector",
+        ),
+        |ctx| {
+            let v = vector_input(ctx, "default")?;
+            let idx = index_idiom(&int_list(ctx, "indices")?, ctx.int("length")?, v.len(), "Vector")?;
+            let out = idx.iter().map(|&i| resolve_index(i, v.len()).map(|j| v[j])).collect::<Result<_, _>>()?;
+            Ok(Outputs::one(Value::vector(out)))
+        },
+    )
+}
+
+/// Runs one built-in node with a seeded native host (unit tests of the random nodes).
+#[cfg(test)]
+pub(crate) fn run_node(func: &str, inputs: Vec<(&str, Value)>, params: serde_json::Value) -> Vec<(String, Value)> {
+    #![allow(clippy::unwrap_used)]
+    let def = super::lookup(func).unwrap();
+    let inputs: Vec<(&str, Vec<crate::value::Data>)> =
+        inputs.into_iter().map(|(k, v)| (k, vec![crate::value::Data::new(v)])).collect();
+    let host: std::rc::Rc<dyn crate::host::Host> = std::rc::Rc::new(crate::host::NativeHost::seeded(9));
+    let out = futures::executor::block_on(super::invoke(def, &inputs, params.as_object().unwrap(), host)).unwrap();
+    out.into_iter().filter_map(|(k, d)| d.map(|d| (k, (*d).clone()))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shuffle_vector_permutes_and_is_repeatable_with_a_seed() {
+        let v: Vec<f64> = (0..50).map(f64::from).collect();
+        let run =
+            |p: serde_json::Value| match &run_node("SHUFFLE_VECTOR", vec![("default", Value::vector(v.clone()))], p)[0]
+                .1
+            {
+                Value::Vector { v } => v.clone(),
+                other => panic!("{other:?}"),
+            };
+        let a = run(serde_json::json!({"seed": 1}));
+        assert_eq!(a, run(serde_json::json!({"seed": 1})));
+        assert_ne!(a, v);
+        assert_ne!(a, run(serde_json::json!({"seed": 2})));
+        let mut sorted = run(serde_json::json!({}));
+        sorted.sort_by(f64::total_cmp);
+        assert_eq!(sorted, v);
+    }
+
+    #[test]
+    fn the_index_idiom_keeps_flojoys_range_rule() {
+        assert_eq!(index_idiom(&[0], 3, 5, "Vector").unwrap(), vec![0, 1, 2]);
+        assert!(index_idiom(&[3], 1, 5, "Vector").unwrap().is_empty());
+        assert_eq!(index_idiom(&[-1, 2], 1, 5, "Vector").unwrap(), vec![-1, 2]);
+        assert!(index_idiom(&[-1, -2], 1, 5, "Vector").unwrap_err().0.contains("greater than zero"));
+        assert!(index_idiom(&[1, 2], 1, 2, "Vector").unwrap_err().0.contains("less than the length"));
+        assert!(index_idiom(&[3], 3, 5, "Vector").unwrap_err().0.contains("must not exceed"));
+        assert_eq!(delete_at(&[1.0, 2.0, 3.0], &[-1, 0, 0]).unwrap(), vec![2.0]);
+        assert!(delete_at(&[1.0], &[4]).is_err());
+    }
+
+    #[test]
+    fn numpy_helpers() {
+        let u = unique_sorted(&[3.0, f64::NAN, 1.0, 3.0, f64::NAN]);
+        assert_eq!(u[..2], [1.0, 3.0]);
+        assert!(u[2].is_nan() && u.len() == 3);
+        assert!(np_extreme(&[1.0, f64::NAN, 3.0], true).unwrap().is_nan());
+        assert_eq!(np_extreme(&[1.0, -2.0], false).unwrap(), -2.0);
+        assert!(np_extreme(&[], true).is_err());
+        assert_eq!(slice_bound(-2, 5), 3);
+        assert_eq!(slice_bound(-9, 5), 0);
+        assert_eq!(py_sorted(&[2.0, 1.0, 3.0], true), vec![3.0, 2.0, 1.0]);
+    }
 }

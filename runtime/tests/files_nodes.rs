@@ -1,0 +1,164 @@
+//! The file nodes where golden.rs cannot look: EXPORT_CSV / EXPORT_JSON write files (checked
+//! against the text pandas' to_csv / to_json and Flojoy's json.dump write, computed by
+//! tests/fixtures/families/files.py into tests/data/exports.json), LOCAL_FILE's default
+//! astronaut picture (too big for a fixture: checked by shape and sample pixels read with PIL),
+//! and a READ_CSV → EXPORT_CSV flow through the scheduler.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use runtime::host::{Host, NativeHost};
+use runtime::nodes;
+use runtime::value::{Data, Value};
+use serde_json::{Value as Json, json};
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+fn fixture() -> Json {
+    serde_json::from_str(&std::fs::read_to_string(data_dir().join("exports.json")).unwrap()).unwrap()
+}
+
+/// A fresh, empty folder for one test's files.
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("flojoy-files-nodes-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn host_in(dir: &Path) -> Rc<dyn Host> {
+    let mut h = NativeHost::seeded(1);
+    h.dir = dir.to_path_buf();
+    Rc::new(h)
+}
+
+fn invoke(
+    func: &str,
+    inputs: &[(&str, Vec<Data>)],
+    params: Json,
+    host: Rc<dyn Host>,
+) -> Result<Vec<(String, Option<Data>)>, nodes::NodeError> {
+    let def = nodes::lookup(func).unwrap();
+    futures::executor::block_on(nodes::invoke(def, inputs, params.as_object().unwrap(), host))
+}
+
+/// JSON trees equal, numbers to 1e-12 relative.
+fn same_json(got: &Json, want: &Json, path: &str) {
+    match (got, want) {
+        (Json::Number(a), Json::Number(b)) => {
+            let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+            assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{path}: got {a}, want {b}");
+        }
+        (Json::Array(a), Json::Array(b)) => {
+            assert_eq!(a.len(), b.len(), "{path}: lengths");
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                same_json(x, y, &format!("{path}[{i}]"));
+            }
+        }
+        (Json::Object(a), Json::Object(b)) => {
+            assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "{path}: keys (in order)");
+            for (k, v) in b {
+                same_json(&a[k], v, &format!("{path}.{k}"));
+            }
+        }
+        _ => assert_eq!(got, want, "{path}"),
+    }
+}
+
+#[test]
+fn exports_write_what_flojoy_writes() {
+    let dir = temp_dir("exports");
+    let host = host_in(&dir);
+    let fx = fixture();
+    let cases = fx["exports"].as_array().unwrap();
+    assert!(cases.len() >= 10);
+    for c in cases {
+        let (node, name, file) =
+            (c["node"].as_str().unwrap(), c["case"].as_str().unwrap(), c["file"].as_str().unwrap());
+        let value = Data::new(Value::from_json(&c["value"]).unwrap());
+        let outs = invoke(node, &[("dc", vec![value])], json!({"filename": file}), host.clone())
+            .unwrap_or_else(|e| panic!("{node} [{name}]: {e}"));
+        assert!(outs.iter().all(|(_, d)| d.is_none()), "{node} [{name}] outputs nothing");
+        let written = std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{node} [{name}]: {e}"));
+        let expected = c["expected"].as_str().unwrap();
+        if node == "EXPORT_CSV" {
+            assert_eq!(written, expected, "{node} [{name}]");
+        } else {
+            let (got, want): (Json, Json) =
+                (serde_json::from_str(&written).unwrap(), serde_json::from_str(expected).unwrap());
+            same_json(&got, &want, &format!("{node} [{name}]"));
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn exports_go_into_the_chosen_folder() {
+    let dir = temp_dir("folder");
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    let v = Data::new(Value::pair(vec![1.0], vec![2.0]));
+    invoke("EXPORT_CSV", &[("dc", vec![v.clone()])], json!({"dir": "out", "filename": "a.csv"}), host_in(&dir))
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(dir.join("out/a.csv")).unwrap(), "x,y\n1.0,2.0\n");
+    // the default file names are Flojoy's
+    invoke("EXPORT_CSV", &[("dc", vec![v.clone()])], json!({}), host_in(&dir)).unwrap();
+    invoke("EXPORT_JSON", &[("dc", vec![v])], json!({}), host_in(&dir)).unwrap();
+    assert!(dir.join("exported.csv").exists() && dir.join("exported.json").exists());
+    // a folder that does not exist is an error naming the file
+    let e =
+        invoke("EXPORT_JSON", &[("dc", vec![Data::new(Value::scalar(1.0))])], json!({"dir": "missing"}), host_in(&dir))
+            .unwrap_err();
+    assert!(e.0.contains("exported.json"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn local_file_defaults_to_the_astronaut() {
+    let fx = fixture();
+    let astro = &fx["astronaut"];
+    let (h, w) = (astro["shape"][0].as_u64().unwrap() as usize, astro["shape"][1].as_u64().unwrap() as usize);
+    let host = host_in(&data_dir());
+    let outs = invoke("LOCAL_FILE", &[], json!({}), host.clone()).unwrap();
+    let Value::Image { r, g, b, a: Some(a) } = &**outs[0].1.as_ref().unwrap() else { panic!("not an RGBA image") };
+    assert_eq!((r.rows, r.cols), (h, w));
+    let outs = invoke("LOCAL_FILE", &[], json!({"file_type": "Grayscale"}), host).unwrap();
+    let Value::Grayscale { m } = &**outs[0].1.as_ref().unwrap() else { panic!("not a Grayscale image") };
+    assert_eq!((m.rows, m.cols), (h, w));
+    for p in astro["pixels"].as_array().unwrap() {
+        let (row, col) = (p["row"].as_u64().unwrap() as usize, p["col"].as_u64().unwrap() as usize);
+        let rgba: Vec<f64> = p["rgba"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        assert_eq!(vec![r.get(row, col), g.get(row, col), b.get(row, col), a.get(row, col)], rgba, "pixel {row},{col}");
+        let want = p["gray"].as_f64().unwrap();
+        assert!((m.get(row, col) - want).abs() < 1e-12, "gray {row},{col}: {} vs {want}", m.get(row, col));
+    }
+}
+
+#[test]
+fn a_flow_reads_a_csv_and_exports_it() {
+    let dir = temp_dir("flow");
+    let src = data_dir().join("numbers.csv");
+    let f = support::flow(
+        &[
+            ("READ_CSV-1", "READ_CSV", json!({"file_path": src.display().to_string()})),
+            ("EXPORT_CSV-2", "EXPORT_CSV", json!({"filename": "copy.csv"})),
+        ],
+        &[("READ_CSV-1", "default", "EXPORT_CSV-2", "dc")],
+    );
+    let (report, _) = support::run_with(
+        &f,
+        host_in(&dir),
+        &runtime::schedule::RunOptions::default(),
+        &mut runtime::schedule::Cache::new(),
+    );
+    let table = support::out(&report, "READ_CSV-1", "default");
+    let Value::DataFrame { m } = table else { panic!("{table:?}") };
+    assert_eq!(m.rows(), 4);
+    // pandas writes the float column back with NaN as an empty cell
+    assert_eq!(std::fs::read_to_string(dir.join("copy.csv")).unwrap(), "t,v\n0.0,1.5\n0.5,-2.25\n1.0,3.0\n1.5,\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
