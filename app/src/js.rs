@@ -31,6 +31,11 @@ pub fn document() -> Option<web_sys::Document> {
     window()?.document()
 }
 
+/// The element under a viewport point (`document.elementFromPoint`).
+pub fn element_at(x: f64, y: f64) -> Option<web_sys::Element> {
+    document()?.element_from_point(x as f32, y as f32)
+}
+
 /// Milliseconds since the page started (monotonic).
 pub fn now_ms() -> f64 {
     window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)

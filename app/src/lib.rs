@@ -1,9 +1,11 @@
 //! Flojoy Web, the page: a Leptos app around the runtime.
 //!
-//! Data flows one way: UI → edits/commands → [`state`] (the flow, undo history) and
-//! [`run::Runner`] (the runtime scheduler) → run events → UI.
+//! Data flows one way: UI → commands on [`Editor`] → [`state::document::Document`] (edits with
+//! undo) and [`run::Runner`] (the runtime scheduler) → signals → UI.
 
+pub mod automation;
 pub mod editor;
+pub mod files;
 pub mod host;
 pub mod js;
 pub mod plot;
@@ -14,17 +16,50 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use nodes_pyodide::bridge::{PythonWorker, WorkerStatus};
-use runtime::Flow;
+use runtime::validate::Diagnostic;
+use runtime::{Edit, NodeId};
 
+use crate::editor::canvas::{Drag, Moving};
 use crate::host::BrowserHost;
 use crate::run::Runner;
+use crate::state::document::Document;
+use crate::state::selection::Selection;
+use crate::state::viewport::Viewport;
 
-/// The editor's shared state, handed to components through context.
+/// A short message for the user (a refused wire, a file that did not open, …).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    pub error: bool,
+    pub text: String,
+    pub id: u64,
+}
+
+/// The editor's shared state, handed to components through context. Components call its
+/// methods; the methods change the document through `Edit`s and report problems as toasts.
 #[derive(Clone, Copy)]
 pub struct Editor {
-    pub flow: RwSignal<Flow>,
+    pub doc: RwSignal<Document>,
+    pub selection: RwSignal<Selection>,
+    pub viewport: RwSignal<Viewport>,
+    pub drag: RwSignal<Option<Drag>>,
+    /// What a move drag is moving, and by how much: only moving nodes read the offset, so a
+    /// drag re-draws them and their wires, nothing else.
+    pub moving: RwSignal<Moving>,
+    pub move_offset: RwSignal<(f64, f64)>,
+    pub toast: RwSignal<Option<Toast>>,
     pub python: RwSignal<WorkerStatus>,
     pub runner: StoredValue<Runner, LocalStorage>,
+    /// The node whose view (result, docs, code, error) is open.
+    pub viewing: RwSignal<Option<NodeId>>,
+    /// The note being edited.
+    pub editing_note: RwSignal<Option<String>>,
+    pub command_palette: RwSignal<bool>,
+    /// The canvas element's size on screen.
+    pub canvas_size: RwSignal<(f64, f64)>,
+    /// Validation of the current flow: every problem, each naming its node.
+    pub diagnostics: Memo<Vec<Diagnostic>>,
+    /// Whether nodes are drawn in full (false: zoomed out, plain boxes).
+    pub detail: Memo<bool>,
 }
 
 impl Editor {
@@ -32,10 +67,137 @@ impl Editor {
         self.runner.get_value()
     }
 
-    /// Runs the current flow.
+    /// Applies an edit (one undo step). A refused edit changes nothing and says why.
+    pub fn apply(&self, edit: Edit) -> bool {
+        let mut result = Ok(());
+        self.doc.update(|d| result = d.apply(edit));
+        match result {
+            Ok(()) => true,
+            Err(e) => {
+                self.error(e.to_string());
+                false
+            }
+        }
+    }
+
+    pub fn undo(&self) {
+        let mut r = Ok(false);
+        self.doc.update(|d| r = d.undo());
+        match r {
+            Ok(true) => self.prune_selection(),
+            Ok(false) => self.info("nothing to undo"),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    pub fn redo(&self) {
+        let mut r = Ok(false);
+        self.doc.update(|d| r = d.redo());
+        match r {
+            Ok(true) => self.prune_selection(),
+            Ok(false) => self.info("nothing to redo"),
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Drops selected things that no longer exist (after undo, delete).
+    fn prune_selection(&self) {
+        let (nodes, texts) = self
+            .doc
+            .with_untracked(|d| (d.flow.node_ids(), d.flow.texts.iter().map(|t| t.id.clone()).collect::<Vec<_>>()));
+        self.selection.update(|s| {
+            s.nodes.retain(|n| nodes.contains(n));
+            s.texts.retain(|t| texts.contains(t));
+            let flow_edges: Vec<_> = self.doc.with_untracked(|d| d.flow.edges().collect());
+            s.edges.retain(|e| flow_edges.contains(e));
+        });
+    }
+
+    pub fn delete_selection(&self) {
+        let sel = self.selection.get_untracked();
+        if let Some(edit) = self.doc.with_untracked(|d| d.delete_edit(&sel))
+            && self.apply(edit)
+        {
+            self.selection.set(Selection::default());
+        }
+    }
+
+    /// Runs the current flow (a snapshot: editing goes on while it runs).
     pub fn run(&self) {
-        let flow = self.flow.get_untracked();
+        let flow = self.doc.with_untracked(|d| d.flow.clone());
         self.runner().start(flow, false);
+    }
+
+    pub fn error(&self, text: impl Into<String>) {
+        self.say(true, text.into());
+    }
+
+    pub fn info(&self, text: impl Into<String>) {
+        self.say(false, text.into());
+    }
+
+    fn say(&self, error: bool, text: String) {
+        let id = self.toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.id + 1));
+        self.toast.set(Some(Toast { error, text, id }));
+        let toast = self.toast;
+        leptos::task::spawn_local(async move {
+            js::sleep(if error { 6000.0 } else { 2500.0 }).await;
+            toast.update(|t| {
+                if t.as_ref().is_some_and(|t| t.id == id) {
+                    *t = None;
+                }
+            });
+        });
+    }
+
+    /// Fresh random bits for ids.
+    pub fn random(&self) -> u128 {
+        (u128::from(js::random_u64()) << 64) | u128::from(js::random_u64())
+    }
+
+    /// The world point at the centre of the canvas.
+    pub fn view_center(&self) -> (f64, f64) {
+        let (w, h) = self.canvas_size.get_untracked();
+        self.viewport.get_untracked().to_world(w / 2.0, h / 2.0)
+    }
+
+    /// Adds a built-in node at `at` (world), or in view when `at` is None, never on top of
+    /// another node; selects it.
+    pub fn add_node(&self, func: &str, at: Option<(f64, f64)>) {
+        let want = at.unwrap_or_else(|| {
+            let (x, y) = self.view_center();
+            (x - 95.0, y - 40.0)
+        });
+        let random = self.random();
+        let node = self.doc.with_untracked(|d| {
+            let probe = d.new_node(func, want, random)?;
+            let size = state::layout::node_size(&probe);
+            let spot = if at.is_some() { want } else { d.free_spot(want, size) };
+            d.new_node(func, spot, random)
+        });
+        let Some(node) = node else {
+            self.error(format!("there is no node called {func}"));
+            return;
+        };
+        let key = node.key.clone();
+        if self.apply(Edit::AddNode(Box::new(node)))
+            && let Some(id) = self.doc.with_untracked(|d| d.flow.find_key(&key))
+        {
+            self.selection.set(Selection::node(id));
+        }
+    }
+
+    /// Fits the whole flow in view.
+    pub fn fit_view(&self) {
+        let (w, h) = self.canvas_size.get_untracked();
+        if let Some(b) = self.doc.with_untracked(|d| d.bounds()) {
+            self.viewport.set(Viewport::fit(b, w.max(200.0), h.max(200.0)));
+        }
+    }
+
+    pub fn zoom_by(&self, factor: f64) {
+        let (w, h) = self.canvas_size.get_untracked();
+        self.viewport.update(|v| *v = v.zoom_at(w / 2.0, h / 2.0, factor));
     }
 }
 
@@ -44,13 +206,43 @@ pub fn App() -> impl IntoView {
     let python = RwSignal::new(WorkerStatus::Loading { stage: "starting Python".into() });
     let worker = PythonWorker::start("worker.js", move |s| python.set(s.clone()));
     let runner = Runner::new(Rc::new(BrowserHost { python: worker }));
-    let editor = Editor { flow: RwSignal::new(state::welcome_flow()), python, runner: StoredValue::new_local(runner) };
+    let doc = RwSignal::new(Document::new(files::initial_flow()));
+    let diagnostics = Memo::new(move |_| doc.with(|d| runtime::validate::validate(&d.flow)));
+    let viewport = RwSignal::new(Viewport::default());
+    let detail = Memo::new(move |_| viewport.with(|v| v.zoom >= editor::canvas::DETAIL_ZOOM));
+    let editor = Editor {
+        doc,
+        selection: RwSignal::new(Selection::default()),
+        viewport,
+        drag: RwSignal::new(None),
+        moving: RwSignal::new(Moving::default()),
+        move_offset: RwSignal::new((0.0, 0.0)),
+        toast: RwSignal::new(None),
+        python,
+        runner: StoredValue::new_local(runner),
+        viewing: RwSignal::new(None),
+        editing_note: RwSignal::new(None),
+        command_palette: RwSignal::new(false),
+        canvas_size: RwSignal::new((1000.0, 700.0)),
+        diagnostics,
+        detail,
+    };
     provide_context(editor);
+    files::autosave(editor);
+    editor::keys::install(editor);
+    automation::install(editor);
     view! {
         <div class="app">
             <editor::toolbar::Toolbar/>
-            <editor::canvas::Canvas/>
+            <div class="main">
+                <editor::palette::Palette/>
+                <editor::canvas::Canvas/>
+                <editor::panel::Panel/>
+            </div>
             <editor::log::LogPanel/>
+            <editor::palette::CommandPalette/>
+            <editor::node_view::NodeView/>
+            <editor::toast::Toasts/>
         </div>
     }
 }

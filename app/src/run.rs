@@ -27,6 +27,19 @@ pub struct NodeRun {
     pub figure: Option<Arc<Figure>>,
     pub text: Option<String>,
     pub log: Vec<String>,
+    /// The node's last outputs (compared by identity: a new result is a new value).
+    pub outputs: Option<Outputs>,
+}
+
+/// A node's outputs, equal only to themselves (comparing a million numbers per frame would
+/// defeat the point of memos).
+#[derive(Clone, Debug)]
+pub struct Outputs(pub runtime::schedule::PortValues);
+
+impl PartialEq for Outputs {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -171,6 +184,7 @@ impl Runner {
                                 n.runs += 1;
                                 n.ms += ms;
                                 n.error = None;
+                                n.outputs = Some(Outputs(outputs.clone()));
                                 let first = outputs.iter().flatten().next();
                                 n.summary = first
                                     .map(|d| if cached { format!("{} (cached)", d.summary()) } else { d.summary() });

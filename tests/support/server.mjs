@@ -20,10 +20,16 @@ const TYPES = {
   ".csv": "text/csv",
 };
 
-export async function serve(root, { base = "/", isolate = false, port = 0, headers = {} } = {}) {
+// `files` adds in-memory files (path → text), e.g. flows for `?flow=` links.
+export async function serve(root, { base = "/", isolate = false, port = 0, headers = {}, files = {} } = {}) {
   const server = createServer((req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
     let path = decodeURIComponent(url.pathname);
+    if (files[path] !== undefined) {
+      res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "text/plain", "access-control-allow-origin": "*", ...headers });
+      res.end(files[path]);
+      return;
+    }
     if (!path.startsWith(base)) {
       res.writeHead(404).end("not under " + base);
       return;

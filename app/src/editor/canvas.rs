@@ -1,34 +1,431 @@
-//! The canvas: nodes as boxes and wires as SVG curves, in one transformed "world" layer.
+//! The canvas: pan (drag the background, wheel), zoom (ctrl/⌘ + wheel), select (click,
+//! shift-click, shift-drag a box), move nodes, draw wires from outputs to inputs (checked while
+//! dragging), and drop nodes from the palette. Nodes and wires live in one "world" layer moved
+//! by a single CSS transform, so panning and zooming touch no node.
 
 use leptos::prelude::*;
+use runtime::{Edge, InPort, NodeId, OutPort};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
 
-use crate::Editor;
+use crate::{Editor, js};
+
+// Pointer coordinates are i32 in stable web-sys and f64 with `web_sys_unstable_apis` (set for
+// wasm32 in .cargo/config.toml); `.into()` to f64 reads both.
+use crate::editor::minimap::Minimap;
 use crate::editor::node::NodeBox;
-use crate::state::layout::{input_pos, output_pos, wire_path};
+use crate::editor::note::Note;
+use crate::editor::wire::{TempWire, Wire};
+use crate::state::layout::{intersects, node_size};
+use crate::state::selection::Selection;
+use crate::state::viewport::Viewport;
+
+/// What the pointer is doing on the canvas.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Drag {
+    /// Dragging the background: the view follows.
+    Pan { from: (f64, f64), origin: Viewport, moved: bool },
+    /// Moving the selected nodes and notes ([`Editor::moving`]) from a world point; the offset
+    /// is [`Editor::move_offset`], committed as one edit on release.
+    Move { from: (f64, f64) },
+    /// Drawing a wire from an output; `hover` is the input under the pointer and whether the
+    /// wire may go there (with the reason if not).
+    Wire { from: OutPort, at: (f64, f64), hover: Option<(InPort, Result<(), String>)> },
+    /// Shift-dragging a selection box (world coordinates).
+    Select { from: (f64, f64), to: (f64, f64), additive: bool },
+}
+
+/// The nodes and notes a move drag carries.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Moving {
+    pub nodes: std::collections::BTreeSet<NodeId>,
+    pub texts: std::collections::BTreeSet<String>,
+}
+
+/// The MIME type the palette puts on a drag.
+pub const NODE_MIME: &str = "application/x-flojoy-node";
+
+fn closest(target: Option<web_sys::EventTarget>, selector: &str) -> Option<web_sys::Element> {
+    target?.dyn_into::<web_sys::Element>().ok()?.closest(selector).ok().flatten()
+}
+
+fn attr(el: &web_sys::Element, name: &str) -> Option<String> {
+    el.get_attribute(name)
+}
+
+/// "a:p-b:q" → the wire from output p of node a to input q of node b.
+pub fn edge_of(s: &str) -> Option<Edge> {
+    let (a, b) = s.split_once('-')?;
+    let (an, ap) = port_of(a)?;
+    let (bn, bp) = port_of(b)?;
+    Some(Edge { from: OutPort { node: an, port: ap }, to: InPort { node: bn, port: bp } })
+}
+
+/// The `data-edge` attribute of a wire.
+pub fn edge_attr(e: &Edge) -> String {
+    format!("{}:{}-{}:{}", e.from.node.0, e.from.port, e.to.node.0, e.to.port)
+}
+
+/// "node:port" → (NodeId, port).
+fn port_of(s: &str) -> Option<(NodeId, u16)> {
+    let (n, p) = s.split_once(':')?;
+    Some((NodeId(n.parse().ok()?), p.parse().ok()?))
+}
+
+/// Starts moving the selection from world point `w`.
+fn start_move(ed: Editor, w: (f64, f64)) -> Option<Drag> {
+    let sel = ed.selection.get_untracked();
+    ed.move_offset.set((0.0, 0.0));
+    ed.moving.set(Moving { nodes: sel.nodes, texts: sel.texts });
+    Some(Drag::Move { from: w })
+}
+
+/// Below this zoom nodes are drawn as plain boxes (a level of detail for big flows).
+pub const DETAIL_ZOOM: f64 = 0.45;
 
 #[component]
 pub fn Canvas() -> impl IntoView {
     let ed = expect_context::<Editor>();
-    let ids = Memo::new(move |_| ed.flow.with(|f| f.node_ids()));
-    let wires = move || {
-        ed.flow.with(|f| {
-            f.edges()
-                .filter_map(|e| {
-                    let (a, b) = (f.node(e.from.node)?, f.node(e.to.node)?);
-                    let t = a.spec().outputs.get(usize::from(e.from.port))?.types.first().map_or("Any", |t| t.name());
-                    let d = wire_path(output_pos(a, usize::from(e.from.port)), input_pos(b, usize::from(e.to.port)));
-                    Some(view! { <path class="wire" data-type=t d=d></path> })
-                })
-                .collect_view()
+    let canvas = NodeRef::<leptos::html::Main>::new();
+    let node_ids = Memo::new(move |_| ed.doc.with(|d| d.flow.node_ids()));
+    let edges = Memo::new(move |_| ed.doc.with(|d| d.flow.edges().collect::<Vec<Edge>>()));
+    // only what is in (or near) view is in the DOM: big flows stay light to pan and zoom
+    let visible = Memo::new(move |_| {
+        let (w, h) = ed.canvas_size.get();
+        let (x0, y0, x1, y1) = ed.viewport.with(|v| v.visible(w, h));
+        let (mx, my) = ((x1 - x0) * 0.5, (y1 - y0) * 0.5);
+        let r = (x0 - mx, y0 - my, x1 + mx, y1 + my);
+        ed.moving.with(|m| {
+            ed.doc.with(|d| {
+                d.flow
+                    .nodes()
+                    .filter(|n| {
+                        let (nw, nh) = node_size(n);
+                        m.nodes.contains(&n.id)
+                            || intersects(r, (n.position.0, n.position.1, n.position.0 + nw, n.position.1 + nh))
+                    })
+                    .map(|n| n.id)
+                    .collect::<Vec<NodeId>>()
+            })
+        })
+    });
+    let visible_edges = Memo::new(move |_| {
+        visible.with(|v| {
+            let set: std::collections::HashSet<NodeId> = v.iter().copied().collect();
+            edges.with(|es| {
+                es.iter()
+                    .filter(|e| set.contains(&e.from.node) || set.contains(&e.to.node))
+                    .copied()
+                    .collect::<Vec<Edge>>()
+            })
+        })
+    });
+    let text_ids = Memo::new(move |_| ed.doc.with(|d| d.flow.texts.iter().map(|t| t.id.clone()).collect::<Vec<_>>()));
+
+    // screen position of a pointer event, relative to the canvas
+    let local = move |x: f64, y: f64| -> (f64, f64) {
+        canvas.get_untracked().map_or((0.0, 0.0), |c| {
+            let r = c.get_bounding_client_rect();
+            (x - r.left(), y - r.top())
         })
     };
+    let world = move |x: f64, y: f64| {
+        let (sx, sy) = local(x, y);
+        ed.viewport.get_untracked().to_world(sx, sy)
+    };
+
+    let on_down = move |ev: web_sys::PointerEvent| {
+        if ev.button() != 0 {
+            return;
+        }
+        // controls inside nodes keep their pointer (inputs in the panel are outside the canvas)
+        if closest(ev.target(), "input, select, textarea, button, a, .plot").is_some() {
+            return;
+        }
+        let (sx, sy) = local(ev.client_x().into(), ev.client_y().into());
+        let w = ed.viewport.get_untracked().to_world(sx, sy);
+        let shift = ev.shift_key();
+        let drag = if let Some(el) = closest(ev.target(), "[data-out-port]") {
+            attr(&el, "data-out-port").as_deref().and_then(port_of).map(|(node, port)| Drag::Wire {
+                from: OutPort { node, port },
+                at: w,
+                hover: None,
+            })
+        } else if let Some(el) = closest(ev.target(), "[data-edge]") {
+            if let Some(e) = attr(&el, "data-edge").as_deref().and_then(edge_of) {
+                ed.selection.update(|s| {
+                    if shift {
+                        if !s.edges.remove(&e) {
+                            s.edges.insert(e);
+                        }
+                    } else {
+                        *s = Selection::edge(e);
+                    }
+                });
+            }
+            None
+        } else if let Some(el) = closest(ev.target(), "[data-node]") {
+            let id = NodeId(attr(&el, "data-node").and_then(|s| s.parse().ok()).unwrap_or(u32::MAX));
+            ed.selection.update(|s| {
+                if shift {
+                    s.toggle_node(id);
+                } else if !s.nodes.contains(&id) {
+                    *s = Selection::node(id);
+                }
+            });
+            start_move(ed, w)
+        } else if let Some(el) = closest(ev.target(), "[data-text]") {
+            let id = attr(&el, "data-text").unwrap_or_default();
+            ed.selection.update(|s| {
+                if shift {
+                    if !s.texts.remove(&id) {
+                        s.texts.insert(id.clone());
+                    }
+                } else if !s.texts.contains(&id) {
+                    *s = Selection::text(id.clone());
+                }
+            });
+            start_move(ed, w)
+        } else if shift {
+            Some(Drag::Select { from: w, to: w, additive: true })
+        } else {
+            Some(Drag::Pan { from: (sx, sy), origin: ed.viewport.get_untracked(), moved: false })
+        };
+        if let Some(d) = drag {
+            if let Some(c) = canvas.get_untracked() {
+                let _ = c.set_pointer_capture(ev.pointer_id());
+            }
+            ed.drag.set(Some(d));
+        }
+    };
+
+    let on_move = move |ev: web_sys::PointerEvent| {
+        let Some(drag) = ed.drag.get_untracked() else { return };
+        let (sx, sy) = local(ev.client_x().into(), ev.client_y().into());
+        let w = ed.viewport.get_untracked().to_world(sx, sy);
+        let next = match drag {
+            Drag::Pan { from, origin, moved } => {
+                ed.viewport.set(origin.pan(sx - from.0, sy - from.1));
+                let now = moved || (sx - from.0).abs() + (sy - from.1).abs() > 3.0;
+                if now == moved {
+                    return;
+                }
+                Drag::Pan { from, origin, moved: now }
+            }
+            Drag::Move { from } => {
+                ed.move_offset.set((w.0 - from.0, w.1 - from.1));
+                return;
+            }
+            Drag::Select { from, additive, .. } => Drag::Select { from, to: w, additive },
+            Drag::Wire { from, .. } => {
+                let under = js::element_at(ev.client_x().into(), ev.client_y().into())
+                    .and_then(|el| el.closest("[data-in-port]").ok().flatten());
+                let hover =
+                    under.and_then(|el| attr(&el, "data-in-port")).as_deref().and_then(port_of).map(|(node, port)| {
+                        let to = InPort { node, port };
+                        let ok = ed.doc.with_untracked(|d| d.flow.check_wire(from, to)).map_err(|e| e.to_string());
+                        (to, ok)
+                    });
+                Drag::Wire { from, at: w, hover }
+            }
+        };
+        ed.drag.set(Some(next));
+    };
+
+    let on_up = move |_ev: web_sys::PointerEvent| {
+        let Some(drag) = ed.drag.get_untracked() else { return };
+        ed.drag.set(None);
+        match drag {
+            Drag::Pan { moved: false, .. } => ed.selection.set(Selection::default()),
+            Drag::Pan { .. } => {}
+            Drag::Move { .. } => {
+                let (dx, dy) = ed.move_offset.get_untracked();
+                let moving = ed.moving.get_untracked();
+                ed.moving.set(Moving::default());
+                ed.move_offset.set((0.0, 0.0));
+                if dx.abs() + dy.abs() < 0.5 {
+                    return;
+                }
+                let ids: Vec<NodeId> = moving.nodes.into_iter().collect();
+                let texts = moving.texts;
+                let mut edits: Vec<runtime::Edit> =
+                    ed.doc.with_untracked(|d| d.move_edit(&ids, dx, dy)).into_iter().collect();
+                ed.doc.with_untracked(|d| {
+                    for t in d.flow.texts.iter().filter(|t| texts.contains(&t.id)) {
+                        edits.push(runtime::Edit::MoveText {
+                            id: t.id.clone(),
+                            to: (t.position.0 + dx, t.position.1 + dy),
+                        });
+                    }
+                });
+                if !edits.is_empty() {
+                    ed.apply(runtime::Edit::Batch(edits));
+                }
+            }
+            Drag::Select { from, to, additive } => {
+                let rect = (from.0.min(to.0), from.1.min(to.1), from.0.max(to.0), from.1.max(to.1));
+                let hit: Vec<NodeId> = ed.doc.with_untracked(|d| {
+                    d.flow
+                        .nodes()
+                        .filter(|n| {
+                            let (w, h) = node_size(n);
+                            intersects(rect, (n.position.0, n.position.1, n.position.0 + w, n.position.1 + h))
+                        })
+                        .map(|n| n.id)
+                        .collect()
+                });
+                ed.selection.update(|s| {
+                    if !additive {
+                        *s = Selection::default();
+                    }
+                    s.nodes.extend(hit);
+                });
+            }
+            Drag::Wire { from, hover: Some((to, _)), .. } => {
+                match ed.doc.with_untracked(|d| d.flow.connect_edit(from, to)) {
+                    Ok(edit) => {
+                        ed.apply(edit);
+                    }
+                    Err(e) => ed.error(e.to_string()),
+                }
+            }
+            Drag::Wire { .. } => {}
+        }
+    };
+
+    let on_dragover = move |ev: web_sys::DragEvent| {
+        if let Some(dt) = ev.data_transfer() {
+            let types = dt.types();
+            if types.includes(&NODE_MIME.into(), 0) || types.includes(&"Files".into(), 0) {
+                ev.prevent_default();
+            }
+        }
+    };
+    let on_drop = move |ev: web_sys::DragEvent| {
+        let Some(dt) = ev.data_transfer() else { return };
+        if let Ok(func) = dt.get_data(NODE_MIME)
+            && !func.is_empty()
+        {
+            ev.prevent_default();
+            ev.stop_propagation();
+            let (x, y) = world(ev.client_x().into(), ev.client_y().into());
+            ed.add_node(&func, Some((x - 20.0, y - 15.0)));
+        }
+    };
+    let on_dblclick = move |ev: web_sys::MouseEvent| {
+        // the canvas captures the pointer while pressed, so the event's target is the canvas:
+        // look at what is under the pointer instead
+        let under = js::element_at(ev.client_x().into(), ev.client_y().into());
+        if let Some(note) = under.as_ref().and_then(|e| e.closest("[data-text]").ok().flatten()) {
+            ed.editing_note.set(attr(&note, "data-text"));
+            return;
+        }
+        if let Some(el) = under.and_then(|e| e.closest("[data-node]").ok().flatten()) {
+            let id = NodeId(attr(&el, "data-node").and_then(|s| s.parse().ok()).unwrap_or(u32::MAX));
+            ed.viewing.set(Some(id));
+        }
+    };
+
+    // the wheel needs a non-passive listener to stop the page from scrolling or zooming
+    Effect::new(move |_| {
+        let Some(c) = canvas.get() else { return };
+        let local_wheel = move |ev: web_sys::WheelEvent| {
+            ev.prevent_default();
+            let (sx, sy) = local(ev.client_x().into(), ev.client_y().into());
+            if ev.ctrl_key() || ev.meta_key() {
+                let factor = (-ev.delta_y() * 0.002).exp();
+                ed.viewport.update(|v| *v = v.zoom_at(sx, sy, factor));
+            } else {
+                ed.viewport.update(|v| *v = v.pan(-ev.delta_x(), -ev.delta_y()));
+            }
+        };
+        let cb = Closure::<dyn FnMut(web_sys::WheelEvent)>::new(local_wheel);
+        let opts = web_sys::AddEventListenerOptions::new();
+        opts.set_passive(false);
+        let _ = c.add_event_listener_with_callback_and_add_event_listener_options(
+            "wheel",
+            cb.as_ref().unchecked_ref(),
+            &opts,
+        );
+        cb.forget();
+        // keep the canvas size known (fit view, placing new nodes in view, the minimap)
+        let measure = move || {
+            if let Some(c) = canvas.get_untracked() {
+                let r = c.get_bounding_client_rect();
+                ed.canvas_size.set((r.width(), r.height()));
+            }
+        };
+        measure();
+        let resize = Closure::<dyn FnMut()>::new(measure);
+        if let Some(w) = js::window() {
+            let _ = w.add_event_listener_with_callback("resize", resize.as_ref().unchecked_ref());
+        }
+        resize.forget();
+    });
+
+    let transform = move || ed.viewport.with(|v| v.css());
+    let grid = move || {
+        ed.viewport.with(|v| {
+            let s = 24.0 * v.zoom;
+            format!("background-size:{s:.2}px {s:.2}px;background-position:{:.2}px {:.2}px", v.x, v.y)
+        })
+    };
+    let select_box = move || match ed.drag.get() {
+        Some(Drag::Select { from, to, .. }) => {
+            let v = ed.viewport.get();
+            let (a, b) =
+                (v.to_screen(from.0.min(to.0), from.1.min(to.1)), v.to_screen(from.0.max(to.0), from.1.max(to.1)));
+            Some(
+                view! { <div class="select-box" style=format!("left:{}px;top:{}px;width:{}px;height:{}px", a.0, a.1, b.0 - a.0, b.1 - a.1)></div> },
+            )
+        }
+        _ => None,
+    };
+    let wire_hint = move || match ed.drag.get() {
+        Some(Drag::Wire { hover: Some((_, Err(reason))), at, .. }) => {
+            let (x, y) = ed.viewport.get().to_screen(at.0, at.1);
+            Some(
+                view! { <div class="wire-hint" data-testid="wire-refused" style=format!("left:{}px;top:{}px", x + 14.0, y + 14.0)>{reason}</div> },
+            )
+        }
+        _ => None,
+    };
+
     view! {
-        <main class="canvas" data-testid="canvas">
-            <div class="world">
-                <svg class="wires" width="4000" height="4000">{wires}</svg>
-                <For each=move || ids.get() key=|id| *id let(id)>
+        <main
+            class="canvas"
+            data-testid="canvas"
+            node_ref=canvas
+            style=grid
+            class:wiring=move || matches!(ed.drag.get(), Some(Drag::Wire { .. }))
+            class:panning=move || matches!(ed.drag.get(), Some(Drag::Pan { moved: true, .. }))
+            class:overview=move || ed.viewport.with(|v| v.zoom < DETAIL_ZOOM)
+            on:pointerdown=on_down
+            on:pointermove=on_move
+            on:pointerup=on_up
+            on:dragover=on_dragover
+            on:drop=on_drop
+            on:dblclick=on_dblclick
+        >
+            <div class="world" style:transform=transform>
+                <svg class="wires">
+                    <For each=move || visible_edges.get() key=|e| *e let(e)>
+                        <Wire edge=e/>
+                    </For>
+                    <TempWire/>
+                </svg>
+                <For each=move || text_ids.get() key=|t| t.clone() let(t)>
+                    <Note id=t/>
+                </For>
+                <For each=move || visible.get() key=|id| *id let(id)>
                     <NodeBox id=id/>
                 </For>
+            </div>
+            {select_box}
+            {wire_hint}
+            <Minimap/>
+            <div class="empty-hint" class:hidden=move || !node_ids.with(Vec::is_empty)>
+                "Drag a node from the palette, or press Ctrl+K to search"
             </div>
         </main>
     }

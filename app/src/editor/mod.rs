@@ -1,7 +1,16 @@
-//! The flow editor's components.
+//! The flow editor's components, one per file.
 
 pub mod canvas;
+pub mod keys;
 pub mod log;
+pub mod minimap;
 pub mod node;
+pub mod node_view;
+pub mod note;
+pub mod palette;
+pub mod panel;
 pub mod plot_view;
+pub mod toast;
 pub mod toolbar;
+pub mod value_view;
+pub mod wire;

@@ -1,53 +1,158 @@
-//! One node on the canvas: its ports, its status and result, and its plot if it draws one.
+//! One node on the canvas: header, typed ports, its parameters inline, its result (a plot for
+//! visualization nodes), and what is wrong with it, if anything.
 
 use leptos::prelude::*;
 use runtime::NodeId;
+use runtime::validate::Severity;
 
 use crate::Editor;
 use crate::editor::plot_view::PlotView;
-use crate::run::{NodeRun, Status};
-use crate::state::layout::{node_size, shows_plot};
+use crate::editor::wire::shown_at;
+use crate::run::Status;
+use crate::state::layout::{node_size, param_lines, shows_plot};
+
+/// A parameter's value as one short line.
+pub fn show_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) if s.is_empty() => "—".into(),
+        serde_json::Value::String(s) => s.lines().next().unwrap_or_default().chars().take(24).collect(),
+        serde_json::Value::Null => "—".into(),
+        other => other.to_string(),
+    }
+}
 
 #[component]
 pub fn NodeBox(id: NodeId) -> impl IntoView {
     let ed = expect_context::<Editor>();
-    let node = Memo::new(move |_| ed.flow.with(|f| f.node(id).cloned()));
+    let node = Memo::new(move |_| ed.doc.with(|d| d.flow.node(id).cloned()));
     let run = Memo::new(move |_| ed.runner().nodes.with(|m| m.get(&id).cloned().unwrap_or_default()));
     let figure = Signal::derive(move || run.with(|r| r.figure.clone()));
+    let selected = Memo::new(move |_| ed.selection.with(|s| s.nodes.contains(&id)));
+    let problem = Memo::new(move |_| {
+        ed.diagnostics.with(|ds| {
+            let mine: Vec<_> = ds.iter().filter(|d| d.node == Some(id)).collect();
+            let worst = mine.iter().find(|d| d.severity == Severity::Error).or(mine.first())?;
+            Some((worst.severity == Severity::Error, worst.message.clone()))
+        })
+    });
+    let wired =
+        Memo::new(move |_| ed.doc.with(|d| d.flow.edges_into(id).iter().map(|e| e.to.port).collect::<Vec<u16>>()));
+    let position = Memo::new(move |_| node.with(|n| n.as_ref().map(|n| shown_at(&ed, n))));
+
     move || {
         let n = node.get()?;
         let spec = n.spec();
         let (w, h) = node_size(&n);
         let label = n.label.clone();
-        let category = spec.category.clone();
-        let plot = shows_plot(spec);
-        let inputs = spec.inputs.iter().map(|p| view! { <div class="port in" title=p.types.to_string()><span class="dot"></span>{p.name.clone()}</div> }).collect_view();
-        let outputs = spec.outputs.iter().map(|p| view! { <div class="port out" title=p.types.to_string()>{p.name.clone()}<span class="dot"></span></div> }).collect_view();
-        let status = move || run.with(|r: &NodeRun| r.status.as_str());
-        let result = move || {
-            run.with(|r| match r.status {
-                Status::Failed | Status::Skipped => {
-                    r.error.clone().unwrap_or_default().lines().next().unwrap_or_default().to_owned()
+        if !ed.detail.get() {
+            // zoomed out: a plain box with the label, cheap to draw by the thousand
+            return Some(
+                view! {
+                    <div
+                        class="node compact"
+                        class:selected=selected
+                        class:invalid=move || problem.with(|p| p.as_ref().is_some_and(|(e, _)| *e))
+                        data-node=id.0
+                        data-category=spec.category.clone()
+                        data-status=move || run.with(|r| r.status.as_str())
+                        data-testid=format!("node-{label}")
+                        style:left=move || format!("{}px", position.get().unwrap_or_default().0)
+                        style:top=move || format!("{}px", position.get().unwrap_or_default().1)
+                        style:width=format!("{w}px")
+                        style:height=format!("{h}px")
+                    >
+                        {label.clone()}
+                    </div>
                 }
-                _ => r.summary.clone().map(|s| format!("{s} · {:.1} ms", r.ms)).unwrap_or_default(),
+                .into_any(),
+            );
+        }
+        let plot = shows_plot(spec);
+        let inputs = spec
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let t = p.types.first().map_or("Any", |t| t.name());
+                let connected = move || wired.with(|w| w.contains(&(i as u16)));
+                let title = format!("{}: {}{}", p.name, p.types, if p.multiple { " (several wires)" } else { "" });
+                view! {
+                    <div class="port in" data-in-port=format!("{}:{i}", id.0) title=title>
+                        <span class="dot" data-type=t class:open=move || !connected()></span>
+                        <span class="pname">{p.name.clone()}</span>
+                        <span class="ptype">{p.types.to_string()}</span>
+                    </div>
+                }
             })
+            .collect_view();
+        let outputs = spec
+            .outputs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let t = p.types.first().map_or("Any", |t| t.name());
+                view! {
+                    <div class="port out" data-out-port=format!("{}:{i}", id.0) title=format!("{}: {}", p.name, p.types)>
+                        <span class="ptype">{p.types.to_string()}</span>
+                        <span class="pname">{p.name.clone()}</span>
+                        <span class="dot" data-type=t></span>
+                    </div>
+                }
+            })
+            .collect_view();
+        let params = spec
+            .params
+            .iter()
+            .take(param_lines(spec))
+            .map(|p| {
+                let v = show_value(n.params.get(&p.name).unwrap_or(&p.default));
+                view! { <div class="param-line"><span>{p.name.clone()}</span><b>{v}</b></div> }
+            })
+            .collect_view();
+        let rows = spec.inputs.len().max(spec.outputs.len()).max(1);
+        let footer = move || {
+            let r = run.get();
+            match (r.status, problem.get()) {
+                (Status::Failed | Status::Skipped, _) => {
+                    ("bad", r.error.unwrap_or_default().lines().next().unwrap_or_default().to_owned())
+                }
+                (_, Some((true, msg))) if r.status == Status::Idle => ("bad", msg),
+                (_, Some((false, msg))) if r.status == Status::Idle => ("warn", msg),
+                (Status::Running, _) => ("", "running…".into()),
+                (Status::Queued, _) => ("", "queued".into()),
+                _ => ("", r.summary.map(|s| format!("{s} · {:.1} ms", r.ms)).unwrap_or_default()),
+            }
         };
+        let category = spec.category.clone();
+        let python = matches!(n.kind, runtime::NodeKind::Python(_));
         Some(view! {
             <div
                 class="node"
+                class:selected=selected
+                class:python=python
+                class:invalid=move || problem.with(|p| p.as_ref().is_some_and(|(e, _)| *e))
+                data-node=id.0
                 data-category=category
-                data-status=status
+                data-status=move || run.with(|r| r.status.as_str())
                 data-testid=format!("node-{label}")
-                style=format!("left:{}px;top:{}px;width:{}px;height:{}px", n.position.0, n.position.1, w, h)
+                title=move || problem.get().map(|(_, m)| m).unwrap_or_default()
+                style:left=move || format!("{}px", position.get().unwrap_or_default().0)
+                style:top=move || format!("{}px", position.get().unwrap_or_default().1)
+                style:width=format!("{w}px")
+                style:height=format!("{h}px")
             >
-                <div class="node-header">{label.clone()}</div>
-                <div class="ports">
+                <div class="node-header">
+                    <span class="label">{label.clone()}</span>
+                    <span class="status-dot"></span>
+                </div>
+                <div class="ports" style:height=format!("{}px", rows as f64 * crate::state::layout::ROW)>
                     <div class="ins">{inputs}</div>
                     <div class="outs">{outputs}</div>
                 </div>
+                <div class="params">{params}</div>
                 {plot.then(|| view! { <PlotView figure=figure testid=format!("plot-{label}")/> })}
-                <div class="node-result" data-testid=format!("result-{label}")>{result}</div>
+                <div class="node-result" data-kind=move || footer().0 data-testid=format!("result-{label}")>{move || footer().1}</div>
             </div>
-        })
+        }.into_any())
     }
 }

@@ -1,9 +1,52 @@
-//! The top bar: Run/Cancel and the Python status.
+//! The top bar: files, undo/redo, Run/Cancel, zoom, add note / Python node, Python status.
 
 use leptos::prelude::*;
 use nodes_pyodide::bridge::WorkerStatus;
+use runtime::flow::TextNode;
+use wasm_bindgen::JsCast;
 
-use crate::Editor;
+use crate::{Editor, files, js, state};
+
+/// Opens the file picker of the Open button.
+pub fn open_picker() {
+    if let Some(el) = js::document().and_then(|d| d.get_element_by_id("open-file"))
+        && let Ok(input) = el.dyn_into::<web_sys::HtmlInputElement>()
+    {
+        input.set_value("");
+        input.click();
+    }
+}
+
+/// Adds a markdown note in view.
+pub fn add_note(ed: Editor) {
+    let (x, y) = ed.view_center();
+    let id = format!("note-{}", runtime::file::uuid(ed.random()));
+    let at = ed.doc.with_untracked(|d| d.free_spot((x - 120.0, y - 40.0), (240.0, 80.0)));
+    ed.apply(runtime::Edit::AddText(TextNode {
+        id,
+        text: "## Note\nDouble-click to edit (*markdown*).".into(),
+        position: at,
+        size: None,
+    }));
+}
+
+/// Adds a Python node (the DOUBLE template) in view.
+pub fn add_python(ed: Editor) {
+    let (x, y) = ed.view_center();
+    let random = ed.random();
+    let node = ed.doc.with_untracked(|d| {
+        let mut n = state::python_node(random);
+        n.label = d.flow.unique_label(n.func());
+        n.position = d.free_spot((x - 100.0, y - 50.0), (200.0, 120.0));
+        n
+    });
+    let key = node.key.clone();
+    if ed.apply(runtime::Edit::AddNode(Box::new(node)))
+        && let Some(id) = ed.doc.with_untracked(|d| d.flow.find_key(&key))
+    {
+        ed.selection.set(state::selection::Selection::node(id));
+    }
+}
 
 #[component]
 pub fn Toolbar() -> impl IntoView {
@@ -14,9 +57,43 @@ pub fn Toolbar() -> impl IntoView {
         WorkerStatus::Ready { version, .. } => ("ready", format!("Python {version} ready")),
         WorkerStatus::Failed { reason } => ("failed", format!("Python unavailable: {reason}")),
     };
+    let can_undo = move || ed.doc.with(|d| d.can_undo());
+    let can_redo = move || ed.doc.with(|d| d.can_redo());
+    let title = move || {
+        ed.doc.with(|d| {
+            format!(
+                "{}{}",
+                d.flow.name.clone().unwrap_or_else(|| "Untitled flow".into()),
+                if d.dirty { " •" } else { "" }
+            )
+        })
+    };
+    let on_file = move |ev: web_sys::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(f) = input.files().and_then(|l| l.get(0)) else { return };
+        leptos::task::spawn_local(async move {
+            match files::read_file(&f).await {
+                Ok(text) => {
+                    files::open_text(ed, &text, &f.name());
+                }
+                Err(e) => ed.error(e),
+            }
+        });
+    };
     view! {
         <header class="toolbar">
             <span class="brand">"Flojoy Web"</span>
+            <span class="flow-name" data-testid="flow-name">{title}</span>
+            <div class="group">
+                <button data-testid="new" title="New flow" on:click=move |_| files::new_flow(ed)>"New"</button>
+                <button data-testid="open" title="Open a flow file (Ctrl+O)" on:click=move |_| open_picker()>"Open"</button>
+                <input id="open-file" type="file" accept=".json,.flojoy,.txt,application/json" hidden on:change=on_file data-testid="open-file"/>
+                <button data-testid="save" title="Save (Ctrl+S)" on:click=move |_| files::save(ed)>"Save"</button>
+            </div>
+            <div class="group">
+                <button data-testid="undo" title="Undo (Ctrl+Z)" disabled=move || !can_undo() on:click=move |_| ed.undo()>"↶"</button>
+                <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !can_redo() on:click=move |_| ed.redo()>"↷"</button>
+            </div>
             <button
                 class="run"
                 class:cancel=running
@@ -25,10 +102,19 @@ pub fn Toolbar() -> impl IntoView {
             >
                 {move || if running() { "■ Cancel" } else { "▶ Run" }}
             </button>
+            <div class="group">
+                <button data-testid="zoom-out" title="Zoom out (Ctrl+-)" on:click=move |_| ed.zoom_by(1.0 / 1.2)>"−"</button>
+                <span class="zoom" data-testid="zoom">{move || format!("{:.0}%", ed.viewport.with(|v| v.zoom) * 100.0)}</span>
+                <button data-testid="zoom-in" title="Zoom in (Ctrl++)" on:click=move |_| ed.zoom_by(1.2)>"+"</button>
+                <button data-testid="fit" title="Fit view (Ctrl+0)" on:click=move |_| ed.fit_view()>"Fit"</button>
+            </div>
+            <div class="group">
+                <button data-testid="add-note" on:click=move |_| add_note(ed)>"+ Note"</button>
+                <button data-testid="add-python" on:click=move |_| add_python(ed)>"+ Python"</button>
+                <button data-testid="open-command" title="Command palette (Ctrl+K)" on:click=move |_| ed.command_palette.set(true)>"⌘K"</button>
+            </div>
             <span class="spacer"></span>
-            <span class="python-status" data-testid="python-status" data-state=move || python().0>
-                {move || python().1}
-            </span>
+            <span class="python-status" data-testid="python-status" data-state=move || python().0>{move || python().1}</span>
         </header>
     }
 }

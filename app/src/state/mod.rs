@@ -1,7 +1,12 @@
 //! The editor's state as plain Rust (no DOM): testable natively.
 
+pub mod clipboard;
+pub mod document;
 pub mod history;
 pub mod layout;
+pub mod search;
+pub mod selection;
+pub mod viewport;
 
 use std::sync::Arc;
 
@@ -43,6 +48,20 @@ fn wire(flow: &mut Flow, a: NodeId, b: NodeId, b_port: u16) {
         apply(flow, Edit::Connect(Edge { from: OutPort { node: a, port: 0 }, to: InPort { node: b, port: b_port } }));
 }
 
+/// A new Python node holding the DOUBLE template, with a fresh id.
+pub fn python_node(random: u128) -> Node {
+    let spec = python_spec();
+    Node {
+        id: NodeId(u32::MAX),
+        key: file::node_key("DOUBLE", random),
+        label: "DOUBLE".into(),
+        params: spec.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect(),
+        kind: NodeKind::Python(Arc::new(PythonNode { code: DOUBLE_CODE.into(), spec })),
+        position: (0.0, 0.0),
+        size: None,
+    }
+}
+
 /// The flow the app opens with: a sine wave plotted, and a Python node doubling a number.
 pub fn welcome_flow() -> Flow {
     let mut f = Flow::new();
@@ -63,16 +82,8 @@ pub fn welcome_flow() -> Flow {
     let _ = apply(&mut f, Edit::SetParam { node: scalar, name: "value".into(), value: 21.0.into() });
     wire(&mut f, lin, sine, 0);
     wire(&mut f, sine, line, 0);
-    let spec = python_spec();
-    let double = Node {
-        id: NodeId(u32::MAX),
-        key: file::node_key("DOUBLE", 5),
-        label: "DOUBLE".into(),
-        params: spec.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect(),
-        kind: NodeKind::Python(Arc::new(PythonNode { code: DOUBLE_CODE.into(), spec })),
-        position: (300.0, 330.0),
-        size: None,
-    };
+    let mut double = python_node(5);
+    double.position = (300.0, 330.0);
     if apply(&mut f, Edit::AddNode(Box::new(double))).is_ok()
         && let Some(d) = f.find_key(&file::node_key("DOUBLE", 5))
     {

@@ -18,9 +18,13 @@ pub enum Edit {
     /// Makes a wire after checking it ([`Flow::check_wire`]).
     Connect(Edge),
     Disconnect(Edge),
-    /// Puts back a wire that existed, unchecked: the inverse of Disconnect and RemoveNode
-    /// (a file may hold wires the editor would refuse; undo must restore them as they were).
-    Reconnect(Edge),
+    /// Puts back a wire that existed, unchecked, at its old place in the wire order when
+    /// known: the inverse of Disconnect and RemoveNode (a file may hold wires the editor would
+    /// refuse; undo must restore them exactly as they were).
+    Reconnect {
+        edge: Edge,
+        order: Option<u64>,
+    },
     /// Sets a parameter after checking and normalising the value.
     SetParam {
         node: NodeId,
@@ -113,28 +117,31 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
             Ok(Edit::RemoveNode(id))
         }
         Edit::RemoveNode(id) => {
-            let edges: Vec<Edge> = flow.edges_into(id).into_iter().chain(flow.edges_from(id)).collect();
+            let edges: Vec<Edit> = flow
+                .edges_into(id)
+                .into_iter()
+                .chain(flow.edges_from(id))
+                .map(|edge| Edit::Reconnect { edge, order: flow.edge_order(edge) })
+                .collect();
             let node = flow.remove_node(id).ok_or(EditError::NoSuchNode(id))?;
             let mut inverse = vec![Edit::AddNode(Box::new(node))];
-            inverse.extend(edges.into_iter().map(Edit::Reconnect));
+            inverse.extend(edges);
             Ok(Edit::Batch(inverse))
         }
-        Edit::Reconnect(e) => {
-            if !flow.insert_edge(e) {
+        Edit::Reconnect { edge, order } => {
+            if !flow.insert_edge_at(edge, order) {
                 return Err(WireError::NoSuchPort.into());
             }
-            Ok(Edit::Disconnect(e))
+            Ok(Edit::Disconnect(edge))
         }
         Edit::Connect(e) => {
             flow.check_wire(e.from, e.to)?;
             flow.insert_edge(e);
             Ok(Edit::Disconnect(e))
         }
-        Edit::Disconnect(e) => {
-            if !flow.remove_edge(e) {
-                return Err(WireError::NoSuchPort.into());
-            }
-            Ok(Edit::Reconnect(e))
+        Edit::Disconnect(edge) => {
+            let order = flow.remove_edge(edge).ok_or(WireError::NoSuchPort)?;
+            Ok(Edit::Reconnect { edge, order: Some(order) })
         }
         Edit::SetParam { node, name, value } => {
             let n = flow.node(node).ok_or(EditError::NoSuchNode(node))?;
@@ -199,9 +206,8 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
                     _ => dropped.push(e),
                 }
             }
-            for e in &dropped {
-                flow.remove_edge(*e);
-            }
+            let dropped: Vec<Edit> =
+                dropped.into_iter().map(|edge| Edit::Reconnect { order: flow.remove_edge(edge), edge }).collect();
             let n = flow.node_mut(node).ok_or(EditError::NoSuchNode(node))?;
             let old_params = n.params.clone();
             // parameters merge by name, as Flojoy does when a manifest changes
@@ -218,7 +224,7 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
                 name,
                 value: Some(value),
             }));
-            inverse.extend(dropped.into_iter().map(Edit::Reconnect));
+            inverse.extend(dropped);
             Ok(Edit::Batch(inverse))
         }
         Edit::AddText(t) => {

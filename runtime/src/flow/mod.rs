@@ -382,6 +382,12 @@ impl Flow {
     }
 
     pub(crate) fn insert_edge(&mut self, e: Edge) -> bool {
+        self.insert_edge_at(e, None)
+    }
+
+    /// Inserts a wire at a given place in the wire order (undo puts a wire back where it was:
+    /// the order of `list[...]` inputs depends on it), or last.
+    pub(crate) fn insert_edge_at(&mut self, e: Edge, order: Option<u64>) -> bool {
         let (Some((_, a)), Some((_, b))) = (self.nodes.get(&e.from.node), self.nodes.get(&e.to.node)) else {
             return false;
         };
@@ -389,16 +395,26 @@ impl Flow {
         if self.find_edge(e).is_some() {
             return false;
         }
-        self.next_seq += 1;
-        self.graph.add_edge(a, b, Wire { from_port: e.from.port, to_port: e.to.port, seq: self.next_seq });
+        let seq = match order {
+            Some(s) => s,
+            None => {
+                self.next_seq += 1;
+                self.next_seq
+            }
+        };
+        self.graph.add_edge(a, b, Wire { from_port: e.from.port, to_port: e.to.port, seq });
         true
     }
 
-    pub(crate) fn remove_edge(&mut self, e: Edge) -> bool {
-        match self.find_edge(e) {
-            Some(ix) => self.graph.remove_edge(ix).is_some(),
-            None => false,
-        }
+    /// Removes a wire; returns its place in the wire order.
+    pub(crate) fn remove_edge(&mut self, e: Edge) -> Option<u64> {
+        let ix = self.find_edge(e)?;
+        self.graph.remove_edge(ix).map(|w| w.seq)
+    }
+
+    /// A wire's place in the wire order.
+    pub(crate) fn edge_order(&self, e: Edge) -> Option<u64> {
+        self.find_edge(e).map(|ix| self.graph[ix].seq)
     }
 
     /// The registry entry for `func`, if it is a built-in.

@@ -1,0 +1,81 @@
+//! The automation and embedding surface: `window.flojoy` and the `?flow=<url>&run=1` URL.
+//!
+//! - `flojoy.load(flow)`: a flow object or JSON text; returns the diagnostics (an array of
+//!   `{severity, node, port, message}`), or throws with the reason if it is not a flow.
+//! - `flojoy.run()`: a promise of the run report, exactly the headless runner's `--json` form.
+//! - `flojoy.flow()`: the current flow in Flojoy's 2024 format.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::Closure;
+
+use crate::{Editor, files, js};
+
+fn to_js(v: &serde_json::Value) -> JsValue {
+    nodes_pyodide::convert::json_to_js(v)
+}
+
+/// Loads flow text; the diagnostics as JSON, or why it could not be loaded.
+fn load(ed: Editor, text: &str) -> Result<serde_json::Value, String> {
+    runtime::file::load(text, js::random_u64()).map_err(|e| e.to_string())?;
+    files::open_text(ed, text, "the flow");
+    Ok(ed.diagnostics.with_untracked(|d| serde_json::to_value(d).unwrap_or_default()))
+}
+
+/// Runs the current flow and resolves with its report.
+async fn run(ed: Editor) -> serde_json::Value {
+    let runner = ed.runner();
+    let report = runner.next_report();
+    ed.run();
+    match report.await {
+        Some(r) => r.to_json(),
+        None => serde_json::json!({"status": "cancelled", "nodes": {}}),
+    }
+}
+
+pub fn install(ed: Editor) {
+    let api = js_sys::Object::new();
+    let load_fn = Closure::<dyn FnMut(JsValue) -> Result<JsValue, JsValue>>::new(move |flow: JsValue| {
+        let text = match flow.as_string() {
+            Some(s) => s,
+            None => js_sys::JSON::stringify(&flow)
+                .ok()
+                .and_then(|s| s.as_string())
+                .ok_or_else(|| JsValue::from_str("flojoy.load needs a flow object or JSON text"))?,
+        };
+        load(ed, &text).map(|d| to_js(&d)).map_err(|e| js_sys::Error::new(&e).into())
+    });
+    let run_fn = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
+        wasm_bindgen_futures::future_to_promise(async move { Ok(to_js(&run(ed).await)) })
+    });
+    let flow_fn = Closure::<dyn FnMut() -> JsValue>::new(move || {
+        to_js(&ed.doc.with_untracked(|d| runtime::file::to_json(&d.flow)))
+    });
+    js::set(&api, "load", load_fn.as_ref());
+    js::set(&api, "run", run_fn.as_ref());
+    js::set(&api, "flow", flow_fn.as_ref());
+    load_fn.forget();
+    run_fn.forget();
+    flow_fn.forget();
+    if let Some(w) = js::window() {
+        js::set(&w, "flojoy", &api);
+    }
+
+    // ?flow=<url> opens a flow at start; &run=1 runs it once loaded
+    let params = js::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok());
+    if let Some(url) = params.as_ref().and_then(|p| p.get("flow")) {
+        let run_after = params.as_ref().and_then(|p| p.get("run")).is_some_and(|v| v == "1" || v == "true");
+        leptos::task::spawn_local(async move {
+            match files::fetch_text(&url).await {
+                Ok(text) => {
+                    if files::open_text(ed, &text, &url) && run_after {
+                        ed.run();
+                    }
+                }
+                Err(e) => ed.error(format!("the flow in the link could not be opened: {e}")),
+            }
+        });
+    }
+}

@@ -1,0 +1,63 @@
+//! Wires: curves from an output to an input, coloured by the data type they carry; the wire
+//! being drawn follows the pointer and shows whether it may connect where it is.
+
+use leptos::prelude::*;
+use runtime::Edge;
+
+use crate::Editor;
+use crate::editor::canvas::{Drag, edge_attr};
+use crate::state::layout::{input_at, input_pos, output_at, output_pos, wire_path};
+
+/// Where a node is drawn right now: its position plus the move being dragged, if it moves.
+/// Only moving nodes read the offset (so only they and their wires follow the pointer).
+pub fn shown_at(ed: &Editor, node: &runtime::flow::Node) -> (f64, f64) {
+    if ed.moving.with(|m| m.nodes.contains(&node.id)) {
+        let (dx, dy) = ed.move_offset.get();
+        (node.position.0 + dx, node.position.1 + dy)
+    } else {
+        node.position
+    }
+}
+
+#[component]
+pub fn Wire(edge: Edge) -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    let geometry = Memo::new(move |_| {
+        ed.doc.with(|d| {
+            let (a, b) = (d.flow.node(edge.from.node)?, d.flow.node(edge.to.node)?);
+            let t = a.spec().outputs.get(usize::from(edge.from.port))?.types.first().map_or("Any", |t| t.name());
+            let start = output_at(a, shown_at(&ed, a), usize::from(edge.from.port));
+            let end = input_at(shown_at(&ed, b), usize::from(edge.to.port));
+            Some((wire_path(start, end), t))
+        })
+    });
+    let selected = Memo::new(move |_| ed.selection.with(|s| s.edges.contains(&edge)));
+    move || {
+        geometry.get().map(|(d, t)| {
+            view! {
+                <g class="wire-group" class:selected=selected data-edge=edge_attr(&edge) data-testid="wire">
+                    <path class="wire-hit" d=d.clone()></path>
+                    <path class="wire" data-type=t d=d></path>
+                </g>
+            }
+        })
+    }
+}
+
+/// The wire being drawn.
+#[component]
+pub fn TempWire() -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    move || {
+        let Some(Drag::Wire { from, at, hover }) = ed.drag.get() else { return None };
+        let start = ed.doc.with(|d| d.flow.node(from.node).map(|n| output_pos(n, usize::from(from.port))))?;
+        let (end, state) = match &hover {
+            Some((to, ok)) => (
+                ed.doc.with(|d| d.flow.node(to.node).map(|n| input_pos(n, usize::from(to.port)))).unwrap_or(at),
+                if ok.is_ok() { "ok" } else { "refused" },
+            ),
+            None => (at, "open"),
+        };
+        Some(view! { <path class="wire temp" data-state=state d=wire_path(start, end)></path> })
+    }
+}

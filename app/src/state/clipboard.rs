@@ -1,0 +1,121 @@
+//! Copy and paste as Flojoy JSON text, so a snippet from the docs, another tab or Flojoy
+//! itself pastes in: nodes get fresh ids and free labels; references among the pasted nodes
+//! follow them.
+
+use std::collections::HashMap;
+
+use runtime::file::{self, FileError, IdSource};
+use runtime::spec::ParamKind;
+use runtime::{Edit, Flow, NodeId, apply};
+use serde_json::Value as Json;
+
+/// The selected nodes and the wires among them, as a Flojoy file.
+pub fn copy(flow: &Flow, ids: &[NodeId]) -> String {
+    file::save_nodes(flow, ids)
+}
+
+/// What pasting produced: the edit (one undo step) and the keys of the new nodes.
+pub struct Pasted {
+    pub edit: Edit,
+    pub keys: Vec<String>,
+}
+
+/// Builds the edit that pastes `text` into `flow`, with the snippet's top-left corner moved to
+/// `at` (world coordinates). `seed` makes the fresh ids.
+pub fn paste(flow: &Flow, text: &str, at: (f64, f64), seed: u64) -> Result<Pasted, FileError> {
+    let snippet = file::load(text, seed)?.flow;
+    if snippet.is_empty() {
+        return Err(FileError::NotAFlow("the clipboard holds no nodes".into()));
+    }
+    let mut ids = IdSource::new(seed ^ 0x5EED);
+    let (x0, y0) = snippet.nodes().fold((f64::MAX, f64::MAX), |(x, y), n| (x.min(n.position.0), y.min(n.position.1)));
+    // new keys first, so references among pasted nodes can be rewritten
+    let renamed: HashMap<String, String> =
+        snippet.nodes().map(|n| (n.key.clone(), file::node_key(n.func(), ids.next_id()))).collect();
+    let mut scratch = flow.clone();
+    let mut edits = Vec::new();
+    let mut keys = Vec::new();
+    let mut new_id: HashMap<NodeId, NodeId> = HashMap::new();
+    for n in snippet.nodes() {
+        let mut node = n.clone();
+        node.key = renamed[&n.key].clone();
+        if scratch.find_label(&node.label).is_some() {
+            node.label = scratch.unique_label(n.func());
+        }
+        node.position = (at.0 + n.position.0 - x0, at.1 + n.position.1 - y0);
+        for p in &n.spec().params {
+            if p.kind == ParamKind::NodeRef
+                && let Some(Json::String(target)) = node.params.get(&p.name)
+                && let Some(fresh) = renamed.get(target)
+            {
+                node.params.insert(p.name.clone(), Json::String(fresh.clone()));
+            }
+        }
+        node.id = NodeId(u32::MAX);
+        if apply(&mut scratch, Edit::AddNode(Box::new(node.clone()))).is_err() {
+            continue;
+        }
+        let Some(id) = scratch.find_key(&node.key) else { continue };
+        // the id `scratch` gave is free in `flow` too (scratch is its copy): keep it, so the
+        // wires below point at the right nodes when the edit is applied for real
+        node.id = id;
+        new_id.insert(n.id, id);
+        keys.push(node.key.clone());
+        edits.push(Edit::AddNode(Box::new(node)));
+    }
+    for e in snippet.edges() {
+        if let (Some(a), Some(b)) = (new_id.get(&e.from.node), new_id.get(&e.to.node)) {
+            let mut e = e;
+            e.from.node = *a;
+            e.to.node = *b;
+            edits.push(Edit::Reconnect { edge: e, order: None });
+        }
+    }
+    Ok(Pasted { edit: Edit::Batch(edits), keys })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use runtime::{Edit, apply};
+
+    fn loop_flow() -> Flow {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/flojoy/apps/gallery/loop.json"))
+                .unwrap();
+        file::load(&text, 1).unwrap().flow
+    }
+
+    #[test]
+    fn copy_then_paste_adds_fresh_nodes_with_their_wires_and_references() {
+        let mut f = loop_flow();
+        let ids: Vec<NodeId> = ["LOOP", "LOOP INDEX", "BIG NUMBER"].iter().map(|l| f.find_label(l).unwrap()).collect();
+        let text = copy(&f, &ids);
+        let before = (f.len(), f.edge_count());
+        let p = paste(&f, &text, (1000.0, 500.0), 42).unwrap();
+        apply(&mut f, p.edit).unwrap();
+        assert_eq!(f.len(), before.0 + 3);
+        assert_eq!(f.edge_count(), before.1 + 2, "LOOP→LOOP_INDEX→BIG_NUMBER come along");
+        assert_eq!(p.keys.len(), 3);
+        let new_loop = f.find_key(&p.keys[0]).unwrap();
+        let new_index = f.node(f.find_key(&p.keys[1]).unwrap()).unwrap();
+        // the pasted LOOP_INDEX follows the pasted LOOP, not the original
+        assert_eq!(new_index.params["loop_node"], serde_json::json!(f.node(new_loop).unwrap().key));
+        assert_eq!(new_index.label, "LOOP INDEX 1");
+        assert_eq!(
+            f.node(new_loop).unwrap().position,
+            (1000.0, 500.0 + (f.node(new_loop).unwrap().position.1 - 500.0))
+        );
+        // the whole paste is one undo step
+        let r = runtime::validate::validate(&f);
+        assert!(r.is_empty(), "{r:?}");
+    }
+
+    #[test]
+    fn pasting_text_that_is_not_a_flow_says_so() {
+        let f = Flow::new();
+        assert!(paste(&f, "hello", (0.0, 0.0), 1).is_err());
+        assert!(paste(&f, r#"{"rfInstance":{"nodes":[],"edges":[]}}"#, (0.0, 0.0), 1).is_err());
+        let _ = Edit::Batch(vec![]);
+    }
+}

@@ -1,0 +1,184 @@
+//! The flow being edited, with its undo history: every change is an `Edit`, applied here.
+
+use runtime::flow::Node;
+use runtime::{Edit, EditError, Flow, NodeId, file, nodes};
+
+use super::history::History;
+use super::layout::node_size;
+use super::selection::Selection;
+
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub flow: Flow,
+    history: History,
+    /// Changed since it was last saved to a file.
+    pub dirty: bool,
+    /// Bumped by every change (autosave and caches watch it).
+    pub version: u64,
+}
+
+impl Document {
+    pub fn new(flow: Flow) -> Document {
+        Document { flow, ..Document::default() }
+    }
+
+    pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+        self.history.apply(&mut self.flow, edit)?;
+        self.changed();
+        Ok(())
+    }
+
+    pub fn undo(&mut self) -> Result<bool, EditError> {
+        let done = self.history.undo(&mut self.flow)?;
+        if done {
+            self.changed();
+        }
+        Ok(done)
+    }
+
+    pub fn redo(&mut self) -> Result<bool, EditError> {
+        let done = self.history.redo(&mut self.flow)?;
+        if done {
+            self.changed();
+        }
+        Ok(done)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    /// Replaces the whole flow (New, Open): history starts over.
+    pub fn replace(&mut self, flow: Flow) {
+        self.flow = flow;
+        self.history.clear();
+        self.dirty = false;
+        self.version += 1;
+    }
+
+    fn changed(&mut self) {
+        self.dirty = true;
+        self.version += 1;
+    }
+
+    /// A new built-in node `func` at `at` (its top-left), with a fresh id and label.
+    pub fn new_node(&self, func: &str, at: (f64, f64), random: u128) -> Option<Node> {
+        let def = nodes::lookup(func)?;
+        Some(Node::builtin(def, file::node_key(func, random), self.flow.unique_label(func), at))
+    }
+
+    /// Deleting the selection: nodes (with their wires), wires, notes.
+    pub fn delete_edit(&self, sel: &Selection) -> Option<Edit> {
+        let mut edits: Vec<Edit> = sel
+            .edges
+            .iter()
+            .filter(|e| !sel.nodes.contains(&e.from.node) && !sel.nodes.contains(&e.to.node) && self.flow.has_edge(**e))
+            .map(|e| Edit::Disconnect(*e))
+            .collect();
+        edits.extend(sel.nodes.iter().filter(|id| self.flow.node(**id).is_some()).map(|id| Edit::RemoveNode(*id)));
+        edits.extend(sel.texts.iter().map(|t| Edit::RemoveText(t.clone())));
+        (!edits.is_empty()).then_some(Edit::Batch(edits))
+    }
+
+    /// Moving nodes by (dx, dy), one undo step.
+    pub fn move_edit(&self, ids: &[NodeId], dx: f64, dy: f64) -> Option<Edit> {
+        if dx == 0.0 && dy == 0.0 {
+            return None;
+        }
+        let edits: Vec<Edit> = ids
+            .iter()
+            .filter_map(|id| self.flow.node(*id))
+            .map(|n| Edit::Move { node: n.id, to: (n.position.0 + dx, n.position.1 + dy) })
+            .collect();
+        (!edits.is_empty()).then_some(Edit::Batch(edits))
+    }
+
+    /// The canvas rectangle that holds every node (x0, y0, x1, y1), if any.
+    pub fn bounds(&self) -> Option<(f64, f64, f64, f64)> {
+        let mut it = self.flow.nodes().map(|n| {
+            let (w, h) = node_size(n);
+            (n.position.0, n.position.1, n.position.0 + w, n.position.1 + h)
+        });
+        let first = it.next()?;
+        Some(it.fold(first, |a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3))))
+    }
+
+    /// A free spot for a new node near `want`: not on top of another node.
+    pub fn free_spot(&self, want: (f64, f64), size: (f64, f64)) -> (f64, f64) {
+        let overlaps = |(x, y): (f64, f64)| {
+            self.flow.nodes().any(|n| {
+                let (w, h) = node_size(n);
+                x < n.position.0 + w + 10.0
+                    && n.position.0 < x + size.0 + 10.0
+                    && y < n.position.1 + h + 10.0
+                    && n.position.1 < y + size.1 + 10.0
+            })
+        };
+        // walk outwards on a grid of 30 px until a free place is found
+        for ring in 0i32..60 {
+            for dy in -ring..=ring {
+                for dx in -ring..=ring {
+                    if dx.abs() != ring && dy.abs() != ring {
+                        continue;
+                    }
+                    let p = (want.0 + f64::from(dx) * 30.0, want.1 + f64::from(dy) * 30.0);
+                    if !overlaps(p) {
+                        return p;
+                    }
+                }
+            }
+        }
+        want
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Document {
+        Document::new(crate::state::welcome_flow())
+    }
+
+    #[test]
+    fn undo_and_redo_walk_the_history() {
+        let mut d = doc();
+        let start = d.flow.clone();
+        let sine = d.flow.find_label("SINE").unwrap();
+        d.apply(Edit::SetParam { node: sine, name: "frequency".into(), value: 3.into() }).unwrap();
+        d.apply(d.move_edit(&[sine], 10.0, 5.0).unwrap()).unwrap();
+        let edited = d.flow.clone();
+        assert!(d.undo().unwrap() && d.undo().unwrap());
+        assert_eq!(d.flow, start);
+        assert!(!d.undo().unwrap(), "nothing left to undo");
+        assert!(d.redo().unwrap() && d.redo().unwrap());
+        assert_eq!(d.flow, edited);
+        assert!(d.dirty);
+    }
+
+    #[test]
+    fn deleting_a_selection_is_one_undo_step() {
+        let mut d = doc();
+        let start = d.flow.clone();
+        let sel = Selection { nodes: [d.flow.find_label("SINE").unwrap()].into(), ..Selection::default() };
+        d.apply(d.delete_edit(&sel).unwrap()).unwrap();
+        assert_eq!(d.flow.len(), start.len() - 1);
+        assert_eq!(d.flow.edge_count(), start.edge_count() - 2);
+        d.undo().unwrap();
+        assert_eq!(d.flow, start);
+    }
+
+    #[test]
+    fn new_nodes_are_placed_off_other_nodes() {
+        let d = doc();
+        let lin = d.flow.node(d.flow.find_label("LINSPACE").unwrap()).unwrap().position;
+        let spot = d.free_spot(lin, (190.0, 100.0));
+        assert_ne!(spot, lin);
+        let n = d.new_node("SINE", spot, 7).unwrap();
+        assert_eq!(n.label, "SINE 1");
+    }
+}

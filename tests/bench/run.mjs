@@ -1,0 +1,22 @@
+// Runs every browser benchmark against the built site (dist/) and writes
+// test-results/bench.json. Started by `./dev bench`.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { serve } from "../support/server.mjs";
+import { DIST, OUT } from "../support/browser.mjs";
+import { benchEditor } from "./editor.mjs";
+
+const server = await serve(DIST);
+const results = {};
+try {
+  results.editor = await benchEditor(server.url);
+  const e = results.editor;
+  console.log(`editor (${e.load.nodes} nodes, ${e.load.wires} wires in the DOM at load): load ${e.load.ms} ms`);
+  for (const v of [e.overview, e.detail]) {
+    console.log(`  ${v.view}: pan frame median ${v.pan.frame.median} ms (p95 ${v.pan.frame.p95}, work ${v.pan.work.median} ms); drag frame median ${v.drag.frame.median} ms (p95 ${v.drag.frame.p95}, work ${v.drag.work.median} ms)`);
+  }
+} finally {
+  await server.close();
+}
+writeFileSync(join(OUT, "bench.json"), JSON.stringify(results, null, 2));
