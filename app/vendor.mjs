@@ -1,6 +1,7 @@
 // Copies the browser parts of our npm dependencies into public/vendor/ (git-ignored), where
-// the trunk build picks them up: Pyodide's core files and plotly.js. Runs as trunk's pre-build
-// hook, so `trunk build` can never ship without them. Skips files that are already up to date.
+// the trunk build picks them up: Pyodide's core files and plotly.js; and bundles the code
+// editor (app/codemirror.mjs + CodeMirror) with esbuild. Runs as trunk's pre-build hook, so
+// `trunk build` can never ship without them. Skips what is already up to date.
 import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,8 +10,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const mods = join(root, "node_modules");
 const out = join(root, "public", "vendor");
 
-if (!existsSync(join(mods, "pyodide")) || !existsSync(join(mods, "plotly.js-dist-min"))) {
-  console.error("vendor: node_modules is missing pyodide or plotly.js-dist-min; run `npm ci` at the repository root first");
+if (["pyodide", "plotly.js-dist-min", "codemirror", "esbuild"].some((m) => !existsSync(join(mods, m)))) {
+  console.error("vendor: node_modules is incomplete; run `npm ci` at the repository root first");
   process.exit(1);
 }
 
@@ -30,4 +31,13 @@ for (const [from, to] of files) {
     if (b.size === a.size && b.mtimeMs >= a.mtimeMs) continue;
   }
   copyFileSync(from, to);
+}
+
+// the code editor: one minified ES module
+const editorSrc = join(root, "app", "codemirror.mjs");
+const editorOut = join(out, "codemirror.js");
+const stale = !existsSync(editorOut) || statSync(editorOut).mtimeMs < statSync(editorSrc).mtimeMs;
+if (stale) {
+  const { buildSync } = await import("esbuild");
+  buildSync({ entryPoints: [editorSrc], bundle: true, format: "esm", minify: true, outfile: editorOut, logLevel: "warning" });
 }

@@ -467,7 +467,9 @@ def from_wire(obj):
     if cls is None:
         raise ValueError(f"unknown DataContainer type '{t}'")
     if t == "Scalar":
-        return Scalar(c=_field(obj, "c"))
+        c = _field(obj, "c")
+        # JavaScript numbers arrive as int when whole; Flojoy's scalars from float params are floats
+        return Scalar(c=float(c) if isinstance(c, (int, float)) and not isinstance(c, bool) else c)
     if t == "DataFrame":
         m = _field(obj, "m")
         cols = m.to_py(depth=1) if hasattr(m, "to_py") else m

@@ -4,7 +4,7 @@
 // carrying an "id"). Numbers travel as Float64Array buffers, transferred, never as lists.
 // Pyodide is loaded from the app's own folder (vendored at build time), never from a CDN.
 
-import { loadPyodide } from "./pyodide/pyodide.mjs";
+import { loadPyodide, version } from "./pyodide/pyodide.mjs";
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 
@@ -13,6 +13,9 @@ const boot = (async () => {
   post({ type: "progress", stage: "loading Python" });
   const py = await loadPyodide({
     indexURL: new URL("./pyodide/", import.meta.url).href,
+    // only optional packages (numpy, when the user asks for it) come from Pyodide's online
+    // package index; Pyodide itself and the standard library are ours
+    packageBaseUrl: `https://cdn.jsdelivr.net/pyodide/v${version}/full/`,
     stdout: () => {},
     stderr: () => {},
   });
@@ -67,7 +70,8 @@ const toJs = (proxy) => {
 };
 
 async function handle(msg) {
-  const { py, api } = await boot;
+  const env = await boot;
+  const { py, api } = env;
   switch (msg.type) {
     case "call": {
       const params = py.toPy(msg.params ?? {});
@@ -98,9 +102,14 @@ async function handle(msg) {
       py.setInterruptBuffer(msg.buffer);
       return;
     case "load_numpy":
-      await py.loadPackage("numpy");
-      py.runPython("import importlib, flojoy; importlib.reload(flojoy)");
-      post({ type: "numpy", id: msg.id, ok: true });
+      try {
+        await py.loadPackage("numpy");
+        py.runPython("import importlib, flojoy; importlib.reload(flojoy)");
+        env.api = py.pyimport("flojoy");
+        post({ type: "numpy", id: msg.id, ok: true });
+      } catch (e) {
+        post({ type: "error", id: msg.id, message: `numpy could not be loaded: ${(e && e.message) || e}`, traceback: "", line: null, log: [] });
+      }
       return;
     default:
       post({ type: "error", id: msg.id ?? 0, message: `unknown request '${msg.type}'`, traceback: "", line: null, log: [] });

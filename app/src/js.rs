@@ -134,6 +134,19 @@ pub fn plotly_purge(div: &web_sys::Element) {
     let _ = plotly_purge_(div);
 }
 
+/// `import(url)`: loads an ES module of ours (the code editor) when it is first needed.
+pub async fn import_module(url: &str) -> Result<JsValue, String> {
+    let import = Function::new_with_args("u", "return import(u)");
+    let p: Promise = import.call1(&JsValue::NULL, &JsValue::from_str(url)).map_err(|e| format!("{e:?}"))?.into();
+    JsFuture::from(p).await.map_err(|e| format!("{url} could not be loaded: {e:?}"))
+}
+
+/// Calls `module[name](...args)`.
+pub fn call_export(module: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, String> {
+    let f: Function = Reflect::get(module, &name.into()).map_err(|_| format!("no export {name}"))?.into();
+    f.apply(&JsValue::NULL, &args.iter().copied().collect::<Array>()).map_err(|e| format!("{name}: {e:?}"))
+}
+
 /// `obj[key] = value` for building JS objects.
 pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);

@@ -53,6 +53,10 @@ pub struct Editor {
     pub viewing: RwSignal<Option<NodeId>>,
     /// The note being edited.
     pub editing_note: RwSignal<Option<String>>,
+    /// The Python node whose code is open in the code editor.
+    pub editing_code: RwSignal<Option<NodeId>>,
+    /// numpy is loaded in the Python worker.
+    pub numpy: RwSignal<bool>,
     pub command_palette: RwSignal<bool>,
     /// The canvas element's size on screen.
     pub canvas_size: RwSignal<(f64, f64)>,
@@ -222,6 +226,8 @@ pub fn App() -> impl IntoView {
         runner: StoredValue::new_local(runner),
         viewing: RwSignal::new(None),
         editing_note: RwSignal::new(None),
+        editing_code: RwSignal::new(None),
+        numpy: RwSignal::new(false),
         command_palette: RwSignal::new(false),
         canvas_size: RwSignal::new((1000.0, 700.0)),
         diagnostics,
@@ -242,6 +248,7 @@ pub fn App() -> impl IntoView {
             <editor::log::LogPanel/>
             <editor::palette::CommandPalette/>
             <editor::node_view::NodeView/>
+            <editor::code_editor::CodeEditor/>
             <editor::toast::Toasts/>
         </div>
     }

@@ -119,8 +119,9 @@ impl Runner {
             .await;
             *me.cache.borrow_mut() = cache;
             flusher.flush();
-            let still_current = me.cancel.borrow().as_ref().is_some_and(|t| t.same(&token));
-            if still_current {
+            // a newer run may have started meanwhile: then it owns `running`
+            let newer = me.cancel.borrow().as_ref().is_some_and(|t| !t.same(&token));
+            if !newer {
                 *me.cancel.borrow_mut() = None;
                 me.running.set(false);
             }

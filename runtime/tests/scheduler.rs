@@ -364,3 +364,64 @@ fn python_nodes_without_a_python_host_fail_with_a_clear_message() {
     assert_eq!(r.status, RunStatus::Failed);
     assert!(r.by_label("DOUBLE").unwrap().error.as_deref().unwrap().contains("Pyodide"));
 }
+
+/// A timer that completes only after it has been polled a few times (yielding in between).
+struct Later(u32);
+
+impl Future for Later {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 == 0 {
+            return Poll::Ready(());
+        }
+        self.0 -= 1;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+struct SlowTimers;
+
+impl Host for SlowTimers {
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+    fn unix_time_s(&self) -> f64 {
+        0.0
+    }
+    fn entropy(&self) -> u64 {
+        1
+    }
+    fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
+        // the run's deadline (a long sleep) never fires; node timers take a few polls
+        if ms > 1e6 { Box::pin(Never) } else { Box::pin(Later(5)) }
+    }
+}
+
+#[test]
+fn built_in_nodes_go_on_while_a_node_waits() {
+    let f = flow(
+        &[
+            ("WAIT", "TIMER", json!({"sleep_time": 1})),
+            ("AFTER", "TEXT", json!({})),
+            ("S", "SCALAR", json!({"value": 2})),
+            ("SHOW", "BIG_NUMBER", json!({})),
+        ],
+        &[("WAIT", "default", "AFTER", "_"), ("S", "default", "SHOW", "default")],
+    );
+    let mut order = Vec::new();
+    let report = futures::executor::block_on(schedule::run(
+        &f,
+        Rc::new(SlowTimers),
+        &RunOptions::default(),
+        &CancelToken::new(),
+        &mut Cache::new(),
+        &mut |e| {
+            if let RunEvent::Node { id, status: NodeStatus::Done { .. } } = e {
+                order.push(f.node(id).unwrap().label.clone());
+            }
+        },
+    ));
+    assert_eq!(report.status, RunStatus::Ok, "{}", report.summary());
+    assert_eq!(order, ["S", "SHOW", "WAIT", "AFTER"], "the waiting TIMER did not hold up the other branch");
+}

@@ -20,8 +20,9 @@ const TYPES = {
   ".csv": "text/csv",
 };
 
-// `files` adds in-memory files (path → text), e.g. flows for `?flow=` links.
-export async function serve(root, { base = "/", isolate = false, port = 0, headers = {}, files = {} } = {}) {
+// `files` adds in-memory files (path → text), e.g. flows for `?flow=` links. `cache` lets
+// the browser keep files (as a static host with long cache lifetimes would).
+export async function serve(root, { base = "/", isolate = false, port = 0, headers = {}, files = {}, cache = false } = {}) {
   const server = createServer((req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
     let path = decodeURIComponent(url.pathname);
@@ -44,7 +45,7 @@ export async function serve(root, { base = "/", isolate = false, port = 0, heade
       res.writeHead(404).end("not found");
       return;
     }
-    const h = { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "cache-control": "no-cache", ...headers };
+    const h = { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "cache-control": cache ? "public, max-age=3600" : "no-cache", ...headers };
     if (isolate) {
       h["cross-origin-opener-policy"] = "same-origin";
       h["cross-origin-embedder-policy"] = "require-corp";

@@ -1,6 +1,7 @@
 //! The flow editor's components, one per file.
 
 pub mod canvas;
+pub mod code_editor;
 pub mod keys;
 pub mod log;
 pub mod minimap;

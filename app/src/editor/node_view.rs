@@ -103,7 +103,11 @@ pub fn NodeView() -> impl IntoView {
                         <h4>"Parameters"</h4><ul>{params}</ul>
                     </section>
                     {code.map(|c| view! {
-                        <section class="code" data-testid="node-view-code"><h3>"Python source"</h3><pre><code>{c}</code></pre></section>
+                        <section class="code" data-testid="node-view-code">
+                            <h3>"Python source"</h3>
+                            <button data-testid="edit-code" on:click=move |_| { ed.viewing.set(None); ed.editing_code.set(Some(id)); }>"Edit code"</button>
+                            <pre><code>{c}</code></pre>
+                        </section>
                     })}
                 </div>
             </div>

@@ -86,6 +86,9 @@ fn NodePanel(id: NodeId) -> impl IntoView {
                 {params}
                 <h4>"Ports"</h4>
                 <ul class="port-list">{ports}</ul>
+                {matches!(n.kind, runtime::NodeKind::Python(_)).then(|| view! {
+                    <button class="wide" data-testid="panel-edit-code" on:click=move |_| ed.editing_code.set(Some(id))>"Edit Python code"</button>
+                })}
                 <button class="wide" data-testid="open-node-view" on:click=move |_| ed.viewing.set(Some(id))>"Open node view (Enter)"</button>
             </div>
         })

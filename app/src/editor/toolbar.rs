@@ -45,7 +45,26 @@ pub fn add_python(ed: Editor) {
         && let Some(id) = ed.doc.with_untracked(|d| d.flow.find_key(&key))
     {
         ed.selection.set(state::selection::Selection::node(id));
+        ed.editing_code.set(Some(id));
     }
+}
+
+/// Loads numpy into the Python worker (from Pyodide's package index: needs the network).
+pub fn enable_numpy(ed: Editor) {
+    let worker = ed.runner().python().clone();
+    ed.info("loading numpy from Pyodide's package index…");
+    leptos::task::spawn_local(async move {
+        match worker.load_numpy().await {
+            Ok(()) => {
+                ed.numpy.set(true);
+                ed.info("numpy is loaded: Python nodes now receive numpy arrays");
+            }
+            Err(e) => ed.error(format!(
+                "numpy could not be loaded (it comes from Pyodide's online package index): {}",
+                e.message
+            )),
+        }
+    });
 }
 
 #[component]
@@ -114,7 +133,18 @@ pub fn Toolbar() -> impl IntoView {
                 <button data-testid="open-command" title="Command palette (Ctrl+K)" on:click=move |_| ed.command_palette.set(true)>"⌘K"</button>
             </div>
             <span class="spacer"></span>
-            <span class="python-status" data-testid="python-status" data-state=move || python().0>{move || python().1}</span>
+            <span class="python-status" data-testid="python-status" data-state=move || python().0>
+                {move || python().1}
+                {move || ed.numpy.get().then_some(" · numpy")}
+            </span>
+            <button
+                data-testid="enable-numpy"
+                title="Python nodes get numpy arrays instead of plain sequences (downloads numpy: needs the network)"
+                class:hidden=move || ed.numpy.get() || python().0 != "ready"
+                on:click=move |_| enable_numpy(ed)
+            >
+                "+ numpy"
+            </button>
         </header>
     }
 }

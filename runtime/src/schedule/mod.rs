@@ -26,7 +26,11 @@ use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use futures::future::{Either, select};
+use std::future::Future;
+
+use futures::StreamExt;
+use futures::future::{Either, LocalBoxFuture, select};
+use futures::stream::FuturesUnordered;
 use serde_json::{Map, Value as Json};
 
 pub use cancel::CancelToken;
@@ -34,7 +38,7 @@ pub use report::{NodeReport, NodeState, RunReport, RunStatus};
 
 use crate::flow::{Flow, Node, NodeId, NodeKind, PythonNode};
 use crate::host::{Host, PythonCall};
-use crate::nodes::{AsyncCtx, Ctx, NodeDef, NodeError, Outputs, Run};
+use crate::nodes::{AsyncCtx, Ctx, NodeDef, NodeError, NodeResult, Outputs, Run};
 use crate::param;
 use crate::validate::{self, Diagnostic, Severity};
 use crate::value::Data;
@@ -252,6 +256,8 @@ struct Scheduler<'p, 'f> {
     results: Vec<Option<PortValues>>,
     memory: Vec<Option<Box<dyn Any>>>,
     fingerprints: Vec<u64>,
+    /// When each node started its current run (NaN: it came from the cache).
+    started_at: Vec<f64>,
     records: Vec<Record>,
     stopped: Option<String>,
     /// Loops stopped because a node inside them failed: (loop, failed node).
@@ -288,6 +294,7 @@ impl<'p, 'f> Scheduler<'p, 'f> {
             results: vec![None; n],
             memory: (0..n).map(|_| None).collect(),
             fingerprints: vec![0; n],
+            started_at: vec![0.0; n],
             records: vec![Record::default(); n],
             stopped: None,
             aborted: Vec::new(),
@@ -301,28 +308,57 @@ impl<'p, 'f> Scheduler<'p, 'f> {
         let start: Vec<usize> =
             (0..self.plan.nodes.len()).filter(|&i| self.plan.nodes[i].in_edges.is_empty()).collect();
         self.enqueue(start, on_event);
-        while let Some(job) = self.queue.pop_front() {
-            self.queued[job] = false;
-            if let Some(reason) = self.should_stop() {
-                self.stopped = Some(reason);
-                break;
-            }
-            let now = self.host.now_ms();
-            if now - self.last_yield_ms >= self.opts.yield_every_ms {
-                self.host.yield_now().await;
-                self.last_yield_ms = self.host.now_ms();
+        // nodes waiting for something outside (Python, a timer, a device): the others go on
+        let mut waiting: FuturesUnordered<Pending> = FuturesUnordered::new();
+        let mut in_flight: Vec<usize> = Vec::new();
+        loop {
+            let (job, result, log) = if let Some(job) = self.queue.pop_front() {
+                self.queued[job] = false;
                 if let Some(reason) = self.should_stop() {
                     self.stopped = Some(reason);
                     break;
                 }
-            }
-            let mut next = Vec::new();
-            match self.execute(job, on_event).await {
-                Ok(outputs) => next = self.follow(job, outputs.flow_to.as_deref()),
-                Err(Stop) => break,
-                Err(_) => {}
-            }
+                let now = self.host.now_ms();
+                if now - self.last_yield_ms >= self.opts.yield_every_ms {
+                    self.host.yield_now().await;
+                    self.last_yield_ms = self.host.now_ms();
+                    if let Some(reason) = self.should_stop() {
+                        self.stopped = Some(reason);
+                        break;
+                    }
+                }
+                match self.start(job, on_event) {
+                    Started::Done(result, log) => (job, result, log),
+                    Started::Waiting(fut) => {
+                        in_flight.push(job);
+                        waiting.push(fut);
+                        continue;
+                    }
+                }
+            } else if !waiting.is_empty() {
+                match self.wait(waiting.next()).await {
+                    Some(Some(done)) => done,
+                    Some(None) => continue,
+                    None => {
+                        let reason = self.cancel.reason().unwrap_or_else(|| "cancelled".into());
+                        for &j in &in_flight {
+                            self.records[j].skipped = Some(format!("cancelled while running: {reason}"));
+                        }
+                        self.stopped = Some(reason);
+                        break;
+                    }
+                }
+            } else {
+                break;
+            };
+            in_flight.retain(|j| *j != job);
+            let mut next = match self.finish(job, result, log, on_event) {
+                Ok(outputs) => self.follow(job, outputs.flow_to.as_deref()),
+                Err(_) => Vec::new(),
+            };
+            // Flojoy's loop restart: nothing queued, nothing running, nothing became ready
             if self.queue.is_empty()
+                && waiting.is_empty()
                 && next.is_empty()
                 && let Some(&top) = self.loop_stack.last()
             {
@@ -405,7 +441,9 @@ impl<'p, 'f> Scheduler<'p, 'f> {
         h.finish()
     }
 
-    async fn execute(&mut self, job: usize, on_event: &mut dyn FnMut(RunEvent)) -> Result<Outputs, Failure> {
+    /// Starts a node: a cached result or a built-in sync node finish at once; a node that
+    /// waits (Python, timers, devices) returns its future.
+    fn start(&mut self, job: usize, on_event: &mut dyn FnMut(RunEvent)) -> Started {
         let pn = &self.plan.nodes[job];
         let id = pn.node.id;
         self.fingerprints[job] = self.fingerprint(job);
@@ -415,22 +453,21 @@ impl<'p, 'f> Scheduler<'p, 'f> {
             && *fp == self.fingerprints[job]
         {
             let values = values.clone();
-            let outputs = Outputs { values: Vec::new(), flow_to: None };
             self.results[job] = Some(values.clone());
             let r = &mut self.records[job];
             r.runs += 1;
             r.cached = true;
+            self.started_at[job] = f64::NAN;
             on_event(RunEvent::Node { id, status: NodeStatus::Done { ms: 0.0, cached: true, outputs: values } });
-            return Ok(outputs);
+            return Started::Done(Ok(Outputs { values: Vec::new(), flow_to: None }), Vec::new());
         }
-
         on_event(RunEvent::Node { id, status: NodeStatus::Running });
         let inputs = self.gather_inputs(job);
-        let t = self.host.now_ms();
-        let mut log = Vec::new();
-        let result = match &pn.exec {
+        self.started_at[job] = self.host.now_ms();
+        match &pn.exec {
             Exec::Builtin(def) => match def.run {
                 Run::Sync(f) => {
+                    let mut log = Vec::new();
                     let mut ctx = Ctx {
                         spec: pn.node.spec(),
                         label: &pn.node.label,
@@ -444,7 +481,7 @@ impl<'p, 'f> Scheduler<'p, 'f> {
                         host: &*self.host,
                         log: &mut log,
                     };
-                    f(&mut ctx)
+                    Started::Done(f(&mut ctx), log)
                 }
                 Run::Async(f) => {
                     let ctx = AsyncCtx {
@@ -453,10 +490,8 @@ impl<'p, 'f> Scheduler<'p, 'f> {
                         params: pn.params.clone(),
                         host: self.host.clone(),
                     };
-                    match self.wait(f(ctx)).await {
-                        Some(r) => r,
-                        None => return Err(self.stop(job)),
-                    }
+                    let fut = f(ctx);
+                    Started::Waiting(Box::pin(async move { (job, fut.await, Vec::new()) }))
                 }
             },
             Exec::Python(p) => {
@@ -468,21 +503,35 @@ impl<'p, 'f> Scheduler<'p, 'f> {
                     params: pn.params.clone(),
                     outputs: p.spec.outputs.iter().map(|o| o.name.clone()).collect(),
                 };
-                match self.wait(self.host.run_python(call)).await {
-                    Some(Ok(r)) => {
-                        log = r.log;
-                        let mut out = Outputs::none();
-                        for (name, d) in r.outputs {
-                            out = out.with_data(name, d);
+                let fut = self.host.run_python(call);
+                Started::Waiting(Box::pin(async move {
+                    match fut.await {
+                        Ok(r) => {
+                            let out =
+                                r.outputs.into_iter().fold(Outputs::none(), |out, (name, d)| out.with_data(name, d));
+                            (job, Ok(out), r.log)
                         }
-                        Ok(out)
+                        Err(e) => (job, Err(e), Vec::new()),
                     }
-                    Some(Err(e)) => Err(e),
-                    None => return Err(self.stop(job)),
-                }
+                }))
             }
-        };
-        let ms = self.host.now_ms() - t;
+        }
+    }
+
+    /// A node's result: stored, reported, cached; on failure the node's loops stop.
+    fn finish(
+        &mut self,
+        job: usize,
+        result: NodeResult,
+        log: Vec<String>,
+        on_event: &mut dyn FnMut(RunEvent),
+    ) -> Result<Outputs, Failure> {
+        let id = self.plan.nodes[job].node.id;
+        if self.started_at[job].is_nan() {
+            // a cache hit: already reported
+            return result.map_err(|_| Failure::Node);
+        }
+        let ms = self.host.now_ms() - self.started_at[job];
         for line in &log {
             on_event(RunEvent::Log { id, line: line.clone() });
         }
@@ -511,11 +560,14 @@ impl<'p, 'f> Scheduler<'p, 'f> {
         }
     }
 
-    /// Awaits a waiting node, unless the run is cancelled or reaches its maximum time first.
-    async fn wait<T>(&self, node: futures::future::LocalBoxFuture<'static, T>) -> Option<T> {
+    /// Awaits waiting nodes, unless the run is cancelled or reaches its maximum time first.
+    async fn wait<T>(&self, node: impl Future<Output = T> + Unpin) -> Option<T> {
         let remaining = self.opts.max_runtime_ms - (self.host.now_ms() - self.start_ms);
         let deadline = self.host.sleep(remaining.max(0.0));
         match select(node, select(self.cancel.cancelled(), deadline)).await {
+            // a node that ended because the run was cancelled (Python restarted under it) is
+            // part of the cancellation, not a failure of its own
+            Either::Left(_) if self.cancel.is_cancelled() => None,
             Either::Left((r, _)) => Some(r),
             Either::Right((Either::Left(_), _)) => None,
             Either::Right((Either::Right(_), _)) => {
@@ -527,13 +579,6 @@ impl<'p, 'f> Scheduler<'p, 'f> {
 
     fn max_runtime_message(&self) -> String {
         format!("maximum run time exceeded ({:.0} s)", self.opts.max_runtime_ms / 1000.0)
-    }
-
-    fn stop(&mut self, job: usize) -> Failure {
-        let reason = self.cancel.reason().unwrap_or_else(|| "cancelled".into());
-        self.records[job].skipped = Some(format!("cancelled while running: {reason}"));
-        self.stopped = Some(reason);
-        Stop
     }
 
     /// Maps named outputs to ports and validates each value (Flojoy validates every output).
@@ -725,9 +770,17 @@ fn named(node: &Node, inputs: Vec<Vec<Data>>) -> Vec<(String, Vec<Data>)> {
     node.spec().inputs.iter().map(|p| p.name.clone()).zip(inputs).collect()
 }
 
+/// A node failed (reported already).
 #[derive(Debug, PartialEq)]
 enum Failure {
     Node,
-    Stop,
 }
-use Failure::Stop;
+
+/// A node waiting for something outside the page's thread of work.
+type Pending = LocalBoxFuture<'static, (usize, NodeResult, Vec<String>)>;
+
+enum Started {
+    /// Finished at once: a built-in node or a cache hit; with its log lines.
+    Done(NodeResult, Vec<String>),
+    Waiting(Pending),
+}
