@@ -41,9 +41,17 @@ pub fn autosave(ed: Editor) {
 pub fn open_text(ed: Editor, text: &str, name: &str) -> bool {
     match file::load(text, js::random_u64()) {
         Ok(loaded) => {
-            ed.runner().cancel("a new flow was opened");
-            ed.runner().clear_cache();
-            ed.runner().nodes.set(Default::default());
+            ed.runner().reset("a new flow was opened");
+            // a flow may ask for live mode (the gallery's apps do)
+            ed.live.set(
+                loaded
+                    .flow
+                    .extra
+                    .get("flojoyWeb")
+                    .and_then(|w| w.get("live"))
+                    .and_then(|l| l.as_bool())
+                    .unwrap_or(false),
+            );
             ed.doc.update(|d| d.replace(loaded.flow));
             ed.selection.set(Selection::default());
             ed.fit_view();
@@ -69,8 +77,7 @@ pub fn open_text(ed: Editor, text: &str, name: &str) -> bool {
 /// New: an empty flow (undo does not bring the old one back; it is still in the autosave until
 /// the next edit, and a Save first is offered by the toolbar's confirm).
 pub fn new_flow(ed: Editor) {
-    ed.runner().cancel("a new flow was started");
-    ed.runner().nodes.set(Default::default());
+    ed.runner().reset("a new flow was started");
     ed.doc.update(|d| d.replace(Flow::new()));
     ed.selection.set(Selection::default());
 }

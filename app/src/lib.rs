@@ -4,6 +4,7 @@
 //! undo) and [`run::Runner`] (the runtime scheduler) → signals → UI.
 
 pub mod automation;
+pub mod dashboard;
 pub mod editor;
 pub mod files;
 pub mod host;
@@ -25,6 +26,13 @@ use crate::run::Runner;
 use crate::state::document::Document;
 use crate::state::selection::Selection;
 use crate::state::viewport::Viewport;
+
+/// The two views of a flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Flow,
+    Dashboard,
+}
 
 /// A short message for the user (a refused wire, a file that did not open, …).
 #[derive(Clone, Debug, PartialEq)]
@@ -57,6 +65,10 @@ pub struct Editor {
     pub editing_code: RwSignal<Option<NodeId>>,
     /// numpy is loaded in the Python worker.
     pub numpy: RwSignal<bool>,
+    /// Which view is showing: the flow chart or the dashboard.
+    pub view: RwSignal<View>,
+    /// Live mode: a parameter change re-runs what depends on it, right away.
+    pub live: RwSignal<bool>,
     pub command_palette: RwSignal<bool>,
     /// The canvas element's size on screen.
     pub canvas_size: RwSignal<(f64, f64)>,
@@ -130,6 +142,32 @@ impl Editor {
     pub fn run(&self) {
         let flow = self.doc.with_untracked(|d| d.flow.clone());
         self.runner().start(flow, false);
+    }
+
+    /// Sets a parameter (checked; a bad value is refused with the reason). Edits sharing a
+    /// `gesture` (a slider being dragged) are one undo step. In live mode the flow re-runs,
+    /// reusing every result the change does not affect.
+    pub fn set_param(
+        &self,
+        node: NodeId,
+        name: &str,
+        value: serde_json::Value,
+        gesture: Option<&str>,
+    ) -> Result<(), String> {
+        let edit = Edit::SetParam { node, name: name.to_owned(), value };
+        let mut result = Ok(());
+        self.doc.update(|d| {
+            result = match gesture {
+                Some(g) => d.apply_in_gesture(edit, g),
+                None => d.apply(edit),
+            }
+        });
+        result.map_err(|e| e.to_string())?;
+        if self.live.get_untracked() {
+            let flow = self.doc.with_untracked(|d| d.flow.clone());
+            self.runner().start(flow, true);
+        }
+        Ok(())
     }
 
     pub fn error(&self, text: impl Into<String>) {
@@ -228,6 +266,8 @@ pub fn App() -> impl IntoView {
         editing_note: RwSignal::new(None),
         editing_code: RwSignal::new(None),
         numpy: RwSignal::new(false),
+        view: RwSignal::new(View::Flow),
+        live: RwSignal::new(false),
         command_palette: RwSignal::new(false),
         canvas_size: RwSignal::new((1000.0, 700.0)),
         diagnostics,
@@ -240,11 +280,18 @@ pub fn App() -> impl IntoView {
     view! {
         <div class="app">
             <editor::toolbar::Toolbar/>
-            <div class="main">
-                <editor::palette::Palette/>
-                <editor::canvas::Canvas/>
-                <editor::panel::Panel/>
-            </div>
+            // one view at a time: the other is not in the page (its plots cost nothing)
+            {move || match editor.view.get() {
+                View::Flow => view! {
+                    <div class="main">
+                        <editor::palette::Palette/>
+                        <editor::canvas::Canvas/>
+                        <editor::panel::Panel/>
+                    </div>
+                }
+                .into_any(),
+                View::Dashboard => view! { <dashboard::DashboardView/> }.into_any(),
+            }}
             <editor::log::LogPanel/>
             <editor::palette::CommandPalette/>
             <editor::node_view::NodeView/>

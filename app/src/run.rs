@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use runtime::schedule::{self, Cache, CancelToken, NodeStatus, RunEvent, RunOptions, RunReport, RunStatus};
-use runtime::value::{Figure, Value};
+use runtime::value::{Data, Value};
 use runtime::{Flow, NodeId};
 
 use crate::host::BrowserHost;
@@ -24,7 +24,6 @@ pub struct NodeRun {
     pub ms: f64,
     pub summary: Option<String>,
     pub error: Option<String>,
-    pub figure: Option<Arc<Figure>>,
     pub text: Option<String>,
     pub log: Vec<String>,
     /// The node's last outputs (compared by identity: a new result is a new value).
@@ -39,6 +38,23 @@ pub struct Outputs(pub runtime::schedule::PortValues);
 impl PartialEq for Outputs {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A shared value, equal only to itself (see [`Outputs`]).
+#[derive(Clone, Debug)]
+pub struct Same(pub Data);
+
+impl PartialEq for Same {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl NodeRun {
+    /// The node's first output value (what its box and its plot show).
+    pub fn first(&self) -> Option<Same> {
+        self.outputs.as_ref()?.0.iter().flatten().next().cloned().map(Same)
     }
 }
 
@@ -76,6 +92,10 @@ pub struct Runner {
     host: Rc<BrowserHost>,
     cache: Rc<RefCell<Cache>>,
     cancel: Rc<RefCell<Option<CancelToken>>>,
+    /// The run requested while another was going (the newest wins).
+    next: Rc<RefCell<Option<(Flow, bool)>>>,
+    /// Bumped when the flow is replaced: events of runs of the old flow are dropped.
+    generation: Rc<std::cell::Cell<u64>>,
     waiters: Rc<RefCell<Vec<oneshot::Sender<Arc<RunReport>>>>>,
 }
 
@@ -89,6 +109,8 @@ impl Runner {
             host,
             cache: Rc::new(RefCell::new(Cache::new())),
             cancel: Rc::new(RefCell::new(None)),
+            next: Rc::new(RefCell::new(None)),
+            generation: Rc::new(std::cell::Cell::new(0)),
             waiters: Rc::new(RefCell::new(Vec::new())),
         }
     }
@@ -97,20 +119,34 @@ impl Runner {
         &self.host.python
     }
 
-    /// Starts a run of `flow`. A run already going is cancelled first (a newer request wins).
+    /// Runs `flow`. If a run is going, it is cancelled and this one starts when it has
+    /// stopped; of several requests made meanwhile only the newest runs (live mode never
+    /// queues stale runs). `use_cache` re-runs only what changed since the last run.
     pub fn start(&self, flow: Flow, use_cache: bool) {
-        self.cancel("superseded by a newer run");
+        if let Some(t) = self.cancel.borrow().as_ref() {
+            *self.next.borrow_mut() = Some((flow, use_cache));
+            // only the scheduler stops: Python finishes its current call (restarting it on every
+            // slider move would be far slower than letting the call end)
+            t.cancel("superseded by a newer run");
+            return;
+        }
+        self.launch(flow, use_cache);
+    }
+
+    fn launch(&self, flow: Flow, use_cache: bool) {
         let token = CancelToken::new();
         *self.cancel.borrow_mut() = Some(token.clone());
         self.running.set(true);
-        self.nodes.set(HashMap::new());
+        if !use_cache {
+            self.nodes.set(HashMap::new());
+        }
         self.log.set(vec![format!("▶ run started ({} nodes)", flow.len())]);
         let me = self.clone();
         spawn_local(async move {
             let mut cache = std::mem::take(&mut *me.cache.borrow_mut());
             let opts = RunOptions { use_cache, ..RunOptions::default() };
             let pending: Rc<RefCell<Vec<RunEvent>>> = Rc::new(RefCell::new(Vec::new()));
-            let flusher = Flusher::new(me.clone(), pending.clone());
+            let flusher = Flusher::new(me.clone(), pending.clone(), me.generation.get());
             let host: Rc<dyn runtime::host::Host> = me.host.clone();
             let report = schedule::run(&flow, host, &opts, &token, &mut cache, &mut |ev| {
                 pending.borrow_mut().push(ev);
@@ -119,27 +155,39 @@ impl Runner {
             .await;
             *me.cache.borrow_mut() = cache;
             flusher.flush();
-            // a newer run may have started meanwhile: then it owns `running`
-            let newer = me.cancel.borrow().as_ref().is_some_and(|t| !t.same(&token));
-            if !newer {
-                *me.cancel.borrow_mut() = None;
-                me.running.set(false);
-            }
+            *me.cancel.borrow_mut() = None;
             let report = Arc::new(report);
             me.finish_log(&report);
             me.report.set(Some(report.clone()));
+            if let Some((flow, use_cache)) = me.next.borrow_mut().take() {
+                // superseded: the newest request runs now; waiters get its report
+                me.launch(flow, use_cache);
+                return;
+            }
+            me.running.set(false);
             for w in me.waiters.borrow_mut().drain(..) {
                 let _ = w.send(report.clone());
             }
         });
     }
 
-    /// Cancels the current run, if any; a Python node that is running is stopped too.
+    /// Cancels the current run, if any (and any run waiting to start); a Python node that is
+    /// running is stopped too.
     pub fn cancel(&self, reason: &str) {
-        if let Some(t) = self.cancel.borrow_mut().take() {
+        self.next.borrow_mut().take();
+        if let Some(t) = self.cancel.borrow().as_ref() {
             t.cancel(reason);
             self.host.python.cancel();
         }
+    }
+
+    /// Forgets everything about the current flow's runs (it was replaced): stops the run,
+    /// drops its coming events, its cache and its results.
+    pub fn reset(&self, reason: &str) {
+        self.cancel(reason);
+        self.generation.set(self.generation.get() + 1);
+        self.cache.borrow_mut().clear();
+        self.nodes.set(HashMap::new());
     }
 
     /// Resolves with the report of the run in progress (or the next one).
@@ -147,11 +195,6 @@ impl Runner {
         let (tx, rx) = oneshot::channel();
         self.waiters.borrow_mut().push(tx);
         rx.await.ok()
-    }
-
-    /// Forgets cached results (after the flow was replaced).
-    pub fn clear_cache(&self) {
-        self.cache.borrow_mut().clear();
     }
 
     fn finish_log(&self, r: &RunReport) {
@@ -189,10 +232,6 @@ impl Runner {
                                 let first = outputs.iter().flatten().next();
                                 n.summary = first
                                     .map(|d| if cached { format!("{} (cached)", d.summary()) } else { d.summary() });
-                                n.figure = first.and_then(|d| match &**d {
-                                    Value::Plotly { fig } => Some(Arc::new(fig.clone())),
-                                    _ => None,
-                                });
                                 n.text = first.and_then(|d| match &**d {
                                     Value::String { s } => Some(s.clone()),
                                     _ => None,
@@ -228,11 +267,12 @@ struct Flusher {
     runner: Runner,
     pending: Rc<RefCell<Vec<RunEvent>>>,
     scheduled: Rc<RefCell<bool>>,
+    generation: u64,
 }
 
 impl Flusher {
-    fn new(runner: Runner, pending: Rc<RefCell<Vec<RunEvent>>>) -> Flusher {
-        Flusher { runner, pending, scheduled: Rc::new(RefCell::new(false)) }
+    fn new(runner: Runner, pending: Rc<RefCell<Vec<RunEvent>>>, generation: u64) -> Flusher {
+        Flusher { runner, pending, scheduled: Rc::new(RefCell::new(false)), generation }
     }
 
     fn schedule(&self) {
@@ -242,15 +282,20 @@ impl Flusher {
         let runner = self.runner.clone();
         let pending = self.pending.clone();
         let scheduled = self.scheduled.clone();
+        let generation = self.generation;
         request_animation_frame(move || {
             *scheduled.borrow_mut() = false;
             let events = std::mem::take(&mut *pending.borrow_mut());
-            runner.apply(events);
+            if runner.generation.get() == generation {
+                runner.apply(events);
+            }
         });
     }
 
     fn flush(&self) {
         let events = std::mem::take(&mut *self.pending.borrow_mut());
-        self.runner.apply(events);
+        if self.runner.generation.get() == self.generation {
+            self.runner.apply(events);
+        }
     }
 }

@@ -30,3 +30,17 @@ fn traces_carry_typed_arrays_and_their_attributes() {
     let title = Reflect::get(&Reflect::get(&layout, &"title".into()).unwrap(), &"text".into()).unwrap();
     assert_eq!(title.as_string().as_deref(), Some("T"));
 }
+
+#[wasm_bindgen_test]
+fn big_scatter_traces_are_drawn_with_webgl() {
+    let n = flojoy_app::plot::WEBGL_ABOVE + 1;
+    let fig = Figure::new(vec![
+        Trace::new("scatter").array("x", vec![0.0; n]).array("y", vec![1.0; n]),
+        Trace::new("scatter").array("y", vec![1.0; 10]),
+    ]);
+    let (data, _) = figure_to_js(&fig);
+    let data: Array = data.dyn_into().unwrap();
+    let ty = |i: u32| Reflect::get(&data.get(i), &"type".into()).unwrap().as_string().unwrap();
+    assert_eq!(ty(0), "scattergl");
+    assert_eq!(ty(1), "scatter");
+}

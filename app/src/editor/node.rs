@@ -26,7 +26,7 @@ pub fn NodeBox(id: NodeId) -> impl IntoView {
     let ed = expect_context::<Editor>();
     let node = Memo::new(move |_| ed.doc.with(|d| d.flow.node(id).cloned()));
     let run = Memo::new(move |_| ed.runner().nodes.with(|m| m.get(&id).cloned().unwrap_or_default()));
-    let figure = Signal::derive(move || run.with(|r| r.figure.clone()));
+    let figure = Signal::derive(move || run.with(|r| r.first()));
     let selected = Memo::new(move |_| ed.selection.with(|s| s.nodes.contains(&id)));
     let problem = Memo::new(move |_| {
         ed.diagnostics.with(|ds| {

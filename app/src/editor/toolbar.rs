@@ -102,6 +102,10 @@ pub fn Toolbar() -> impl IntoView {
     view! {
         <header class="toolbar">
             <span class="brand">"Flojoy Web"</span>
+            <div class="tabs" role="tablist">
+                <button role="tab" data-testid="tab-flow" class:active=move || ed.view.get() == crate::View::Flow on:click=move |_| ed.view.set(crate::View::Flow)>"Flow"</button>
+                <button role="tab" data-testid="tab-dashboard" class:active=move || ed.view.get() == crate::View::Dashboard on:click=move |_| ed.view.set(crate::View::Dashboard)>"Dashboard"</button>
+            </div>
             <span class="flow-name" data-testid="flow-name">{title}</span>
             <div class="group">
                 <button data-testid="new" title="New flow" on:click=move |_| files::new_flow(ed)>"New"</button>

@@ -94,9 +94,9 @@ fn ImageView(value: Arc<Value>) -> impl IntoView {
 #[component]
 pub fn ValueView(value: Arc<Value>, testid: String) -> impl IntoView {
     let body = match &*value {
-        Value::Plotly { fig } => {
-            let fig = Arc::new(fig.clone());
-            view! { <PlotView figure=Signal::derive(move || Some(fig.clone())) testid=testid.clone()/> }.into_any()
+        Value::Plotly { .. } => {
+            let v = crate::run::Same(value.clone());
+            view! { <PlotView figure=Signal::derive(move || Some(v.clone())) testid=testid.clone()/> }.into_any()
         }
         Value::Scalar { c } => view! { <div class="value-scalar">{num(*c)}</div> }.into_any(),
         Value::String { s } => view! { <pre class="value-text">{s.clone()}</pre> }.into_any(),

@@ -28,6 +28,17 @@ impl Document {
         Ok(())
     }
 
+    /// Applies an edit of a gesture (a slider drag): one undo step for the whole gesture.
+    pub fn apply_in_gesture(&mut self, edit: Edit, gesture: &str) -> Result<(), EditError> {
+        self.history.apply_in_gesture(&mut self.flow, edit, gesture)?;
+        self.changed();
+        Ok(())
+    }
+
+    pub fn end_gesture(&mut self) {
+        self.history.end_gesture();
+    }
+
     pub fn undo(&mut self) -> Result<bool, EditError> {
         let done = self.history.undo(&mut self.flow)?;
         if done {

@@ -7,6 +7,8 @@ use runtime::{Edit, EditError, Flow, apply};
 pub struct History {
     undo: Vec<Edit>,
     redo: Vec<Edit>,
+    /// Edits of one gesture (a slider being dragged) share this key and one undo step.
+    gesture: Option<String>,
 }
 
 impl History {
@@ -15,7 +17,25 @@ impl History {
         let inverse = apply(flow, edit)?;
         self.undo.push(inverse);
         self.redo.clear();
+        self.gesture = None;
         Ok(())
+    }
+
+    /// Applies an edit that belongs to a gesture: consecutive edits with the same `gesture`
+    /// are one undo step (undo goes back to before the first of them).
+    pub fn apply_in_gesture(&mut self, flow: &mut Flow, edit: Edit, gesture: &str) -> Result<(), EditError> {
+        let inverse = apply(flow, edit)?;
+        if self.gesture.as_deref() != Some(gesture) || self.undo.is_empty() {
+            self.undo.push(inverse);
+        }
+        self.redo.clear();
+        self.gesture = Some(gesture.to_owned());
+        Ok(())
+    }
+
+    /// Ends the current gesture: the next edit is a step of its own.
+    pub fn end_gesture(&mut self) {
+        self.gesture = None;
     }
 
     pub fn undo(&mut self, flow: &mut Flow) -> Result<bool, EditError> {
@@ -47,5 +67,40 @@ impl History {
     pub fn clear(&mut self) {
         self.undo.clear();
         self.redo.clear();
+        self.gesture = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use runtime::Edit;
+
+    #[test]
+    fn a_gesture_is_one_undo_step() {
+        let mut f = crate::state::welcome_flow();
+        let start = f.clone();
+        let sine = f.find_label("SINE").unwrap();
+        let mut h = History::default();
+        for v in [2.0, 3.0, 4.5] {
+            h.apply_in_gesture(
+                &mut f,
+                Edit::SetParam { node: sine, name: "frequency".into(), value: v.into() },
+                "slider-1",
+            )
+            .unwrap();
+        }
+        h.end_gesture();
+        h.apply_in_gesture(
+            &mut f,
+            Edit::SetParam { node: sine, name: "amplitude".into(), value: 2.into() },
+            "slider-1",
+        )
+        .unwrap();
+        assert!(h.undo(&mut f).unwrap());
+        assert_eq!(f.node(sine).unwrap().params["frequency"], 4.5);
+        assert!(h.undo(&mut f).unwrap());
+        assert_eq!(f, start, "the three slider moves were one step");
+        assert!(!h.can_undo());
     }
 }

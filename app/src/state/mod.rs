@@ -1,6 +1,7 @@
 //! The editor's state as plain Rust (no DOM): testable natively.
 
 pub mod clipboard;
+pub mod dashboard;
 pub mod document;
 pub mod history;
 pub mod layout;

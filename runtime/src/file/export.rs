@@ -29,6 +29,9 @@ pub fn to_json(flow: &Flow) -> Json {
         o.insert("controlNodes".into(), Json::Array(flow.dashboard.controls.clone()));
         o.insert("controlVisualizationNodes".into(), Json::Array(flow.dashboard.visualizations.clone()));
         o.insert("controlTextNodes".into(), Json::Array(flow.dashboard.texts.clone()));
+        for (k, v) in &flow.extra {
+            o.entry(k.clone()).or_insert_with(|| v.clone());
+        }
     }
     root
 }

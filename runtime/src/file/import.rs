@@ -96,6 +96,11 @@ pub fn load_json(json: &Json, seed: u64) -> Result<Loaded, FileError> {
         visualizations: list("controlVisualizationNodes"),
         texts: list("controlTextNodes"),
     };
+    // other top-level keys (the mid-2023 ctrlsManifest, our own settings) are kept as they are
+    const KNOWN: &[&str] =
+        &["name", "rfInstance", "textNodes", "controlNodes", "controlVisualizationNodes", "controlTextNodes"];
+    r.flow.extra =
+        root.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
     Ok(Loaded { flow: r.flow, warnings: r.warnings })
 }
 

@@ -149,6 +149,9 @@ pub struct Flow {
     pub name: Option<String>,
     pub texts: Vec<TextNode>,
     pub dashboard: Dashboard,
+    /// Top-level keys of the file that we do not interpret, kept so a save loses nothing
+    /// (and where the app keeps its own settings, under `flojoyWeb`).
+    pub extra: Map<String, Json>,
     graph: StableDiGraph<NodeId, Wire>,
     /// Ordered by id = creation order, the order Flojoy's scheduler considers nodes in.
     nodes: BTreeMap<NodeId, (Node, NodeIndex)>,
@@ -191,6 +194,7 @@ impl PartialEq for Flow {
             v
         };
         self.name == other.name
+            && self.extra == other.extra
             && self.texts == other.texts
             && self.dashboard == other.dashboard
             && nodes(self) == nodes(other)
