@@ -1,4 +1,5 @@
-//! What the runtime needs from the place it runs in: clocks, entropy, waiting, files, Python.
+//! What the runtime needs from the place it runs in: clocks, entropy, waiting, files, Python,
+//! devices.
 //!
 //! The runtime knows nothing of the browser. The page implements [`Host`] with
 //! `performance.now()`, `setTimeout`, the Pyodide worker and browser downloads; the CLI and the
@@ -76,7 +77,16 @@ pub trait Host {
         let _ = bytes;
         Err(format!("cannot save '{name}' here"))
     }
+
+    /// The instruments this host reaches (WebSerial, WebUSB, demo devices). `None`: hardware
+    /// nodes fail with [`NO_DEVICES`].
+    fn devices(&self) -> Option<std::rc::Rc<dyn crate::devices::Devices>> {
+        None
+    }
 }
+
+/// What hardware nodes say where there are no devices (the CLI, the tests' native host).
+pub const NO_DEVICES: &str = "Hardware nodes run in the browser app (Chrome, Edge or Opera, which have WebSerial and WebUSB); this runner has no device access";
 
 /// The host for native runs (CLI, tests, benchmarks): real clocks, files relative to a folder.
 #[cfg(not(target_family = "wasm"))]

@@ -5,6 +5,7 @@
 //! [`schedule::run`] (calling [`nodes`] and the [`host::Host`]) → [`schedule::RunEvent`]s and a
 //! [`schedule::RunReport`].
 
+pub mod devices;
 pub mod file;
 pub mod flow;
 pub mod host;
