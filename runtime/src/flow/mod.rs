@@ -232,6 +232,11 @@ impl Flow {
         self.nodes.is_empty()
     }
 
+    /// Whether a node reads a running stream (the app then re-runs the flow every frame).
+    pub fn has_streaming_node(&self) -> bool {
+        self.nodes().any(|n| matches!(n.kind, NodeKind::Builtin(def) if def.streaming))
+    }
+
     pub fn node(&self, id: NodeId) -> Option<&Node> {
         self.nodes.get(&id).map(|(n, _)| n)
     }

@@ -2,6 +2,7 @@
 
 use std::any::Any;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -205,12 +206,40 @@ fn memory_slot<T: Any + Default>(slot: &mut Option<Box<dyn Any>>) -> &mut T {
 /// The context of a node that waits (TIMER, devices): owned, so it can live across awaits.
 pub struct AsyncCtx {
     pub label: String,
+    /// The node's Flojoy id (`SERIAL_STREAM-…`): per-node state that outlives a run (streams).
+    pub key: String,
     pub inputs: Vec<(String, Vec<Data>)>,
     pub params: Map<String, Json>,
     pub host: Rc<dyn Host>,
+    /// Lines for the node's log, shared with the scheduler (which reports them when the node
+    /// finishes): write them with [`AsyncCtx::log`].
+    pub log_lines: Rc<RefCell<Vec<String>>>,
 }
 
 impl AsyncCtx {
+    /// Writes a line to the node's log.
+    pub fn log(&self, line: impl Into<String>) {
+        self.log_lines.borrow_mut().push(line.into());
+    }
+
+    /// A whole-number parameter.
+    pub fn int(&self, name: &str) -> Result<i64, NodeError> {
+        let v = self.f64(name)?;
+        if v.fract() != 0.0 || !v.is_finite() {
+            return Err(NodeError(format!("parameter '{name}' must be a whole number, got {v}")));
+        }
+        Ok(v as i64)
+    }
+
+    /// A whole-number parameter in `lo..=hi` (a byte, a USB field), converted.
+    pub fn int_in<T: TryFrom<i64>>(&self, name: &str, lo: i64, hi: i64) -> Result<T, NodeError> {
+        let v = self.int(name)?;
+        if v < lo || v > hi {
+            return Err(NodeError(format!("parameter '{name}' must be from {lo} to {hi}, got {v}")));
+        }
+        T::try_from(v).map_err(|_| NodeError(format!("parameter '{name}' must be from {lo} to {hi}, got {v}")))
+    }
+
     pub fn input_data(&self, name: &str) -> Option<Data> {
         self.inputs.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.last().cloned())
     }

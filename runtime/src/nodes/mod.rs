@@ -76,6 +76,9 @@ pub struct NodeDef {
     /// so a result may be reused while nothing upstream changed. Random nodes count as pure:
     /// moving a slider elsewhere should not re-draw their noise.
     pub pure: bool,
+    /// Reads a running stream: each run outputs what has arrived since the last one. The app
+    /// re-runs a flow that contains one once per animation frame until Stop. Never cached.
+    pub streaming: bool,
 }
 
 impl std::fmt::Debug for NodeDef {
@@ -86,15 +89,22 @@ impl std::fmt::Debug for NodeDef {
 
 impl NodeDef {
     pub fn sync(spec: NodeSpec, run: fn(&mut Ctx<'_>) -> NodeResult) -> NodeDef {
-        NodeDef { spec, run: Run::Sync(run), pure: true }
+        NodeDef { spec, run: Run::Sync(run), pure: true, streaming: false }
     }
 
     pub fn asynchronous(spec: NodeSpec, run: fn(AsyncCtx) -> LocalBoxFuture<'static, NodeResult>) -> NodeDef {
-        NodeDef { spec, run: Run::Async(run), pure: false }
+        NodeDef { spec, run: Run::Async(run), pure: false, streaming: false }
     }
 
     /// Marks a node that keeps state between calls or acts on the world: never cached.
     pub fn stateful(mut self) -> NodeDef {
+        self.pure = false;
+        self
+    }
+
+    /// Marks a node that reads a running stream (see [`NodeDef::streaming`]).
+    pub fn streaming(mut self) -> NodeDef {
+        self.streaming = true;
         self.pure = false;
         self
     }
@@ -190,7 +200,15 @@ pub async fn invoke(
         }
         Run::Async(f) => {
             let inputs = spec.inputs.iter().map(|p| p.name.clone()).zip(slots).collect();
-            f(AsyncCtx { label: spec.func.clone(), inputs, params: normalized, host }).await?
+            let ctx = AsyncCtx {
+                label: spec.func.clone(),
+                key: spec.func.clone(),
+                inputs,
+                params: normalized,
+                host,
+                log_lines: Default::default(),
+            };
+            f(ctx).await?
         }
     };
     for (name, d) in &out.values {

@@ -20,6 +20,7 @@ mod cancel;
 mod report;
 
 use std::any::Any;
+use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
@@ -484,14 +485,20 @@ impl<'p, 'f> Scheduler<'p, 'f> {
                     Started::Done(f(&mut ctx), log)
                 }
                 Run::Async(f) => {
+                    let log_lines: Rc<RefCell<Vec<String>>> = Rc::default();
                     let ctx = AsyncCtx {
                         label: pn.node.label.clone(),
+                        key: pn.node.key.clone(),
                         inputs: named(pn.node, inputs),
                         params: pn.params.clone(),
                         host: self.host.clone(),
+                        log_lines: log_lines.clone(),
                     };
                     let fut = f(ctx);
-                    Started::Waiting(Box::pin(async move { (job, fut.await, Vec::new()) }))
+                    Started::Waiting(Box::pin(async move {
+                        let result = fut.await;
+                        (job, result, log_lines.take())
+                    }))
                 }
             },
             Exec::Python(p) => {
