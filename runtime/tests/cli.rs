@@ -57,6 +57,19 @@ fn seeded_runs_repeat_exactly() {
 }
 
 #[test]
+fn hardware_flows_are_valid_but_fail_here_saying_where_they_run() {
+    let (code, _, err) = flojoy(&["run", &gallery("arduino.json")]);
+    assert_eq!(code, 1);
+    assert!(err.contains("SERIAL SINGLE MEASUREMENT"), "{err}");
+    assert!(err.contains("Hardware nodes run in the browser app"), "{err}");
+    let (code, out, _) = flojoy(&["nodes"]);
+    assert_eq!(code, 0);
+    for func in ["OPEN_SERIAL", "SERIAL_SINGLE_MEASUREMENT", "SCPI_WRITE", "USB_CONTROL_TRANSFER", "SERIAL_STREAM"] {
+        assert!(out.contains(func), "{func} missing from `flojoy nodes`");
+    }
+}
+
+#[test]
 fn bad_files_exit_2_with_the_reason_and_never_panic() {
     let dir = std::env::temp_dir().join(format!("flojoy-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -71,11 +84,6 @@ fn bad_files_exit_2_with_the_reason_and_never_panic() {
     let (code, _, err) = flojoy(&["run", dir.join("missing.json").to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("cannot read"), "{err}");
-
-    // a flow that cannot run names the node and the reason
-    let (code, _, err) = flojoy(&["run", &gallery("arduino.json")]);
-    assert_eq!(code, 2);
-    assert!(err.contains("SERIAL SINGLE MEASUREMENT"), "{err}");
 
     let (code, _, err) = flojoy(&["fly"]);
     assert_eq!(code, 64);

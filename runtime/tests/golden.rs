@@ -21,6 +21,19 @@ const NOT_GOLDEN: &[(&str, &str)] = &[
     ("FEEDBACK", "reads another node's result: tests/scheduler.rs"),
     ("APPEND", "accumulates in loops: tests/scheduler.rs"),
     ("TIMER", "waits: tests/scheduler.rs"),
+    ("OPEN_SERIAL", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("SERIAL_WRITE", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("SERIAL_SINGLE_MEASUREMENT", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("SERIAL_TIMESERIES", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("SCPI_WRITE", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("IDN", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("MEASURE_VOLTAGE", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("USB_OPEN", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("USB_TRANSFER_OUT", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("USB_TRANSFER_IN", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("USB_CONTROL_TRANSFER", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("SERIAL_STREAM", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("USB_STREAM", "talks to a device: tests/hardware.rs, against scripted devices"),
 ];
 
 struct Case {

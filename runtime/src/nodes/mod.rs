@@ -15,6 +15,7 @@ pub mod control;
 pub mod dsp;
 pub mod files;
 pub mod generation;
+pub mod hardware;
 pub mod logic;
 pub mod matrix;
 pub mod ml;
@@ -127,6 +128,7 @@ pub const BUILTINS: &[fn() -> Vec<NodeDef>] = &[
     control::nodes,
     vision::nodes,
     visualization::nodes,
+    hardware::nodes,
     unavailable::nodes,
 ];
 

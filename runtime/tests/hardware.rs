@@ -1,0 +1,1137 @@
+//! Hardware nodes against scripted devices: an Arduino printing CSV lines in ragged chunks, an
+//! SCPI voltmeter, ports fed by hand (partial lines, junk, a disconnect mid-stream), a USB
+//! echo device and a USB streamer. Time is virtual: devices and sleeps advance one clock, so
+//! timeouts and pacing are exact and the tests take no real time. Streams run on a LocalPool,
+//! as the page runs them on its event loop.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+mod support;
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, Waker};
+
+use futures::executor::{LocalPool, LocalSpawner};
+use futures::future::{LocalBoxFuture, poll_fn};
+use futures::task::{ArcWake, LocalSpawnExt};
+use runtime::devices::{
+    self, ByteSource, ControlSetup, Decoder, DeviceError, Devices, FlowControl, Framing, Parity, PortInfo,
+    SampleFormat, SerialOptions, SerialPort, StreamBuffer, Streams, UsbDevice, UsbIn,
+};
+use runtime::host::{Host, NO_DEVICES, NativeHost};
+use runtime::nodes::{self, NodeError};
+use runtime::schedule::{self, Cache, CancelToken, NodeState, RunOptions, RunReport, RunStatus};
+use runtime::value::Value;
+use runtime::{Flow, validate};
+use serde_json::{Map, Value as Json, json};
+use support::*;
+
+// ---- virtual time and scripted devices ----------------------------------------------------
+
+/// Virtual time: sleeps register timers; when every task waits, [`Bench::drive`] jumps the
+/// clock to the next timer.
+#[derive(Default)]
+struct Time {
+    now: Cell<f64>,
+    timers: RefCell<Vec<(f64, Waker)>>,
+}
+
+impl Time {
+    fn now(&self) -> f64 {
+        self.now.get()
+    }
+
+    /// Jumps to the earliest timer and wakes it; false when there is none.
+    fn advance(&self) -> bool {
+        let mut timers = self.timers.borrow_mut();
+        let Some(i) = (0..timers.len()).min_by(|&a, &b| timers[a].0.total_cmp(&timers[b].0)) else {
+            return false;
+        };
+        let (t, w) = timers.swap_remove(i);
+        drop(timers);
+        if t > self.now.get() {
+            self.now.set(t);
+        }
+        w.wake();
+        true
+    }
+}
+
+struct Sleep {
+    time: Rc<Time>,
+    ms: f64,
+    deadline: Option<f64>,
+    registered: bool,
+}
+
+fn sleep(time: &Rc<Time>, ms: f64) -> Sleep {
+    Sleep { time: time.clone(), ms, deadline: None, registered: false }
+}
+
+impl Future for Sleep {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let now = self.time.now();
+        let ms = self.ms.max(0.0);
+        let deadline = *self.deadline.get_or_insert(now + ms);
+        if now >= deadline {
+            return Poll::Ready(());
+        }
+        if !self.registered {
+            self.registered = true;
+            self.time.timers.borrow_mut().push((deadline, cx.waker().clone()));
+        }
+        Poll::Pending
+    }
+}
+
+/// What a fake serial port does besides handing out scripted chunks.
+enum Behaviour {
+    /// Only what the test feeds.
+    Script,
+    /// An Arduino printing `i,i/4\r\n` forever; each read takes 2 ms and returns 5 bytes (so
+    /// reads end mid-line).
+    Arduino { next: u64, pending: VecDeque<u8> },
+    /// An SCPI instrument: answers `*IDN?` and voltage queries (with `volts`) 20 ms after a
+    /// command is written.
+    Scpi { volts: String, command: Vec<u8> },
+}
+
+struct PortState {
+    unread: VecDeque<Vec<u8>>,
+    incoming: VecDeque<Result<Vec<u8>, DeviceError>>,
+    behaviour: Behaviour,
+    written: Vec<u8>,
+    commands: Vec<String>,
+    waker: Option<Waker>,
+}
+
+impl PortState {
+    fn arrive(&mut self, chunk: Result<Vec<u8>, DeviceError>) {
+        self.incoming.push_back(chunk);
+        if let Some(w) = self.waker.take() {
+            w.wake();
+        }
+    }
+}
+
+#[derive(Clone)]
+struct FakePort {
+    st: Rc<RefCell<PortState>>,
+    time: Rc<Time>,
+}
+
+impl FakePort {
+    fn new(behaviour: Behaviour, time: &Rc<Time>) -> FakePort {
+        FakePort {
+            st: Rc::new(RefCell::new(PortState {
+                unread: VecDeque::new(),
+                incoming: VecDeque::new(),
+                behaviour,
+                written: Vec::new(),
+                commands: Vec::new(),
+                waker: None,
+            })),
+            time: time.clone(),
+        }
+    }
+
+    fn feed(&self, bytes: &[u8]) {
+        self.st.borrow_mut().arrive(Ok(bytes.to_vec()));
+    }
+
+    fn fail(&self, e: DeviceError) {
+        self.st.borrow_mut().arrive(Err(e));
+    }
+
+    fn written(&self) -> String {
+        String::from_utf8_lossy(&self.st.borrow().written).into_owned()
+    }
+
+    fn commands(&self) -> Vec<String> {
+        self.st.borrow().commands.clone()
+    }
+}
+
+impl ByteSource for FakePort {
+    fn read(&self) -> LocalBoxFuture<'static, Result<Vec<u8>, DeviceError>> {
+        let (st, time) = (self.st.clone(), self.time.clone());
+        Box::pin(async move {
+            let unread = st.borrow_mut().unread.pop_front();
+            if let Some(c) = unread {
+                return Ok(c);
+            }
+            if matches!(st.borrow().behaviour, Behaviour::Arduino { .. }) {
+                sleep(&time, 2.0).await;
+                let mut st = st.borrow_mut();
+                let Behaviour::Arduino { next, pending } = &mut st.behaviour else { unreachable!() };
+                while pending.len() < 5 {
+                    pending.extend(format!("{next},{}\r\n", *next as f64 / 4.0).bytes());
+                    *next += 1;
+                }
+                return Ok(pending.drain(..5).collect());
+            }
+            poll_fn(|cx: &mut Context<'_>| {
+                let mut st = st.borrow_mut();
+                if let Some(c) = st.unread.pop_front() {
+                    return Poll::Ready(Ok(c));
+                }
+                if let Some(r) = st.incoming.pop_front() {
+                    return Poll::Ready(r);
+                }
+                st.waker = Some(cx.waker().clone());
+                Poll::Pending
+            })
+            .await
+        })
+    }
+}
+
+impl SerialPort for FakePort {
+    fn write(&self, bytes: Vec<u8>) -> LocalBoxFuture<'static, Result<(), DeviceError>> {
+        let mut st = self.st.borrow_mut();
+        st.written.extend_from_slice(&bytes);
+        let mut replies = Vec::new();
+        let mut commands = Vec::new();
+        if let Behaviour::Scpi { volts, command } = &mut st.behaviour {
+            for b in bytes {
+                if b != b'\n' {
+                    command.push(b);
+                    continue;
+                }
+                let cmd = String::from_utf8_lossy(command).trim().to_owned();
+                command.clear();
+                let reply = match cmd.to_ascii_uppercase().as_str() {
+                    "*IDN?" => Some("FLOJOY,SIM-DMM,0001,1.0".to_owned()),
+                    "MEAS:VOLT?" | "MEASURE:VOLTAGE?" | "MEAS:VOLT:DC?" | "MEASURE:VOLTAGE:DC?" => Some(volts.clone()),
+                    "SYST:ERR?" => Some("0,\"No error\"".to_owned()),
+                    _ => None,
+                };
+                commands.push(cmd);
+                if let Some(r) = reply {
+                    replies.push(format!("{r}\r\n").into_bytes());
+                }
+            }
+        }
+        st.commands.extend(commands);
+        let (st, time) = (self.st.clone(), self.time.clone());
+        Box::pin(async move {
+            if !replies.is_empty() {
+                sleep(&time, 20.0).await;
+                let mut st = st.borrow_mut();
+                for r in replies {
+                    st.arrive(Ok(r));
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn unread(&self, bytes: Vec<u8>) {
+        self.st.borrow_mut().unread.push_front(bytes);
+    }
+
+    fn discard_pending(&self) {
+        let mut st = self.st.borrow_mut();
+        st.unread.clear();
+        st.incoming.retain(Result::is_err);
+    }
+}
+
+struct UsbState {
+    echo: VecDeque<u8>,
+    /// Bytes of an int16 LE ramp still to send on endpoint 2.
+    ramp: VecDeque<u8>,
+    outs: Vec<(u8, Vec<u8>)>,
+    controls: Vec<(ControlSetup, Vec<u8>)>,
+    waker: Option<Waker>,
+}
+
+/// Echoes what is sent to endpoint 1 back on IN endpoint 1; streams a ramp on IN endpoint 2;
+/// answers control-in transfers with the setup fields.
+#[derive(Clone)]
+struct FakeUsb {
+    st: Rc<RefCell<UsbState>>,
+}
+
+impl FakeUsb {
+    fn new(ramp_samples: i16) -> FakeUsb {
+        let ramp = (0..ramp_samples).flat_map(i16::to_le_bytes).collect();
+        FakeUsb {
+            st: Rc::new(RefCell::new(UsbState {
+                echo: VecDeque::new(),
+                ramp,
+                outs: Vec::new(),
+                controls: Vec::new(),
+                waker: None,
+            })),
+        }
+    }
+}
+
+impl UsbDevice for FakeUsb {
+    fn transfer_in(&self, endpoint: u8, length: u32) -> LocalBoxFuture<'static, Result<Vec<u8>, DeviceError>> {
+        let st = self.st.clone();
+        Box::pin(poll_fn(move |cx: &mut Context<'_>| {
+            let mut st = st.borrow_mut();
+            let queue = if endpoint == 2 { &mut st.ramp } else { &mut st.echo };
+            if queue.is_empty() {
+                st.waker = Some(cx.waker().clone());
+                return Poll::Pending;
+            }
+            let n = queue.len().min(length as usize);
+            Poll::Ready(Ok(queue.drain(..n).collect()))
+        }))
+    }
+
+    fn transfer_out(&self, endpoint: u8, data: Vec<u8>) -> LocalBoxFuture<'static, Result<u32, DeviceError>> {
+        let mut st = self.st.borrow_mut();
+        let n = data.len() as u32;
+        st.echo.extend(&data);
+        st.outs.push((endpoint, data));
+        if let Some(w) = st.waker.take() {
+            w.wake();
+        }
+        Box::pin(async move { Ok(n) })
+    }
+
+    fn control_in(&self, setup: ControlSetup, length: u16) -> LocalBoxFuture<'static, Result<Vec<u8>, DeviceError>> {
+        let [v0, v1] = setup.value.to_le_bytes();
+        let [i0, i1] = setup.index.to_le_bytes();
+        let mut answer = vec![setup.request, v0, v1, i0, i1];
+        answer.truncate(usize::from(length));
+        self.st.borrow_mut().controls.push((setup, Vec::new()));
+        Box::pin(async move { Ok(answer) })
+    }
+
+    fn control_out(&self, setup: ControlSetup, data: Vec<u8>) -> LocalBoxFuture<'static, Result<u32, DeviceError>> {
+        let n = data.len() as u32;
+        self.st.borrow_mut().controls.push((setup, data));
+        Box::pin(async move { Ok(n) })
+    }
+}
+
+/// The scripted bench: ports, USB devices, what was opened, the streams, the spawner.
+struct Lab {
+    serial: RefCell<Vec<(PortInfo, FakePort)>>,
+    usb: RefCell<Vec<(PortInfo, FakeUsb)>>,
+    opened: RefCell<Vec<(String, SerialOptions)>>,
+    claimed: RefCell<Vec<(String, u8)>>,
+    spawner: LocalSpawner,
+    streams: Streams,
+}
+
+fn info(id: &str, label: &str) -> PortInfo {
+    PortInfo { id: id.into(), label: label.into(), open: false }
+}
+
+impl Devices for Lab {
+    fn serial_ports(&self) -> Vec<PortInfo> {
+        self.serial.borrow().iter().map(|(i, _)| i.clone()).collect()
+    }
+
+    fn open_serial(
+        &self,
+        id: &str,
+        options: &SerialOptions,
+    ) -> LocalBoxFuture<'static, Result<Rc<dyn SerialPort>, DeviceError>> {
+        let found = self.serial.borrow().iter().find(|(i, _)| i.id == id).map(|(_, p)| p.clone());
+        let mut opened = self.opened.borrow_mut();
+        if found.is_some() && !opened.iter().any(|(o, _)| o == id) {
+            opened.push((id.to_owned(), options.clone()));
+        }
+        let id = id.to_owned();
+        Box::pin(async move {
+            let port: Rc<dyn SerialPort> = Rc::new(found.ok_or(DeviceError::NotFound(id))?);
+            Ok(port)
+        })
+    }
+
+    fn usb_devices(&self) -> Vec<PortInfo> {
+        self.usb.borrow().iter().map(|(i, _)| i.clone()).collect()
+    }
+
+    fn open_usb(&self, id: &str, interface: u8) -> LocalBoxFuture<'static, Result<Rc<dyn UsbDevice>, DeviceError>> {
+        let found = self.usb.borrow().iter().find(|(i, _)| i.id == id).map(|(_, d)| d.clone());
+        self.claimed.borrow_mut().push((id.to_owned(), interface));
+        let id = id.to_owned();
+        Box::pin(async move {
+            let dev: Rc<dyn UsbDevice> = Rc::new(found.ok_or(DeviceError::NotFound(id))?);
+            Ok(dev)
+        })
+    }
+
+    fn spawn(&self, task: LocalBoxFuture<'static, ()>) {
+        self.spawner.spawn_local(task).unwrap();
+    }
+
+    fn streams(&self) -> &Streams {
+        &self.streams
+    }
+}
+
+struct LabHost {
+    time: Rc<Time>,
+    lab: Rc<Lab>,
+}
+
+impl Host for LabHost {
+    fn now_ms(&self) -> f64 {
+        self.time.now()
+    }
+    fn unix_time_s(&self) -> f64 {
+        1.7e9 + self.time.now() / 1000.0
+    }
+    fn entropy(&self) -> u64 {
+        7
+    }
+    fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
+        Box::pin(sleep(&self.time, ms))
+    }
+    fn devices(&self) -> Option<Rc<dyn Devices>> {
+        Some(self.lab.clone())
+    }
+}
+
+struct Woken(AtomicBool);
+
+impl ArcWake for Woken {
+    fn wake_by_ref(arc_self: &Arc<Self>) {
+        arc_self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+struct Bench {
+    pool: LocalPool,
+    time: Rc<Time>,
+    lab: Rc<Lab>,
+    host: Rc<LabHost>,
+}
+
+impl Bench {
+    fn new() -> Bench {
+        let pool = LocalPool::new();
+        let time = Rc::new(Time::default());
+        let lab = Rc::new(Lab {
+            serial: RefCell::new(Vec::new()),
+            usb: RefCell::new(Vec::new()),
+            opened: RefCell::new(Vec::new()),
+            claimed: RefCell::new(Vec::new()),
+            spawner: pool.spawner(),
+            streams: Streams::default(),
+        });
+        let host = Rc::new(LabHost { time: time.clone(), lab: lab.clone() });
+        Bench { pool, time, lab, host }
+    }
+
+    fn now(&self) -> f64 {
+        self.time.now()
+    }
+
+    fn serial(&self, id: &str, label: &str, behaviour: Behaviour) -> FakePort {
+        let port = FakePort::new(behaviour, &self.time);
+        self.lab.serial.borrow_mut().push((info(id, label), port.clone()));
+        port
+    }
+
+    fn arduino(&self) -> FakePort {
+        self.serial("demo:arduino", "Arduino Uno (simulated)", Behaviour::Arduino { next: 0, pending: VecDeque::new() })
+    }
+
+    fn voltmeter(&self, volts: &str) -> FakePort {
+        let b = Behaviour::Scpi { volts: volts.into(), command: Vec::new() };
+        self.serial("demo:dmm", "SCPI voltmeter (simulated)", b)
+    }
+
+    fn usb(&self, id: &str, ramp_samples: i16) -> FakeUsb {
+        let dev = FakeUsb::new(ramp_samples);
+        self.lab.usb.borrow_mut().push((info(id, "USB device (simulated)"), dev.clone()));
+        dev
+    }
+
+    /// Runs `fut` with the background tasks, jumping the clock whenever everything waits.
+    fn drive<F: Future>(&mut self, fut: F) -> F::Output {
+        let woken = Arc::new(Woken(AtomicBool::new(false)));
+        let waker = futures::task::waker(woken.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut fut = std::pin::pin!(fut);
+        loop {
+            woken.0.store(false, Ordering::SeqCst);
+            if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+                return v;
+            }
+            self.pool.run_until_stalled();
+            if woken.0.load(Ordering::SeqCst) {
+                continue;
+            }
+            assert!(self.time.advance(), "stuck: every task waits and no timer is set");
+        }
+    }
+
+    /// Runs one node on its own (node key = its name).
+    fn invoke(&mut self, func: &str, params: Json) -> Result<Value, NodeError> {
+        let def = nodes::lookup(func).unwrap();
+        let params: Map<String, Json> = params.as_object().cloned().unwrap_or_default();
+        let host: Rc<dyn Host> = self.host.clone();
+        let out = self.drive(nodes::invoke(def, &[], &params, host))?;
+        Ok(out.into_iter().find(|(n, _)| n == "default").and_then(|(_, d)| d).map(|d| (*d).clone()).unwrap())
+    }
+
+    fn run(&mut self, flow: &Flow, opts: &RunOptions) -> RunReport {
+        let host: Rc<dyn Host> = self.host.clone();
+        let (cancel, mut cache) = (CancelToken::new(), Cache::new());
+        self.drive(schedule::run(flow, host, opts, &cancel, &mut cache, &mut |_| {}))
+    }
+
+    /// Lets background readers (streams) take what the devices have sent.
+    fn settle(&mut self) {
+        self.pool.run_until_stalled();
+    }
+
+    /// Runs `task` in the background (a device that sends later).
+    fn later(&self, task: impl Future<Output = ()> + 'static) {
+        self.pool.spawner().spawn_local(task).unwrap();
+    }
+}
+
+fn ys_of(v: &Value) -> Vec<f64> {
+    ys(v).to_vec()
+}
+
+fn err(r: Result<Value, NodeError>) -> String {
+    r.unwrap_err().0
+}
+
+// ---- resolve ------------------------------------------------------------------------------
+
+#[test]
+fn resolve_picks_by_id_or_label_else_the_only_device_with_a_note() {
+    let one = [info("demo:arduino", "Arduino Uno (simulated)")];
+    assert_eq!(devices::resolve("demo:arduino", &one).unwrap(), ("demo:arduino".into(), None));
+    assert_eq!(devices::resolve("Arduino Uno (simulated)", &one).unwrap(), ("demo:arduino".into(), None));
+    assert_eq!(
+        devices::resolve("COM3", &one).unwrap().1.unwrap(),
+        "'COM3' is an operating-system port name, which browsers do not expose; using the only connected device 'Arduino Uno (simulated)'"
+    );
+    for os in ["/dev/ttyUSB0", "/dev/cu.usbserial-PX75GRVT", "\\\\.\\COM12"] {
+        assert!(devices::resolve(os, &one).unwrap().1.unwrap().contains("operating-system port name"), "{os}");
+    }
+    assert_eq!(
+        devices::resolve("", &one).unwrap().1.unwrap(),
+        "no device chosen; using the only connected device 'Arduino Uno (simulated)'"
+    );
+    assert_eq!(
+        devices::resolve("my scope", &one).unwrap().1.unwrap(),
+        "no connected device is called 'my scope'; using the only connected device 'Arduino Uno (simulated)'"
+    );
+
+    let none = devices::resolve("COM3", &[]).unwrap_err();
+    assert!(matches!(none, DeviceError::NotFound(_)));
+    assert_eq!(
+        none.to_string(),
+        "no device 'COM3' is connected: connect one with the Devices button, or turn on demo devices"
+    );
+    assert_eq!(
+        devices::resolve("", &[]).unwrap_err().to_string(),
+        "no device is connected: connect one with the Devices button, or turn on demo devices"
+    );
+
+    let two = [info("2341:0043", "Arduino Uno"), info("2341:0043#2", "Arduino Uno")];
+    assert_eq!(devices::resolve("2341:0043#2", &two).unwrap(), ("2341:0043#2".into(), None));
+    for ambiguous in ["COM3", "", "Arduino Uno"] {
+        let e = devices::resolve(ambiguous, &two).unwrap_err();
+        assert!(e.to_string().contains("set the device parameter to one of 2341:0043, 2341:0043#2"), "{e}");
+    }
+}
+
+// ---- without devices ----------------------------------------------------------------------
+
+#[test]
+fn every_hardware_node_says_where_it_runs_when_the_host_has_no_devices() {
+    let host: Rc<dyn Host> = Rc::new(NativeHost::default());
+    let hardware: Vec<_> = nodes::all().iter().filter(|d| d.spec.path.starts_with("HARDWARE/")).collect();
+    assert_eq!(hardware.len(), 13);
+    for def in hardware {
+        let r = futures::executor::block_on(nodes::invoke(def, &[], &Map::new(), host.clone()));
+        assert_eq!(r.unwrap_err().0, NO_DEVICES, "{}", def.spec.func);
+        assert!(!def.pure, "{} must never be cached", def.spec.func);
+    }
+    for func in ["SERIAL_STREAM", "USB_STREAM"] {
+        assert!(nodes::lookup(func).unwrap().streaming);
+    }
+    assert!(!nodes::lookup("SERIAL_WRITE").unwrap().streaming);
+}
+
+// ---- serial nodes -------------------------------------------------------------------------
+
+#[test]
+fn open_serial_opens_with_the_chosen_settings_and_describes_them_like_pyserial() {
+    let mut b = Bench::new();
+    b.arduino();
+    let params = json!({"device": "demo:arduino", "baudrate": 115200, "connection_time": 2, "data_bits": "7",
+        "parity": "even", "stop_bits": "2", "flow_control": "hardware"});
+    let v = b.invoke("OPEN_SERIAL", params).unwrap();
+    assert_eq!(
+        v,
+        Value::string(
+            r#"{"baudrate": 115200, "bytesize": 7, "parity": "E", "stopbits": 2, "xonxoff": false, "dsrdtr": false, "rtscts": true, "timeout": 1, "write_timeout": null, "inter_byte_timeout": null}"#
+        )
+    );
+    let opened = b.lab.opened.borrow();
+    let want = SerialOptions {
+        baud_rate: 115200,
+        data_bits: 7,
+        stop_bits: 2,
+        parity: Parity::Even,
+        flow_control: FlowControl::Hardware,
+    };
+    assert_eq!(opened.as_slice(), [("demo:arduino".to_owned(), want)]);
+    // connection_time: the Arduino restarts when its port opens
+    assert_eq!(b.now(), 2000.0);
+}
+
+#[test]
+fn serial_write_encodes_and_terminates_like_flojoy() {
+    let mut b = Bench::new();
+    let port = b.serial("demo:echo", "Echo", Behaviour::Script);
+    let w = |b: &mut Bench, text: &str, encoding: &str, terminator: &str| {
+        b.invoke(
+            "SERIAL_WRITE",
+            json!({"connection": "demo:echo", "write": text, "encoding": encoding, "terminator": terminator}),
+        )
+    };
+    assert_eq!(w(&mut b, "G", "bytes", "None").unwrap(), Value::string("G"));
+    assert_eq!(w(&mut b, "R", "ascii", "CR+LF").unwrap(), Value::string("R\r\n"));
+    assert_eq!(w(&mut b, "µ", "utf-8", "LF").unwrap(), Value::string("µ\n"));
+    w(&mut b, "x", "bytes", "CR").unwrap();
+    assert_eq!(port.written(), "GR\r\nµ\nx\r");
+    assert_eq!(port.st.borrow().written.len(), 1 + 3 + 3 + 2, "bytes and utf-8 send UTF-8");
+    assert_eq!(
+        err(w(&mut b, "5 µV", "ascii", "None")),
+        "'µ' (U+00B5) is not an ASCII character: remove it or choose the bytes or utf-8 encoding"
+    );
+    assert_eq!(port.written().len(), "GR\r\nµ\nx\r".len(), "nothing was written");
+}
+
+#[test]
+fn single_measurement_reads_the_next_whole_line() {
+    let mut b = Bench::new();
+    b.arduino();
+    for _ in 0..20 {
+        let v = ys_of(&b.invoke("SERIAL_SINGLE_MEASUREMENT", json!({"connection": ""})).unwrap());
+        // "i,i/4": a cut line would break the pair
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert_eq!(v[1], v[0] / 4.0, "{v:?}");
+        assert_eq!(v[0].fract(), 0.0);
+    }
+    // the port was opened implicitly at 9600 8N1
+    assert_eq!(b.lab.opened.borrow()[0].1, SerialOptions::default());
+}
+
+#[test]
+fn single_measurement_skips_blank_lines_drops_stale_input_and_quotes_bad_lines() {
+    // what arrived before the node ran is dropped, and the line after it may be a tail: a
+    // port that sends nothing more times out rather than answer with stale or partial data
+    let mut b = Bench::new();
+    let port = b.serial("p", "Port", Behaviour::Script);
+    port.feed(b"99,99\r\n");
+    let (p, time) = (port.clone(), b.time.clone());
+    b.later(async move {
+        sleep(&time, 100.0).await;
+        p.feed(b"5\r\n");
+    });
+    let e = err(b.invoke("SERIAL_SINGLE_MEASUREMENT", json!({"connection": "p"})));
+    assert_eq!(e, "timed out after 5 s waiting for the device");
+    assert_eq!(b.now(), 5100.0);
+
+    // a line under way, blank lines, then the reading, in ragged chunks
+    let mut b = Bench::new();
+    let port = b.serial("p", "Port", Behaviour::Script);
+    let (p, time) = (port.clone(), b.time.clone());
+    b.later(async move {
+        for chunk in [&b"7,3\r"[..], b"\n\r\n", b"\n  \r\n12", b".5, -3", b"e2\r\n"] {
+            sleep(&time, 1.0).await;
+            p.feed(chunk);
+        }
+    });
+    assert_eq!(ys_of(&b.invoke("SERIAL_SINGLE_MEASUREMENT", json!({"connection": "Port"})).unwrap()), [12.5, -300.0]);
+
+    let mut b = Bench::new();
+    let port = b.serial("p", "Port", Behaviour::Script);
+    let p = port.clone();
+    b.later(async move { p.feed(b"x\ntemp=21.5,ok\r\n") });
+    assert_eq!(
+        err(b.invoke("SERIAL_SINGLE_MEASUREMENT", json!({"connection": "p"}))),
+        "the device sent 'temp=21.5,ok', which is not comma-separated numbers ('temp=21.5' is not a number)"
+    );
+}
+
+#[test]
+fn a_silent_port_times_out_after_5_s() {
+    let mut b = Bench::new();
+    b.serial("p", "Port", Behaviour::Script);
+    let e = err(b.invoke("SERIAL_SINGLE_MEASUREMENT", json!({"connection": "p"})));
+    assert_eq!(e, "timed out after 5 s waiting for the device");
+    assert_eq!(b.now(), 5000.0);
+}
+
+#[test]
+fn a_disconnect_while_reading_is_reported() {
+    let mut b = Bench::new();
+    let port = b.serial("p", "Port", Behaviour::Script);
+    let p = port.clone();
+    b.later(async move {
+        p.feed(b"1,2");
+        p.fail(DeviceError::Disconnected);
+    });
+    assert_eq!(err(b.invoke("SERIAL_SINGLE_MEASUREMENT", json!({"connection": "p"}))), "device disconnected");
+}
+
+#[test]
+fn serial_timeseries_paces_readings_and_records_the_first_column() {
+    let mut b = Bench::new();
+    b.arduino();
+    let v = b
+        .invoke("SERIAL_TIMESERIES", json!({"comport": "/dev/ttyUSB0", "num_readings": 5, "record_period": 1}))
+        .unwrap();
+    let (x, y) = (xs(&v).to_vec(), ys_of(&v));
+    assert_eq!(x.len(), 5);
+    assert_eq!(x[0], 0.0);
+    // a reading is timed when its line has arrived (a few ms into its turn)
+    for w in x.windows(2) {
+        assert!((w[1] - w[0] - 1.0).abs() < 0.03, "readings 1 s apart: {x:?}");
+    }
+    // whole lines only, each one newer than the last
+    assert!(y.iter().all(|v| v.fract() == 0.0), "{y:?}");
+    assert!(y.windows(2).all(|w| w[1] > w[0]), "{y:?}");
+    assert_eq!(b.lab.opened.borrow()[0].1.baud_rate, 9600);
+}
+
+#[test]
+fn scpi_nodes_query_the_instrument() {
+    let mut b = Bench::new();
+    let dmm = b.voltmeter("1.2345");
+    let conn = json!({"connection": "SCPI voltmeter (simulated)"});
+    assert_eq!(b.invoke("IDN", conn.clone()).unwrap(), Value::string("FLOJOY,SIM-DMM,0001,1.0"));
+    assert_eq!(b.invoke("MEASURE_VOLTAGE", conn.clone()).unwrap(), Value::scalar(1.2345));
+    let scpi = |b: &mut Bench, cmd: &str| b.invoke("SCPI_WRITE", json!({"connection": "demo:dmm", "command": cmd}));
+    assert_eq!(scpi(&mut b, "MEAS:VOLT?").unwrap(), Value::scalar(1.2345));
+    assert_eq!(scpi(&mut b, "SYST:ERR?").unwrap(), Value::string("0,\"No error\""));
+    assert_eq!(scpi(&mut b, "*RST").unwrap(), Value::string("sent"));
+    assert_eq!(dmm.written(), "*IDN?\nMEASURE:VOLTAGE:DC?\nMEAS:VOLT?\nSYST:ERR?\n*RST\n");
+    assert_eq!(dmm.commands().len(), 5);
+    // a query nobody answers
+    assert_eq!(err(scpi(&mut b, "SYST:SILENT?")), "the instrument did not answer 'SYST:SILENT?' within 2 s");
+    assert_eq!(err(scpi(&mut b, "  ")), "'command' is empty: write an SCPI command such as *IDN?");
+
+    let mut b = Bench::new();
+    b.voltmeter("OVERLOAD");
+    assert_eq!(
+        err(b.invoke("MEASURE_VOLTAGE", json!({"connection": ""}))),
+        "the instrument answered 'OVERLOAD' to MEASURE:VOLTAGE:DC?, which is not a number"
+    );
+}
+
+#[test]
+fn two_readers_of_one_port_take_turns() {
+    // two measurements started together (parallel branches) each get whole lines
+    let mut b = Bench::new();
+    b.arduino();
+    let f = flow(
+        &[
+            ("A", "SERIAL_SINGLE_MEASUREMENT", json!({"connection": ""})),
+            ("B", "SERIAL_SINGLE_MEASUREMENT", json!({"connection": ""})),
+        ],
+        &[],
+    );
+    let r = b.run(&f, &RunOptions::default());
+    assert_eq!(r.status, RunStatus::Ok, "{}", r.summary());
+    for n in ["A", "B"] {
+        let v = ys(out(&r, n, "default"));
+        assert_eq!(v[1], v[0] / 4.0);
+    }
+    assert_ne!(ys(out(&r, "A", "default")), ys(out(&r, "B", "default")));
+}
+
+// ---- USB nodes ----------------------------------------------------------------------------
+
+#[test]
+fn usb_transfers_and_control_requests() {
+    let mut b = Bench::new();
+    let usb = b.usb("cafe:4000", 0);
+    let v = b.invoke("USB_OPEN", json!({"device": "", "interface": 2})).unwrap();
+    assert_eq!(v, Value::string(r#"{"device":"cafe:4000","interface":2}"#));
+    assert_eq!(b.lab.claimed.borrow()[0], ("cafe:4000".to_owned(), 2));
+
+    let out = |b: &mut Bench, data: &str, enc: &str| {
+        b.invoke("USB_TRANSFER_OUT", json!({"device": "cafe:4000", "data": data, "encoding": enc}))
+    };
+    assert_eq!(out(&mut b, "hi", "text").unwrap(), Value::scalar(2.0));
+    assert_eq!(out(&mut b, "01 ff 0x2a", "hex").unwrap(), Value::scalar(3.0));
+    assert_eq!(err(out(&mut b, "01 fg", "hex")), "'data' must be hex bytes like '01 ff 2a'; 'fg' is not");
+    assert_eq!(usb.st.borrow().outs, vec![(1, b"hi".to_vec()), (1, vec![1, 255, 42])]);
+
+    let inp = |b: &mut Bench, length: u32, output: &str| {
+        b.invoke("USB_TRANSFER_IN", json!({"device": "cafe:4000", "length": length, "output": output}))
+    };
+    assert_eq!(inp(&mut b, 2, "text").unwrap(), Value::string("hi"));
+    assert_eq!(inp(&mut b, 64, "bytes").unwrap(), Value::vector(vec![1.0, 255.0, 42.0]));
+    assert_eq!(err(inp(&mut b, 64, "bytes")), "timed out after 5 s waiting for the device");
+
+    let ctl = |b: &mut Bench, p: Json| {
+        let mut params = json!({"device": "cafe:4000"});
+        params.as_object_mut().unwrap().extend(p.as_object().unwrap().clone());
+        b.invoke("USB_CONTROL_TRANSFER", params)
+    };
+    let v = ctl(&mut b, json!({"request": 9, "value": 0x1234, "index": 3, "length": 4})).unwrap();
+    assert_eq!(v, Value::vector(vec![9.0, 0x34 as f64, 0x12 as f64, 3.0]));
+    let v = ctl(
+        &mut b,
+        json!({"direction": "out", "request_type": "class", "recipient": "interface", "request": 1, "data": "de ad"}),
+    )
+    .unwrap();
+    assert_eq!(v, Value::scalar(2.0));
+    let controls = &usb.st.borrow().controls;
+    assert_eq!(
+        controls[0].0,
+        ControlSetup { request_type: "vendor".into(), recipient: "device".into(), request: 9, value: 0x1234, index: 3 }
+    );
+    assert_eq!((controls[1].0.request_type.as_str(), controls[1].0.recipient.as_str()), ("class", "interface"));
+    assert_eq!(controls[1].1, vec![0xde, 0xad]);
+
+    // out-of-range fields are refused with the range
+    assert_eq!(err(ctl(&mut b, json!({"request": 300}))), "'request' must be at most 255, got 300");
+    assert_eq!(err(ctl(&mut b, json!({"value": 70000}))), "'value' must be at most 65535, got 70000");
+    assert_eq!(err(ctl(&mut b, json!({"index": -1}))), "'index' must be at least 0, got -1");
+    assert_eq!(
+        err(b.invoke("USB_TRANSFER_IN", json!({"device": "cafe:4000", "endpoint": 16}))),
+        "'endpoint' must be at most 15, got 16"
+    );
+}
+
+// ---- streams ------------------------------------------------------------------------------
+
+fn stream_flow(params: Json) -> Flow {
+    flow(&[("STREAM", "SERIAL_STREAM", params)], &[])
+}
+
+/// Runs the flow once (a frame) and returns the stream node's output or error.
+fn frame(b: &mut Bench, f: &Flow) -> Result<Value, String> {
+    let r = b.run(f, &RunOptions::default());
+    let n = r.by_label("STREAM").unwrap();
+    match n.status {
+        NodeState::Done => Ok((*n.outputs[0].1).clone()),
+        _ => Err(n.error.clone().unwrap_or_default()),
+    }
+}
+
+fn stats(b: &Bench) -> devices::StreamStats {
+    b.lab.streams.stats().into_iter().next().unwrap().1
+}
+
+#[test]
+fn serial_stream_window_and_new_modes() {
+    let mut b = Bench::new();
+    let port = b.serial("demo:fast", "Fast Arduino", Behaviour::Script);
+    let window = stream_flow(json!({"connection": "", "channel": 1, "window": 3}));
+    // first frame: the stream starts, nothing has arrived yet
+    assert_eq!(frame(&mut b, &window).unwrap(), Value::pair(vec![], vec![]));
+    assert_eq!(b.lab.opened.borrow()[0].1.baud_rate, 115200);
+    assert!(stats(&b).running);
+
+    port.feed(b"0,0\r\n1,10\r\n2,2");
+    port.feed(b"0\r\n3,30\r\n4,40\r\n5,");
+    b.settle();
+    assert_eq!(frame(&mut b, &window).unwrap(), Value::pair(vec![2.0, 3.0, 4.0], vec![20.0, 30.0, 40.0]));
+
+    // "new": each row exactly once, across frames
+    let new = stream_flow(json!({"connection": "", "channel": 0, "mode": "new"}));
+    assert_eq!(frame(&mut b, &new).unwrap(), Value::pair(vec![], vec![]), "the window frame delivered rows 0-4");
+    port.feed(b"50\r\n6,60\r\n");
+    b.settle();
+    assert_eq!(frame(&mut b, &new).unwrap(), Value::pair(vec![5.0, 6.0], vec![5.0, 6.0]));
+    assert_eq!(frame(&mut b, &new).unwrap(), Value::pair(vec![], vec![]));
+
+    // junk and a row of another width are counted, not fatal
+    port.feed(b"oops\r\n7,70,700\r\n\r\n8,80\r\n");
+    b.settle();
+    assert_eq!(frame(&mut b, &new).unwrap(), Value::pair(vec![7.0], vec![8.0]));
+    let s = stats(&b);
+    assert_eq!((s.received, s.malformed, s.dropped, s.columns), (8, 2, 0, 2));
+    let fed = ["0,0\r\n1,10\r\n2,2", "0\r\n3,30\r\n4,40\r\n5,", "50\r\n6,60\r\n", "oops\r\n7,70,700\r\n\r\n8,80\r\n"];
+    assert_eq!(s.bytes, fed.iter().map(|f| f.len() as u64).sum::<u64>());
+
+    let bad = stream_flow(json!({"connection": "", "channel": 2}));
+    assert_eq!(
+        frame(&mut b, &bad).unwrap_err(),
+        "channel 2 does not exist: the stream has 2 columns (channels 0 to 1)"
+    );
+
+    // Stop forgets the stream; the next run starts a new one (row numbers start again)
+    b.lab.streams.stop_all();
+    // the host closes the port, which ends the stopped reader's pending read
+    port.fail(DeviceError::Disconnected);
+    b.settle();
+    assert!(b.lab.streams.is_empty());
+    assert_eq!(frame(&mut b, &window).unwrap(), Value::pair(vec![], vec![]));
+    port.feed(b"9,90\r\n");
+    b.settle();
+    assert_eq!(frame(&mut b, &window).unwrap(), Value::pair(vec![0.0], vec![90.0]));
+}
+
+#[test]
+fn serial_stream_counts_rows_evicted_before_a_read_as_dropped() {
+    let mut b = Bench::new();
+    let port = b.serial("p", "Port", Behaviour::Script);
+    let new = stream_flow(json!({"connection": "p", "mode": "new", "capacity": 4}));
+    frame(&mut b, &new).unwrap();
+    let ten: String = (0..10).map(|i| format!("{i}\n")).collect();
+    port.feed(ten.as_bytes());
+    b.settle();
+    assert_eq!(frame(&mut b, &new).unwrap(), Value::pair(vec![6.0, 7.0, 8.0, 9.0], vec![6.0, 7.0, 8.0, 9.0]));
+    let s = stats(&b);
+    assert_eq!((s.received, s.dropped), (10, 6));
+}
+
+#[test]
+fn a_stream_that_fails_reports_why_and_what_it_kept() {
+    let mut b = Bench::new();
+    let port = b.serial("p", "Port", Behaviour::Script);
+    let f = stream_flow(json!({"connection": "p"}));
+    frame(&mut b, &f).unwrap();
+    port.feed(b"1\n2\n3\n4");
+    port.fail(DeviceError::Disconnected);
+    b.settle();
+    assert_eq!(frame(&mut b, &f).unwrap_err(), "device disconnected (3 rows received before it are kept)");
+    let s = stats(&b);
+    assert!(!s.running);
+    assert_eq!(s.error.as_deref(), Some("device disconnected"));
+}
+
+#[test]
+fn every_framing_through_serial_stream() {
+    // reference encodings written out by hand: (framing, sample format, bytes, channel, values)
+    type Case = (&'static str, &'static str, Vec<u8>, u32, Vec<f64>);
+    let cases: Vec<Case> = vec![
+        ("csv lines", "uint8", b"1;2\r\n3\t4\r\n".to_vec(), 1, vec![2.0, 4.0]),
+        ("json lines", "uint8", b"{\"t\": 1, \"v\": 2.5}\n{\"v\": 3.5, \"t\": 2}\n".to_vec(), 1, vec![2.5, 3.5]),
+        // int16 LE 1 and -2, one column
+        ("raw bytes", "int16 LE", vec![0x01, 0x00, 0xFE, 0xFF], 0, vec![1.0, -2.0]),
+        // [len 4][1, 2 as int16 LE], [len 4][3, 4]
+        (
+            "length-prefixed",
+            "int16 LE",
+            vec![0x04, 0x01, 0x00, 0x02, 0x00, 0x04, 0x03, 0x00, 0x04, 0x00],
+            1,
+            vec![2.0, 4.0],
+        ),
+        // COBS of 01 00 02 00 is 02 01 02 02 01, then the 00 delimiter; 03 00 04 00 likewise
+        (
+            "COBS",
+            "int16 LE",
+            vec![0x02, 0x01, 0x02, 0x02, 0x01, 0x00, 0x02, 0x03, 0x02, 0x04, 0x01, 0x00],
+            1,
+            vec![2.0, 4.0],
+        ),
+        // float32 LE 1.5 = 00 00 C0 3F → 01 01 03 C0 3F; -0.25 = 00 00 80 BE → 01 01 03 80 BE
+        (
+            "COBS",
+            "float32 LE",
+            vec![0x01, 0x01, 0x03, 0xC0, 0x3F, 0x00, 0x01, 0x01, 0x03, 0x80, 0xBE, 0x00],
+            0,
+            vec![1.5, -0.25],
+        ),
+    ];
+    for (framing, format, bytes, channel, want) in cases {
+        let mut b = Bench::new();
+        let port = b.serial("p", "Port", Behaviour::Script);
+        let f =
+            stream_flow(json!({"connection": "p", "framing": framing, "sample_format": format, "channel": channel}));
+        frame(&mut b, &f).unwrap();
+        // byte by byte: every frame must survive being cut anywhere
+        for byte in &bytes {
+            port.feed(&[*byte]);
+        }
+        b.settle();
+        let v = frame(&mut b, &f).unwrap();
+        assert_eq!(ys_of(&v), want, "{framing} {format}");
+        assert_eq!(stats(&b).malformed, 0, "{framing} {format}");
+    }
+}
+
+#[test]
+fn malformed_binary_frames_are_counted() {
+    let mut b = Bench::new();
+    let port = b.serial("p", "Port", Behaviour::Script);
+    let f = stream_flow(json!({"connection": "p", "framing": "length-prefixed", "sample_format": "int16 LE"}));
+    frame(&mut b, &f).unwrap();
+    // len 0; len 3 (not a whole number of int16); then a good frame
+    port.feed(&[0x00, 0x03, 1, 2, 3, 0x02, 0x07, 0x00]);
+    b.settle();
+    assert_eq!(ys_of(&frame(&mut b, &f).unwrap()), [7.0]);
+    assert_eq!(stats(&b).malformed, 2);
+
+    let mut b = Bench::new();
+    let port = b.serial("p", "Port", Behaviour::Script);
+    let f = stream_flow(json!({"connection": "p", "framing": "COBS", "sample_format": "uint8"}));
+    frame(&mut b, &f).unwrap();
+    // a code that runs past the end of its frame, then 02 05 = [5]
+    port.feed(&[0x05, 0x01, 0x00, 0x02, 0x05, 0x00]);
+    b.settle();
+    assert_eq!(ys_of(&frame(&mut b, &f).unwrap()), [5.0]);
+    assert_eq!(stats(&b).malformed, 1);
+}
+
+#[test]
+fn usb_stream_reads_an_endpoint_through_the_same_pump() {
+    let mut b = Bench::new();
+    b.usb("cafe:4000", 1000);
+    // 7-byte packets cut int16 samples in half
+    let f = flow(&[("STREAM", "USB_STREAM", json!({"device": "", "packet_size": 7, "window": 5}))], &[]);
+    assert_eq!(frame(&mut b, &f).unwrap(), Value::pair(vec![], vec![]));
+    b.settle();
+    let v = frame(&mut b, &f).unwrap();
+    assert_eq!(xs(&v), [995.0, 996.0, 997.0, 998.0, 999.0]);
+    assert_eq!(ys(&v), [995.0, 996.0, 997.0, 998.0, 999.0]);
+    let s = stats(&b);
+    assert_eq!((s.received, s.bytes, s.malformed), (1000, 2000, 0));
+    assert_eq!(b.lab.claimed.borrow()[0], ("cafe:4000".to_owned(), 0));
+}
+
+#[test]
+fn pump_stops_when_its_buffer_is_stopped_and_usb_in_repeats_transfers() {
+    let mut pool = LocalPool::new();
+    let usb = FakeUsb::new(10);
+    let source: Rc<dyn ByteSource> = Rc::new(UsbIn { device: Rc::new(usb.clone()), endpoint: 2, length: 4 });
+    let buf = Rc::new(RefCell::new(StreamBuffer::new(Decoder::new(Framing::Raw, SampleFormat::I16Le), 100)));
+    let clock: Rc<dyn Fn() -> f64> = Rc::new(|| 0.0);
+    pool.spawner().spawn_local(devices::pump(source, buf.clone(), clock)).unwrap();
+    pool.run_until_stalled();
+    assert_eq!(buf.borrow().stats().received, 10);
+    // stopped while a read is pending: the reader ends at its next wake and keeps nothing
+    buf.borrow_mut().stop();
+    usb.st.borrow_mut().ramp.extend([1, 0]);
+    if let Some(w) = usb.st.borrow_mut().waker.take() {
+        w.wake();
+    }
+    pool.run_until_stalled();
+    assert_eq!(buf.borrow().stats().received, 10);
+    assert!(!pool.try_run_one(), "the pump ended");
+}
+
+// ---- Flojoy's example flows ---------------------------------------------------------------
+
+fn app(path: &str) -> Flow {
+    let f = load_file(&apps().join("blocks/HARDWARE/PROTOCOLS").join(path).join("app.json"));
+    let errors: Vec<_> =
+        validate::validate(&f).into_iter().filter(|d| d.severity == validate::Severity::Error).collect();
+    assert!(errors.is_empty(), "{path}: {errors:?}");
+    f
+}
+
+/// A LOOP of −1 runs until the run's maximum time (virtual: devices advance the clock).
+fn until(ms: f64) -> RunOptions {
+    RunOptions { max_runtime_ms: ms, ..RunOptions::default() }
+}
+
+#[test]
+fn arduino_gallery_flow_reads_lines_into_a_table_until_the_deadline() {
+    let mut b = Bench::new();
+    b.arduino();
+    let r = b.run(&gallery("arduino.json"), &until(1000.0));
+    assert_eq!(r.status, RunStatus::Cancelled, "{}", r.summary());
+    assert!(r.error.as_deref().unwrap().contains("maximum run time"));
+    let m = r.by_label("SERIAL SINGLE MEASUREMENT").unwrap();
+    assert!(m.runs > 10, "{}", m.runs);
+    let v = out(&r, "SERIAL SINGLE MEASUREMENT", "default");
+    assert!(matches!(v, Value::Vector { .. }));
+    assert_eq!(ys(v)[1], ys(v)[0] / 4.0);
+    let table = r.by_label("TABLE").unwrap();
+    assert!(table.runs >= m.runs - 1, "the TABLE got each Vector");
+    assert!(matches!(out(&r, "TABLE", "default"), Value::Plotly { .. }));
+    // the empty connection picked the only device, and said so
+    assert!(m.log.iter().any(|l| l == "no device chosen; using the only connected device 'Arduino Uno (simulated)'"));
+}
+
+#[test]
+fn serial_single_measurement_app() {
+    let mut b = Bench::new();
+    b.arduino();
+    let r = b.run(&app("SERIAL/SERIAL_SINGLE_MEASUREMENT"), &until(500.0));
+    assert_eq!(r.status, RunStatus::Cancelled, "{}", r.summary());
+    assert!(matches!(out(&r, "TABLE", "default"), Value::Plotly { .. }));
+    assert_eq!(ys(out(&r, "SERIAL SINGLE MEASUREMENT", "default")).len(), 2);
+}
+
+#[test]
+fn serial_timeseries_app() {
+    let mut b = Bench::new();
+    b.arduino();
+    let r = b.run(&app("SERIAL/SERIAL_TIMESERIES"), &RunOptions::default());
+    assert_eq!(r.status, RunStatus::Ok, "{}", r.summary());
+    let v = out(&r, "SERIAL TIMESERIES", "default");
+    assert_eq!(xs(v).len(), 100);
+    assert!((xs(v)[99] - 99.0).abs() < 0.03, "100 readings 1 s apart: {}", xs(v)[99]);
+    let log = &r.by_label("SERIAL TIMESERIES").unwrap().log;
+    assert!(log[0].starts_with("'/dev/ttyUSB0' is an operating-system port name"), "{log:?}");
+}
+
+#[test]
+fn serial_write_app_sends_each_command_in_order() {
+    let mut b = Bench::new();
+    let port = b.serial("demo:arduino", "Arduino Uno (simulated)", Behaviour::Script);
+    let r = b.run(&app("SERIAL/SERIAL_WRITE"), &RunOptions::default());
+    assert_eq!(r.status, RunStatus::Ok, "{}", r.summary());
+    assert_eq!(port.written(), "RG0");
+    // OPEN_SERIAL waited 2 s, each TIMER 2 s
+    assert_eq!(b.now(), 6000.0);
+    let open = r.by_label("OPEN SERIAL").unwrap();
+    assert!(open.log.contains(
+        &"'COM3' is an operating-system port name, which browsers do not expose; using the only connected device 'Arduino Uno (simulated)'".to_owned()
+    ));
+}
+
+#[test]
+fn open_serial_and_idn_apps() {
+    for path in ["SERIAL/OPEN_SERIAL", "SCPI/IDN"] {
+        let mut b = Bench::new();
+        b.voltmeter("0.5");
+        let r = b.run(&app(path), &RunOptions::default());
+        assert_eq!(r.status, RunStatus::Ok, "{path}: {}", r.summary());
+        assert_eq!(out(&r, "IDN", "default"), &Value::string("FLOJOY,SIM-DMM,0001,1.0"));
+        let settings = r.nodes.iter().find(|(_, n)| n.func == "OPEN_SERIAL").unwrap();
+        let Value::String { s } = &*settings.1.outputs[0].1 else { panic!() };
+        assert!(s.starts_with("{\"baudrate\": 9600, \"bytesize\": 8, \"parity\": \"N\""), "{s}");
+    }
+}
+
+#[test]
+fn scpi_write_app() {
+    let mut b = Bench::new();
+    b.voltmeter("3.3");
+    let r = b.run(&app("SCPI/SCPI_WRITE"), &RunOptions::default());
+    assert_eq!(r.status, RunStatus::Ok, "{}", r.summary());
+    assert_eq!(out(&r, "SCPI WRITE", "default"), &Value::scalar(3.3));
+}
+
+#[test]
+fn measure_voltage_app_loops_until_the_deadline() {
+    let mut b = Bench::new();
+    let dmm = b.voltmeter("1.25");
+    let r = b.run(&app("SCPI/MEASURE_VOLTAGE"), &until(2000.0));
+    assert_eq!(r.status, RunStatus::Cancelled, "{}", r.summary());
+    let loops = r.nodes.iter().filter(|(_, n)| n.func == "MEASURE_VOLTAGE").map(|(_, n)| n.runs).max().unwrap();
+    assert!(loops > 10, "{loops}");
+    assert!(dmm.commands().iter().all(|c| c == "MEASURE:VOLTAGE:DC?"));
+    let big = r.nodes.iter().find(|(_, n)| n.func == "BIG_NUMBER").unwrap();
+    assert_eq!(big.1.status, NodeState::Done);
+    let line = r.nodes.iter().find(|(_, n)| n.func == "LINE").unwrap();
+    assert!(line.1.runs > 1);
+    let appended = r.nodes.iter().find(|(_, n)| n.func == "APPEND").unwrap();
+    assert!(ys(&appended.1.outputs[0].1).len() > 10, "APPEND collected the readings");
+}
