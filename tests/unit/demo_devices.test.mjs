@@ -1,0 +1,805 @@
+// Unit tests of app/demo_devices.js, the simulated WebSerial/WebUSB devices.
+// Run: node --test tests/unit/
+//
+// The script is a classic browser script; here it runs in Node's own realm (which has
+// ReadableStream, WritableStream, EventTarget, Event, DOMException and performance) against a
+// fake `navigator` whose user activation the tests switch on and off. Timing-dependent checks
+// wait on conditions (waitFor), never on fixed sleeps.
+import { afterEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { runInThisContext } from "node:vm";
+
+const activation = { isActive: true };
+Object.defineProperty(globalThis, "navigator", {
+  value: { userActivation: activation },
+  configurable: true,
+  writable: true,
+});
+const SCRIPT = new URL("../../app/demo_devices.js", import.meta.url);
+runInThisContext(readFileSync(SCRIPT, "utf8"), { filename: SCRIPT.pathname });
+const demo = globalThis.flojoyDemoDevices;
+
+afterEach(() => {
+  demo.uninstall();
+  activation.isActive = true;
+});
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+/** Polls `condition` until it returns something truthy (5 s at most). */
+async function waitFor(condition, what, timeoutMs = 5000) {
+  const start = performance.now();
+  for (;;) {
+    const value = condition();
+    if (value) return value;
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Splits a serial readable into lines (without "\r\n"), bytes decoded as latin-1. */
+class LineReader {
+  constructor(readable) {
+    this.reader = readable.getReader();
+    this.partial = "";
+    this.lines = [];
+  }
+  /** The next line, or null when the stream is done. Rejects when the stream errors. */
+  async next() {
+    while (this.lines.length === 0) {
+      const { value, done } = await this.reader.read();
+      if (done) return null;
+      this.partial += Buffer.from(value).toString("latin1");
+      const parts = this.partial.split("\n");
+      this.partial = parts.pop();
+      for (const p of parts) this.lines.push(p.replace(/\r$/, ""));
+    }
+    return this.lines.shift();
+  }
+  async take(n) {
+    const out = [];
+    while (out.length < n) out.push(await this.next());
+    return out;
+  }
+  /** Cancels the stream and releases the lock (what the app does before port.close()). */
+  async stop() {
+    await this.reader.cancel();
+    this.reader.releaseLock();
+  }
+}
+
+const encode = (text) => new TextEncoder().encode(text);
+const GOOD_ROW = /^(\d+),(-?\d\.\d{6})$/;
+const expectedValue = (n, period = 100) => Math.sin((2 * Math.PI * n) / period).toFixed(6);
+
+async function openSerial(name, options = { baudRate: 115200 }) {
+  const port = demo.find(name).port;
+  await port.open(options);
+  return port;
+}
+
+async function writeLine(port, text) {
+  const writer = port.writable.getWriter();
+  await writer.write(encode(text));
+  writer.releaseLock();
+}
+
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  assert.fail("expected the promise to reject");
+}
+
+// ---- the controller ---------------------------------------------------------------------------
+
+describe("controller", () => {
+  test("loading defines the controller and nothing else; install replaces navigator", () => {
+    assert.equal(navigator.serial, undefined);
+    assert.equal(navigator.usb, undefined);
+    assert.equal(typeof demo.install, "function");
+    const ctl = demo.install({ demo: true });
+    assert.equal(ctl, demo);
+    assert.equal(navigator.serial, demo.serialApi);
+    assert.equal(navigator.usb, demo.usbApi);
+    assert.deepEqual(
+      demo.serial.map((h) => h.name),
+      ["arduino", "scpi"],
+    );
+    assert.deepEqual(
+      demo.usb.map((h) => h.name),
+      ["echo", "usb-stream"],
+    );
+    assert.equal(demo.find("arduino").rate, 1000);
+    assert.equal(demo.find("usb-stream").rate, 10000);
+    demo.uninstall();
+    assert.equal(navigator.serial, undefined);
+    assert.equal(navigator.usb, undefined);
+  });
+
+  test("loading the script again keeps the installed controller", () => {
+    demo.install({ serial: [{ kind: "arduino" }] });
+    runInThisContext(readFileSync(SCRIPT, "utf8"));
+    assert.equal(globalThis.flojoyDemoDevices, demo);
+    assert.equal(navigator.serial, demo.serialApi);
+  });
+
+  test("labels, names and simulated flags are on the objects the page sees", async () => {
+    demo.install({ demo: true });
+    const [arduino, scpi] = await navigator.serial.getPorts();
+    assert.equal(arduino.flojoyLabel, "Arduino Uno (simulated)");
+    assert.equal(arduino.flojoyName, "arduino");
+    assert.equal(arduino.flojoySimulated, true);
+    assert.deepEqual(arduino.getInfo(), { usbVendorId: 0x2341, usbProductId: 0x0043 });
+    assert.deepEqual(scpi.getInfo(), { usbVendorId: 0x0403, usbProductId: 0x6001 });
+    const [echo, stream] = await navigator.usb.getDevices();
+    assert.equal(echo.flojoyLabel, "Flojoy USB echo (simulated)");
+    assert.equal(echo.productName, "Flojoy USB echo (simulated)");
+    assert.equal(echo.flojoySimulated, true);
+    assert.equal(echo.vendorId, 0xcafe);
+    assert.equal(echo.productId, 0x4001);
+    assert.equal(stream.productId, 0x4002);
+    assert.equal(String(arduino), "[object SerialPort]");
+    assert.equal(String(echo), "[object USBDevice]");
+  });
+
+  test("repeated kinds get numbered names; unknown kinds are refused", () => {
+    demo.install({ serial: [{ kind: "arduino" }, { kind: "arduino" }, { kind: "scpi", name: "dmm", label: "My DMM" }] });
+    assert.deepEqual(
+      demo.serial.map((h) => h.name),
+      ["arduino", "arduino-2", "dmm"],
+    );
+    assert.equal(demo.find("dmm").port.flojoyLabel, "My DMM");
+    assert.equal(demo.find("nope"), null);
+    assert.throws(() => demo.install({ serial: [{ kind: "echo" }] }), /unknown serial device kind 'echo'/);
+  });
+});
+
+// ---- WebSerial --------------------------------------------------------------------------------
+
+describe("serial: arduino streamer", () => {
+  test("streams consecutive CSV rows with the sine formula", async () => {
+    demo.install({ serial: [{ kind: "arduino" }] });
+    // A big buffer: this test is about content, not overflow.
+    const port = await openSerial("arduino", { baudRate: 115200, bufferSize: 1 << 20 });
+    const lines = new LineReader(port.readable);
+    const rows = await lines.take(300);
+    rows.forEach((line, n) => {
+      const m = GOOD_ROW.exec(line);
+      assert.ok(m, `row ${n} is CSV: ${JSON.stringify(line)}`);
+      assert.equal(Number(m[1]), n);
+      assert.equal(m[2], expectedValue(n));
+    });
+    assert.equal(demo.find("arduino").stats.overflowRows, 0);
+    await lines.stop();
+    await port.close();
+    assert.equal(port.readable, null);
+    assert.equal(port.writable, null);
+  });
+
+  test("three columns add n % 7; period is configurable", async () => {
+    demo.install({ serial: [{ kind: "arduino", columns: 3, period: 50 }] });
+    const port = await openSerial("arduino", { baudRate: 9600, bufferSize: 65536 });
+    const lines = new LineReader(port.readable);
+    const rows = await lines.take(20);
+    rows.forEach((line, n) => assert.equal(line, `${n},${expectedValue(n, 50)},${n % 7}`));
+    await lines.stop();
+    await port.close();
+  });
+
+  test("a slow reader loses whole rows to overflow, and the gaps in n match the count", async () => {
+    demo.install({ serial: [{ kind: "arduino", rate: 2000 }] });
+    const handle = demo.find("arduino");
+    const port = await openSerial("arduino"); // bufferSize 255 (the default)
+    const lines = new LineReader(port.readable);
+    // Read nothing until rows are being lost, then read on while the device keeps streaming:
+    // the rows lost meanwhile leave a gap.
+    await waitFor(() => handle.stats.overflowRows > 100, "rows lost to overflow");
+    const received = await lines.take(60);
+    handle.setRate(0); // pause the device, then read everything it delivered
+    while (received.length < handle.stats.rowsSent) received.push(await lines.next());
+    const { rowsSent, overflowRows, bytesSent } = handle.stats;
+    const produced = rowsSent + overflowRows;
+    const ns = received.map((line) => {
+      const m = GOOD_ROW.exec(line);
+      assert.ok(m, `a whole row: ${JSON.stringify(line)}`);
+      assert.equal(m[2], expectedValue(Number(m[1])));
+      return Number(m[1]);
+    });
+    let gaps = 0;
+    let missing = 0;
+    for (let i = 1; i < ns.length; i++) {
+      assert.ok(ns[i] > ns[i - 1], "row numbers increase");
+      if (ns[i] !== ns[i - 1] + 1) {
+        gaps++;
+        missing += ns[i] - ns[i - 1] - 1;
+      }
+    }
+    missing += ns[0] + (produced - 1 - ns[ns.length - 1]); // lost before the first / after the last
+    assert.ok(gaps > 0, "the lost rows show as gaps");
+    assert.equal(missing, overflowRows);
+    assert.equal(bytesSent, received.reduce((sum, line) => sum + line.length + 2, 0));
+    await lines.stop();
+    await port.close();
+  });
+
+  test("rows wait in the buffer until the page reads; a cancel flushes it", async () => {
+    demo.install({ serial: [{ kind: "arduino", rate: 2000 }] });
+    const handle = demo.find("arduino");
+    const port = await openSerial("arduino", { baudRate: 115200, bufferSize: 4096 });
+    await waitFor(() => handle.stats.rowsSent >= 20, "rows sent before anyone reads");
+    const lines = new LineReader(port.readable);
+    assert.deepEqual(
+      (await lines.take(3)).map((l) => l.split(",")[0]),
+      ["0", "1", "2"],
+    );
+    await lines.stop(); // flushes whatever was still buffered
+    const flushedAfter = handle.stats.rowsSent;
+    await waitFor(() => handle.stats.rowsSent > flushedAfter + 5, "rows sent after the cancel");
+    const next = new LineReader(port.readable);
+    const first = Number((await next.next()).split(",")[0]);
+    assert.ok(first >= 3, `a fresh buffer after the cancel (first row ${first})`);
+    await next.stop();
+    await port.close();
+  });
+
+  test("writes are recorded", async () => {
+    demo.install({ serial: [{ kind: "arduino" }] });
+    const port = await openSerial("arduino");
+    await writeLine(port, "RATE 10\n");
+    const handle = demo.find("arduino");
+    assert.equal(handle.writtenText(), "RATE 10\n");
+    assert.equal(handle.stats.bytesWritten, 8);
+    assert.equal(handle.written[0] instanceof Uint8Array, true);
+    await port.close();
+  });
+
+  test("nothing is produced before open or after close", async () => {
+    demo.install({ serial: [{ kind: "arduino", rate: 5000 }] });
+    const handle = demo.find("arduino");
+    assert.equal(handle.port.readable, null);
+    const port = await openSerial("arduino");
+    const lines = new LineReader(port.readable);
+    await lines.take(5);
+    await lines.stop();
+    await port.close();
+    const after = { ...handle.stats };
+    const reopened = await openSerial("arduino"); // proves a task went by with the port closed
+    assert.equal(reopened, port);
+    assert.equal(handle.stats.rowsSent, after.rowsSent);
+    assert.equal(handle.stats.opens, 2);
+    const again = new LineReader(port.readable);
+    assert.match(await again.next(), /^0,/); // n restarts at each open
+    await again.stop();
+    await port.close();
+  });
+});
+
+describe("serial: open, close and their errors", () => {
+  test("options are validated like Chrome", async () => {
+    demo.install({ serial: [{ kind: "arduino" }] });
+    const port = demo.find("arduino").port;
+    const cases = [
+      [{}, /Failed to read the 'baudRate' property from 'SerialOptions': Required member is undefined\./],
+      [{ baudRate: 0 }, /Requested baud rate must be greater than zero\./],
+      [{ baudRate: 9600, dataBits: 9 }, /Requested number of data bits must be 7 or 8\./],
+      [{ baudRate: 9600, stopBits: 3 }, /Requested number of stop bits must be 1 or 2\./],
+      [{ baudRate: 9600, parity: "mark" }, /not a valid enum value of type ParityType/],
+      [{ baudRate: 9600, flowControl: "xon" }, /not a valid enum value of type FlowControlType/],
+      [{ baudRate: 9600, bufferSize: 0 }, /Requested buffer size \(0 bytes\) must be greater than zero\./],
+      [{ baudRate: 9600, bufferSize: 16 * 1024 * 1024 + 1 }, /is greater than the maximum allowed \(16777216 bytes\)/],
+    ];
+    for (const [options, message] of cases) {
+      const err = await rejection(port.open(options));
+      assert.equal(err.name, "TypeError", JSON.stringify(options));
+      assert.match(err.message, message);
+      assert.match(err.message, /^Failed to execute 'open' on 'SerialPort': /);
+    }
+    await port.open({ baudRate: 9600, dataBits: 7, stopBits: 2, parity: "even", flowControl: "hardware", bufferSize: 16 * 1024 * 1024 });
+    assert.deepEqual(demo.find("arduino").openOptions, {
+      baudRate: 9600,
+      bufferSize: 16 * 1024 * 1024,
+      dataBits: 7,
+      flowControl: "hardware",
+      parity: "even",
+      stopBits: 2,
+    });
+    const again = await rejection(port.open({ baudRate: 9600 }));
+    assert.equal(again.name, "InvalidStateError");
+    assert.equal(again.message, "Failed to execute 'open' on 'SerialPort': The port is already open.");
+    await port.close();
+  });
+
+  test("close() refuses locked streams, then works once they are released", async () => {
+    demo.install({ serial: [{ kind: "arduino" }] });
+    const port = await openSerial("arduino");
+    const reader = port.readable.getReader();
+    const locked = await rejection(port.close());
+    assert.equal(locked.name, "TypeError");
+    assert.equal(locked.message, "Failed to execute 'close' on 'SerialPort': Cannot cancel a locked stream");
+    await reader.cancel();
+    reader.releaseLock();
+    const writer = port.writable.getWriter();
+    const lockedWriter = await rejection(port.close());
+    assert.equal(lockedWriter.message, "Failed to execute 'close' on 'SerialPort': Cannot abort a locked stream");
+    writer.releaseLock();
+    await port.close();
+    const closed = await rejection(port.close());
+    assert.equal(closed.name, "InvalidStateError");
+    assert.equal(closed.message, "Failed to execute 'close' on 'SerialPort': The port is already closed.");
+    assert.equal(demo.find("arduino").isOpen, false);
+  });
+
+  test("a cancelled readable can be replaced while the port stays open", async () => {
+    demo.install({ serial: [{ kind: "arduino" }] });
+    const port = await openSerial("arduino", { baudRate: 115200, bufferSize: 65536 });
+    const first = port.readable;
+    const lines = new LineReader(first);
+    await lines.take(3);
+    await lines.stop();
+    assert.equal(port.readable === first, false);
+    const more = new LineReader(port.readable);
+    assert.match(await more.next(), GOOD_ROW);
+    await more.stop();
+    await port.close();
+  });
+
+  test("a busy port fails to open with Chrome's NetworkError", async () => {
+    demo.install({ serial: [{ kind: "busy" }] });
+    const port = demo.find("busy").port;
+    const err = await rejection(port.open({ baudRate: 9600 }));
+    assert.equal(err.name, "NetworkError");
+    assert.equal(err.message, "Failed to execute 'open' on 'SerialPort': Failed to open serial port.");
+    assert.equal(port.readable, null);
+  });
+
+  test("signals need an open port", async () => {
+    demo.install({ serial: [{ kind: "arduino" }] });
+    const port = demo.find("arduino").port;
+    assert.equal((await rejection(port.getSignals())).name, "InvalidStateError");
+    await port.open({ baudRate: 9600 });
+    await port.setSignals({ dataTerminalReady: true });
+    assert.equal(demo.find("arduino").outputSignals.dataTerminalReady, true);
+    assert.equal((await rejection(port.setSignals({}))).name, "TypeError");
+    assert.equal(typeof (await port.getSignals()).clearToSend, "boolean");
+    await port.close();
+  });
+});
+
+describe("serial: permissions", () => {
+  test("requestPort needs user activation", async () => {
+    demo.install({ serial: [{ kind: "arduino" }], granted: false });
+    activation.isActive = false;
+    const err = await rejection(navigator.serial.requestPort());
+    assert.equal(err.name, "SecurityError");
+    assert.equal(err.message, "Failed to execute 'requestPort' on 'Serial': Must be handling a user gesture to show a permission request.");
+    assert.deepEqual(await navigator.serial.getPorts(), []);
+  });
+
+  test("requestPort grants the first matching port; filters are checked", async () => {
+    demo.install({ serial: [{ kind: "scpi" }, { kind: "arduino" }], granted: false });
+    assert.deepEqual(await navigator.serial.getPorts(), []);
+    const port = await navigator.serial.requestPort({ filters: [{ usbVendorId: 0x2341, usbProductId: 0x0043 }] });
+    assert.equal(port, demo.find("arduino").port);
+    assert.deepEqual(await navigator.serial.getPorts(), [port]);
+    const none = await rejection(navigator.serial.requestPort({ filters: [{ usbVendorId: 0x1234 }] }));
+    assert.equal(none.name, "NotFoundError");
+    assert.equal(none.message, "Failed to execute 'requestPort' on 'Serial': No port selected by the user.");
+    const bad = await rejection(navigator.serial.requestPort({ filters: [{ usbProductId: 0x0043 }] }));
+    assert.equal(bad.name, "TypeError");
+    assert.match(bad.message, /A filter containing a usbProductId must also specify a usbVendorId\./);
+    // No filters: the first port not yet granted.
+    assert.equal(await navigator.serial.requestPort(), demo.find("scpi").port);
+  });
+
+  test("a scripted chooser can cancel", async () => {
+    demo.install({ serial: [{ kind: "arduino" }], granted: false, choose: () => null });
+    assert.equal((await rejection(navigator.serial.requestPort())).name, "NotFoundError");
+  });
+
+  test("forget() revokes the permission", async () => {
+    demo.install({ serial: [{ kind: "arduino" }] });
+    const port = await openSerial("arduino");
+    await port.forget();
+    assert.deepEqual(await navigator.serial.getPorts(), []);
+    assert.equal(demo.find("arduino").isOpen, false);
+    assert.equal((await rejection(port.open({ baudRate: 9600 }))).name, "NetworkError");
+  });
+});
+
+describe("serial: scpi voltmeter", () => {
+  test("answers *IDN? and MEAS:VOLT? in short and long forms, any case", async () => {
+    demo.install({ serial: [{ kind: "scpi" }] });
+    const port = await openSerial("scpi", { baudRate: 9600 });
+    const lines = new LineReader(port.readable);
+    await writeLine(port, "*IDN?\n");
+    assert.equal(await lines.next(), "Flojoy,Simulated DMM,SN000001,1.0");
+    for (const command of ["MEAS:VOLT?\n", "MEASure:VOLTage?\r\n", "MEAS:VOLT:DC?\n", ":MEASURE:VOLTAGE:DC?\n", "meas:volt? 10,0.001\n"]) {
+      await writeLine(port, command);
+      assert.equal(await lines.next(), "+1.23456700E+00", command);
+    }
+    // Several commands on one line; a command split across writes.
+    await writeLine(port, "*OPC?;READ?\n");
+    assert.equal(await lines.next(), "1;+1.23456700E+00");
+    await writeLine(port, "*ID");
+    await writeLine(port, "N?\n");
+    assert.equal(await lines.next(), "Flojoy,Simulated DMM,SN000001,1.0");
+    assert.equal(demo.find("scpi").stats.readings, 6);
+    await lines.stop();
+    await port.close();
+  });
+
+  test("unknown commands get no reply and queue -113; SYST:ERR? drains the queue", async () => {
+    demo.install({ serial: [{ kind: "scpi" }] });
+    const port = await openSerial("scpi", { baudRate: 9600 });
+    const lines = new LineReader(port.readable);
+    await writeLine(port, "FOO:BAR?\n*RST\nCONF:VOLT:DC\nMEAS:VOLT:AC?\n");
+    await writeLine(port, "SYST:ERR?\n");
+    // The first reply is the error: neither the unknown query nor the commands answered.
+    assert.equal(await lines.next(), '-113,"Undefined header"');
+    await writeLine(port, "SYSTem:ERRor:NEXT?\n");
+    assert.equal(await lines.next(), '-113,"Undefined header"'); // MEAS:VOLT:AC? is not known
+    await writeLine(port, "syst:err?\n");
+    assert.equal(await lines.next(), '+0,"No error"');
+    await writeLine(port, "NOPE\n*CLS\nSYST:ERR?\n");
+    assert.equal(await lines.next(), '+0,"No error"');
+    await lines.stop();
+    await port.close();
+  });
+
+  test("volts may be a function of the reading number; idn and formatting", async () => {
+    demo.install({ serial: [{ kind: "scpi", idn: "ACME,DMM-1,42,2.0", volts: (i) => -0.5 * (i + 1) * 1000, delayMs: 0 }] });
+    const port = await openSerial("scpi", { baudRate: 9600 });
+    const lines = new LineReader(port.readable);
+    await writeLine(port, "*IDN?\n");
+    assert.equal(await lines.next(), "ACME,DMM-1,42,2.0");
+    await writeLine(port, "MEAS:VOLT?\nMEAS:VOLT?\n");
+    assert.deepEqual(await lines.take(2), ["-5.00000000E+02", "-1.00000000E+03"]);
+    await lines.stop();
+    await port.close();
+  });
+});
+
+describe("serial: unplug and plug", () => {
+  test("the 'unplug' kind delivers its rows, then the read fails with NetworkError", async () => {
+    demo.install({ serial: [{ kind: "unplug", after: 50 }] });
+    const handle = demo.find("unplug");
+    const port = await openSerial("unplug", { baudRate: 115200, bufferSize: 65536 });
+    const events = [];
+    navigator.serial.addEventListener("disconnect", (e) => events.push(["serial", e.type, e.target, e.currentTarget]));
+    port.addEventListener("disconnect", (e) => events.push(["port", e.type, e.target]));
+    let handlerCalls = 0;
+    navigator.serial.ondisconnect = () => handlerCalls++;
+    const lines = new LineReader(port.readable);
+    const received = [];
+    let error = null;
+    try {
+      for (;;) received.push(await lines.next());
+    } catch (err) {
+      error = err;
+    }
+    assert.equal(received.length, 50);
+    assert.match(received[49], /^49,/);
+    assert.equal(error.name, "NetworkError");
+    assert.equal(error.message, "The device has been lost.");
+    assert.deepEqual(events, [
+      ["port", "disconnect", port],
+      ["serial", "disconnect", port, navigator.serial],
+    ]);
+    assert.equal(handlerCalls, 1);
+    assert.equal(port.connected, false);
+    assert.equal(port.readable, null);
+    assert.equal(port.writable, null);
+    assert.deepEqual(await navigator.serial.getPorts(), []);
+    assert.equal((await rejection(port.close())).name, "InvalidStateError"); // Chrome closed it already
+    assert.equal(handle.stats.rowsSent, 50);
+  });
+
+  test("unplug() mid-stream, plug() back: same port object, connect event, opens again", async () => {
+    demo.install({ serial: [{ kind: "arduino" }] });
+    const handle = demo.find("arduino");
+    const port = await openSerial("arduino", { baudRate: 115200, bufferSize: 65536 });
+    const writer = port.writable.getWriter();
+    const lines = new LineReader(port.readable);
+    await lines.take(10);
+    const connects = [];
+    navigator.serial.onconnect = (e) => connects.push(e.target);
+    assert.equal(demo.unplug("arduino"), true);
+    assert.equal(demo.unplug("arduino"), false);
+    await assert.rejects(
+      (async () => {
+        for (;;) await lines.next();
+      })(),
+      { name: "NetworkError", message: "The device has been lost." },
+    );
+    await assert.rejects(writer.write(encode("x")), { name: "NetworkError" });
+    const cannot = await rejection(port.open({ baudRate: 9600 }));
+    assert.equal(cannot.name, "NetworkError"); // not there while unplugged
+
+    assert.equal(handle.plug(), true);
+    assert.deepEqual(connects, [port]);
+    assert.equal(port.connected, true);
+    assert.deepEqual(await navigator.serial.getPorts(), [port]);
+    await port.open({ baudRate: 115200, bufferSize: 65536 });
+    const again = new LineReader(port.readable);
+    assert.match(await again.next(), /^0,/);
+    await again.stop();
+    await port.close();
+  });
+
+  test("plug({ newObject: true }) hands out a new SerialPort", async () => {
+    demo.install({ serial: [{ kind: "arduino" }] });
+    const old = demo.find("arduino").port;
+    demo.unplug("arduino");
+    demo.plug("arduino", { newObject: true });
+    const [port] = await navigator.serial.getPorts();
+    assert.notEqual(port, old);
+    assert.equal(old.connected, false);
+    await port.open({ baudRate: 9600 });
+    await port.close();
+  });
+});
+
+describe("serial: malformed lines", () => {
+  test("every 10th line is replaced by a broken one, cycling through three kinds, and counted", async () => {
+    demo.install({ serial: [{ kind: "malformed", every: 10 }] });
+    const handle = demo.find("malformed");
+    const port = await openSerial("malformed", { baudRate: 115200, bufferSize: 1 << 20 });
+    const lines = new LineReader(port.readable);
+    const rows = await lines.take(100);
+    handle.setRate(0);
+    while (rows.length < handle.stats.rowsSent) rows.push(await lines.next());
+    const broken = [];
+    rows.forEach((line, n) => {
+      if ((n + 1) % 10 === 0) broken.push(line);
+      else assert.equal(line, `${n},${expectedValue(n)}`);
+    });
+    assert.deepEqual(broken.slice(0, 3), ["garbage", "1,2,x", "\xFF\xFE"]);
+    assert.equal(broken.length, handle.stats.malformedSent);
+    assert.ok(handle.stats.malformedSent >= 10);
+    await lines.stop();
+    await port.close();
+  });
+});
+
+// ---- WebUSB -----------------------------------------------------------------------------------
+
+async function openUsb(name) {
+  const device = demo.find(name).device;
+  await device.open();
+  await device.selectConfiguration(1);
+  await device.claimInterface(0);
+  return device;
+}
+
+const vendorIn = (request, value = 0) => ({ requestType: "vendor", recipient: "device", request, value, index: 0 });
+const bytesOf = (result) => Array.from(new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength));
+
+describe("usb: echo", () => {
+  test("describes itself like a vendor-class device", async () => {
+    demo.install({ usb: [{ kind: "echo" }] });
+    const [device] = await navigator.usb.getDevices();
+    assert.equal(device.opened, false);
+    assert.equal(device.configuration, null);
+    const [config] = device.configurations;
+    assert.equal(config.configurationValue, 1);
+    const [iface] = config.interfaces;
+    assert.equal(iface.interfaceNumber, 0);
+    assert.equal(iface.claimed, false);
+    assert.equal(iface.alternate.interfaceClass, 0xff);
+    assert.deepEqual(
+      iface.alternate.endpoints.map((e) => [e.endpointNumber, e.direction, e.type, e.packetSize]),
+      [
+        [1, "in", "bulk", 64],
+        [1, "out", "bulk", 64],
+      ],
+    );
+    await openUsb("echo");
+    assert.equal(device.opened, true);
+    assert.equal(device.configuration, config);
+    assert.equal(device.configuration.interfaces[0].claimed, true);
+    await device.close();
+    assert.equal(device.opened, false);
+    assert.equal(iface.claimed, false);
+  });
+
+  test("bulk OUT then IN round-trips the bytes; an IN transfer waits for data", async () => {
+    demo.install({ usb: [{ kind: "echo" }] });
+    const device = await openUsb("echo");
+    const out = await device.transferOut(1, encode("hello"));
+    assert.equal(out.status, "ok");
+    assert.equal(out.bytesWritten, 5);
+    const back = await device.transferIn(1, 64);
+    assert.equal(back.status, "ok");
+    assert.equal(new TextDecoder().decode(back.data), "hello");
+    // Up to `length` bytes per transfer.
+    await device.transferOut(1, new Uint8Array([1, 2, 3, 4, 5, 6]));
+    assert.deepEqual(bytesOf(await device.transferIn(1, 4)), [1, 2, 3, 4]);
+    assert.deepEqual(bytesOf(await device.transferIn(1, 4)), [5, 6]);
+    // Nothing queued: the IN transfer completes when data arrives.
+    let settled = false;
+    const pending = device.transferIn(1, 64).then((r) => {
+      settled = true;
+      return r;
+    });
+    await waitFor(() => demo.find("echo").pendingTransfers === 1, "the IN transfer to be pending");
+    assert.equal(settled, false);
+    await device.transferOut(1, encode("late"));
+    assert.equal(new TextDecoder().decode((await pending).data), "late");
+    assert.equal(demo.find("echo").writtenText(), "hello\x01\x02\x03\x04\x05\x06late");
+    await device.close();
+  });
+
+  test("vendor control transfers, and a stall for anything else", async () => {
+    demo.install({ usb: [{ kind: "echo" }] });
+    const device = demo.find("echo").device;
+    await device.open(); // control transfers to the device need no configuration
+    assert.deepEqual(bytesOf(await device.controlTransferIn(vendorIn(0x01), 4)), [1, 2, 3, 4]);
+    assert.deepEqual(bytesOf(await device.controlTransferIn(vendorIn(0x01), 2)), [1, 2]);
+    const set = await device.controlTransferOut(vendorIn(0x02, 0x1234));
+    assert.equal(set.status, "ok");
+    assert.deepEqual(bytesOf(await device.controlTransferIn(vendorIn(0x03), 2)), [0x34, 0x12]);
+    const stallIn = await device.controlTransferIn(vendorIn(0x7f), 8);
+    assert.equal(stallIn.status, "stall");
+    assert.equal(stallIn.data.byteLength, 0);
+    const stallOut = await device.controlTransferOut({ ...vendorIn(0x7e), requestType: "class" }, new Uint8Array([9]));
+    assert.equal(stallOut.status, "stall");
+    assert.equal(demo.find("echo").stats.stalls, 2);
+    const badEnum = await rejection(device.controlTransferIn({ ...vendorIn(1), recipient: "nobody" }, 4));
+    assert.equal(badEnum.name, "TypeError");
+    // An interface recipient needs the interface claimed.
+    const unclaimed = await rejection(device.controlTransferIn({ ...vendorIn(1), recipient: "interface" }, 4));
+    assert.equal(unclaimed.name, "InvalidStateError");
+    await device.close();
+  });
+});
+
+describe("usb: errors", () => {
+  test("closed device, missing configuration, unclaimed interface, unknown configuration", async () => {
+    demo.install({ usb: [{ kind: "echo" }] });
+    const device = demo.find("echo").device;
+    const closed = await rejection(device.transferIn(1, 64));
+    assert.equal(closed.name, "InvalidStateError");
+    assert.equal(closed.message, "Failed to execute 'transferIn' on 'USBDevice': The device must be opened first.");
+    const closedControl = await rejection(device.controlTransferIn(vendorIn(1), 4));
+    assert.equal(closedControl.name, "InvalidStateError");
+    assert.equal(closedControl.message, "Failed to execute 'controlTransferIn' on 'USBDevice': The device must be opened first.");
+    await device.open();
+    const unconfigured = await rejection(device.claimInterface(0));
+    assert.equal(unconfigured.message, "Failed to execute 'claimInterface' on 'USBDevice': The device must have a configuration selected.");
+    const noConfig = await rejection(device.selectConfiguration(2));
+    assert.equal(noConfig.name, "NotFoundError");
+    assert.equal(noConfig.message, "Failed to execute 'selectConfiguration' on 'USBDevice': The configuration value provided is not supported by the device.");
+    await device.selectConfiguration(1);
+    const unclaimed = await rejection(device.transferOut(1, encode("x")));
+    assert.equal(unclaimed.name, "NotFoundError");
+    assert.equal(
+      unclaimed.message,
+      "Failed to execute 'transferOut' on 'USBDevice': The specified endpoint is not part of a claimed and selected alternate interface.",
+    );
+    const noInterface = await rejection(device.claimInterface(3));
+    assert.equal(noInterface.name, "NotFoundError");
+    await device.claimInterface(0);
+    const wrongEndpoint = await rejection(device.transferIn(2, 64));
+    assert.equal(wrongEndpoint.name, "NotFoundError");
+    const outOfRange = await rejection(device.transferIn(0, 64));
+    assert.equal(outOfRange.name, "IndexSizeError");
+    // Releasing the interface cancels a pending transfer.
+    const pending = device.transferIn(1, 64);
+    await device.releaseInterface(0);
+    await assert.rejects(pending, { name: "AbortError", message: "Failed to execute 'transferIn' on 'USBDevice': The transfer was cancelled." });
+    await device.close();
+  });
+
+  test("unplugging rejects pending transfers; the old object is dead, plug() brings a new one", async () => {
+    demo.install({ usb: [{ kind: "echo" }] });
+    const device = await openUsb("echo");
+    const events = [];
+    navigator.usb.addEventListener("disconnect", (e) => events.push(["disconnect", e.device]));
+    navigator.usb.onconnect = (e) => events.push(["connect", e.device]);
+    const pending = device.transferIn(1, 64);
+    await waitFor(() => demo.find("echo").pendingTransfers === 1, "the IN transfer to be pending");
+    demo.unplug("echo");
+    await assert.rejects(pending, { name: "NotFoundError", message: "Failed to execute 'transferIn' on 'USBDevice': The device was disconnected." });
+    const gone = await rejection(device.transferOut(1, encode("x")));
+    assert.equal(gone.name, "NotFoundError");
+    assert.equal(gone.message, "Failed to execute 'transferOut' on 'USBDevice': The device was disconnected.");
+    assert.equal((await rejection(device.open())).name, "NotFoundError");
+    assert.equal(device.opened, false);
+    assert.deepEqual(await navigator.usb.getDevices(), []);
+    demo.plug("echo");
+    const fresh = demo.find("echo").device;
+    assert.notEqual(fresh, device);
+    assert.deepEqual(events, [
+      ["disconnect", device],
+      ["connect", fresh],
+    ]);
+    assert.deepEqual(await navigator.usb.getDevices(), [fresh]);
+    await openUsb("echo");
+    await fresh.transferOut(1, encode("again"));
+    assert.equal(new TextDecoder().decode((await fresh.transferIn(1, 64)).data), "again");
+    await fresh.close();
+  });
+
+  test("requestDevice: filters required, user activation, no match", async () => {
+    demo.install({ usb: [{ kind: "echo" }, { kind: "usb-stream" }], granted: false });
+    const noArg = await rejection(navigator.usb.requestDevice());
+    assert.equal(noArg.name, "TypeError");
+    const noFilters = await rejection(navigator.usb.requestDevice({}));
+    assert.equal(noFilters.name, "TypeError");
+    assert.match(noFilters.message, /Failed to read the 'filters' property from 'USBDeviceRequestOptions': Required member is undefined\./);
+    activation.isActive = false;
+    const gesture = await rejection(navigator.usb.requestDevice({ filters: [] }));
+    assert.equal(gesture.name, "SecurityError");
+    assert.equal(gesture.message, "Failed to execute 'requestDevice' on 'USB': Must be handling a user gesture to show a permission request.");
+    activation.isActive = true;
+    const none = await rejection(navigator.usb.requestDevice({ filters: [{ vendorId: 0x1234 }] }));
+    assert.equal(none.name, "NotFoundError");
+    assert.equal(none.message, "Failed to execute 'requestDevice' on 'USB': No device selected.");
+    const badFilter = await rejection(navigator.usb.requestDevice({ filters: [{ productId: 0x4001 }] }));
+    assert.equal(badFilter.message, "A filter containing a productId must also contain a vendorId.");
+    const stream = await navigator.usb.requestDevice({ filters: [{ vendorId: 0xcafe, productId: 0x4002 }] });
+    assert.equal(stream, demo.find("usb-stream").device);
+    assert.deepEqual(await navigator.usb.getDevices(), [stream]);
+    const byClass = await navigator.usb.requestDevice({ filters: [{ classCode: 0xff }] });
+    assert.equal(byClass, demo.find("echo").device);
+  });
+});
+
+describe("usb: streamer", () => {
+  /** Reads transfers until `count` samples arrived; returns their values. */
+  async function readSamples(device, count, length = 4096) {
+    const samples = [];
+    while (samples.length < count) {
+      const { status, data } = await device.transferIn(2, length);
+      assert.equal(status, "ok");
+      assert.ok(data.byteLength >= 2 && data.byteLength <= length && data.byteLength % 2 === 0);
+      for (let i = 0; i < data.byteLength; i += 2) samples.push(data.getInt16(i, true));
+    }
+    return samples;
+  }
+
+  test("int16 LE samples k = 0, 1, 2, ... wrapping at 32768", async () => {
+    demo.install({ usb: [{ kind: "usb-stream", rate: 1_000_000 }] });
+    const device = await openUsb("usb-stream");
+    const samples = await readSamples(device, 40000, 16384);
+    samples.forEach((v, k) => {
+      if (v !== k % 32768) assert.fail(`sample ${k} is ${v}`);
+    });
+    const stats = demo.find("usb-stream").stats;
+    assert.ok(stats.samplesSent >= 40000);
+    assert.ok(stats.samplesProduced >= stats.samplesSent);
+    await device.close();
+  });
+
+  test("at the default rate the samples flow and count", async () => {
+    demo.install({ usb: [{ kind: "usb-stream" }] });
+    const device = await openUsb("usb-stream");
+    const samples = await readSamples(device, 500, 64);
+    samples.forEach((v, k) => assert.equal(v, k));
+    assert.equal(demo.find("usb-stream").stats.overflowSamples, 0);
+    await device.close();
+  });
+
+  test("samples not taken in time are lost, counted, and show as gaps", async () => {
+    demo.install({ usb: [{ kind: "usb-stream", rate: 20000, bufferSamples: 1000 }] });
+    const handle = demo.find("usb-stream");
+    const device = await openUsb("usb-stream");
+    await waitFor(() => handle.stats.overflowSamples > 500, "samples lost to overflow");
+    handle.setRate(0);
+    const { overflowSamples, samplesProduced } = handle.stats;
+    assert.ok(overflowSamples < 30000, "few enough to measure the gap modulo 32768");
+    const samples = await readSamples(device, samplesProduced - overflowSamples);
+    assert.equal(samples.length, 1000); // the buffer held the oldest 1000; the newer ones were lost
+    samples.forEach((v, k) => assert.equal(v, k));
+    assert.equal(handle.stats.samplesSent + handle.stats.overflowSamples, handle.stats.samplesProduced);
+    // Resume: the next sample shows the gap.
+    handle.setRate(20000);
+    const [next] = await readSamples(device, 1, 2);
+    assert.equal((next - 999 - 1 + 32768) % 32768, overflowSamples % 32768);
+    await device.close();
+  });
+});
