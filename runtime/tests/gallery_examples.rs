@@ -99,7 +99,7 @@ fn the_index_is_well_formed() {
         let file = ex["file"].as_str().unwrap();
         assert!(gallery_dir().join(file).is_file(), "{id}: {file} does not exist");
         let flow = load(ex);
-        assert!(flow.len() > 0, "{id}: the flow is empty");
+        assert!(!flow.is_empty(), "{id}: the flow is empty");
         let funcs: HashSet<String> = flow.nodes().map(|n| n.spec().func.clone()).collect();
         let teaches = strs(&ex["teaches"]);
         assert!(!teaches.is_empty(), "{id}: teaches nothing");
