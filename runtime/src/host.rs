@@ -88,6 +88,16 @@ pub trait Host {
 /// What hardware nodes say where there are no devices (the CLI, the tests' native host).
 pub const NO_DEVICES: &str = "Hardware nodes run in the browser app (Chrome, Edge or Opera, which have WebSerial and WebUSB); this runner has no device access";
 
+/// What [`NativeHost`] says when a node asks it to read a URL (READ_CSV's default file is one).
+pub const NO_DOWNLOADS: &str =
+    "the command-line runner does not download URLs (the browser app does): save the file and give its path";
+
+/// Whether a file path is really a URL the browser would fetch.
+pub fn is_url(path: &str) -> bool {
+    let p = path.trim_start().as_bytes();
+    [&b"http://"[..], b"https://"].iter().any(|s| p.len() >= s.len() && p[..s.len()].eq_ignore_ascii_case(s))
+}
+
 /// The host for native runs (CLI, tests, benchmarks): real clocks, files relative to a folder.
 #[cfg(not(target_family = "wasm"))]
 pub struct NativeHost {
@@ -139,6 +149,12 @@ impl Host for NativeHost {
     }
 
     fn read_file(&self, path: &str) -> LocalBoxFuture<'static, Result<Vec<u8>, String>> {
+        // Flojoy's pandas reads URLs too; the native runner stays offline (no HTTP client in the
+        // runtime), and joining a URL to the folder would only report a confusing missing file.
+        if is_url(path) {
+            let msg = format!("cannot read '{path}': {NO_DOWNLOADS}");
+            return Box::pin(async move { Err(msg) });
+        }
         let full = self.dir.join(path);
         Box::pin(async move { std::fs::read(&full).map_err(|e| format!("cannot read '{}': {e}", full.display())) })
     }
@@ -147,5 +163,39 @@ impl Host for NativeHost {
         let full = self.dir.join(name);
         std::fs::write(&full, bytes).map_err(|e| format!("cannot write '{}': {e}", full.display()))?;
         Ok(full.display().to_string())
+    }
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod tests {
+    use super::*;
+
+    fn read(host: &NativeHost, path: &str) -> Result<Vec<u8>, String> {
+        futures::executor::block_on(host.read_file(path))
+    }
+
+    #[test]
+    fn urls_are_refused_saying_what_to_do_instead() {
+        let host = NativeHost::default();
+        for url in
+            ["https://raw.githubusercontent.com/cs109/2014_data/master/countries.csv", "HTTP://example.com/a.csv"]
+        {
+            let err = read(&host, url).err().unwrap_or_default();
+            assert_eq!(err, format!("cannot read '{url}': {NO_DOWNLOADS}"));
+        }
+        assert!(is_url("  https://x"));
+        assert!(!is_url("http.csv") && !is_url("data/https/x.csv") && !is_url("ftp://x"));
+    }
+
+    #[test]
+    fn paths_resolve_against_the_folder() {
+        let dir = std::env::temp_dir().join(format!("flojoy-host-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let host = NativeHost { dir: dir.clone(), ..NativeHost::default() };
+        assert_eq!(host.write_file("a.csv", b"x\n1\n").ok(), Some(dir.join("a.csv").display().to_string()));
+        assert_eq!(read(&host, "a.csv").ok(), Some(b"x\n1\n".to_vec()));
+        let err = read(&host, "missing.csv").err().unwrap_or_default();
+        assert!(err.starts_with(&format!("cannot read '{}'", dir.join("missing.csv").display())), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

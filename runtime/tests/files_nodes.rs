@@ -162,3 +162,19 @@ fn a_flow_reads_a_csv_and_exports_it() {
     assert_eq!(std::fs::read_to_string(dir.join("copy.csv")).unwrap(), "t,v\n0.0,1.5\n0.5,-2.25\n1.0,3.0\n1.5,\n");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn read_csv_of_a_url_says_the_command_line_runner_does_not_download() {
+    // READ_CSV's default file is a URL: the browser app fetches it, the native host refuses it
+    let host = host_in(&data_dir());
+    let err = invoke("READ_CSV", &[], json!({}), host.clone()).err().unwrap().0;
+    assert_eq!(
+        err,
+        format!(
+            "cannot read 'https://raw.githubusercontent.com/cs109/2014_data/master/countries.csv': {}",
+            runtime::host::NO_DOWNLOADS
+        )
+    );
+    let err = invoke("LOCAL_FILE", &[], json!({"file_path": "http://example.com/a.png"}), host).err().unwrap().0;
+    assert!(err.ends_with(runtime::host::NO_DOWNLOADS), "{err}");
+}
