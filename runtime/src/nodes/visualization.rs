@@ -819,6 +819,16 @@ fn histogram_auto(a: &[f64]) -> Result<(Vec<f64>, Vec<f64>), NodeError> {
     Ok((counts, edges))
 }
 
+/// A text cell of z as plotly.js reads it (`Lib.cleanNumber`): quotes, `%`, `$`, `#` and
+/// spaces stripped from both ends, commas and spaces removed, then a decimal number; anything
+/// else is a gap (NaN). (plotly.js also reads hexadecimal; no Flojoy data has it.)
+fn plotly_js_number(s: &str) -> f64 {
+    let edge = |c: char| matches!(c, '\'' | '"' | '%' | ',' | '$' | '#') || c.is_whitespace();
+    let s: String = s.trim_matches(edge).chars().filter(|&c| c != ',' && c != ' ').collect();
+    let numeric = !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    if numeric { s.parse::<f64>().unwrap_or(f64::NAN) } else { f64::NAN }
+}
+
 fn heatmap() -> NodeDef {
     NodeDef::sync(
         NodeSpec::new(
@@ -885,18 +895,15 @@ fn run_heatmap(ctx: &mut Ctx<'_>) -> NodeResult {
         Value::DataFrame { m } => {
             // px.imshow(df, text_auto=show_text) replaces the figure. (With histogram=True Flojoy then
             // fails, reading the histogram of a DataFrame it never made; here the heatmap is shown alone.)
+            // A text column (iris' species) goes into z as strings, which plotly.js reads as numbers
+            // where it can and draws as gaps where it cannot; z holds what plotly.js draws.
             let mut data = Vec::with_capacity(m.rows() * m.columns.len());
             for r in 0..m.rows() {
                 for c in &m.columns {
-                    match &c.data {
-                        ColumnData::Num(v) => data.push(v[r]),
-                        ColumnData::Text(_) => {
-                            return Err(NodeError(format!(
-                                "HEATMAP needs a DataFrame of numbers, but column '{}' holds text",
-                                c.name
-                            )));
-                        }
-                    }
+                    data.push(match &c.data {
+                        ColumnData::Num(v) => v[r],
+                        ColumnData::Text(v) => plotly_js_number(&v[r]),
+                    });
                 }
             }
             let z = Matrix { rows: m.rows(), cols: m.columns.len(), data };
@@ -1746,4 +1753,19 @@ fn dc_content_type() -> NodeDef {
             Ok(Outputs::one(Value::string(s)))
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plotly_js_number;
+
+    #[test]
+    fn text_cells_read_as_plotly_js_reads_them() {
+        for (s, want) in [("12", 12.0), (" $1,200 ", 1200.0), ("'-3.5e2'", -350.0), ("50%", 50.0), (".5", 0.5)] {
+            assert_eq!(plotly_js_number(s), want, "{s:?}");
+        }
+        for s in ["setosa", "", "inf", "NaN", "1_000", "2023-01-01", "1-"] {
+            assert!(plotly_js_number(s).is_nan(), "{s:?}");
+        }
+    }
 }
