@@ -4,6 +4,11 @@
 //!   `{severity, node, port, message}`), or throws with the reason if it is not a flow.
 //! - `flojoy.run()`: a promise of the run report, exactly the headless runner's `--json` form.
 //! - `flojoy.flow()`: the current flow in Flojoy's 2024 format.
+//! - `flojoy.stop()`: stops the run or streaming session (`run()` then resolves).
+//! - `flojoy.output(label)`: the first output the node with this label shows now (JSON), or null.
+//! - `flojoy.devices()`: the devices panel's state: ports, USB devices, events, stream counters.
+//! - `flojoy.plotDraws()`: how many plots were drawn since the page loaded.
+//! - `?demo=1` in the URL turns the simulated demo devices on at start.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -16,14 +21,21 @@ fn to_js(v: &serde_json::Value) -> JsValue {
 }
 
 /// Loads flow text; the diagnostics as JSON, or why it could not be loaded.
-fn load(ed: Editor, text: &str) -> Result<serde_json::Value, String> {
+pub fn load(ed: Editor, text: &str) -> Result<serde_json::Value, String> {
     runtime::file::load(text, js::random_u64()).map_err(|e| e.to_string())?;
     files::open_text(ed, text, "the flow");
     Ok(ed.diagnostics.with_untracked(|d| serde_json::to_value(d).unwrap_or_default()))
 }
 
+/// The first output the node labelled `label` shows now, as JSON.
+pub fn output(ed: Editor, label: &str) -> Option<serde_json::Value> {
+    let id = ed.doc.with_untracked(|d| d.flow.find_label(label))?;
+    let value = ed.runner().nodes.with_untracked(|m| m.get(&id).and_then(|r| r.first()))?;
+    Some(value.0.to_json())
+}
+
 /// Runs the current flow and resolves with its report.
-async fn run(ed: Editor) -> serde_json::Value {
+pub async fn run(ed: Editor) -> serde_json::Value {
     let runner = ed.runner();
     let report = runner.next_report();
     ed.run();
@@ -51,6 +63,33 @@ pub fn install(ed: Editor) {
     let flow_fn = Closure::<dyn FnMut() -> JsValue>::new(move || {
         to_js(&ed.doc.with_untracked(|d| runtime::file::to_json(&d.flow)))
     });
+    let stop_fn = Closure::<dyn FnMut()>::new(move || ed.runner().cancel("stopped by the user"));
+    let output_fn = Closure::<dyn FnMut(String) -> JsValue>::new(move |label: String| match output(ed, &label) {
+        Some(v) => to_js(&v),
+        None => JsValue::NULL,
+    });
+    let devices_fn = Closure::<dyn FnMut() -> JsValue>::new(move || {
+        let v = ed.runner().devices().view.get_untracked();
+        to_js(&serde_json::json!({
+            "serialApi": v.serial_api,
+            "usbApi": v.usb_api,
+            "demo": v.demo,
+            "serial": v.serial,
+            "usb": v.usb,
+            "events": v.events,
+            "streams": v.streams.iter().map(|(k, s)| serde_json::json!({"node": k, "stats": s})).collect::<Vec<_>>(),
+            "streaming": ed.runner().streaming.get_untracked(),
+        }))
+    });
+    let draws_fn = Closure::<dyn FnMut() -> f64>::new(|| crate::plot::draws() as f64);
+    js::set(&api, "plotDraws", draws_fn.as_ref());
+    draws_fn.forget();
+    js::set(&api, "stop", stop_fn.as_ref());
+    js::set(&api, "output", output_fn.as_ref());
+    js::set(&api, "devices", devices_fn.as_ref());
+    stop_fn.forget();
+    output_fn.forget();
+    devices_fn.forget();
     js::set(&api, "load", load_fn.as_ref());
     js::set(&api, "run", run_fn.as_ref());
     js::set(&api, "flow", flow_fn.as_ref());
@@ -65,17 +104,67 @@ pub fn install(ed: Editor) {
     let params = js::window()
         .and_then(|w| w.location().search().ok())
         .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok());
+    if params.as_ref().and_then(|p| p.get("demo")).is_some_and(|v| v == "1" || v == "true") {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = ed.runner().devices().enable_demo().await {
+                ed.error(format!("demo devices could not start: {e}"));
+            }
+        });
+    }
+    open_fragment(ed);
+    let on_hash = Closure::<dyn FnMut()>::new(move || open_fragment(ed));
+    if let Some(w) = js::window() {
+        let _ = w.add_event_listener_with_callback("hashchange", wasm_bindgen::JsCast::unchecked_ref(on_hash.as_ref()));
+    }
+    on_hash.forget();
     if let Some(url) = params.as_ref().and_then(|p| p.get("flow")) {
         let run_after = params.as_ref().and_then(|p| p.get("run")).is_some_and(|v| v == "1" || v == "true");
         leptos::task::spawn_local(async move {
             match files::fetch_text(&url).await {
                 Ok(text) => {
                     if files::open_text(ed, &text, &url) && run_after {
-                        ed.run();
+                        if ed.doc.with_untracked(|d| crate::embed::uses_devices(&d.flow)) {
+                            ed.announce(
+                                "This flow uses devices: press Run to start it (device access needs your click)",
+                            );
+                        } else {
+                            ed.run();
+                        }
                     }
                 }
                 Err(e) => ed.error(format!("the flow in the link could not be opened: {e}")),
             }
         });
+    }
+}
+
+/// Opens the flow of a share link (`#flow=…`), runs it if the link says `run=1` (never a flow
+/// that uses devices: that takes the user's click), and takes the flow out of the address so
+/// a reload shows the autosaved (possibly edited) flow instead of the original link.
+fn open_fragment(ed: Editor) {
+    let Some(w) = js::window() else { return };
+    let hash = w.location().hash().unwrap_or_default();
+    let frag = crate::share::parse(&hash);
+    let Some(flow) = frag.flow else { return };
+    match flow {
+        Ok(text) => {
+            if files::open_text(ed, &text, "the shared flow") && frag.run {
+                if ed.doc.with_untracked(|d| crate::embed::uses_devices(&d.flow)) {
+                    ed.announce(
+                        "This shared flow uses devices: press Run to start it (device access needs your click)",
+                    );
+                } else {
+                    ed.run();
+                }
+            }
+        }
+        Err(e) => ed.error(format!("the shared link could not be opened: {e}")),
+    }
+    if !ed.embed
+        && let Ok(history) = w.history()
+    {
+        let loc = w.location();
+        let clean = format!("{}{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default());
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
     }
 }

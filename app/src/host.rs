@@ -1,5 +1,5 @@
 //! The browser as the runtime's [`Host`]: page clocks, the CSPRNG, timers, the Python worker,
-//! files the user picked (kept in memory by name) or URLs, and downloads for exports.
+//! WebSerial/WebUSB devices, files the user picked (kept in memory by name) or URLs, and downloads for exports.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -28,6 +28,7 @@ pub async fn remember_file(f: &web_sys::File) -> Result<String, String> {
 
 pub struct BrowserHost {
     pub python: PythonWorker,
+    pub devices: crate::devices::BrowserDevices,
 }
 
 impl Host for BrowserHost {
@@ -54,6 +55,10 @@ impl Host for BrowserHost {
     fn run_python(&self, call: PythonCall) -> LocalBoxFuture<'static, Result<PythonResult, NodeError>> {
         let worker = self.python.clone();
         Box::pin(async move { worker.call(call).await.map_err(NodeError::from) })
+    }
+
+    fn devices(&self) -> Option<std::rc::Rc<dyn runtime::devices::Devices>> {
+        Some(std::rc::Rc::new(self.devices.clone()))
     }
 
     fn read_file(&self, path: &str) -> LocalBoxFuture<'static, Result<Vec<u8>, String>> {

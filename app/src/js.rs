@@ -120,6 +120,27 @@ pub async fn ensure_plotly() -> Result<(), String> {
     JsFuture::from(p).await.map(|_| ()).map_err(|_| "plotly.js could not be loaded".to_owned())
 }
 
+/// Loads a classic script of ours (`src` relative to the page) and waits for it.
+pub async fn load_script(src: &str) -> Result<(), String> {
+    let src = src.to_owned();
+    let p = Promise::new(&mut |resolve, reject| {
+        let Some(doc) = document() else { return };
+        let Ok(el) = doc.create_element("script") else {
+            return;
+        };
+        let Ok(script) = el.dyn_into::<web_sys::HtmlScriptElement>() else {
+            return;
+        };
+        script.set_src(&src);
+        script.set_onload(Some(&resolve));
+        script.set_onerror(Some(&reject));
+        if let Some(head) = doc.head() {
+            let _ = head.append_child(&script);
+        }
+    });
+    JsFuture::from(p).await.map(|_| ()).map_err(|_| format!("{src} could not be loaded"))
+}
+
 /// Draws or updates a plot in place (`Plotly.react`).
 pub async fn plotly_react(div: &web_sys::Element, data: &JsValue, layout: &JsValue) -> Result<(), String> {
     ensure_plotly().await?;

@@ -5,12 +5,16 @@
 
 pub mod automation;
 pub mod dashboard;
+pub mod devices;
 pub mod editor;
+pub mod embed;
 pub mod files;
 pub mod host;
 pub mod js;
 pub mod plot;
+pub mod pwa;
 pub mod run;
+pub mod share;
 pub mod state;
 
 use std::rc::Rc;
@@ -28,8 +32,9 @@ use crate::state::selection::Selection;
 use crate::state::viewport::Viewport;
 
 /// The two views of a flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum View {
+    #[default]
     Flow,
     Dashboard,
 }
@@ -70,6 +75,14 @@ pub struct Editor {
     /// Live mode: a parameter change re-runs what depends on it, right away.
     pub live: RwSignal<bool>,
     pub command_palette: RwSignal<bool>,
+    /// The devices panel is open.
+    pub devices_open: RwSignal<bool>,
+    /// The share dialog is open.
+    pub share_open: RwSignal<bool>,
+    /// The example gallery is open.
+    pub gallery_open: RwSignal<bool>,
+    /// Shown in an iframe (`?embed=1`): compact, read-only unless `edit=1`, no autosave.
+    pub embed: bool,
     /// The canvas element's size on screen.
     pub canvas_size: RwSignal<(f64, f64)>,
     /// Validation of the current flow: every problem, each naming its node.
@@ -178,12 +191,21 @@ impl Editor {
         self.say(false, text.into());
     }
 
+    /// An information that stays longer (updates, things the user should read).
+    pub fn announce(&self, text: impl Into<String>) {
+        self.say_for(false, text.into(), 10_000.0);
+    }
+
     fn say(&self, error: bool, text: String) {
+        self.say_for(error, text, if error { 6000.0 } else { 2500.0 });
+    }
+
+    fn say_for(&self, error: bool, text: String, ms: f64) {
         let id = self.toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.id + 1));
         self.toast.set(Some(Toast { error, text, id }));
         let toast = self.toast;
         leptos::task::spawn_local(async move {
-            js::sleep(if error { 6000.0 } else { 2500.0 }).await;
+            js::sleep(ms).await;
             toast.update(|t| {
                 if t.as_ref().is_some_and(|t| t.id == id) {
                     *t = None;
@@ -247,8 +269,11 @@ impl Editor {
 pub fn App() -> impl IntoView {
     let python = RwSignal::new(WorkerStatus::Loading { stage: "starting Python".into() });
     let worker = PythonWorker::start("worker.js", move |s| python.set(s.clone()));
-    let runner = Runner::new(Rc::new(BrowserHost { python: worker }));
-    let doc = RwSignal::new(Document::new(files::initial_flow()));
+    let runner = Runner::new(Rc::new(BrowserHost { python: worker, devices: devices::BrowserDevices::new() }));
+    let mode = embed::Mode::from_url();
+    let mut first = Document::new(if mode.embed { state::welcome_flow() } else { files::initial_flow() });
+    first.read_only = mode.embed && !mode.edit;
+    let doc = RwSignal::new(first);
     let diagnostics = Memo::new(move |_| doc.with(|d| runtime::validate::validate(&d.flow)));
     let viewport = RwSignal::new(Viewport::default());
     let detail = Memo::new(move |_| viewport.with(|v| v.zoom >= editor::canvas::DETAIL_ZOOM));
@@ -266,22 +291,36 @@ pub fn App() -> impl IntoView {
         editing_note: RwSignal::new(None),
         editing_code: RwSignal::new(None),
         numpy: RwSignal::new(false),
-        view: RwSignal::new(View::Flow),
+        view: RwSignal::new(mode.view),
         live: RwSignal::new(false),
         command_palette: RwSignal::new(false),
+        devices_open: RwSignal::new(false),
+        share_open: RwSignal::new(false),
+        gallery_open: RwSignal::new(false),
+        embed: mode.embed,
         canvas_size: RwSignal::new((1000.0, 700.0)),
         diagnostics,
         detail,
     };
     provide_context(editor);
-    files::autosave(editor);
+    if !mode.embed {
+        files::autosave(editor);
+    }
     editor::keys::install(editor);
     automation::install(editor);
+    pwa::install(editor);
+    embed::install(editor);
     view! {
-        <div class="app">
-            <editor::toolbar::Toolbar/>
+        <div class="app" class:embedded=mode.embed>
+            {if mode.embed { view! { <embed::EmbedBar/> }.into_any() } else { view! { <editor::toolbar::Toolbar/> }.into_any() }}
             // one view at a time: the other is not in the page (its plots cost nothing)
             {move || match editor.view.get() {
+                View::Flow if mode.embed => view! {
+                    <div class="main">
+                        <editor::canvas::Canvas/>
+                    </div>
+                }
+                .into_any(),
                 View::Flow => view! {
                     <div class="main">
                         <editor::palette::Palette/>
@@ -292,10 +331,13 @@ pub fn App() -> impl IntoView {
                 .into_any(),
                 View::Dashboard => view! { <dashboard::DashboardView/> }.into_any(),
             }}
-            <editor::log::LogPanel/>
+            {(!mode.embed).then(|| view! { <editor::log::LogPanel/> })}
             <editor::palette::CommandPalette/>
             <editor::node_view::NodeView/>
             <editor::code_editor::CodeEditor/>
+            <editor::devices_panel::DevicesPanel/>
+            <editor::share_dialog::ShareDialog/>
+            <editor::gallery::Gallery/>
             <editor::toast::Toasts/>
         </div>
     }
@@ -305,5 +347,9 @@ pub fn App() -> impl IntoView {
 /// and mounts the app.
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    // not leptos::task::spawn_local: its executor is set up by mount_to_body, after this
+    wasm_bindgen_futures::spawn_local(async {
+        pwa::boot().await;
+        leptos::mount::mount_to_body(App);
+    });
 }

@@ -1,5 +1,9 @@
 //! Running the current flow in the page: a snapshot of the flow goes to the runtime scheduler;
 //! its events come back into per-node run state, flushed to the UI at most once per frame.
+//!
+//! A flow with a streaming node (a device reader) runs as a session: the flow re-runs once per
+//! animation frame, each run taking what the device sent since the last one, until Stop or a
+//! failure. Devices opened during a session close when it ends.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -97,6 +101,19 @@ pub struct Runner {
     /// Bumped when the flow is replaced: events of runs of the old flow are dropped.
     generation: Rc<std::cell::Cell<u64>>,
     waiters: Rc<RefCell<Vec<oneshot::Sender<Arc<RunReport>>>>>,
+    /// A streaming session is on: the flow its frames run (the newest edit wins).
+    stream: Rc<RefCell<Option<Flow>>>,
+    /// Frames of the current streaming session, its start, and its last complete frame's report.
+    frames: Rc<std::cell::Cell<u64>>,
+    stream_start: Rc<std::cell::Cell<f64>>,
+    last_frame: Rc<RefCell<Option<Arc<RunReport>>>>,
+    /// Streaming session on (the toolbar says so).
+    pub streaming: RwSignal<bool>,
+}
+
+/// The flow has a node that streams from a device.
+pub fn is_streaming(flow: &Flow) -> bool {
+    flow.nodes().any(|n| runtime::nodes::lookup(n.func()).is_some_and(|d| d.streaming))
 }
 
 impl Runner {
@@ -112,7 +129,16 @@ impl Runner {
             next: Rc::new(RefCell::new(None)),
             generation: Rc::new(std::cell::Cell::new(0)),
             waiters: Rc::new(RefCell::new(Vec::new())),
+            stream: Rc::new(RefCell::new(None)),
+            frames: Rc::new(std::cell::Cell::new(0)),
+            stream_start: Rc::new(std::cell::Cell::new(0.0)),
+            last_frame: Rc::new(RefCell::new(None)),
+            streaming: RwSignal::new(false),
         }
+    }
+
+    pub fn devices(&self) -> &crate::devices::BrowserDevices {
+        &self.host.devices
     }
 
     pub fn python(&self) -> &nodes_pyodide::bridge::PythonWorker {
@@ -123,6 +149,19 @@ impl Runner {
     /// stopped; of several requests made meanwhile only the newest runs (live mode never
     /// queues stale runs). `use_cache` re-runs only what changed since the last run.
     pub fn start(&self, flow: Flow, use_cache: bool) {
+        if self.stream.borrow().is_some() {
+            // streaming: the next frame runs the edited flow
+            *self.stream.borrow_mut() = Some(flow);
+            return;
+        }
+        if is_streaming(&flow) && self.cancel.borrow().is_none() {
+            *self.stream.borrow_mut() = Some(flow.clone());
+            self.frames.set(0);
+            self.stream_start.set(crate::js::now_ms());
+            *self.last_frame.borrow_mut() = None;
+            self.streaming.set(true);
+            self.host.devices.clear_stream_stats();
+        }
         if let Some(t) = self.cancel.borrow().as_ref() {
             *self.next.borrow_mut() = Some((flow, use_cache));
             // only the scheduler stops: Python finishes its current call (restarting it on every
@@ -137,10 +176,15 @@ impl Runner {
         let token = CancelToken::new();
         *self.cancel.borrow_mut() = Some(token.clone());
         self.running.set(true);
+        let frame = self.stream.borrow().is_some().then(|| self.frames.get());
         if !use_cache {
             self.nodes.set(HashMap::new());
         }
-        self.log.set(vec![format!("▶ run started ({} nodes)", flow.len())]);
+        match frame {
+            Some(0) => self.log.set(vec![format!("▶ streaming started ({} nodes): Stop ends it", flow.len())]),
+            Some(_) => {}
+            None => self.log.set(vec![format!("▶ run started ({} nodes)", flow.len())]),
+        }
         let me = self.clone();
         spawn_local(async move {
             let mut cache = std::mem::take(&mut *me.cache.borrow_mut());
@@ -156,7 +200,42 @@ impl Runner {
             *me.cache.borrow_mut() = cache;
             flusher.flush();
             *me.cancel.borrow_mut() = None;
-            let report = Arc::new(report);
+            let mut report = Arc::new(report);
+            if frame.is_some() {
+                me.host.devices.publish_streams();
+                let next = me.stream.borrow().clone();
+                match next {
+                    Some(_) if report.status == RunStatus::Ok => {
+                        // the next frame: one run per animation frame while the session lasts
+                        me.frames.set(me.frames.get() + 1);
+                        *me.last_frame.borrow_mut() = Some(report.clone());
+                        me.report.set(Some(report));
+                        let again = me.clone();
+                        request_animation_frame(move || {
+                            let flow = again.stream.borrow().clone();
+                            match flow {
+                                Some(flow) => again.launch(flow, true),
+                                None => {
+                                    let last = again.last_frame.borrow().clone();
+                                    if let Some(last) = last {
+                                        again.end_session(last);
+                                    }
+                                }
+                            }
+                        });
+                        return;
+                    }
+                    _ => {}
+                }
+                if report.status == RunStatus::Cancelled
+                    && let Some(last) = me.last_frame.borrow().clone()
+                {
+                    // stopped: the session's result is its last complete frame
+                    report = last;
+                }
+                me.end_session(report);
+                return;
+            }
             me.finish_log(&report);
             me.report.set(Some(report.clone()));
             if let Some((flow, use_cache)) = me.next.borrow_mut().take() {
@@ -164,17 +243,49 @@ impl Runner {
                 me.launch(flow, use_cache);
                 return;
             }
-            me.running.set(false);
-            for w in me.waiters.borrow_mut().drain(..) {
-                let _ = w.send(report.clone());
-            }
+            me.finished(report);
         });
+    }
+
+    /// Ends a streaming session with `report` (or the last complete frame's).
+    fn end_session(&self, report: Arc<RunReport>) {
+        self.stream.borrow_mut().take();
+        self.streaming.set(false);
+        let frames = self.frames.get();
+        let secs = (crate::js::now_ms() - self.stream_start.get()) / 1000.0;
+        let fps = if secs > 0.0 { frames as f64 / secs } else { 0.0 };
+        let mut lines = vec![format!("■ streaming ended: {frames} frames in {secs:.1} s ({fps:.0} per second)")];
+        if report.status == RunStatus::Failed {
+            lines.push("✗ the stream failed".into());
+            if let Some(e) = &report.error {
+                lines.push(format!("  {e}"));
+            }
+        }
+        self.log.update(|l| l.extend(lines));
+        self.report.set(Some(report.clone()));
+        self.finished(report);
+    }
+
+    /// No run is going any more: devices close, waiters get the report.
+    fn finished(&self, report: Arc<RunReport>) {
+        self.running.set(false);
+        let devices = self.host.devices.clone();
+        spawn_local(async move { devices.close_session().await });
+        for w in self.waiters.borrow_mut().drain(..) {
+            let _ = w.send(report.clone());
+        }
     }
 
     /// Cancels the current run, if any (and any run waiting to start); a Python node that is
     /// running is stopped too.
     pub fn cancel(&self, reason: &str) {
         self.next.borrow_mut().take();
+        // a streaming session ends with its last complete frame (see `launch`)
+        let streaming = self.stream.borrow_mut().take().is_some();
+        if streaming && self.cancel.borrow().is_none() {
+            // between two frames: the scheduled frame sees no session and ends it
+            return;
+        }
         if let Some(t) = self.cancel.borrow().as_ref() {
             t.cancel(reason);
             self.host.python.cancel();

@@ -17,7 +17,7 @@ fn traces_carry_typed_arrays_and_their_attributes() {
         Trace::new("heatmap").matrix("z", z),
     ])
     .layout("title", serde_json::json!({"text": "T"}));
-    let (data, layout) = figure_to_js(&fig);
+    let (data, layout) = figure_to_js(&fig, false);
     let data: Array = data.dyn_into().unwrap();
     assert_eq!(data.length(), 2);
     let t0 = data.get(0);
@@ -38,7 +38,7 @@ fn big_scatter_traces_are_drawn_with_webgl() {
         Trace::new("scatter").array("x", vec![0.0; n]).array("y", vec![1.0; n]),
         Trace::new("scatter").array("y", vec![1.0; 10]),
     ]);
-    let (data, _) = figure_to_js(&fig);
+    let (data, _) = figure_to_js(&fig, false);
     let data: Array = data.dyn_into().unwrap();
     let ty = |i: u32| Reflect::get(&data.get(i), &"type".into()).unwrap().as_string().unwrap();
     assert_eq!(ty(0), "scattergl");

@@ -324,6 +324,8 @@ struct Lab {
     claimed: RefCell<Vec<(String, u8)>>,
     spawner: LocalSpawner,
     streams: Streams,
+    /// A browser without WebSerial/WebUSB.
+    no_apis: std::cell::Cell<bool>,
 }
 
 fn info(id: &str, label: &str) -> PortInfo {
@@ -364,6 +366,14 @@ impl Devices for Lab {
             let dev: Rc<dyn UsbDevice> = Rc::new(found.ok_or(DeviceError::NotFound(id))?);
             Ok(dev)
         })
+    }
+
+    fn serial_unsupported(&self) -> Option<String> {
+        self.no_apis.get().then(|| "this browser has no WebSerial".to_owned())
+    }
+
+    fn usb_unsupported(&self) -> Option<String> {
+        self.no_apis.get().then(|| "this browser has no WebUSB".to_owned())
     }
 
     fn spawn(&self, task: LocalBoxFuture<'static, ()>) {
@@ -424,6 +434,7 @@ impl Bench {
             claimed: RefCell::new(Vec::new()),
             spawner: pool.spawner(),
             streams: Streams::default(),
+            no_apis: std::cell::Cell::new(false),
         });
         let host = Rc::new(LabHost { time: time.clone(), lab: lab.clone() });
         Bench { pool, time, lab, host }
@@ -565,6 +576,15 @@ fn every_hardware_node_says_where_it_runs_when_the_host_has_no_devices() {
         assert!(nodes::lookup(func).unwrap().streaming);
     }
     assert!(!nodes::lookup("SERIAL_WRITE").unwrap().streaming);
+}
+
+#[test]
+fn without_the_browser_apis_nodes_say_so_rather_than_no_device_is_connected() {
+    let mut b = Bench::new();
+    assert!(err(b.invoke("IDN", json!({}))).contains("no device is connected"));
+    b.lab.no_apis.set(true);
+    assert!(err(b.invoke("IDN", json!({}))).contains("no WebSerial"));
+    assert!(err(b.invoke("USB_TRANSFER_IN", json!({}))).contains("no WebUSB"));
 }
 
 // ---- serial nodes -------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import { DIST, OUT } from "../support/browser.mjs";
 import { benchDashboard } from "./dashboard.mjs";
 import { benchEditor } from "./editor.mjs";
 import { benchPython } from "./python.mjs";
+import { benchStartup } from "./startup.mjs";
+import { benchStream } from "./stream.mjs";
 
 const server = await serve(DIST);
 const results = {};
@@ -21,6 +23,9 @@ try {
   results.dashboard = await benchDashboard(server.url);
   const d = results.dashboard;
   console.log(`dashboard: slider → updated plot, ${d.points} points: median ${d.median} ms, p95 ${d.p95} ms`);
+  results.stream = await benchStream(server.url);
+  const s = results.stream;
+  console.log(`stream: device at ${s.rate} rows/s → ${s.rows_per_s} rows/s received, ${s.fps} plot redraws/s, ${s.dropped} dropped, ${s.device_overflow_rows} lost at the device, ${s.window_gaps} gaps in the last window`);
 } finally {
   await server.close();
 }
@@ -32,5 +37,11 @@ try {
   console.log(`python: cold start ${p.cold_ms} ms, warm start ${p.warm_ms} ms, per call ${p.per_call_ms} ms, 1M floats round trip ${p.roundtrip_1m_ms} ms`);
 } finally {
   await cached.close();
+}
+results.startup = await benchStartup();
+{
+  const f = results.startup.first_visit;
+  const r = results.startup.repeat_visit;
+  console.log(`startup: first visit interactive ${f.interactive_ms} ms, Python ready ${f.python_ready_ms} ms, ${(f.bytes_until_python_ready / 1e6).toFixed(1)} MB (${(f.bytes_total_with_offline_cache / 1e6).toFixed(1)} MB with the offline cache); repeat visit interactive ${r.interactive_ms} ms, Python ready ${r.python_ready_ms} ms`);
 }
 writeFileSync(join(OUT, "bench.json"), JSON.stringify(results, null, 2));

@@ -11,9 +11,11 @@ export function galleryFile(name) {
   return readFileSync(join(GALLERY, name), "utf8");
 }
 
-/** Opens the app in a fresh context (empty storage). */
+/** Opens the app in a fresh context (empty storage); `setup(ctx)` runs before the page opens. */
 export async function openEditor(browser, url, options = {}) {
-  const { ctx, outside } = await context(browser, options);
+  const { setup, ...contextOptions } = options;
+  const { ctx, outside } = await context(browser, contextOptions);
+  if (setup) await setup(ctx);
   const { page, errors } = await open(ctx, url);
   await page.getByTestId("run-button").waitFor();
   await page.waitForFunction(() => window.flojoy && typeof window.flojoy.flow === "function");

@@ -23,7 +23,10 @@ const TYPES = {
 // `files` adds in-memory files (path → text), e.g. flows for `?flow=` links. `cache` lets
 // the browser keep files (as a static host with long cache lifetimes would).
 export async function serve(root, { base = "/", isolate = false, port = 0, headers = {}, files = {}, cache = false } = {}) {
+  // what was sent: a first visit's transfer size is measured here
+  const stats = { requests: 0, bytes: 0 };
   const server = createServer((req, res) => {
+    stats.requests += 1;
     const url = new URL(req.url, "http://127.0.0.1");
     let path = decodeURIComponent(url.pathname);
     if (files[path] !== undefined) {
@@ -51,9 +54,15 @@ export async function serve(root, { base = "/", isolate = false, port = 0, heade
       h["cross-origin-embedder-policy"] = "require-corp";
     }
     res.writeHead(200, h);
+    stats.bytes += statSync(path).size;
     createReadStream(path).pipe(res);
   });
   await new Promise((ok) => server.listen(port, "127.0.0.1", ok));
   const { port: p } = server.address();
-  return { url: `http://127.0.0.1:${p}${base}`, port: p, close: () => new Promise((ok) => server.close(ok)) };
+  return {
+    url: `http://127.0.0.1:${p}${base}`,
+    port: p,
+    stats,
+    close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(ok); }),
+  };
 }

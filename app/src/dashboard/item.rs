@@ -37,11 +37,11 @@ pub fn ItemCard(id: String, board: Memo<Board>, editing: RwSignal<bool>) -> impl
         if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
             let _ = t.set_pointer_capture(ev.pointer_id());
         }
-        gesture.set(Some((g, (f64::from(ev.client_x()), f64::from(ev.client_y())), (0.0, 0.0))));
+        gesture.set(Some((g, (ev.client_x(), ev.client_y()), (0.0, 0.0))));
     };
     let drag = move |ev: web_sys::PointerEvent| {
         if let Some((g, from, _)) = gesture.get_untracked() {
-            gesture.set(Some((g, from, (f64::from(ev.client_x()) - from.0, f64::from(ev.client_y()) - from.1))));
+            gesture.set(Some((g, from, (ev.client_x() - from.0, ev.client_y() - from.1))));
         }
     };
     let key = id.clone();

@@ -85,11 +85,11 @@ pub fn WidgetView(item: String, node: String, param: String, widget: Widget, con
                 <div class="w-knob" data-testid=testid.clone()
                     on:pointerdown=move |ev: web_sys::PointerEvent| {
                         if let Some(t) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) { let _ = t.set_pointer_capture(ev.pointer_id()); }
-                        drag_from.set(Some((f64::from(ev.client_y()), num())));
+                        drag_from.set(Some((ev.client_y(), num())));
                     }
                     on:pointermove=move |ev: web_sys::PointerEvent| {
                         if let Some((y0, v0)) = drag_from.get_untracked() {
-                            let v = (v0 + (y0 - f64::from(ev.client_y())) / 200.0 * (max - min)).clamp(min, max);
+                            let v = (v0 + (y0 - ev.client_y()) / 200.0 * (max - min)).clamp(min, max);
                             let v = if step > 0.0 { min + ((v - min) / step).round() * step } else { v };
                             if (v - num()).abs() > 1e-12 { set(v.into(), true) }
                         }

@@ -142,7 +142,7 @@ pub fn Canvas() -> impl IntoView {
         if closest(ev.target(), "input, select, textarea, button, a, .plot").is_some() {
             return;
         }
-        let (sx, sy) = local(ev.client_x().into(), ev.client_y().into());
+        let (sx, sy) = local(ev.client_x(), ev.client_y());
         let w = ed.viewport.get_untracked().to_world(sx, sy);
         let shift = ev.shift_key();
         let drag = if let Some(el) = closest(ev.target(), "[data-out-port]") {
@@ -201,7 +201,7 @@ pub fn Canvas() -> impl IntoView {
 
     let on_move = move |ev: web_sys::PointerEvent| {
         let Some(drag) = ed.drag.get_untracked() else { return };
-        let (sx, sy) = local(ev.client_x().into(), ev.client_y().into());
+        let (sx, sy) = local(ev.client_x(), ev.client_y());
         let w = ed.viewport.get_untracked().to_world(sx, sy);
         let next = match drag {
             Drag::Pan { from, origin, moved } => {
@@ -218,7 +218,7 @@ pub fn Canvas() -> impl IntoView {
             }
             Drag::Select { from, additive, .. } => Drag::Select { from, to: w, additive },
             Drag::Wire { from, .. } => {
-                let under = js::element_at(ev.client_x().into(), ev.client_y().into())
+                let under = js::element_at(ev.client_x(), ev.client_y())
                     .and_then(|el| el.closest("[data-in-port]").ok().flatten());
                 let hover =
                     under.and_then(|el| attr(&el, "data-in-port")).as_deref().and_then(port_of).map(|(node, port)| {
@@ -308,14 +308,14 @@ pub fn Canvas() -> impl IntoView {
         {
             ev.prevent_default();
             ev.stop_propagation();
-            let (x, y) = world(ev.client_x().into(), ev.client_y().into());
+            let (x, y) = world(ev.client_x(), ev.client_y());
             ed.add_node(&func, Some((x - 20.0, y - 15.0)));
         }
     };
     let on_dblclick = move |ev: web_sys::MouseEvent| {
         // the canvas captures the pointer while pressed, so the event's target is the canvas:
         // look at what is under the pointer instead
-        let under = js::element_at(ev.client_x().into(), ev.client_y().into());
+        let under = js::element_at(ev.client_x(), ev.client_y());
         if let Some(note) = under.as_ref().and_then(|e| e.closest("[data-text]").ok().flatten()) {
             ed.editing_note.set(attr(&note, "data-text"));
             return;
@@ -331,7 +331,7 @@ pub fn Canvas() -> impl IntoView {
         let Some(c) = canvas.get() else { return };
         let local_wheel = move |ev: web_sys::WheelEvent| {
             ev.prevent_default();
-            let (sx, sy) = local(ev.client_x().into(), ev.client_y().into());
+            let (sx, sy) = local(ev.client_x(), ev.client_y());
             if ev.ctrl_key() || ev.meta_key() {
                 let factor = (-ev.delta_y() * 0.002).exp();
                 ed.viewport.update(|v| *v = v.zoom_at(sx, sy, factor));

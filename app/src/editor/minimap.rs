@@ -41,7 +41,7 @@ pub fn Minimap() -> impl IntoView {
     };
     let on_click = move |ev: web_sys::MouseEvent| {
         let (x0, y0, scale, _) = frame();
-        let (wx, wy) = (x0 + f64::from(ev.offset_x()) / scale, y0 + f64::from(ev.offset_y()) / scale);
+        let (wx, wy) = (x0 + ev.offset_x() / scale, y0 + ev.offset_y() / scale);
         let (cw, ch) = ed.canvas_size.get_untracked();
         ed.viewport.update(|v| {
             v.x = cw / 2.0 - wx * v.zoom;

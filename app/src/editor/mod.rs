@@ -2,6 +2,8 @@
 
 pub mod canvas;
 pub mod code_editor;
+pub mod devices_panel;
+pub mod gallery;
 pub mod keys;
 pub mod log;
 pub mod minimap;
@@ -11,6 +13,7 @@ pub mod note;
 pub mod palette;
 pub mod panel;
 pub mod plot_view;
+pub mod share_dialog;
 pub mod toast;
 pub mod toolbar;
 pub mod value_view;

@@ -123,6 +123,14 @@ pub fn NodeBox(id: NodeId) -> impl IntoView {
                 _ => ("", r.summary.map(|s| format!("{s} · {:.1} ms", r.ms)).unwrap_or_default()),
             }
         };
+        let streaming = runtime::nodes::lookup(n.func()).is_some_and(|d| d.streaming);
+        let stream_key = n.key.clone();
+        let devices = ed.runner().devices().clone();
+        let stream_line = move || {
+            devices
+                .view
+                .with(|v| v.streams.iter().find(|(k, _)| *k == stream_key).map(|(_, s)| crate::devices::stats_line(s)))
+        };
         let category = spec.category.clone();
         let python = matches!(n.kind, runtime::NodeKind::Python(_));
         Some(view! {
@@ -151,6 +159,7 @@ pub fn NodeBox(id: NodeId) -> impl IntoView {
                 </div>
                 <div class="params">{params}</div>
                 {plot.then(|| view! { <PlotView figure=figure testid=format!("plot-{label}")/> })}
+                {streaming.then(|| view! { <div class="node-stream" data-testid=format!("stream-{label}")>{stream_line}</div> })}
                 <div class="node-result" data-kind=move || footer().0 data-testid=format!("result-{label}")>{move || footer().1}</div>
             </div>
         }.into_any())

@@ -173,6 +173,42 @@ fn ParamField(id: NodeId, spec: ParamSpec, value: Json) -> impl IntoView {
             }
             .into_any()
         }
+        ParamKind::Device { class } => {
+            let current = as_text(&value);
+            let commit = commit.clone();
+            let usb = class.to_ascii_lowercase().starts_with("usb");
+            let devices = ed.runner().devices().clone();
+            let choices = move || devices.view.with(|v| if usb { v.usb.clone() } else { v.serial.clone() });
+            let current_for_opts = current.clone();
+            let opts = move || {
+                let list = choices();
+                let known = list.iter().any(|p| p.id == current_for_opts);
+                let mut out: Vec<_> = list
+                    .into_iter()
+                    .map(|p| {
+                        let selected = p.id == current_for_opts;
+                        view! { <option value=p.id.clone() selected=selected>{format!("{} · {}", p.label, p.id)}</option> }
+                    })
+                    .collect();
+                if !known && !current_for_opts.is_empty() {
+                    let c = current_for_opts.clone();
+                    out.push(
+                        view! { <option value=c.clone() selected=true>{format!("{c} (not connected here)")}</option> },
+                    );
+                }
+                out
+            };
+            view! {
+                <div class="device-field">
+                    <select data-testid=testid on:change=move |ev| commit(Json::String(event_target_value(&ev)))>
+                        <option value="" selected=current.is_empty()>"(the only connected device)"</option>
+                        {opts}
+                    </select>
+                    <button data-testid=format!("param-{name}-devices") title="Connect a device" on:click=move |_| ed.devices_open.set(true)>"Devices…"</button>
+                </div>
+            }
+            .into_any()
+        }
         ParamKind::TextArea => {
             let commit = commit.clone();
             view! { <textarea data-testid=testid rows="4" prop:value=as_text(&value) on:change=move |ev| commit(Json::String(event_target_value(&ev)))></textarea> }.into_any()

@@ -17,6 +17,7 @@ pub fn PlotView(#[prop(into)] figure: Signal<Option<Same>>, testid: String) -> i
     // (drawing now, the newest value waiting to be drawn)
     let state: Rc<RefCell<(bool, Option<Same>)>> = Rc::new(RefCell::new((false, None)));
     let state = StoredValue::new_local(state);
+    let streaming = use_context::<crate::Editor>().map(|e| e.runner().streaming);
     Effect::new(move |_| {
         let Some(value) = figure.get() else { return };
         let Some(el) = div.get() else { return };
@@ -34,8 +35,9 @@ pub fn PlotView(#[prop(into)] figure: Signal<Option<Same>>, testid: String) -> i
             loop {
                 let next = st.borrow_mut().1.take();
                 let Some(Same(v)) = next else { break };
+                let thin = streaming.is_some_and(|s| s.get_untracked());
                 if let Value::Plotly { fig } = &*v
-                    && let Err(e) = plot::draw(&el, fig).await
+                    && let Err(e) = plot::draw(&el, fig, thin).await
                 {
                     web_sys::console::warn_1(&e.into());
                 }

@@ -71,6 +71,7 @@ pub fn enable_numpy(ed: Editor) {
 pub fn Toolbar() -> impl IntoView {
     let ed = expect_context::<Editor>();
     let running = move || ed.runner().running.get();
+    let streaming = move || ed.runner().streaming.get();
     let python = move || match ed.python.get() {
         WorkerStatus::Loading { stage } => ("loading", format!("Python: {stage}…")),
         WorkerStatus::Ready { version, .. } => ("ready", format!("Python {version} ready")),
@@ -108,10 +109,12 @@ pub fn Toolbar() -> impl IntoView {
             </div>
             <span class="flow-name" data-testid="flow-name">{title}</span>
             <div class="group">
+                <button data-testid="examples" title="Example flows to learn from" on:click=move |_| ed.gallery_open.set(true)>"Examples"</button>
                 <button data-testid="new" title="New flow" on:click=move |_| files::new_flow(ed)>"New"</button>
                 <button data-testid="open" title="Open a flow file (Ctrl+O)" on:click=move |_| open_picker()>"Open"</button>
                 <input id="open-file" type="file" accept=".json,.flojoy,.txt,application/json" hidden on:change=on_file data-testid="open-file"/>
                 <button data-testid="save" title="Save (Ctrl+S)" on:click=move |_| files::save(ed)>"Save"</button>
+                <button data-testid="share" title="Share as a link, or embed in a page" on:click=move |_| ed.share_open.set(true)>"Share"</button>
             </div>
             <div class="group">
                 <button data-testid="undo" title="Undo (Ctrl+Z)" disabled=move || !can_undo() on:click=move |_| ed.undo()>"↶"</button>
@@ -121,9 +124,17 @@ pub fn Toolbar() -> impl IntoView {
                 class="run"
                 class:cancel=running
                 data-testid="run-button"
-                on:click=move |_| if running() { ed.runner().cancel("cancelled by the user") } else { ed.run() }
+                on:click=move |_| if running() { ed.runner().cancel(if streaming() { "stopped by the user" } else { "cancelled by the user" }) } else { ed.run() }
             >
-                {move || if running() { "■ Cancel" } else { "▶ Run" }}
+                {move || if streaming() { "■ Stop" } else if running() { "■ Cancel" } else { "▶ Run" }}
+            </button>
+            <button
+                data-testid="devices"
+                title="Serial and USB devices (WebSerial, WebUSB) and demo devices"
+                class:active=move || ed.devices_open.get()
+                on:click=move |_| ed.devices_open.update(|o| *o = !*o)
+            >
+                "Devices"
             </button>
             <div class="group">
                 <button data-testid="zoom-out" title="Zoom out (Ctrl+-)" on:click=move |_| ed.zoom_by(1.0 / 1.2)>"−"</button>

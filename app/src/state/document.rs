@@ -7,10 +7,44 @@ use super::history::History;
 use super::layout::node_size;
 use super::selection::Selection;
 
+/// Why a change was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocError {
+    Edit(EditError),
+    /// An embedded, read-only view: only parameters may change (dashboard widgets).
+    ReadOnly,
+}
+
+impl std::fmt::Display for DocError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DocError::Edit(e) => e.fmt(f),
+            DocError::ReadOnly => f.write_str("this embedded flow is read-only: open it in the editor to change it"),
+        }
+    }
+}
+
+impl From<EditError> for DocError {
+    fn from(e: EditError) -> Self {
+        DocError::Edit(e)
+    }
+}
+
+/// Edits a read-only document still takes: parameter values (dashboard widgets, sliders).
+fn allowed_read_only(edit: &Edit) -> bool {
+    match edit {
+        Edit::SetParam { .. } | Edit::RestoreParam { .. } => true,
+        Edit::Batch(edits) => edits.iter().all(allowed_read_only),
+        _ => false,
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Document {
     pub flow: Flow,
     history: History,
+    /// Only parameters may change (an embed without `edit=1`).
+    pub read_only: bool,
     /// Changed since it was last saved to a file.
     pub dirty: bool,
     /// Bumped by every change (autosave and caches watch it).
@@ -22,14 +56,20 @@ impl Document {
         Document { flow, ..Document::default() }
     }
 
-    pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
+    pub fn apply(&mut self, edit: Edit) -> Result<(), DocError> {
+        if self.read_only && !allowed_read_only(&edit) {
+            return Err(DocError::ReadOnly);
+        }
         self.history.apply(&mut self.flow, edit)?;
         self.changed();
         Ok(())
     }
 
     /// Applies an edit of a gesture (a slider drag): one undo step for the whole gesture.
-    pub fn apply_in_gesture(&mut self, edit: Edit, gesture: &str) -> Result<(), EditError> {
+    pub fn apply_in_gesture(&mut self, edit: Edit, gesture: &str) -> Result<(), DocError> {
+        if self.read_only && !allowed_read_only(&edit) {
+            return Err(DocError::ReadOnly);
+        }
         self.history.apply_in_gesture(&mut self.flow, edit, gesture)?;
         self.changed();
         Ok(())
@@ -153,6 +193,17 @@ mod tests {
 
     fn doc() -> Document {
         Document::new(crate::state::welcome_flow())
+    }
+
+    #[test]
+    fn read_only_takes_parameters_only() {
+        let mut d = doc();
+        d.read_only = true;
+        let sine = d.flow.find_label("SINE").unwrap();
+        d.apply(Edit::SetParam { node: sine, name: "frequency".into(), value: 3.into() }).unwrap();
+        let moved = d.move_edit(&[sine], 10.0, 5.0).unwrap();
+        assert_eq!(d.apply(moved), Err(DocError::ReadOnly));
+        assert!(DocError::ReadOnly.to_string().contains("open it in the editor"));
     }
 
     #[test]

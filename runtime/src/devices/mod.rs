@@ -160,6 +160,17 @@ pub trait Devices {
     /// this session already did.
     fn open_usb(&self, id: &str, interface: u8) -> LocalBoxFuture<'static, Result<Rc<dyn UsbDevice>, DeviceError>>;
 
+    /// Why there can be no serial devices here (a browser without WebSerial), if so: said
+    /// instead of "no device is connected", which would send the user looking for a cable.
+    fn serial_unsupported(&self) -> Option<String> {
+        None
+    }
+
+    /// Why there can be no USB devices here, if so.
+    fn usb_unsupported(&self) -> Option<String> {
+        None
+    }
+
     /// Runs a background task (a stream's reader) until it returns.
     fn spawn(&self, task: LocalBoxFuture<'static, ()>);
 

@@ -669,7 +669,11 @@ async fn open_serial_port(
     param: &str,
     options: &SerialOptions,
 ) -> Result<OpenPort, NodeError> {
-    let (id, note) = devices::resolve(ctx.text(param), &devs.serial_ports()).map_err(dev)?;
+    let ports = devs.serial_ports();
+    if let (true, Some(why)) = (ports.is_empty(), devs.serial_unsupported()) {
+        return Err(dev(DeviceError::Unsupported(why)));
+    }
+    let (id, note) = devices::resolve(ctx.text(param), &ports).map_err(dev)?;
     if let Some(note) = note {
         ctx.log(note);
     }
@@ -681,7 +685,11 @@ async fn open_serial_port(
 async fn open_usb(ctx: &AsyncCtx) -> Result<(String, Rc<dyn UsbDevice>), NodeError> {
     let devs = devices(ctx)?;
     let interface: u8 = ctx.int_in("interface", 0, 255)?;
-    let (id, note) = devices::resolve(ctx.text("device"), &devs.usb_devices()).map_err(dev)?;
+    let ports = devs.usb_devices();
+    if let (true, Some(why)) = (ports.is_empty(), devs.usb_unsupported()) {
+        return Err(dev(DeviceError::Unsupported(why)));
+    }
+    let (id, note) = devices::resolve(ctx.text("device"), &ports).map_err(dev)?;
     if let Some(note) = note {
         ctx.log(note);
     }
