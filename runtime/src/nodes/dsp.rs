@@ -8,8 +8,12 @@
 //! SECOND_ORDER_SYSTEM and WAVEPACKET live in Flojoy's DATA/GENERATION/SIMULATIONS folder but are
 //! simulations of the same kind as PID, so they are here.
 
+use std::cell::RefCell;
 use std::f64::consts::PI;
+use std::sync::Arc;
 
+use realfft::{ComplexToReal, RealToComplex};
+use rustfft::Fft;
 use rustfft::num_complex::Complex64 as C;
 use serde_json::Value as Json;
 
@@ -160,13 +164,11 @@ fn sinc(x: f64) -> f64 {
     y.sin() / y
 }
 
-fn fftshift<X: Copy>(v: &[X]) -> Vec<X> {
-    let n = v.len();
-    let s = n / 2;
-    let mut out = Vec::with_capacity(n);
-    out.extend_from_slice(&v[n - s..]);
-    out.extend_from_slice(&v[..n - s]);
-    out
+/// `fftshift`, in place: the last ⌊n/2⌋ elements move to the front.
+fn fftshift<X>(mut v: Vec<X>) -> Vec<X> {
+    let s = v.len() / 2;
+    v.rotate_right(s);
+    v
 }
 
 fn rfftfreq(n: usize, d: f64) -> Vec<f64> {
@@ -181,10 +183,49 @@ fn fftfreq(n: usize, d: f64) -> Vec<f64> {
     (0..half).map(|i| i as f64).chain((0..neg).map(|i| -((neg - i) as f64))).map(|k| k * val).collect()
 }
 
+/// The plans of the last few transform sizes, most recent last. Making a plan computes about
+/// n twiddle factors (for a million points that costs as much as the transform), so a flow run
+/// again, or a LOOP, reuses them; scipy.fft keeps a small LRU cache of plans for the same reason.
+struct Plans<P>(Vec<(usize, P)>);
+
+impl<P: Clone> Plans<P> {
+    const KEEP: usize = 4;
+
+    fn get(&mut self, n: usize, make: impl FnOnce(usize) -> P) -> P {
+        let plan = match self.0.iter().position(|(len, _)| *len == n) {
+            Some(i) => self.0.remove(i).1,
+            None => make(n),
+        };
+        if self.0.len() >= Self::KEEP {
+            self.0.remove(0);
+        }
+        self.0.push((n, plan.clone()));
+        plan
+    }
+}
+
+thread_local! {
+    static FORWARD: RefCell<Plans<Arc<dyn RealToComplex<f64>>>> = const { RefCell::new(Plans(Vec::new())) };
+    static INVERSE: RefCell<Plans<Arc<dyn ComplexToReal<f64>>>> = const { RefCell::new(Plans(Vec::new())) };
+    static INVERSE_COMPLEX: RefCell<Plans<Arc<dyn Fft<f64>>>> = const { RefCell::new(Plans(Vec::new())) };
+}
+
+/// The real-to-complex plan for `n` samples (the planner picks the same algorithm every time).
+fn forward_plan(n: usize) -> Arc<dyn RealToComplex<f64>> {
+    FORWARD.with(|p| p.borrow_mut().get(n, |n| realfft::RealFftPlanner::<f64>::new().plan_fft_forward(n)))
+}
+
+fn inverse_plan(n: usize) -> Arc<dyn ComplexToReal<f64>> {
+    INVERSE.with(|p| p.borrow_mut().get(n, |n| realfft::RealFftPlanner::<f64>::new().plan_fft_inverse(n)))
+}
+
+fn inverse_complex_plan(n: usize) -> Arc<dyn Fft<f64>> {
+    INVERSE_COMPLEX.with(|p| p.borrow_mut().get(n, |n| rustfft::FftPlanner::<f64>::new().plan_fft_inverse(n)))
+}
+
 /// The one-sided spectrum of real samples (`scipy.fft.rfft`).
 fn rfft(mut sig: Vec<f64>) -> Result<Vec<C>, NodeError> {
-    let mut planner = realfft::RealFftPlanner::<f64>::new();
-    let r2c = planner.plan_fft_forward(sig.len());
+    let r2c = forward_plan(sig.len());
     let mut out = r2c.make_output_vec();
     r2c.process(&mut sig, &mut out).map_err(|e| err(format!("FFT failed: {e}")))?;
     Ok(out)
@@ -217,7 +258,7 @@ pub(crate) fn get_window(name: &str, m: usize, sym: bool) -> Result<Vec<f64>, No
         return Ok(vec![1.0]);
     }
     let mx = if sym { m } else { m + 1 };
-    let w = match name {
+    let mut w = match name {
         "boxcar" => vec![1.0; mx],
         "triang" => triang(mx),
         "blackman" => general_cosine(mx, &[0.42, 0.50, 0.08]),
@@ -257,21 +298,22 @@ pub(crate) fn get_window(name: &str, m: usize, sym: bool) -> Result<Vec<f64>, No
         "lanczos" => lanczos(mx),
         other => return Err(err(format!("Invalid window name '{other}'"))),
     };
-    Ok(if sym { w } else { w[..m].to_vec() })
+    if !sym {
+        w.truncate(m);
+    }
+    Ok(w)
 }
 
+/// scipy's `w = 0; for k: w += a[k]·cos(k·fac)`, fac = linspace(−π, π, m): the same sums in the
+/// same order, element by element, written over fac.
 fn general_cosine(m: usize, a: &[f64]) -> Vec<f64> {
-    let fac = linspace(-PI, PI, m);
-    let mut w = vec![0.0; m];
-    for (k, ak) in a.iter().enumerate() {
-        if k == 0 {
+    let mut w = linspace(-PI, PI, m);
+    for wi in &mut w {
+        let f = *wi;
+        *wi = a.iter().enumerate().fold(0.0, |acc, (k, ak)| {
             // cos(0·fac) = 1 exactly: skip a million cosines
-            w.iter_mut().for_each(|wi| *wi += ak);
-            continue;
-        }
-        for (wi, f) in w.iter_mut().zip(&fac) {
-            *wi += ak * (k as f64 * f).cos();
-        }
+            acc + if k == 0 { *ak } else { ak * (k as f64 * f).cos() }
+        });
     }
     w
 }
@@ -392,17 +434,23 @@ fn run_fft(ctx: &mut Ctx<'_>) -> NodeResult {
     let display = ctx.bool("display");
     let d = 1.0 / sample_rate as f64;
     let n = x.len();
-    let frequency = fftshift(&if real_signal && display { rfftfreq(n, d) } else { fftfreq(n, d) });
+    let frequency = fftshift(if real_signal && display { rfftfreq(n, d) } else { fftfreq(n, d) });
     if display {
         let window = ctx.text("window");
         let sig: Vec<f64> = if window == "none" {
             y.to_vec()
         } else {
-            let w = get_window(window, y.len(), false)?;
-            y.iter().zip(&w).map(|(a, b)| a * b).collect()
+            // the windowed signal is y·w, written over the window
+            let mut w = get_window(window, y.len(), false)?;
+            w.iter_mut().zip(y).for_each(|(w, a)| *w *= a);
+            w
         };
         let spectrum = if real_signal { rfft(sig)? } else { fft_of_real(sig)? };
-        let magnitude = fftshift(&spectrum).iter().map(|c| c.norm()).collect();
+        // |fftshift(spectrum)|, without the shifted copy
+        let (back, front) = spectrum.split_at(spectrum.len() - spectrum.len() / 2);
+        let mut magnitude = Vec::with_capacity(spectrum.len());
+        magnitude.extend(front.iter().map(|c| c.norm()));
+        magnitude.extend(back.iter().map(|c| c.norm()));
         return Ok(Outputs::one(Value::pair(frequency, magnitude)));
     }
     let fourier = fft_of_real(y.to_vec())?;
@@ -463,8 +511,7 @@ fn run_ifft(ctx: &mut Ctx<'_>) -> NodeResult {
         let last = input.len() - 1;
         input[0].im = 0.0;
         input[last].im = 0.0;
-        let mut planner = realfft::RealFftPlanner::<f64>::new();
-        let c2r = planner.plan_fft_inverse(n);
+        let c2r = inverse_plan(n);
         let mut out = c2r.make_output_vec();
         c2r.process(&mut input, &mut out).map_err(|e| err(format!("inverse FFT failed: {e}")))?;
         let fct = 1.0 / n as f64;
@@ -475,8 +522,7 @@ fn run_ifft(ctx: &mut Ctx<'_>) -> NodeResult {
             return Err(err("Invalid number of FFT data points (0) specified (the DataFrame has no rows)"));
         }
         let mut buf: Vec<C> = spectrum.into_iter().chain(std::iter::repeat(C::new(0.0, 0.0))).take(n).collect();
-        let mut planner = rustfft::FftPlanner::<f64>::new();
-        planner.plan_fft_inverse(n).process(&mut buf);
+        inverse_complex_plan(n).process(&mut buf);
         let fct = 1.0 / n as f64;
         buf.iter().map(|c| c.re * fct).collect()
     };
@@ -1614,9 +1660,28 @@ mod tests {
     }
 
     #[test]
+    fn cosine_windows_sum_as_scipy_does() {
+        // scipy's loop: w = zeros; for k: w += a[k]·cos(k·fac), one whole array per k
+        for a in
+            [&[0.5, 0.5][..], &[0.42, 0.50, 0.08], &[0.21557895, 0.41663158, 0.277263158, 0.083578947, 0.006947368]]
+        {
+            let fac = linspace(-PI, PI, 1001);
+            let mut want = vec![0.0; fac.len()];
+            for (k, ak) in a.iter().enumerate() {
+                for (w, f) in want.iter_mut().zip(&fac) {
+                    *w += if k == 0 { *ak } else { ak * (k as f64 * f).cos() };
+                }
+            }
+            let got = general_cosine(1001, a);
+            assert!(got.iter().zip(&want).all(|(g, w)| g.to_bits() == w.to_bits()), "{a:?}");
+        }
+    }
+
+    #[test]
     fn fft_axes_follow_numpy() {
         assert_eq!(fftfreq(5, 1.0), vec![0.0, 0.2, 0.4, -0.4, -0.2]);
-        assert_eq!(fftshift(&[0, 1, 2, 3, 4]), vec![3, 4, 0, 1, 2]);
+        assert_eq!(fftshift(vec![0, 1, 2, 3, 4]), vec![3, 4, 0, 1, 2]);
+        assert_eq!(fftshift(vec![0, 1, 2, 3]), vec![2, 3, 0, 1]);
         assert_eq!(rfftfreq(4, 0.5), vec![0.0, 0.5, 1.0]);
     }
 
