@@ -2,7 +2,10 @@
 //!
 //! - `flojoy.load(flow)`: a flow object or JSON text; returns the diagnostics (an array of
 //!   `{severity, node, port, message}`), or throws with the reason if it is not a flow.
-//! - `flojoy.run()`: a promise of the run report, exactly the headless runner's `--json` form.
+//! - `flojoy.run(options?)`: a promise of the run report, exactly the headless runner's `--json`
+//!   form. `{outputs: false}` leaves every node's outputs out (`"outputs": {}`), `{outputs:
+//!   ["<node id>", …]}` keeps only those nodes' outputs: what a benchmark or a page that wants
+//!   the timings needs, without serialising millions of numbers.
 //! - `flojoy.flow()`: the current flow in Flojoy's 2024 format.
 //! - `flojoy.stop()`: stops the run or streaming session (`run()` then resolves).
 //! - `flojoy.output(label)`: the first output the node with this label shows now (JSON), or null.
@@ -34,14 +37,45 @@ pub fn output(ed: Editor, label: &str) -> Option<serde_json::Value> {
     Some(value.0.to_json())
 }
 
-/// Runs the current flow and resolves with its report.
+/// Which nodes' outputs `run` puts in its report.
+enum KeepOutputs {
+    All,
+    /// Only these nodes' (by Flojoy id); none when empty.
+    Of(Vec<String>),
+}
+
+/// Reads `run`'s options: `{outputs: true | false | ["<node id>", …]}`, all by default.
+fn outputs_option(options: &JsValue) -> Result<KeepOutputs, String> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(KeepOutputs::All);
+    }
+    let v = js_sys::Reflect::get(options, &JsValue::from_str("outputs")).unwrap_or(JsValue::UNDEFINED);
+    if v.is_undefined() {
+        Ok(KeepOutputs::All)
+    } else if let Some(b) = v.as_bool() {
+        Ok(if b { KeepOutputs::All } else { KeepOutputs::Of(Vec::new()) })
+    } else if js_sys::Array::is_array(&v) {
+        let ids = js_sys::Array::from(&v).iter().filter_map(|id| id.as_string()).collect();
+        Ok(KeepOutputs::Of(ids))
+    } else {
+        Err("flojoy.run: options.outputs must be true, false or an array of node ids".into())
+    }
+}
+
+/// Runs the current flow and resolves with its whole report.
 pub async fn run(ed: Editor) -> serde_json::Value {
+    run_keeping(ed, KeepOutputs::All).await
+}
+
+/// Runs the current flow and resolves with its report, keeping the outputs asked for.
+async fn run_keeping(ed: Editor, outputs: KeepOutputs) -> serde_json::Value {
     let runner = ed.runner();
     let report = runner.next_report();
     ed.run();
-    match report.await {
-        Some(r) => r.to_json(),
-        None => serde_json::json!({"status": "cancelled", "nodes": {}}),
+    match (report.await, outputs) {
+        (Some(r), KeepOutputs::All) => r.to_json(),
+        (Some(r), KeepOutputs::Of(ids)) => r.to_json_keeping(|key| ids.iter().any(|id| id == key)),
+        (None, _) => serde_json::json!({"status": "cancelled", "nodes": {}}),
     }
 }
 
@@ -57,8 +91,12 @@ pub fn install(ed: Editor) {
         };
         load(ed, &text).map(|d| to_js(&d)).map_err(|e| js_sys::Error::new(&e).into())
     });
-    let run_fn = Closure::<dyn FnMut() -> js_sys::Promise>::new(move || {
-        wasm_bindgen_futures::future_to_promise(async move { Ok(to_js(&run(ed).await)) })
+    let run_fn = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |options: JsValue| {
+        let outputs = outputs_option(&options);
+        wasm_bindgen_futures::future_to_promise(async move {
+            let outputs = outputs.map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+            Ok(to_js(&run_keeping(ed, outputs).await))
+        })
     });
     let flow_fn = Closure::<dyn FnMut() -> JsValue>::new(move || {
         to_js(&ed.doc.with_untracked(|d| runtime::file::to_json(&d.flow)))

@@ -218,6 +218,23 @@ fn events_report_each_node_queued_running_done() {
 }
 
 #[test]
+fn the_report_can_leave_out_outputs() {
+    let f = flow(&[("S", "SCALAR", json!({"value": 1})), ("T", "TEXT", json!({}))], &[("S", "default", "T", "_")]);
+    let r = run(&f);
+    let key_s = r.nodes.iter().find(|(_, n)| n.label == "S").unwrap().0.clone();
+    let all = r.to_json();
+    assert_eq!(r.to_json_keeping(|_| true), all);
+    let some = r.to_json_keeping(|k| k == key_s);
+    let none = r.to_json_keeping(|_| false);
+    for (key, n) in all["nodes"].as_object().unwrap() {
+        assert_eq!(n["outputs"].as_object().unwrap().len(), 1, "{key} has its output in the full report");
+        assert_eq!(none["nodes"][key]["outputs"], json!({}));
+        assert_eq!(some["nodes"][key]["outputs"], if *key == key_s { n["outputs"].clone() } else { json!({}) });
+        assert_eq!(none["nodes"][key]["ms"], n["ms"], "timings stay");
+    }
+}
+
+#[test]
 fn a_changed_parameter_re_runs_only_what_depends_on_it() {
     let mut f = flow(
         &[

@@ -5,6 +5,7 @@ import { join } from "node:path";
 
 import { serve } from "../support/server.mjs";
 import { DIST, OUT } from "../support/browser.mjs";
+import { compareDsp, printDsp } from "./compare_dsp.mjs";
 import { benchDashboard } from "./dashboard.mjs";
 import { benchEditor } from "./editor.mjs";
 import { benchPython } from "./python.mjs";
@@ -12,6 +13,8 @@ import { benchStartup } from "./startup.mjs";
 import { benchStream } from "./stream.mjs";
 
 const server = await serve(DIST);
+// COOP/COEP make performance.now() precise to 5 µs (100 µs otherwise): for the per-node timings
+const isolated = await serve(DIST, { isolate: true });
 const results = {};
 try {
   results.editor = await benchEditor(server.url);
@@ -26,8 +29,15 @@ try {
   results.stream = await benchStream(server.url);
   const s = results.stream;
   console.log(`stream: device at ${s.rate} rows/s → ${s.rows_per_s} rows/s received, ${s.fps} plot redraws/s, ${s.dropped} dropped, ${s.device_overflow_rows} lost at the device, ${s.window_gaps} gaps in the last window`);
+  results.dsp = await compareDsp(isolated.url, {
+    runs: Number(process.env.DSP_RUNS ?? 7),
+    rounds: Number(process.env.DSP_ROUNDS ?? 3),
+    warmup: Number(process.env.DSP_WARMUP ?? 2),
+  });
+  printDsp(results.dsp);
 } finally {
   await server.close();
+  await isolated.close();
 }
 // Python start-up wants a caching server (as a static host is), for the repeat visit
 const cached = await serve(DIST, { cache: true });
@@ -45,3 +55,7 @@ results.startup = await benchStartup();
   console.log(`startup: first visit interactive ${f.interactive_ms} ms, Python ready ${f.python_ready_ms} ms, ${(f.bytes_until_python_ready / 1e6).toFixed(1)} MB (${(f.bytes_total_with_offline_cache / 1e6).toFixed(1)} MB with the offline cache); repeat visit interactive ${r.interactive_ms} ms, Python ready ${r.python_ready_ms} ms`);
 }
 writeFileSync(join(OUT, "bench.json"), JSON.stringify(results, null, 2));
+if (results.dsp.checks.some((c) => !c.ok)) {
+  console.error("dsp: the implementations disagree (see the checks above): the timings do not compare the same work");
+  process.exitCode = 1;
+}

@@ -8,8 +8,12 @@
 //! SECOND_ORDER_SYSTEM and WAVEPACKET live in Flojoy's DATA/GENERATION/SIMULATIONS folder but are
 //! simulations of the same kind as PID, so they are here.
 
+use std::cell::RefCell;
 use std::f64::consts::PI;
+use std::sync::Arc;
 
+use realfft::{ComplexToReal, RealToComplex};
+use rustfft::Fft;
 use rustfft::num_complex::Complex64 as C;
 use serde_json::Value as Json;
 
@@ -114,6 +118,21 @@ fn cdiv(a: C, b: C) -> C {
     }
 }
 
+/// numpy's `absolute` of complex float64 arrays (its SIMD loop, `simd_cabsolute`): with
+/// l = max(|re|, |im|) and s = min, l·√(1 + (s/l)²); an infinite part gives inf, else a NaN
+/// part gives NaN. Within an ulp of `hypot` (numpy fuses (s/l)² + 1 where the CPU has FMA), and
+/// written without branches so the compiler vectorises it: over a spectrum, `hypot` costs more
+/// than the FFT.
+fn cabs(z: C) -> f64 {
+    let (re, im) = (z.re.abs(), z.im.abs());
+    let (re, im) = (if im == f64::INFINITY { im } else { re }, if re == f64::INFINITY { re } else { im });
+    let nan = re.is_nan() || im.is_nan();
+    let (larger, smaller) = if re >= im { (re, im) } else { (im, re) };
+    let ratio = if larger == 0.0 || smaller == f64::INFINITY { 0.0 } else { smaller / larger };
+    let r = (ratio * ratio + 1.0).sqrt() * larger;
+    if nan { f64::NAN } else { r }
+}
+
 fn real(x: f64) -> C {
     C::new(x, 0.0)
 }
@@ -160,13 +179,11 @@ fn sinc(x: f64) -> f64 {
     y.sin() / y
 }
 
-fn fftshift<X: Copy>(v: &[X]) -> Vec<X> {
-    let n = v.len();
-    let s = n / 2;
-    let mut out = Vec::with_capacity(n);
-    out.extend_from_slice(&v[n - s..]);
-    out.extend_from_slice(&v[..n - s]);
-    out
+/// `fftshift`, in place: the last ⌊n/2⌋ elements move to the front.
+fn fftshift<X>(mut v: Vec<X>) -> Vec<X> {
+    let s = v.len() / 2;
+    v.rotate_right(s);
+    v
 }
 
 fn rfftfreq(n: usize, d: f64) -> Vec<f64> {
@@ -181,10 +198,49 @@ fn fftfreq(n: usize, d: f64) -> Vec<f64> {
     (0..half).map(|i| i as f64).chain((0..neg).map(|i| -((neg - i) as f64))).map(|k| k * val).collect()
 }
 
+/// The plans of the last few transform sizes, most recent last. Making a plan computes about
+/// n twiddle factors (for a million points that costs as much as the transform), so a flow run
+/// again, or a LOOP, reuses them; scipy.fft keeps a small LRU cache of plans for the same reason.
+struct Plans<P>(Vec<(usize, P)>);
+
+impl<P: Clone> Plans<P> {
+    const KEEP: usize = 4;
+
+    fn get(&mut self, n: usize, make: impl FnOnce(usize) -> P) -> P {
+        let plan = match self.0.iter().position(|(len, _)| *len == n) {
+            Some(i) => self.0.remove(i).1,
+            None => make(n),
+        };
+        if self.0.len() >= Self::KEEP {
+            self.0.remove(0);
+        }
+        self.0.push((n, plan.clone()));
+        plan
+    }
+}
+
+thread_local! {
+    static FORWARD: RefCell<Plans<Arc<dyn RealToComplex<f64>>>> = const { RefCell::new(Plans(Vec::new())) };
+    static INVERSE: RefCell<Plans<Arc<dyn ComplexToReal<f64>>>> = const { RefCell::new(Plans(Vec::new())) };
+    static INVERSE_COMPLEX: RefCell<Plans<Arc<dyn Fft<f64>>>> = const { RefCell::new(Plans(Vec::new())) };
+}
+
+/// The real-to-complex plan for `n` samples (the planner picks the same algorithm every time).
+fn forward_plan(n: usize) -> Arc<dyn RealToComplex<f64>> {
+    FORWARD.with(|p| p.borrow_mut().get(n, |n| realfft::RealFftPlanner::<f64>::new().plan_fft_forward(n)))
+}
+
+fn inverse_plan(n: usize) -> Arc<dyn ComplexToReal<f64>> {
+    INVERSE.with(|p| p.borrow_mut().get(n, |n| realfft::RealFftPlanner::<f64>::new().plan_fft_inverse(n)))
+}
+
+fn inverse_complex_plan(n: usize) -> Arc<dyn Fft<f64>> {
+    INVERSE_COMPLEX.with(|p| p.borrow_mut().get(n, |n| rustfft::FftPlanner::<f64>::new().plan_fft_inverse(n)))
+}
+
 /// The one-sided spectrum of real samples (`scipy.fft.rfft`).
 fn rfft(mut sig: Vec<f64>) -> Result<Vec<C>, NodeError> {
-    let mut planner = realfft::RealFftPlanner::<f64>::new();
-    let r2c = planner.plan_fft_forward(sig.len());
+    let r2c = forward_plan(sig.len());
     let mut out = r2c.make_output_vec();
     r2c.process(&mut sig, &mut out).map_err(|e| err(format!("FFT failed: {e}")))?;
     Ok(out)
@@ -217,7 +273,7 @@ pub(crate) fn get_window(name: &str, m: usize, sym: bool) -> Result<Vec<f64>, No
         return Ok(vec![1.0]);
     }
     let mx = if sym { m } else { m + 1 };
-    let w = match name {
+    let mut w = match name {
         "boxcar" => vec![1.0; mx],
         "triang" => triang(mx),
         "blackman" => general_cosine(mx, &[0.42, 0.50, 0.08]),
@@ -257,21 +313,22 @@ pub(crate) fn get_window(name: &str, m: usize, sym: bool) -> Result<Vec<f64>, No
         "lanczos" => lanczos(mx),
         other => return Err(err(format!("Invalid window name '{other}'"))),
     };
-    Ok(if sym { w } else { w[..m].to_vec() })
+    if !sym {
+        w.truncate(m);
+    }
+    Ok(w)
 }
 
+/// scipy's `w = 0; for k: w += a[k]·cos(k·fac)`, fac = linspace(−π, π, m): the same sums in the
+/// same order, element by element, written over fac.
 fn general_cosine(m: usize, a: &[f64]) -> Vec<f64> {
-    let fac = linspace(-PI, PI, m);
-    let mut w = vec![0.0; m];
-    for (k, ak) in a.iter().enumerate() {
-        if k == 0 {
+    let mut w = linspace(-PI, PI, m);
+    for wi in &mut w {
+        let f = *wi;
+        *wi = a.iter().enumerate().fold(0.0, |acc, (k, ak)| {
             // cos(0·fac) = 1 exactly: skip a million cosines
-            w.iter_mut().for_each(|wi| *wi += ak);
-            continue;
-        }
-        for (wi, f) in w.iter_mut().zip(&fac) {
-            *wi += ak * (k as f64 * f).cos();
-        }
+            acc + if k == 0 { *ak } else { ak * (k as f64 * f).cos() }
+        });
     }
     w
 }
@@ -392,17 +449,23 @@ fn run_fft(ctx: &mut Ctx<'_>) -> NodeResult {
     let display = ctx.bool("display");
     let d = 1.0 / sample_rate as f64;
     let n = x.len();
-    let frequency = fftshift(&if real_signal && display { rfftfreq(n, d) } else { fftfreq(n, d) });
+    let frequency = fftshift(if real_signal && display { rfftfreq(n, d) } else { fftfreq(n, d) });
     if display {
         let window = ctx.text("window");
         let sig: Vec<f64> = if window == "none" {
             y.to_vec()
         } else {
-            let w = get_window(window, y.len(), false)?;
-            y.iter().zip(&w).map(|(a, b)| a * b).collect()
+            // the windowed signal is y·w, written over the window
+            let mut w = get_window(window, y.len(), false)?;
+            w.iter_mut().zip(y).for_each(|(w, a)| *w *= a);
+            w
         };
         let spectrum = if real_signal { rfft(sig)? } else { fft_of_real(sig)? };
-        let magnitude = fftshift(&spectrum).iter().map(|c| c.norm()).collect();
+        // |fftshift(spectrum)|, without the shifted copy
+        let (back, front) = spectrum.split_at(spectrum.len() - spectrum.len() / 2);
+        let mut magnitude = Vec::with_capacity(spectrum.len());
+        magnitude.extend(front.iter().map(|c| cabs(*c)));
+        magnitude.extend(back.iter().map(|c| cabs(*c)));
         return Ok(Outputs::one(Value::pair(frequency, magnitude)));
     }
     let fourier = fft_of_real(y.to_vec())?;
@@ -463,8 +526,7 @@ fn run_ifft(ctx: &mut Ctx<'_>) -> NodeResult {
         let last = input.len() - 1;
         input[0].im = 0.0;
         input[last].im = 0.0;
-        let mut planner = realfft::RealFftPlanner::<f64>::new();
-        let c2r = planner.plan_fft_inverse(n);
+        let c2r = inverse_plan(n);
         let mut out = c2r.make_output_vec();
         c2r.process(&mut input, &mut out).map_err(|e| err(format!("inverse FFT failed: {e}")))?;
         let fct = 1.0 / n as f64;
@@ -475,8 +537,7 @@ fn run_ifft(ctx: &mut Ctx<'_>) -> NodeResult {
             return Err(err("Invalid number of FFT data points (0) specified (the DataFrame has no rows)"));
         }
         let mut buf: Vec<C> = spectrum.into_iter().chain(std::iter::repeat(C::new(0.0, 0.0))).take(n).collect();
-        let mut planner = rustfft::FftPlanner::<f64>::new();
-        planner.plan_fft_inverse(n).process(&mut buf);
+        inverse_complex_plan(n).process(&mut buf);
         let fct = 1.0 / n as f64;
         buf.iter().map(|c| c.re * fct).collect()
     };
@@ -905,20 +966,37 @@ fn zpk2sos(mut z: Vec<C>, mut p: Vec<C>, k: f64) -> Result<Vec<[f64; 6]>, NodeEr
 }
 
 /// `scipy.signal.sosfilt(sos, x)`: cascaded direct form II transposed sections, zero start.
+///
+/// A section's output depends only on its input, so the sections are applied in groups of up to
+/// four, each group over the whole signal (in place) with its coefficients and state in
+/// registers. Within a group a sample goes through the sections in turn, which lets the CPU
+/// overlap one section's recurrence with the next; the arithmetic is scipy's, in its order.
 fn sosfilt(sos: &[[f64; 6]], x: &[f64]) -> Vec<f64> {
-    let mut zi = vec![[0.0f64; 2]; sos.len()];
-    x.iter()
-        .map(|&xn| {
-            let mut cur = xn;
-            for (s, z) in sos.iter().zip(zi.iter_mut()) {
-                let new = s[0] * cur + z[0];
-                z[0] = s[1] * cur - s[4] * new + z[1];
-                z[1] = s[2] * cur - s[5] * new;
-                cur = new;
-            }
-            cur
-        })
-        .collect()
+    let mut y = x.to_vec();
+    for group in sos.chunks(4) {
+        match group {
+            [a] => sections(&[*a], &mut y),
+            [a, b] => sections(&[*a, *b], &mut y),
+            [a, b, c] => sections(&[*a, *b, *c], &mut y),
+            [a, b, c, d] => sections(&[*a, *b, *c, *d], &mut y),
+            _ => {} // chunks(4) gives 1 to 4
+        }
+    }
+    y
+}
+
+fn sections<const N: usize>(sos: &[[f64; 6]; N], y: &mut [f64]) {
+    let mut z = [[0.0f64; 2]; N];
+    for v in y {
+        let mut cur = *v;
+        for (s, z) in sos.iter().zip(z.iter_mut()) {
+            let new = s[0] * cur + z[0];
+            z[0] = s[1] * cur - s[4] * new + z[1];
+            z[1] = s[2] * cur - s[5] * new;
+            cur = new;
+        }
+        *v = cur;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1614,9 +1692,46 @@ mod tests {
     }
 
     #[test]
+    fn cosine_windows_sum_as_scipy_does() {
+        // scipy's loop: w = zeros; for k: w += a[k]·cos(k·fac), one whole array per k
+        for a in
+            [&[0.5, 0.5][..], &[0.42, 0.50, 0.08], &[0.21557895, 0.41663158, 0.277263158, 0.083578947, 0.006947368]]
+        {
+            let fac = linspace(-PI, PI, 1001);
+            let mut want = vec![0.0; fac.len()];
+            for (k, ak) in a.iter().enumerate() {
+                for (w, f) in want.iter_mut().zip(&fac) {
+                    *w += if k == 0 { *ak } else { ak * (k as f64 * f).cos() };
+                }
+            }
+            let got = general_cosine(1001, a);
+            assert!(got.iter().zip(&want).all(|(g, w)| g.to_bits() == w.to_bits()), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn complex_absolute_is_numpys() {
+        let inf = f64::INFINITY;
+        assert_eq!(cabs(C::new(3.0, -4.0)), 5.0);
+        assert_eq!(cabs(C::new(0.0, -0.0)), 0.0);
+        assert_eq!(cabs(C::new(-2.5, 0.0)), 2.5);
+        assert_eq!(cabs(C::new(inf, f64::NAN)), inf);
+        assert_eq!(cabs(C::new(f64::NAN, -inf)), inf);
+        assert_eq!(cabs(C::new(inf, -inf)), inf);
+        assert!(cabs(C::new(f64::NAN, 1.0)).is_nan() && cabs(C::new(1.0, f64::NAN)).is_nan());
+        assert_eq!(cabs(C::new(1e300, 1e300)), 1e300 * 2f64.sqrt(), "no overflow");
+        assert!(cabs(C::new(1e-300, 1e-300)) > 0.0, "no underflow");
+        for k in 0..1000 {
+            let z = C::new((k as f64 * 0.37).sin() * 1e3, (k as f64 * 0.11).cos());
+            assert!((cabs(z) - z.norm()).abs() <= 2.0 * f64::EPSILON * z.norm(), "{z}");
+        }
+    }
+
+    #[test]
     fn fft_axes_follow_numpy() {
         assert_eq!(fftfreq(5, 1.0), vec![0.0, 0.2, 0.4, -0.4, -0.2]);
-        assert_eq!(fftshift(&[0, 1, 2, 3, 4]), vec![3, 4, 0, 1, 2]);
+        assert_eq!(fftshift(vec![0, 1, 2, 3, 4]), vec![3, 4, 0, 1, 2]);
+        assert_eq!(fftshift(vec![0, 1, 2, 3]), vec![2, 3, 0, 1]);
         assert_eq!(rfftfreq(4, 0.5), vec![0.0, 0.5, 1.0]);
     }
 
@@ -1650,6 +1765,32 @@ mod tests {
             for (a, b) in s.iter().zip(w) {
                 assert!((a - b).abs() < 1e-15, "{sos:?}");
             }
+        }
+    }
+
+    #[test]
+    fn sosfilt_in_groups_is_the_sample_by_sample_cascade() {
+        // the textbook loop (scipy's): every sample through every section, state in memory
+        fn reference(sos: &[[f64; 6]], x: &[f64]) -> Vec<f64> {
+            let mut zi = vec![[0.0f64; 2]; sos.len()];
+            x.iter()
+                .map(|&xn| {
+                    let mut cur = xn;
+                    for (s, z) in sos.iter().zip(zi.iter_mut()) {
+                        let new = s[0] * cur + z[0];
+                        z[0] = s[1] * cur - s[4] * new + z[1];
+                        z[1] = s[2] * cur - s[5] * new;
+                        cur = new;
+                    }
+                    cur
+                })
+                .collect()
+        }
+        let x: Vec<f64> = (0..2000).map(|i| (i as f64 * 0.05).sin() + ((i * 7919) % 13) as f64 / 13.0).collect();
+        for order in 1..=19 {
+            let sos = butter_sos(order, 3.0, "lowpass", 50.0).unwrap();
+            let (got, want) = (sosfilt(&sos, &x), reference(&sos, &x));
+            assert!(got.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits()), "order {order}");
         }
     }
 

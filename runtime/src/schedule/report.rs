@@ -81,6 +81,19 @@ impl RunReport {
         serde_json::to_value(self).unwrap_or(Json::Null)
     }
 
+    /// The JSON form with the outputs of only the nodes (by Flojoy id) that `keep` accepts; the
+    /// others report `"outputs": {}`. A million-point output costs far more to serialise than
+    /// the run took, when only the timings or a few nodes are wanted.
+    pub fn to_json_keeping(&self, keep: impl Fn(&str) -> bool) -> Json {
+        let mut r = self.clone();
+        for (key, n) in &mut r.nodes {
+            if !keep(key) {
+                n.outputs.clear();
+            }
+        }
+        r.to_json()
+    }
+
     pub fn node(&self, key: &str) -> Option<&NodeReport> {
         self.nodes.iter().find(|(k, _)| k == key).map(|(_, r)| r)
     }
