@@ -165,7 +165,7 @@ pub async fn import_module(url: &str) -> Result<JsValue, String> {
 /// Calls `module[name](...args)`.
 pub fn call_export(module: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, String> {
     let f: Function = Reflect::get(module, &name.into()).map_err(|_| format!("no export {name}"))?.into();
-    f.apply(&JsValue::NULL, &args.iter().copied().collect::<Array>()).map_err(|e| format!("{name}: {e:?}"))
+    f.apply(module, &args.iter().copied().collect::<Array>()).map_err(|e| format!("{name}: {e:?}"))
 }
 
 /// `obj[key] = value` for building JS objects.

@@ -97,13 +97,15 @@ test("SCPI over serial: *IDN? and MEAS:VOLT? from Flojoy's example apps, OS port
 });
 
 test("streaming: rows flow into a live plot with rate, received and dropped on the node, until Stop", async () => {
-  const { page, errors } = await editorWith({ serial: [{ kind: "arduino", name: "uno", rate: 20_000 }] });
+  // 5,000 rows/s: what a fast Arduino sketch sends; the throughput limit is for the benchmark
+  // (tests/bench/stream.mjs), not this test
+  const { page, errors } = await editorWith({ serial: [{ kind: "arduino", name: "uno", rate: 5_000 }] });
   // channel 1: the sine column (channel 0 is the device's own row number)
   await load(page, streamFlow({ channel: 1 }));
   const drawsBefore = await page.evaluate(() => window.flojoy.plotDraws());
   const run = await startRun(page);
   await page.getByText("■ Stop").waitFor();
-  const s = await waitStream(page, "s.received > 40000");
+  const s = await waitStream(page, "s.received > 12000");
   assert.equal(s.dropped, 0);
   assert.equal(s.malformed, 0);
   await page.getByTestId("stream-STREAM").getByText(/rows\/s/).waitFor();
@@ -114,6 +116,8 @@ test("streaming: rows flow into a live plot with rate, received and dropped on t
   assert.equal(w.type, "OrderedPair");
   assert.equal(w.x.length, 2000);
   for (let i = 1; i < w.x.length; i++) assert.equal(w.x[i], w.x[i - 1] + 1);
+  const at = await page.evaluate(() => globalThis.flojoyDemoDevices.find("uno").stats);
+  assert.equal(at.overflowRows, 0, "the page kept up: nothing was lost at the device");
   for (let i = 0; i < w.x.length; i += 97) assert.equal(w.y[i], sine(w.x[i]), `row ${w.x[i]}`);
   await page.getByTestId("run-button").click();
   const report = await reportOf(run);

@@ -65,6 +65,10 @@ struct State {
     streams: Streams,
     /// The `navigator.serial`/`navigator.usb` objects we listen to (demo mode replaces them).
     attached: RefCell<Vec<JsValue>>,
+    /// Held while a port or device is being opened: two nodes of one run asking for the same
+    /// device take turns, the second finding it open (WebUSB refuses a second `open()` while
+    /// one is in progress; WebSerial a second open of an open port).
+    opening: Rc<futures::lock::Mutex<()>>,
 }
 
 /// The page's devices; cheap to clone.
@@ -374,6 +378,8 @@ impl Devices for BrowserDevices {
             if let Some(why) = me.serial_unsupported() {
                 return Err(DeviceError::Unsupported(why));
             }
+            let opening = me.state.opening.clone();
+            let _turn = opening.lock().await;
             let port = {
                 let serial = me.state.serial.borrow();
                 let entry = serial.iter().find(|e| e.info.id == id).ok_or_else(|| DeviceError::NotFound(id.clone()))?;
@@ -409,7 +415,9 @@ impl Devices for BrowserDevices {
 
     fn usb_unsupported(&self) -> Option<String> {
         usb_api().is_none().then(|| {
-            format!("this browser has no WebUSB: USB devices work in {WHERE_IT_WORKS} (or turn on demo devices in Devices)")
+            format!(
+                "this browser has no WebUSB: USB devices work in {WHERE_IT_WORKS} (or turn on demo devices in Devices)"
+            )
         })
     }
 
@@ -424,6 +432,8 @@ impl Devices for BrowserDevices {
             if let Some(why) = me.usb_unsupported() {
                 return Err(DeviceError::Unsupported(why));
             }
+            let opening = me.state.opening.clone();
+            let _turn = opening.lock().await;
             let device = {
                 let usb = me.state.usb.borrow();
                 let entry = usb.iter().find(|e| e.info.id == id).ok_or_else(|| DeviceError::NotFound(id.clone()))?;

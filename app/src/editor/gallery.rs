@@ -85,15 +85,17 @@ pub async fn open_example(ed: Editor, ex: &Example) -> bool {
             return false;
         }
     };
+    let mut demo_failed = false;
     if ex.needs.iter().any(|n| n == "devices") {
         let devices = ed.runner().devices().clone();
         let none = devices.view.with_untracked(|v| v.serial.is_empty() && v.usb.is_empty());
         if none && let Err(e) = devices.enable_demo().await {
+            demo_failed = true;
             ed.error(format!("demo devices could not start: {e}"));
         }
     }
     let opened = files::open_text(ed, &text, &ex.title);
-    if opened && ex.needs.iter().any(|n| n == "devices") {
+    if opened && !demo_failed && ex.needs.iter().any(|n| n == "devices") {
         ed.announce(format!("{}: press Run. It uses simulated demo devices unless you connect real ones", ex.title));
     }
     opened

@@ -548,6 +548,7 @@ fn run_serial_stream(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
                 start_stream(&ctx, &*devs, source, decoder, capacity)
             }
         };
+        first_row(&ctx, &buffer).await;
         stream_output(&ctx, &buffer)
     })
 }
@@ -583,6 +584,7 @@ fn run_usb_stream(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
                 start_stream(&ctx, &*devs, source, decoder, capacity)
             }
         };
+        first_row(&ctx, &buffer).await;
         stream_output(&ctx, &buffer)
     })
 }
@@ -623,6 +625,22 @@ fn start_stream(
     devs.spawn(Box::pin(devices::pump(source, buffer.clone(), clock)));
     devs.streams().insert(ctx.key.clone(), buffer.clone());
     buffer
+}
+
+/// Gives a new stream up to [`LINE_TIMEOUT_MS`] for its first row: an empty first frame
+/// would only make what is downstream (a BIG_NUMBER, a fit) fail or flash empty. A device
+/// still silent after that gets an empty frame (the node's counters show 0 rows received).
+async fn first_row(ctx: &AsyncCtx, buffer: &Rc<RefCell<StreamBuffer>>) {
+    let start = ctx.host.now_ms();
+    while ctx.host.now_ms() - start < LINE_TIMEOUT_MS {
+        {
+            let b = buffer.borrow();
+            if b.stats().received > 0 || b.error().is_some() || b.is_stopped() {
+                return;
+            }
+        }
+        ctx.host.sleep(10.0).await;
+    }
 }
 
 /// This frame's rows of the chosen channel.
