@@ -13,6 +13,7 @@ import { serve } from "../support/server.mjs";
 import { DIST, context, launch, open } from "../support/browser.mjs";
 import { flow, galleryFile, load, openEditor } from "../support/editor.mjs";
 import { makeFlow } from "../support/devices.mjs";
+import { GOLDEN, check } from "../support/golden.mjs";
 
 let server, browser;
 before(async () => {
@@ -218,12 +219,19 @@ test("offline: after one visit the app opens, runs built-in and Python nodes wit
     const py = await page.evaluate(() => window.flojoy.run());
     assert.equal(py.status, "ok", JSON.stringify(py.error));
     assert.deepEqual(py.nodes["SQUARE-1"].outputs.default.v, [1, 4, 9]);
-    // a gallery example opens offline too
-    await page.getByTestId("examples").click();
-    await page.getByTestId("gallery-grid").locator(".example-card").first().click();
-    await page.getByTestId("gallery").waitFor({ state: "detached" });
-    const ex = await page.evaluate(() => window.flojoy.run());
-    assert.ok(["ok", "failed"].includes(ex.status));
+    // gallery examples open and run offline too, their data files included
+    for (const id of ["noisy-sine", "csv-cleanup"]) {
+      await page.getByTestId("examples").click();
+      await page.getByTestId(`example-${id}`).click();
+      await page.getByTestId("gallery").waitFor({ state: "detached" });
+      const ex = await page.evaluate(() => window.flojoy.run());
+      assert.equal(ex.status, "ok", `${id}: ${JSON.stringify(ex)}`.slice(0, 500));
+      const f = await flow(page);
+      for (const c of GOLDEN[id]) {
+        const key = f.rfInstance.nodes.find((n) => n.data.label === c.node).id;
+        check(ex.nodes[key].outputs[c.output], c);
+      }
+    }
     assert.deepEqual(errors.filter((e) => !/Failed to load resource|net::ERR_INTERNET_DISCONNECTED/.test(e)), []);
   } finally {
     await own.close();
