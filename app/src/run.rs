@@ -161,6 +161,22 @@ impl Runner {
             *self.last_frame.borrow_mut() = None;
             self.streaming.set(true);
             self.host.devices.clear_stream_stats();
+            // plotly.js takes a second or two to initialise on first use: done mid-stream,
+            // it would freeze the page while the device's bytes pile up (and overflow)
+            let me = self.clone();
+            spawn_local(async move {
+                if let Err(e) = crate::js::ensure_plotly().await {
+                    web_sys::console::warn_1(&e.into());
+                }
+                if me.stream.borrow().is_none() {
+                    // stopped before it began: nothing ran, waiters hear "cancelled"
+                    me.streaming.set(false);
+                    me.waiters.borrow_mut().clear();
+                    return;
+                }
+                me.launch(flow, use_cache);
+            });
+            return;
         }
         if let Some(t) = self.cancel.borrow().as_ref() {
             *self.next.borrow_mut() = Some((flow, use_cache));

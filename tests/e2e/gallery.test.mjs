@@ -3,7 +3,8 @@
 // its key outputs match golden values computed on the host with numpy/scipy/scikit-learn/
 // Pillow (tests/fixtures/gallery/golden.json). Python examples run in real Pyodide; DAQ ones
 // against the built-in demo devices, turned on by the gallery itself. How long each run took
-// goes to test-results/gallery.json (a figure for the notes, not a timed assertion).
+// (in the page, from Run to the report; a live session until its first data and Stop) goes to
+// test-results/gallery.json: a figure for the notes, not a timed assertion.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
@@ -70,11 +71,19 @@ for (const ex of INDEX) {
     const f = await flow(page);
     const keys = Object.fromEntries(f.rfInstance.nodes.map((n) => [n.data.label, n.id]));
     const streams = f.rfInstance.nodes.filter((n) => STREAMING.has(n.data.func)).map((n) => n.data.label);
-    const t0 = Date.now();
+    // only the checked nodes' outputs come back (an image is millions of numbers in JSON);
+    // the time is the run's, measured in the page
+    const checked = [...new Set(GOLDEN[ex.id].map((c) => keys[c.node]))];
     let report;
+    let ms;
     if (streams.length === 0) {
-      report = await page.evaluate(() => window.flojoy.run());
+      ({ report, ms } = await page.evaluate(async (ids) => {
+        const t0 = performance.now();
+        const report = await window.flojoy.run({ outputs: ids });
+        return { report, ms: performance.now() - t0 };
+      }, checked));
     } else {
+      const t0 = Date.now();
       // a live session runs until Stop: wait for data in every stream, then stop
       const run = await page.evaluateHandle(() => {
         const h = { p: window.flojoy.run() };
@@ -89,8 +98,9 @@ for (const ex of INDEX) {
       );
       await page.evaluate(() => window.flojoy.stop());
       report = await run.evaluate((h) => h.p);
+      ms = Date.now() - t0;
     }
-    timings[ex.id] = { ms: Date.now() - t0, needs: ex.needs, streaming: streams.length > 0 };
+    timings[ex.id] = { ms: Math.round(ms), needs: ex.needs, streaming: streams.length > 0 };
     const failed = Object.entries(report.nodes).filter(([, n]) => n.status === "failed");
     assert.deepEqual(failed.map(([k, n]) => `${k}: ${n.error}`), []);
     assert.equal(report.status, "ok");

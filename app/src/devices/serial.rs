@@ -20,6 +20,9 @@ use super::device_error;
 /// but larger); beyond that the oldest chunks are dropped and counted.
 const MAX_QUEUED: usize = 16 << 20;
 
+/// At most this many bytes per `read` (chunks that arrived together are joined up to it).
+const MAX_READ: usize = 256 << 10;
+
 enum Chunk {
     Bytes(Vec<u8>),
     Failed(DeviceError),
@@ -140,7 +143,22 @@ impl ByteSource for OpenSerial {
             // the borrow lasts one poll, never across an await
             let next = futures::future::poll_fn(|cx| inner.rx.borrow_mut().poll_next_unpin(cx)).await;
             match next {
-                Some(Chunk::Bytes(b)) => {
+                Some(Chunk::Bytes(mut b)) => {
+                    // take what else has arrived too: a fast device comes in 64-byte USB
+                    // packets, and one read per packet would cost more than the decoding
+                    let mut rx = inner.rx.borrow_mut();
+                    while b.len() < MAX_READ {
+                        match rx.try_recv() {
+                            Ok(Chunk::Bytes(more)) => b.extend_from_slice(&more),
+                            Ok(Chunk::Failed(e)) => {
+                                // these bytes now; the next read finds the channel closed
+                                // and returns the failure
+                                *inner.failed.borrow_mut() = Some(e);
+                                break;
+                            }
+                            _ => break,
+                        }
+                    }
                     inner.queued.set(inner.queued.get().saturating_sub(b.len()));
                     Ok(b)
                 }
