@@ -196,6 +196,15 @@ impl Runner {
         if !use_cache {
             self.nodes.set(HashMap::new());
         }
+        if matches!(frame, None | Some(0)) {
+            // every node waits its turn from the start (the scheduler queues a node only once
+            // its inputs are ready); what never runs goes back to idle at the end
+            self.nodes.update(|m| {
+                for id in flow.node_ids() {
+                    m.entry(id).or_default().status = Status::Queued;
+                }
+            });
+        }
         match frame {
             Some(0) => self.log.set(vec![format!("▶ streaming started ({} nodes): Stop ends it", flow.len())]),
             Some(_) => {}
@@ -215,6 +224,9 @@ impl Runner {
             .await;
             *me.cache.borrow_mut() = cache;
             flusher.flush();
+            me.nodes.update(|m| {
+                m.values_mut().filter(|n| n.status == Status::Queued).for_each(|n| n.status = Status::Idle);
+            });
             *me.cancel.borrow_mut() = None;
             let mut report = Arc::new(report);
             if frame.is_some() {

@@ -49,7 +49,7 @@ enum Reply {
 }
 
 type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
-type ErrorHandler = Closure<dyn FnMut(web_sys::ErrorEvent)>;
+type ErrorHandler = Closure<dyn FnMut(web_sys::Event)>;
 
 struct Inner {
     url: String,
@@ -119,13 +119,19 @@ impl PythonWorker {
             }
         });
         let me = Rc::downgrade(&self.0);
-        let onerror = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
+        // a script that fails to load gives a plain Event (no message), an exception an ErrorEvent
+        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
             if let Some(inner) = me.upgrade() {
                 let w = PythonWorker(inner);
                 if !matches!(w.status(), WorkerStatus::Ready { .. }) {
-                    w.set_status(WorkerStatus::Failed {
-                        reason: format!("the Python worker could not load: {}", ev.message()),
-                    });
+                    let message = Reflect::get(&ev, &"message".into())
+                        .ok()
+                        .and_then(|m| m.as_string())
+                        .filter(|m| !m.is_empty())
+                        .unwrap_or_else(|| "one of its files could not be loaded (see the browser console)".into());
+                    let reason = format!("the Python worker could not load: {message}");
+                    w.set_status(WorkerStatus::Failed { reason: reason.clone() });
+                    w.fail_all(&format!("Python could not start: {reason}"));
                 }
             }
         });
@@ -227,6 +233,9 @@ impl PythonWorker {
         let msg = serde::Serialize::serialize(&header, &ser).map_err(|e| PythonError::plain(e.to_string()))?;
         if let Some((k, v)) = extra {
             let _ = Reflect::set(&msg, &k.into(), &v);
+        }
+        if let WorkerStatus::Failed { reason } = self.status() {
+            return Err(PythonError::plain(format!("Python could not start: {reason}")));
         }
         let (tx, rx) = oneshot::channel();
         self.0.pending.borrow_mut().insert(id, tx);

@@ -26,6 +26,13 @@ export function bigFlow(cols = 40, rows = 25) {
       }
     }
   }
+  // top up to exactly 1,500 wires (the draws above give about 1,480)
+  const hasB = new Set(edges.filter((e) => e.targetHandle === "b").map((e) => e.target));
+  for (let c = 1; c < cols && edges.length < 1500; c++) {
+    for (let r = 0; r < rows && edges.length < 1500; r++) {
+      if (!hasB.has(id(c, r))) edges.push({ source: id(c - 1, (r + 1) % rows), sourceHandle: "default", target: id(c, r), targetHandle: "b" });
+    }
+  }
   return { name: "benchmark", rfInstance: { nodes, edges } };
 }
 
@@ -82,10 +89,12 @@ function background(page, c) {
   }, { x: c.x, y: c.y, w: c.width, h: c.height });
 }
 
-export async function benchEditor(url) {
+export async function benchEditor(url, { css } = {}) {
   const browser = await launch();
   try {
     const { page, ctx } = await openEditor(browser, url);
+    // (experiments: extra CSS, e.g. to see what a part of the page costs)
+    if (css) await page.addStyleTag({ content: css });
     const flow = bigFlow();
     const loadMs = await page.evaluate(async (f) => {
       const t0 = performance.now();

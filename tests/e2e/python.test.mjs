@@ -268,3 +268,223 @@ test("cross-origin isolated page: Cancel interrupts Python in place (no restart)
     await isolated.close();
   }
 });
+
+// ---- the worker's life: failed, loading; nodes with a list[X] input and a Literal parameter
+
+const TWICE = `from flojoy import flojoy, Scalar
+
+@flojoy
+def TWICE(default: Scalar) -> Scalar:
+    return Scalar(c=default.c * 2)
+`;
+// a Python branch (SCALAR 7 → TWICE) and an independent built-in branch (LINSPACE → LINE)
+const mixedFlow = {
+  rfInstance: {
+    nodes: [
+      { id: "SCALAR-1", data: { func: "SCALAR", label: "SCALAR", ctrls: { value: { param: "value", value: 7 } } }, position: { x: 0, y: 0 } },
+      py("TWICE-1", "TWICE", TWICE, [["default", "Scalar"]], [["default", "Scalar"]]),
+      { id: "LINSPACE-1", data: { func: "LINSPACE", label: "LINSPACE", ctrls: { start: { param: "start", value: 0 }, end: { param: "end", value: 4 }, step: { param: "step", value: 5 } } }, position: { x: 0, y: 300 } },
+      { id: "LINE-1", data: { func: "LINE", label: "LINE" }, position: { x: 300, y: 300 } },
+    ],
+    edges: [
+      { source: "SCALAR-1", sourceHandle: "default", target: "TWICE-1", targetHandle: "default" },
+      { source: "LINSPACE-1", sourceHandle: "default", target: "LINE-1", targetHandle: "default" },
+    ],
+  },
+};
+// built-in nodes only
+const builtinFlow = {
+  rfInstance: {
+    nodes: [
+      { id: "LINSPACE-1", data: { func: "LINSPACE", label: "LINSPACE", ctrls: { start: { param: "start", value: 0 }, end: { param: "end", value: 4 }, step: { param: "step", value: 5 } } }, position: { x: 0, y: 0 } },
+      { id: "SINE-1", data: { func: "SINE", label: "SINE", ctrls: { frequency: { param: "frequency", value: 0 }, offset: { param: "offset", value: 2 } } }, position: { x: 300, y: 0 } },
+    ],
+    edges: [{ source: "LINSPACE-1", sourceHandle: "default", target: "SINE-1", targetHandle: "default" }],
+  },
+};
+
+const pythonState = (page) =>
+  page.evaluate(() => {
+    const el = document.querySelector("[data-testid=python-status]");
+    return { state: el.dataset.state, text: el.textContent };
+  });
+const waitPythonState = (page, state, timeout = 60_000) =>
+  page.waitForFunction((s) => document.querySelector("[data-testid=python-status]")?.dataset.state === s, state, { timeout, polling: 50 });
+/** Starts a run through window.flojoy.run; `reportWithin` waits for its report (a run that
+ * never ends fails the test instead of hanging it). */
+const startRun = (page) =>
+  page.evaluate(() => {
+    window.__report = null;
+    window.flojoy.run().then((r) => (window.__report = r));
+  });
+async function reportWithin(page, timeout = 60_000) {
+  await page.waitForFunction(() => window.__report, null, { timeout, polling: 50 });
+  return page.evaluate(() => window.__report);
+}
+const waitNodeStatus = (page, label, status, timeout = 60_000) =>
+  page.waitForFunction(([l, s]) => document.querySelector(`[data-testid="node-${l}"]`)?.dataset.status === s, [label, status], { timeout, polling: 50 });
+
+// The service worker is blocked in these tests so that every request for Pyodide's files is
+// the worker's own (the routes below decide what it gets); nothing else changes.
+const NO_SW = { serviceWorkers: "block" };
+
+/**
+ * Pyodide cannot load because `file` (under pyodide/) is refused: the toolbar says Python
+ * failed and why, a Python node fails at once with that reason on the node, and built-in
+ * nodes still run (alone, and beside the failed Python node).
+ */
+async function pythonFails(file, reason, { ignoreErrors = /^$/ } = {}) {
+  const { page, errors, outside, ctx } = await openEditor(browser, server.url, {
+    ...NO_SW,
+    setup: (c) => c.route(`**/pyodide/${file}`, (route) => route.abort("failed")),
+  });
+  try {
+    await waitPythonState(page, "failed", 30_000);
+    const status = await pythonState(page);
+    assert.match(status.text, /^Python unavailable: /);
+    assert.match(status.text, reason, "the toolbar gives the reason");
+    // a flow of built-in nodes runs as usual
+    await load(page, builtinFlow);
+    await startRun(page);
+    let r = await reportWithin(page, 30_000);
+    assert.equal(r.status, "ok", JSON.stringify(r));
+    assert.deepEqual(r.nodes["SINE-1"].outputs.default.y, [2, 2, 2, 2, 2]);
+    // the Python node fails with the reason, shown at the node; the built-in branch finishes
+    assert.deepEqual(await load(page, mixedFlow), []);
+    await startRun(page);
+    await waitNodeStatus(page, "TWICE", "failed", 30_000);
+    r = await reportWithin(page, 30_000);
+    assert.equal(r.status, "failed");
+    assert.equal(r.nodes["TWICE-1"].status, "failed");
+    assert.equal(r.nodes["TWICE-1"].label, "TWICE");
+    assert.match(r.nodes["TWICE-1"].error, reason, r.nodes["TWICE-1"].error);
+    assert.match(await page.getByTestId("result-TWICE").textContent(), reason);
+    assert.equal(r.nodes["SCALAR-1"].status, "done");
+    assert.equal(r.nodes["LINE-1"].status, "done", "the built-in branch finished");
+    assert.equal(await nodeByLabel(page, "LINE").getAttribute("data-status"), "done");
+    assert.match(await page.getByTestId("log").textContent(), /run failed/);
+    assert.deepEqual(outside, []);
+    assert.deepEqual(errors.filter((e) => !ignoreErrors.test(e)), []);
+  } finally {
+    await ctx.close();
+  }
+}
+
+test("Pyodide fails to load (pyodide.asm.mjs refused): Python shows failed with the reason; Python nodes fail, built-in nodes run", { timeout: 180_000 }, async () => {
+  await pythonFails("pyodide.asm.mjs", /pyodide\.asm\.mjs/);
+});
+
+test(
+  "Pyodide fails to load (pyodide.mjs refused, the worker script itself cannot load): failed, not loading forever",
+  { timeout: 180_000 },
+  async () => {
+    await pythonFails("pyodide.mjs", /.+/);
+  },
+);
+
+test(
+  "Pyodide fails to load (pyodide.asm.wasm refused): failed, not loading forever",
+  { timeout: 180_000, todo: "app bug: Pyodide only warns when its wasm cannot be instantiated and loadPyodide never settles; the app has no guard, so the status stays 'loading' and Python runs hang" },
+  async () => {
+    await pythonFails("pyodide.asm.wasm", /.+/, { ignoreErrors: /Failed to fetch/ });
+  },
+);
+
+test("built-in nodes run while Python is still loading; Python nodes wait for it and run once it is ready", { timeout: 180_000 }, async () => {
+  let release;
+  const released = new Promise((ok) => (release = ok));
+  let requested;
+  const wasmRequested = new Promise((ok) => (requested = ok));
+  const { page, errors, outside, ctx } = await openEditor(browser, server.url, {
+    ...NO_SW,
+    setup: (c) =>
+      c.route("**/pyodide/pyodide.asm.wasm", async (route) => {
+        requested();
+        await released;
+        await route.fallback();
+      }),
+  });
+  try {
+    // Python is held at its wasm until the test lets it through
+    await wasmRequested;
+    const loading = await pythonState(page);
+    assert.equal(loading.state, "loading");
+    assert.match(loading.text, /^Python: .+…/);
+    // a flow of built-in nodes runs to the end meanwhile
+    await load(page, builtinFlow);
+    await startRun(page);
+    let r = await reportWithin(page, 30_000);
+    assert.equal(r.status, "ok", JSON.stringify(r));
+    assert.deepEqual(r.nodes["SINE-1"].outputs.default.y, [2, 2, 2, 2, 2]);
+    assert.equal((await pythonState(page)).state, "loading", "the run did not wait for Python");
+    // with a Python node in the flow, the built-in branch still finishes while Python loads
+    await load(page, mixedFlow);
+    await startRun(page);
+    await waitNodeStatus(page, "LINE", "done", 30_000);
+    assert.equal((await pythonState(page)).state, "loading");
+    assert.ok(!["done", "failed"].includes(await nodeByLabel(page, "TWICE").getAttribute("data-status")), "the Python node waits for Python");
+    // let Pyodide load: Python becomes ready and the waiting node runs
+    release();
+    await waitPythonState(page, "ready");
+    assert.match((await pythonState(page)).text, /^Python \d+\.\d+\.\d+ ready/);
+    r = await reportWithin(page);
+    assert.equal(r.status, "ok", JSON.stringify(r.nodes["TWICE-1"]));
+    assert.equal(r.nodes["TWICE-1"].outputs.default.c, 14);
+    assert.equal(r.nodes["LINE-1"].status, "done");
+    assert.deepEqual(outside, []);
+    assert.deepEqual(errors, []);
+  } finally {
+    release();
+    await ctx.close();
+  }
+});
+
+const COMBINE = `from typing import Literal
+from flojoy import flojoy, Scalar
+
+@flojoy
+def COMBINE(values: list[Scalar], mode: Literal["sum", "max"] = "sum") -> Scalar:
+    xs = [v.c for v in values]
+    print("got", len(xs), mode)
+    return Scalar(c=sum(xs) if mode == "sum" else max(xs))
+`;
+
+test("list[X] input receives every wire; a Literal parameter is a select whose choice reaches the node", async () => {
+  const { page, errors, outside, ctx } = await openEditor(browser, server.url);
+  const scalar = (id, label, value, y) => ({ id, data: { func: "SCALAR", label, ctrls: { value: { param: "value", value } } }, position: { x: 0, y } });
+  const combine = py("COMBINE-1", "COMBINE", COMBINE, [["values", "Scalar"]], [["default", "Scalar"]], {
+    mode: { type: "select", param: "mode", value: "sum", default: "sum", options: ["sum", "max"] },
+  });
+  combine.data.inputs[0].multiple = true;
+  combine.position = { x: 400, y: 150 }; // close by: fit keeps the zoom where nodes show their headers
+  const f = {
+    rfInstance: {
+      nodes: [scalar("A-1", "A", 2, 0), scalar("B-1", "B", 5, 150), scalar("C-1", "C", 3, 300), combine],
+      edges: ["A-1", "B-1", "C-1"].map((source) => ({ source, sourceHandle: "default", target: "COMBINE-1", targetHandle: "values" })),
+    },
+  };
+  assert.deepEqual(await load(page, f), []);
+  let r = await run(page);
+  assert.equal(r.status, "ok", JSON.stringify(r.nodes["COMBINE-1"]));
+  assert.equal(r.nodes["COMBINE-1"].outputs.default.c, 10);
+  assert.deepEqual(r.nodes["COMBINE-1"].log, ["got 3 sum"]);
+  // the panel offers the Literal's values in a select; choosing one re-runs with it
+  await page.getByTestId("fit").click();
+  await nodeByLabel(page, "COMBINE").locator(".node-header").click();
+  const select = page.getByTestId("param-mode");
+  assert.equal(await select.evaluate((el) => el.tagName), "SELECT");
+  assert.deepEqual(await select.locator("option").allTextContents(), ["sum", "max"]);
+  await select.selectOption("max");
+  r = await run(page);
+  assert.equal(r.nodes["COMBINE-1"].outputs.default.c, 5);
+  assert.deepEqual(r.nodes["COMBINE-1"].log, ["got 3 max"]);
+  // the saved flow keeps the select and the multiple input
+  const saved = (await flow(page)).rfInstance.nodes.find((n) => n.data.func === "COMBINE");
+  assert.equal(saved.data.ctrls.mode.type, "select");
+  assert.deepEqual(saved.data.ctrls.mode.options, ["sum", "max"]);
+  assert.equal(saved.data.ctrls.mode.value, "max");
+  assert.equal(saved.data.inputs[0].multiple, true);
+  assert.deepEqual(outside, []);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -80,7 +80,7 @@ pub fn NodeBox(id: NodeId) -> impl IntoView {
                     <div class="port in" data-in-port=format!("{}:{i}", id.0) title=title>
                         <span class="dot" data-type=t class:open=move || !connected()></span>
                         <span class="pname">{p.name.clone()}</span>
-                        <span class="ptype">{p.types.to_string()}</span>
+                        <span class="ptype">{short_type(&p.types)}</span>
                     </div>
                 }
             })
@@ -93,7 +93,7 @@ pub fn NodeBox(id: NodeId) -> impl IntoView {
                 let t = p.types.first().map_or("Any", |t| t.name());
                 view! {
                     <div class="port out" data-out-port=format!("{}:{i}", id.0) title=format!("{}: {}", p.name, p.types)>
-                        <span class="ptype">{p.types.to_string()}</span>
+                        <span class="ptype">{short_type(&p.types)}</span>
                         <span class="pname">{p.name.clone()}</span>
                         <span class="dot" data-type=t></span>
                     </div>
@@ -120,6 +120,8 @@ pub fn NodeBox(id: NodeId) -> impl IntoView {
                 (_, Some((false, msg))) if r.status == Status::Idle => ("warn", msg),
                 (Status::Running, _) => ("", "running…".into()),
                 (Status::Queued, _) => ("", "queued".into()),
+                // a node without an output (a TIMER with nothing wired in) still says it ran
+                (Status::Done, _) => ("", format!("{} · {:.1} ms", r.summary.unwrap_or_else(|| "done".into()), r.ms)),
                 _ => ("", r.summary.map(|s| format!("{s} · {:.1} ms", r.ms)).unwrap_or_default()),
             }
         };
@@ -163,5 +165,31 @@ pub fn NodeBox(id: NodeId) -> impl IntoView {
                 <div class="node-result" data-kind=move || footer().0 data-testid=format!("result-{label}")>{move || footer().1}</div>
             </div>
         }.into_any())
+    }
+}
+
+/// A port's type as its label shows it: the type, or the first of several and how many more
+/// (the whole union is in the port's tooltip and in the node view).
+fn short_type(types: &runtime::value::TypeSet) -> String {
+    let all: Vec<&str> = types.iter().map(|t| t.name()).collect();
+    match all.as_slice() {
+        _ if types.is_any() => "any".into(),
+        [] => "any".into(),
+        [one] => (*one).into(),
+        [first, rest @ ..] => format!("{first}+{}", rest.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use runtime::value::{DataType as T, TypeSet};
+
+    use super::short_type;
+
+    #[test]
+    fn port_labels_name_the_type_or_the_first_of_a_union() {
+        assert_eq!(short_type(&TypeSet::of(T::Vector)), "Vector");
+        assert_eq!(short_type(&TypeSet::union(&[T::OrderedPair, T::Vector])), "OrderedPair+1");
+        assert_eq!(short_type(&TypeSet::ANY), "any");
     }
 }
