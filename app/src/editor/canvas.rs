@@ -364,10 +364,14 @@ pub fn Canvas() -> impl IntoView {
     });
 
     let transform = move || ed.viewport.with(|v| v.css());
+    // the dot grid is its own layer, one cell larger than the canvas on every side and moved
+    // by a transform: panning repaints nothing (a repaint re-layers the whole page, which
+    // costs tens of milliseconds a frame with a thousand nodes)
     let grid = move || {
         ed.viewport.with(|v| {
             let s = 24.0 * v.zoom;
-            format!("background-size:{s:.2}px {s:.2}px;background-position:{:.2}px {:.2}px", v.x, v.y)
+            let (dx, dy) = (v.x.rem_euclid(s), v.y.rem_euclid(s));
+            format!("inset:-{s:.2}px;background-size:{s:.2}px {s:.2}px;transform:translate({dx:.2}px,{dy:.2}px)")
         })
     };
     let select_box = move || match ed.drag.get() {
@@ -396,7 +400,6 @@ pub fn Canvas() -> impl IntoView {
             class="canvas"
             data-testid="canvas"
             node_ref=canvas
-            style=grid
             class:wiring=move || matches!(ed.drag.get(), Some(Drag::Wire { .. }))
             class:panning=move || matches!(ed.drag.get(), Some(Drag::Pan { moved: true, .. }))
             class:overview=move || ed.viewport.with(|v| v.zoom < DETAIL_ZOOM)
@@ -407,6 +410,7 @@ pub fn Canvas() -> impl IntoView {
             on:drop=on_drop
             on:dblclick=on_dblclick
         >
+            <div class="grid" style=grid></div>
             <div class="world" style:transform=transform>
                 <svg class="wires">
                     <For each=move || visible_edges.get() key=|e| *e let(e)>
