@@ -11,14 +11,27 @@ const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const boot = (async () => {
   const t0 = performance.now();
   post({ type: "progress", stage: "loading Python" });
-  const py = await loadPyodide({
-    indexURL: new URL("./pyodide/", import.meta.url).href,
+  const indexURL = new URL("./pyodide/", import.meta.url).href;
+  // Pyodide only logs a warning when its wasm cannot be fetched, and never settles: ask for
+  // the file ourselves (headers only, then cancel) so a missing or blocked file fails the start
+  const wasmMissing = fetch(new URL("pyodide.asm.wasm", indexURL)).then(
+    (res) => {
+      res.body?.cancel().catch(() => {});
+      if (!res.ok) throw new Error(`pyodide/pyodide.asm.wasm could not be loaded (HTTP ${res.status})`);
+      return new Promise(() => {}); // found: let loadPyodide finish
+    },
+    (e) => {
+      throw new Error(`pyodide/pyodide.asm.wasm could not be loaded (${(e && e.message) || e})`);
+    },
+  );
+  const py = await Promise.race([wasmMissing, loadPyodide({
+    indexURL,
     // only optional packages (numpy, when the user asks for it) come from Pyodide's online
     // package index; Pyodide itself and the standard library are ours
     packageBaseUrl: `https://cdn.jsdelivr.net/pyodide/v${version}/full/`,
     stdout: () => {},
     stderr: () => {},
-  });
+  })]);
   post({ type: "progress", stage: "loading the flojoy module" });
   const res = await fetch(new URL("./flojoy_api.py", import.meta.url));
   if (!res.ok) throw new Error(`flojoy_api.py: HTTP ${res.status}`);
