@@ -393,7 +393,7 @@ const oneStepFlow = () => ({
   ],
 });
 
-test("a slider move or a knob turn is one undo step: one Ctrl+Z restores the value", { todo: "app bug: the change/pointerup after a gesture adds a second, no-op undo step (see report)" }, async () => {
+test("a slider move or a knob turn is one undo step: one Ctrl+Z restores the value", {}, async () => {
   const { page, ctx } = await openEditor(browser, server.url);
   await load(page, oneStepFlow());
   await page.getByTestId("tab-dashboard").click();
@@ -450,7 +450,7 @@ test("a knob follows the whole drag: 200 px is its whole range", { todo: "app bu
   }
 });
 
-test("Ctrl+Z right after clicking a checkbox widget (focus still on it) undoes the change", { todo: "app bug: keys.rs treats every <input> as a text field, so Ctrl+Z is ignored (see report)" }, async () => {
+test("Ctrl+Z right after clicking a checkbox widget (focus still on it) undoes the change", {}, async () => {
   const { page, ctx } = await openEditor(browser, server.url);
   const f = oneStepFlow();
   f.rfInstance.nodes.push(node("BOOLEAN-1", "BOOLEAN", { status: true }, 0, 300));
@@ -671,7 +671,7 @@ test("live: a burst of slider moves redraws the mirror in place, at most once pe
   }
 });
 
-test("live: the first change after a Run reuses that Run's results", { todo: "app bug: a Run (use_cache off) never fills the cache (see report)" }, async () => {
+test("live: the first change after a Run reuses that Run's results", {}, async () => {
   const { page, ctx } = await openEditor(browser, server.url);
   try {
     const { keys, range } = await liveNoisySine(page);

@@ -12,11 +12,33 @@ use crate::state::clipboard;
 use crate::state::selection::Selection;
 use crate::{Editor, files, js};
 
+/// Form controls that take no text (a slider, a checkbox, a select): Ctrl/⌘ shortcuts such as
+/// undo still work while one has the focus, plain keys (Delete, Enter, arrows) stay theirs.
+const NOT_TEXT: [&str; 8] = ["checkbox", "radio", "range", "button", "submit", "color", "file", "reset"];
+
+fn target_element(ev: &web_sys::Event) -> Option<web_sys::Element> {
+    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+}
+
+fn input_type(el: &web_sys::Element) -> String {
+    el.get_attribute("type").unwrap_or_default().to_ascii_lowercase()
+}
+
 /// Whether keystrokes belong to a text field.
 fn typing(ev: &web_sys::Event) -> bool {
-    ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
-        matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-            || el.closest("[contenteditable], .cm-editor").ok().flatten().is_some()
+    target_element(ev).is_some_and(|el| match el.tag_name().as_str() {
+        "INPUT" => !NOT_TEXT.contains(&input_type(&el).as_str()),
+        "TEXTAREA" => true,
+        _ => el.closest("[contenteditable], .cm-editor").ok().flatten().is_some(),
+    })
+}
+
+/// Whether the focus is on a form control that takes no text.
+fn on_control(ev: &web_sys::Event) -> bool {
+    target_element(ev).is_some_and(|el| match el.tag_name().as_str() {
+        "INPUT" => NOT_TEXT.contains(&input_type(&el).as_str()),
+        "SELECT" | "BUTTON" => true,
+        _ => false,
     })
 }
 
@@ -87,7 +109,7 @@ pub fn install(ed: Editor) {
             crate::editor::toolbar::open_picker();
             return;
         }
-        if in_field || ed.command_palette.get_untracked() {
+        if in_field || ed.command_palette.get_untracked() || (on_control(&ev) && !cmd) {
             return;
         }
         if ed.viewing.get_untracked().is_some() {

@@ -14,7 +14,17 @@ pub struct History {
 impl History {
     /// Applies a new edit; a new edit clears the redo stack.
     pub fn apply(&mut self, flow: &mut Flow, edit: Edit) -> Result<(), EditError> {
+        // a parameter set to the value it has (a slider's closing change after its drag) is
+        // not an undo step of its own
+        let same = matches!(edit, Edit::SetParam { .. }).then(|| edit.clone());
         let inverse = apply(flow, edit)?;
+        if let (Some(Edit::SetParam { value: new, .. }), Edit::RestoreParam { value: Some(old), .. }) =
+            (&same, &inverse)
+            && new == old
+        {
+            self.gesture = None;
+            return Ok(());
+        }
         self.undo.push(inverse);
         self.redo.clear();
         self.gesture = None;
@@ -101,6 +111,21 @@ mod tests {
         assert_eq!(f.node(sine).unwrap().params["frequency"], 4.5);
         assert!(h.undo(&mut f).unwrap());
         assert_eq!(f, start, "the three slider moves were one step");
+        assert!(!h.can_undo());
+    }
+
+    #[test]
+    fn setting_a_parameter_to_its_value_is_no_undo_step() {
+        let mut f = crate::state::welcome_flow();
+        let start = f.clone();
+        let sine = f.find_label("SINE").unwrap();
+        let mut h = History::default();
+        let set = |v: f64| Edit::SetParam { node: sine, name: "frequency".into(), value: v.into() };
+        h.apply_in_gesture(&mut f, set(3.0), "slider-1").unwrap();
+        // the slider's closing change repeats the last value
+        h.apply(&mut f, set(3.0)).unwrap();
+        assert!(h.undo(&mut f).unwrap());
+        assert_eq!(f, start, "one Ctrl+Z undoes the whole drag");
         assert!(!h.can_undo());
     }
 }

@@ -548,7 +548,9 @@ impl<'p, 'f> Scheduler<'p, 'f> {
         r.log.extend(log);
         match result.and_then(|out| self.store(job, out)) {
             Ok((outputs, values)) => {
-                if self.opts.use_cache && self.plan.nodes[job].pure {
+                // stored even by a run that does not use the cache: the next live change
+                // then re-runs only what it affects (and unseeded noise keeps its numbers)
+                if self.plan.nodes[job].pure {
                     self.cache.entries.insert(id, (self.fingerprints[job], values.clone()));
                 }
                 on_event(RunEvent::Node { id, status: NodeStatus::Done { ms, cached: false, outputs: values } });
