@@ -35,6 +35,28 @@ pub fn DevicesPanel() -> impl IntoView {
                 .into_any()
         }
     };
+    // one section per bus: its devices and the button that opens the browser's picker
+    let section = move |usb: bool| {
+        let (title, bus, picker, add) = if usb {
+            ("USB devices", "usb", "USB device picker", "Add USB device…")
+        } else {
+            ("Serial ports", "serial", "port picker", "Add serial device…")
+        };
+        view! {
+            <section>
+                <h3>{title}</h3>
+                <ul data-testid=format!("{bus}-list")>{list(usb)}</ul>
+                <button
+                    data-testid=format!("add-{bus}")
+                    disabled=move || view_state.with(|v| !(if usb { v.usb_api } else { v.serial_api }))
+                    title=format!("Opens the browser's {picker}")
+                    on:click=move |_| devices.with_value(|d| if usb { d.request_usb() } else { d.request_serial() })
+                >
+                    {add}
+                </button>
+            </section>
+        }
+    };
     let label_of =
         move |key: &str| ed.doc.with_untracked(|d| d.flow.nodes().find(|n| n.key == key).map(|n| n.label.clone()));
     view! {
@@ -57,30 +79,8 @@ pub fn DevicesPanel() -> impl IntoView {
                         "Demo devices are on: these instruments are simulated in the page, no hardware is involved."
                     </p>
                 </Show>
-                <section>
-                    <h3>"Serial ports"</h3>
-                    <ul data-testid="serial-list">{list(false)}</ul>
-                    <button
-                        data-testid="add-serial"
-                        disabled=move || view_state.with(|v| !v.serial_api)
-                        title="Opens the browser's port picker"
-                        on:click=move |_| devices.with_value(|d| d.request_serial())
-                    >
-                        "Add serial device…"
-                    </button>
-                </section>
-                <section>
-                    <h3>"USB devices"</h3>
-                    <ul data-testid="usb-list">{list(true)}</ul>
-                    <button
-                        data-testid="add-usb"
-                        disabled=move || view_state.with(|v| !v.usb_api)
-                        title="Opens the browser's USB device picker"
-                        on:click=move |_| devices.with_value(|d| d.request_usb())
-                    >
-                        "Add USB device…"
-                    </button>
-                </section>
+                {section(false)}
+                {section(true)}
                 <section>
                     <button
                         data-testid="demo-devices"

@@ -534,22 +534,16 @@ fn serial_stream() -> NodeDef {
 
 fn run_serial_stream(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
     Box::pin(async move {
-        let devs = devices(&ctx)?;
-        let buffer = match devs.streams().get(&ctx.key) {
-            Some(b) => b,
-            None => {
-                let decoder = decoder(&ctx)?;
-                let capacity = ctx.int_in("capacity", 1, MAX_COUNT as i64)?;
-                let options =
-                    SerialOptions { baud_rate: ctx.int_in("baudrate", 1, i64::from(u32::MAX))?, ..Default::default() };
-                let port = open_serial_port(&ctx, &*devs, "connection", &options).await?;
-                ctx.log(format!("streaming from '{}' at {}, {}", port.id, describe(&options), framing_text(&decoder)));
-                let source: Rc<dyn ByteSource> = port.port;
-                start_stream(&ctx, &*devs, source, decoder, capacity)
-            }
-        };
-        first_row(&ctx, &buffer).await;
-        stream_output(&ctx, &buffer)
+        let ctx = &ctx;
+        stream_frame(ctx, |devs, framing| async move {
+            let options =
+                SerialOptions { baud_rate: ctx.int_in("baudrate", 1, i64::from(u32::MAX))?, ..Default::default() };
+            let port = open_serial_port(ctx, &*devs, "connection", &options).await?;
+            ctx.log(format!("streaming from '{}' at {}, {framing}", port.id, describe(&options)));
+            let source: Rc<dyn ByteSource> = port.port;
+            Ok(source)
+        })
+        .await
     })
 }
 
@@ -570,23 +564,39 @@ fn usb_stream() -> NodeDef {
 
 fn run_usb_stream(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
     Box::pin(async move {
-        let devs = devices(&ctx)?;
-        let buffer = match devs.streams().get(&ctx.key) {
-            Some(b) => b,
-            None => {
-                let decoder = decoder(&ctx)?;
-                let capacity = ctx.int_in("capacity", 1, MAX_COUNT as i64)?;
-                let endpoint: u8 = ctx.int_in("endpoint", 1, 15)?;
-                let length: u32 = ctx.int_in("packet_size", 1, 1 << 20)?;
-                let (id, device) = open_usb(&ctx).await?;
-                ctx.log(format!("streaming from '{id}' endpoint {endpoint}, {}", framing_text(&decoder)));
-                let source: Rc<dyn ByteSource> = Rc::new(UsbIn { device, endpoint, length });
-                start_stream(&ctx, &*devs, source, decoder, capacity)
-            }
-        };
-        first_row(&ctx, &buffer).await;
-        stream_output(&ctx, &buffer)
+        let ctx = &ctx;
+        stream_frame(ctx, |_, framing| async move {
+            let endpoint: u8 = ctx.int_in("endpoint", 1, 15)?;
+            let length: u32 = ctx.int_in("packet_size", 1, 1 << 20)?;
+            let (id, device) = open_usb(ctx).await?;
+            ctx.log(format!("streaming from '{id}' endpoint {endpoint}, {framing}"));
+            let source: Rc<dyn ByteSource> = Rc::new(UsbIn { device, endpoint, length });
+            Ok(source)
+        })
+        .await
     })
+}
+
+/// One frame of a streaming node: the stream this node started (the first frame starts it,
+/// with `open` giving the device's bytes; it is told the devices and the framing, for its log),
+/// then this frame's rows.
+async fn stream_frame<F, Fut>(ctx: &AsyncCtx, open: F) -> NodeResult
+where
+    F: FnOnce(Rc<dyn Devices>, String) -> Fut,
+    Fut: Future<Output = Result<Rc<dyn ByteSource>, NodeError>>,
+{
+    let devs = devices(ctx)?;
+    let buffer = match devs.streams().get(&ctx.key) {
+        Some(b) => b,
+        None => {
+            let decoder = decoder(ctx)?;
+            let capacity = ctx.int_in("capacity", 1, MAX_COUNT as i64)?;
+            let source = open(devs.clone(), framing_text(&decoder)).await?;
+            start_stream(ctx, &*devs, source, decoder, capacity)
+        }
+    };
+    first_row(ctx, &buffer).await;
+    stream_output(ctx, &buffer)
 }
 
 fn decoder(ctx: &AsyncCtx) -> Result<Decoder, NodeError> {
