@@ -71,6 +71,18 @@ pub async fn sleep(ms: f64) {
     let _ = JsFuture::from(p).await;
 }
 
+/// Resolves in the next animation frame's callbacks (right before it paints).
+pub async fn next_frame() {
+    let p = Promise::new(&mut |resolve, _| {
+        if let Some(w) = window() {
+            let _ = w.request_animation_frame(&resolve);
+        } else {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(p).await;
+}
+
 /// Gives the browser a turn (a macrotask through a MessageChannel: no 4 ms timer clamp).
 pub async fn yield_now() {
     let p = Promise::new(&mut |resolve, _| match web_sys::MessageChannel::new() {

@@ -167,6 +167,11 @@ impl Editor {
         value: serde_json::Value,
         gesture: Option<&str>,
     ) -> Result<(), String> {
+        // a slider's closing `change` repeats its last `input`: nothing to do, nothing to re-run
+        let same = self.doc.with_untracked(|d| d.flow.node(node).and_then(|n| n.params.get(name)) == Some(&value));
+        if same {
+            return Ok(());
+        }
         let edit = Edit::SetParam { node, name: name.to_owned(), value };
         let mut result = Ok(());
         self.doc.update(|d| {

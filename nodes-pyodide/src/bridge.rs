@@ -54,7 +54,10 @@ type ErrorHandler = Closure<dyn FnMut(web_sys::Event)>;
 struct Inner {
     url: String,
     worker: RefCell<Option<Worker>>,
+    /// Requests the worker has been sent and not yet answered (at most one: see `request`).
     pending: RefCell<HashMap<u32, oneshot::Sender<Reply>>>,
+    /// Requests waiting for the worker to be free.
+    idle: RefCell<Vec<oneshot::Sender<()>>>,
     next_id: Cell<u32>,
     status: RefCell<WorkerStatus>,
     on_status: Box<dyn Fn(&WorkerStatus)>,
@@ -75,6 +78,7 @@ impl PythonWorker {
             url: url.to_owned(),
             worker: RefCell::new(None),
             pending: RefCell::new(HashMap::new()),
+            idle: RefCell::new(Vec::new()),
             next_id: Cell::new(1),
             status: RefCell::new(WorkerStatus::Loading { stage: "starting".into() }),
             on_status: Box::new(on_status),
@@ -197,15 +201,30 @@ impl PythonWorker {
     }
 
     fn reply(&self, id: u32, r: Reply) {
-        if let Some(tx) = self.0.pending.borrow_mut().remove(&id) {
+        let tx = self.0.pending.borrow_mut().remove(&id);
+        if let Some(tx) = tx {
             // the caller may have gone (cancelled): then nobody needs this reply
             let _ = tx.send(r);
         }
+        self.wake_waiting();
     }
 
     fn fail_all(&self, why: &str) {
-        for (_, tx) in self.0.pending.borrow_mut().drain() {
+        let txs: Vec<_> = self.0.pending.borrow_mut().drain().map(|(_, tx)| tx).collect();
+        for tx in txs {
             let _ = tx.send(Reply::Error(PythonError::plain(why)));
+        }
+        self.wake_waiting();
+    }
+
+    /// The worker is free: the requests waiting for it try again (the first one goes).
+    fn wake_waiting(&self) {
+        if !self.0.pending.borrow().is_empty() {
+            return;
+        }
+        let waiting = std::mem::take(&mut *self.0.idle.borrow_mut());
+        for tx in waiting {
+            let _ = tx.send(());
         }
     }
 
@@ -215,6 +234,14 @@ impl PythonWorker {
         extra: Option<(&str, JsValue)>,
         transfer: &Array,
     ) -> Result<Reply, PythonError> {
+        // One request in the worker at a time; the others wait here, not in the worker's
+        // message queue, so that a run superseded meanwhile (live mode) withdraws its calls
+        // before Python ever sees them: dropping this future is enough.
+        while !self.0.pending.borrow().is_empty() {
+            let (tx, rx) = oneshot::channel();
+            self.0.idle.borrow_mut().push(tx);
+            let _ = rx.await;
+        }
         let id = self.0.next_id.get();
         self.0.next_id.set(id.wrapping_add(1).max(1));
         let header = match header {

@@ -87,37 +87,38 @@ pub fn ItemCard(id: String, board: Memo<Board>, editing: RwSignal<bool>) -> impl
             save_board(ed, &b);
         }
     };
-    let node_label = move || {
-        item.with(|it| {
-            let key = it.as_ref()?.node.clone();
-            ed.doc.with(|d| d.flow.find_key(&key).and_then(|n| d.flow.node(n)).map(|n| n.label.clone()))
+    // what the card's body is built from: a parameter change elsewhere in the flow (a widget
+    // turning) must not rebuild the card, or the widget would lose its drag in progress
+    let shape =
+        Memo::new(move |_| item.with(|it| it.as_ref().map(|it| (it.id.clone(), it.node.clone(), it.kind.clone()))));
+    let title = Memo::new(move |_| {
+        let (_, node, kind) = shape.get()?;
+        let name = ed.doc.with(|d| d.flow.find_key(&node).and_then(|n| d.flow.node(n)).map(|n| n.label.clone()));
+        let name = name.unwrap_or_else(|| "missing node".into());
+        Some(match &kind {
+            Kind::Input { param, .. } => format!("{name} · {}", param.replace('_', " ")),
+            Kind::Output { panel, .. } => format!("{name} · {}", panel.name()),
+            Kind::Markdown { .. } => "text".into(),
         })
-    };
+    });
+    let title = move || title.get().unwrap_or_default();
+    let label = Memo::new(move |_| item.with(|it| it.as_ref().map(|it| it.label.clone()).unwrap_or_default()));
     let testid = format!("dash-{id}");
     move || {
-        let it = item.get()?;
-        let title = match &it.kind {
-            Kind::Input { param, .. } => {
-                format!("{} · {}", node_label().unwrap_or_else(|| "missing node".into()), param.replace('_', " "))
-            }
-            Kind::Output { panel, .. } => {
-                format!("{} · {}", node_label().unwrap_or_else(|| "missing node".into()), panel.name())
-            }
-            Kind::Markdown { .. } => "text".into(),
-        };
-        let body = match it.kind.clone() {
+        let (id, node, kind) = shape.get()?;
+        let body = match kind.clone() {
             Kind::Input { widget, param, config } => {
-                view! { <WidgetView item=it.id.clone() node=it.node.clone() param=param widget=widget config=config/> }
+                view! { <WidgetView item=id.clone() node=node.clone() param=param widget=widget config=config/> }
                     .into_any()
             }
             Kind::Output { panel, output } => {
-                view! { <PanelView node=it.node.clone() output=output panel=panel/> }.into_any()
+                view! { <PanelView node=node.clone() output=output panel=panel/> }.into_any()
             }
             Kind::Markdown { text } => {
                 view! { <div class="dash-markdown" inner_html=markdown(&text)></div> }.into_any()
             }
         };
-        let settings = match &it.kind {
+        let settings = match &kind {
             Kind::Input { config, .. } => {
                 let c = config.clone();
                 Some(view! {
@@ -130,7 +131,6 @@ pub fn ItemCard(id: String, board: Memo<Board>, editing: RwSignal<bool>) -> impl
             }
             _ => None,
         };
-        let label = it.label.clone();
         let set_label = set_label.clone();
         let remove = remove.clone();
         let (end, end2) = (end.clone(), end.clone());
@@ -138,7 +138,7 @@ pub fn ItemCard(id: String, board: Memo<Board>, editing: RwSignal<bool>) -> impl
             <div
                 class="dash-card"
                 data-testid=testid.clone()
-                data-kind=match &it.kind { Kind::Input { .. } => "input", Kind::Output { .. } => "output", Kind::Markdown { .. } => "text" }
+                data-kind=match &kind { Kind::Input { .. } => "input", Kind::Output { .. } => "output", Kind::Markdown { .. } => "text" }
                 style:left=move || format!("{}px", rect().unwrap_or_default().0)
                 style:top=move || format!("{}px", rect().unwrap_or_default().1)
                 style:width=move || format!("{}px", rect().unwrap_or_default().2)
@@ -148,9 +148,9 @@ pub fn ItemCard(id: String, board: Memo<Board>, editing: RwSignal<bool>) -> impl
                     <span class="dash-grip" class:hidden=move || !editing.get() title="Drag to move">"⠿"</span>
                     {move || if editing.get() {
                         let set_label = set_label.clone();
-                        view! { <input class="dash-label" prop:value=label.clone() placeholder=title.clone() on:pointerdown=|ev| ev.stop_propagation() on:change=move |ev| set_label(event_target_value(&ev))/> }.into_any()
+                        view! { <input class="dash-label" prop:value=label placeholder=title on:pointerdown=|ev| ev.stop_propagation() on:change=move |ev| set_label(event_target_value(&ev))/> }.into_any()
                     } else {
-                        view! { <span class="dash-title">{if label.is_empty() { title.clone() } else { label.clone() }}</span> }.into_any()
+                        view! { <span class="dash-title">{move || { let l = label.get(); if l.is_empty() { title() } else { l } }}</span> }.into_any()
                     }}
                     <button class="dash-remove" class:hidden=move || !editing.get() data-testid="dash-remove" title="Remove" on:pointerdown=|ev| ev.stop_propagation() on:click=remove>"✕"</button>
                 </div>
