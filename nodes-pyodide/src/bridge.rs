@@ -22,7 +22,7 @@ use crate::protocol::{FromWorker, ParsedSpec, ToWorker};
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerStatus {
     Loading { stage: String },
-    Ready { version: String, ms: f64 },
+    Ready { version: String, ms: f64, snapshot: bool },
     Failed { reason: String },
 }
 
@@ -183,7 +183,9 @@ impl PythonWorker {
         };
         match msg {
             FromWorker::Progress { stage } => self.set_status(WorkerStatus::Loading { stage }),
-            FromWorker::Ready { version, ms } => self.set_status(WorkerStatus::Ready { version, ms }),
+            FromWorker::Ready { version, ms, snapshot } => {
+                self.set_status(WorkerStatus::Ready { version, ms, snapshot })
+            }
             FromWorker::Failed { reason } => {
                 self.set_status(WorkerStatus::Failed { reason: reason.clone() });
                 self.fail_all(&format!("Python could not start: {reason}"));

@@ -31,10 +31,13 @@ pub enum FromWorker {
     Progress {
         stage: String,
     },
-    /// Python is ready; `ms` is how long start-up took inside the worker.
+    /// Python is ready; `ms` is how long start-up took inside the worker; `snapshot`: it was
+    /// restored from the start-up snapshot of an earlier visit.
     Ready {
         version: String,
         ms: f64,
+        #[serde(default)]
+        snapshot: bool,
     },
     /// Python could not start.
     Failed {

@@ -488,3 +488,58 @@ test("list[X] input receives every wire; a Literal parameter is a select whose c
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+/** The start-up snapshot's entries in Cache Storage: [url, bytes]. */
+const snapshots = (page) =>
+  page.evaluate(async () => {
+    const cache = await caches.open("flojoy-python-snapshot");
+    return Promise.all((await cache.keys()).map(async (k) => [k.url, (await (await cache.match(k)).arrayBuffer()).byteLength]));
+  });
+/** Waits (in the page) until `entry(cache)` is true for the snapshot cache. */
+const untilSnapshot = (page, entry, arg) =>
+  page.evaluate(
+    async ([entry, arg]) => {
+      const test = new Function("cache", "arg", `return (${entry})(cache, arg)`);
+      for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+        if (await test(await caches.open("flojoy-python-snapshot"), arg)) return;
+      }
+      throw new Error("the start-up snapshot was not stored");
+    },
+    [entry.toString(), arg],
+  );
+const pythonTitle = (page) => page.getByTestId("python-status").getAttribute("title");
+
+test("a second visit restores Python from the start-up snapshot and runs nodes; a broken snapshot falls back to a normal start", { timeout: 180_000 }, async () => {
+  const { page, errors, outside, ctx } = await openEditor(browser, server.url);
+  try {
+    await waitPythonState(page, "ready");
+    assert.doesNotMatch(await pythonTitle(page), /snapshot/, "a first visit starts Python normally");
+    // the snapshot is stored after "ready"
+    await untilSnapshot(page, async (cache) => (await cache.keys()).length === 1);
+    const [[key, bytes]] = await snapshots(page);
+    assert.ok(bytes > 1_000_000, `a whole Python heap (${bytes} bytes)`);
+    // second visit: restored, and Python nodes (the flojoy API, stdlib imports) work
+    await page.reload();
+    await waitPythonState(page, "ready");
+    assert.match(await pythonTitle(page), /restored from the start-up snapshot/);
+    assert.deepEqual(await load(page, pairFlow), []);
+    let r = await run(page);
+    assert.equal(r.status, "ok", JSON.stringify(r));
+    assert.deepEqual(r.nodes["SCALE-1"].outputs.default.y, [6, 6, 6, 6, 6]);
+    assert.equal(r.nodes["STATS-1"].outputs.text.s, '{"n": 5, "w": ["alpha", "beta"]}');
+    // a snapshot that does not load (here: garbage) is dropped and Python starts normally
+    await page.evaluate(async (key) => (await caches.open("flojoy-python-snapshot")).put(key, new Response(new Uint8Array(1000).fill(7))), key);
+    await page.reload();
+    await waitPythonState(page, "ready");
+    assert.doesNotMatch(await pythonTitle(page), /snapshot/);
+    assert.deepEqual(await load(page, pairFlow), []);
+    r = await run(page);
+    assert.equal(r.nodes["STATS-1"].outputs.mean.c, 6);
+    // ...and a good one is stored again
+    await untilSnapshot(page, async (cache, key) => (await cache.match(key))?.headers.get("content-type") === "application/octet-stream", key);
+    assert.deepEqual(outside, []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});

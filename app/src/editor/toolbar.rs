@@ -148,7 +148,10 @@ pub fn Toolbar() -> impl IntoView {
                 <button data-testid="open-command" title="Command palette (Ctrl+K)" on:click=move |_| ed.command_palette.set(true)>"⌘K"</button>
             </div>
             <span class="spacer"></span>
-            <span class="python-status" data-testid="python-status" data-state=move || python().0>
+            <span class="python-status" data-testid="python-status" data-state=move || python().0 title=move || match ed.python.get() {
+                WorkerStatus::Ready { ms, snapshot, .. } => format!("started in {:.2} s{}", ms / 1000.0, if snapshot { " (restored from the start-up snapshot)" } else { "" }),
+                _ => String::new(),
+            }>
                 {move || python().1}
                 {move || ed.numpy.get().then_some(" · numpy")}
             </span>
