@@ -4,7 +4,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Normal, Poisson, Uniform};
 
-use super::numeric::{arange, linspace, sawtooth, square};
+use super::numeric::{arange, linspace, sawtooth, sin_all, square};
 use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{Column, DataFrame, DataType as T, Matrix, TypeSet, Value};
@@ -83,9 +83,18 @@ fn run_sine(ctx: &mut Ctx<'_>) -> NodeResult {
         "square" => x.iter().map(|&t| off + a * square(tau * f * t / 10.0 + ph)).collect(),
         "triangle" => x.iter().map(|&t| off + a * sawtooth(tau * f * t / 10.0 + ph, 0.5)).collect(),
         "sawtooth" => x.iter().map(|&t| off + a * sawtooth(tau * f / 10.0 * t + ph, 1.0)).collect(),
-        _ => x.iter().map(|&t| off + a * (tau * f * t + ph).sin()).collect(),
+        _ => sine_wave(&x, a, f, off, ph),
     };
     Ok(Outputs::one(Value::pair(x, y)))
+}
+
+/// `offset + amplitude · sin(2π · frequency · t + phase)` for every t (vectorised `sin_all`).
+fn sine_wave(t: &[f64], a: f64, f: f64, off: f64, ph: f64) -> Vec<f64> {
+    let tau = std::f64::consts::TAU;
+    let mut y: Vec<f64> = t.iter().map(|&t| tau * f * t + ph).collect();
+    sin_all(&mut y);
+    y.iter_mut().for_each(|v| *v = off + a * *v);
+    y
 }
 
 fn constant() -> NodeDef {
@@ -257,7 +266,7 @@ fn basic_oscillator() -> NodeDef {
             let (a, f, off, ph) = (ctx.f64("amplitude")?, ctx.f64("frequency")?, ctx.f64("offset")?, ctx.f64("phase")?);
             let tau = std::f64::consts::TAU;
             let y: Vec<f64> = match ctx.text("waveform") {
-                "sine" => x.iter().map(|&t| off + a * (tau * f * t + ph).sin()).collect(),
+                "sine" => sine_wave(&x, a, f, off, ph),
                 "square" => x.iter().map(|&t| off + a * square(tau * f * t + ph)).collect(),
                 "triangle" => x.iter().map(|&t| off + a * sawtooth(tau * f * t + ph, 0.5)).collect(),
                 _ => x.iter().map(|&t| off + a * sawtooth(tau * f * t + ph, 1.0)).collect(),
