@@ -188,12 +188,20 @@ async function handle(msg) {
       return;
     case "load_numpy":
       try {
-        await py.loadPackage("numpy");
+        // loadPackage reports a failed download to errorCallback and still resolves: only a
+        // successful import says numpy is really there
+        const problems = [];
+        await py.loadPackage("numpy", { messageCallback: () => {}, errorCallback: (m) => problems.push(String(m)) });
+        try {
+          py.pyimport("numpy");
+        } catch (e) {
+          throw new Error(problems.join(" ").replace(/\s+/g, " ").trim() || String((e && e.message) || e));
+        }
         py.runPython("import importlib, flojoy; importlib.reload(flojoy)");
         env.api = py.pyimport("flojoy");
         post({ type: "numpy", id: msg.id, ok: true });
       } catch (e) {
-        post({ type: "error", id: msg.id, message: `numpy could not be loaded: ${(e && e.message) || e}`, traceback: "", line: null, log: [] });
+        post({ type: "error", id: msg.id, message: String((e && e.message) || e), traceback: "", line: null, log: [] });
       }
       return;
     default:

@@ -543,3 +543,29 @@ test("a second visit restores Python from the start-up snapshot and runs nodes; 
     await ctx.close();
   }
 });
+
+// numpy itself comes only from Pyodide's online package index, which this machine cannot
+// reach (PyPI and npm carry no numpy wheel for this Pyodide's ABI): what is tested is that
+// asking for it offline says so and loses nothing.
+test("+ numpy without the network: a clear error, Python and the flow keep working", { timeout: 180_000 }, async () => {
+  const { page, errors, outside, ctx } = await openEditor(browser, server.url);
+  try {
+    await waitPythonState(page, "ready");
+    assert.deepEqual(await load(page, pairFlow), []);
+    await page.getByTestId("enable-numpy").click();
+    const toast = page.getByTestId("toast-error");
+    await toast.waitFor({ timeout: 60_000 });
+    assert.match(await toast.textContent(), /numpy could not be loaded \(it comes from Pyodide's online package index\)/);
+    assert.ok(outside.length > 0 && outside.every((u) => u.startsWith("https://cdn.jsdelivr.net/pyodide/")), `only the package index was asked: ${outside}`);
+    assert.equal((await pythonState(page)).state, "ready");
+    assert.doesNotMatch((await pythonState(page)).text, /numpy/);
+    const r = await run(page);
+    assert.equal(r.status, "ok", JSON.stringify(r));
+    assert.deepEqual(r.nodes["SCALE-1"].outputs.default.y, [6, 6, 6, 6, 6]);
+    assert.equal((await flow(page)).rfInstance.nodes.length, 4, "the flow is intact");
+    // the page's console may report the refused download; nothing else went wrong
+    assert.deepEqual(errors.filter((e) => !/cdn\.jsdelivr|Failed to load resource|net::ERR/.test(e)), []);
+  } finally {
+    await ctx.close();
+  }
+});
