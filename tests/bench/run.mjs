@@ -44,7 +44,7 @@ const cached = await serve(DIST, { cache: true });
 try {
   results.python = await benchPython(cached.url);
   const p = results.python;
-  console.log(`python: cold start ${p.cold_ms} ms, warm start ${p.warm_ms} ms, per call ${p.per_call_ms} ms, 1M floats round trip ${p.roundtrip_1m_ms} ms`);
+  console.log(`python: cold start ${p.cold_ms} ms, warm start ${p.warm_ms} ms, per call ${p.per_call_ms} ms (median of 3 loops of ${p.calls}: ${p.per_call_loops_ms.join(", ")} ms), 1M floats round trip ${p.roundtrip_1m_ms} ms`);
 } finally {
   await cached.close();
 }
