@@ -16,6 +16,9 @@ const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const SNAPSHOTS = "flojoy-python-snapshot";
 
 async function snapshotKey(api) {
+  // crypto.subtle and Cache Storage exist only in secure contexts (https, localhost): on plain
+  // http there is no snapshot, and Python starts normally
+  if (!globalThis.crypto?.subtle || !globalThis.caches) return null;
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(api));
   const hex = Array.from(new Uint8Array(digest).slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
   return new URL(`./python-snapshot/${version}/${hex}`, import.meta.url).href;
@@ -67,7 +70,7 @@ const boot = (async () => {
     py.FS.writeFile("/home/pyodide/flojoy/__init__.py", api);
     return py.pyimport("flojoy");
   };
-  const snapshot = await readSnapshot(key);
+  const snapshot = key ? await readSnapshot(key) : null;
   // Pyodide only logs a warning when its wasm cannot be fetched, and never settles: ask for
   // the file ourselves (headers only, then cancel; at the same time as Pyodide, which then
   // shares the download) so a missing or blocked file fails the start
@@ -93,12 +96,12 @@ const boot = (async () => {
       await forgetSnapshot();
     }
   }
-  const py = await start({ _makeSnapshot: true });
+  const py = await start(key ? { _makeSnapshot: true } : {});
   post({ type: "progress", stage: "loading the flojoy module" });
   const flojoy = install(py);
   let bytes = null;
   try {
-    bytes = py.makeMemorySnapshot();
+    if (key) bytes = py.makeMemorySnapshot();
   } catch (e) {
     console.warn("python: no start-up snapshot", e);
   }
