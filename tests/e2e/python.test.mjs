@@ -229,38 +229,49 @@ test("the code editor: saving updates ports and parameters; a syntax error is sh
   await ctx.close();
 });
 
-test("cross-origin isolated page: Cancel interrupts Python in place (no restart)", async () => {
+/** Runs a node that never ends, cancels it, and checks Python was interrupted in place. */
+async function interruptInPlace(page) {
+  const f = {
+    rfInstance: {
+      nodes: [
+        { id: "SCALAR-1", data: { func: "SCALAR", label: "SCALAR" }, position: { x: 0, y: 0 } },
+        py("FOREVER-1", "FOREVER", FOREVER, [["default", "Scalar"]], [["default", "Scalar"]]),
+      ],
+      edges: [{ source: "SCALAR-1", sourceHandle: "default", target: "FOREVER-1", targetHandle: "default" }],
+    },
+  };
+  await load(page, f);
+  // watch the worker's status: an interrupt never takes Python down
+  await page.evaluate(() => {
+    window.__states = [];
+    new MutationObserver(() => window.__states.push(document.querySelector("[data-testid=python-status]").dataset.state)).observe(
+      document.querySelector("[data-testid=python-status]"),
+      { attributes: true },
+    );
+  });
+  await page.getByTestId("run-button").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="node-FOREVER"]')?.dataset.status === "running");
+  await page.getByTestId("run-button").click();
+  await page.waitForFunction(() => /Run/.test(document.querySelector('[data-testid="run-button"]').textContent));
+  await load(page, pairFlow);
+  const r = await run(page);
+  assert.equal(r.status, "ok");
+  assert.deepEqual(await page.evaluate(() => window.__states.filter((s) => s !== "ready")), [], "Python was not restarted");
+}
+
+test("cross-origin isolated page: Cancel interrupts Python in place (no restart), also once Python was restored from its snapshot", async () => {
   const isolated = await serve(DIST, { isolate: true });
   try {
     const { page, errors, outside, ctx } = await openEditor(browser, isolated.url);
     assert.equal(await page.evaluate(() => crossOriginIsolated), true);
-    await page.waitForFunction(() => document.querySelector("[data-testid=python-status]").dataset.state === "ready", null, { timeout: 60_000 });
-    const f = {
-      rfInstance: {
-        nodes: [
-          { id: "SCALAR-1", data: { func: "SCALAR", label: "SCALAR" }, position: { x: 0, y: 0 } },
-          py("FOREVER-1", "FOREVER", FOREVER, [["default", "Scalar"]], [["default", "Scalar"]]),
-        ],
-        edges: [{ source: "SCALAR-1", sourceHandle: "default", target: "FOREVER-1", targetHandle: "default" }],
-      },
-    };
-    await load(page, f);
-    // watch the worker's status: an interrupt never takes Python down
-    await page.evaluate(() => {
-      window.__states = [];
-      new MutationObserver(() => window.__states.push(document.querySelector("[data-testid=python-status]").dataset.state)).observe(
-        document.querySelector("[data-testid=python-status]"),
-        { attributes: true },
-      );
-    });
-    await page.getByTestId("run-button").click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="node-FOREVER"]')?.dataset.status === "running");
-    await page.getByTestId("run-button").click();
-    await page.waitForFunction(() => /Run/.test(document.querySelector('[data-testid="run-button"]').textContent));
-    await load(page, pairFlow);
-    const r = await run(page);
-    assert.equal(r.status, "ok");
-    assert.deepEqual(await page.evaluate(() => window.__states.filter((s) => s !== "ready")), [], "Python was not restarted");
+    await waitPythonState(page, "ready");
+    await interruptInPlace(page);
+    // a second visit: Python restored from the start-up snapshot gets its interrupt buffer too
+    await untilSnapshot(page, async (cache) => (await cache.keys()).length === 1);
+    await page.reload();
+    await waitPythonState(page, "ready");
+    assert.match(await pythonTitle(page), /restored from the start-up snapshot/);
+    await interruptInPlace(page);
     assert.deepEqual(outside, []);
     assert.deepEqual(errors, []);
     await ctx.close();
