@@ -71,20 +71,29 @@ const boot = (async () => {
     return py.pyimport("flojoy");
   };
   const snapshot = key ? await readSnapshot(key) : null;
-  // Pyodide only logs a warning when its wasm cannot be fetched, and never settles: ask for
-  // the file ourselves (headers only, then cancel; at the same time as Pyodide, which then
-  // shares the download) so a missing or blocked file fails the start
-  const wasmMissing = fetch(new URL("pyodide.asm.wasm", indexURL)).then(
-    (res) => {
-      res.body?.cancel().catch(() => {});
-      if (!res.ok) throw new Error(`pyodide/pyodide.asm.wasm could not be loaded (HTTP ${res.status})`);
-      return new Promise(() => {}); // found: let loadPyodide finish
-    },
-    (e) => {
-      throw new Error(`pyodide/pyodide.asm.wasm could not be loaded (${(e && e.message) || e})`);
-    },
-  );
-  const start = (extra) => Promise.race([wasmMissing, loadPyodide({ ...options, ...extra })]);
+  // Pyodide only logs a warning when its wasm cannot be fetched, and never settles, and a
+  // missing standard library ends in "Program terminated with exit(1)": ask for both files
+  // ourselves (headers only, then cancel; at the same time as Pyodide, which then shares the
+  // download) so that a missing or blocked file fails the start, naming the file
+  const probe = (file) =>
+    fetch(new URL(file, indexURL)).then(
+      (res) => {
+        res.body?.cancel().catch(() => {});
+        if (!res.ok) throw new Error(`pyodide/${file} could not be loaded (HTTP ${res.status})`);
+      },
+      (e) => {
+        throw new Error(`pyodide/${file} could not be loaded (${(e && e.message) || e})`);
+      },
+    );
+  const files = Promise.all(["pyodide.asm.wasm", "python_stdlib.zip"].map(probe));
+  const start = async (extra) => {
+    try {
+      return await Promise.race([files.then(() => new Promise(() => {})), loadPyodide({ ...options, ...extra })]);
+    } catch (e) {
+      await files; // a missing file explains the failure better than Pyodide's own words
+      throw e;
+    }
+  };
   if (snapshot) {
     try {
       const py = await start({ _loadSnapshot: snapshot });

@@ -394,6 +394,14 @@ test(
 );
 
 test(
+  "Pyodide fails to load (python_stdlib.zip refused): failed, naming the file",
+  { timeout: 180_000 },
+  async () => {
+    await pythonFails("python_stdlib.zip", /pyodide\/python_stdlib\.zip could not be loaded/, { ignoreErrors: /Failed to fetch|python_stdlib|exit\(1\)|Failed to load resource/ });
+  },
+);
+
+test(
   "Pyodide fails to load (pyodide.asm.wasm refused): failed, not loading forever",
   { timeout: 180_000 },
   async () => {
