@@ -101,6 +101,7 @@ const boot = (async () => {
       const flojoy = install(py);
       return { py, api: flojoy, ms: performance.now() - t0, from: "snapshot" };
     } catch (e) {
+      await files; // a missing file is not the snapshot's fault: fail with it
       console.warn("python: the start-up snapshot did not load, starting normally", e);
       await forgetSnapshot();
     }
