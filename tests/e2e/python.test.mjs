@@ -140,18 +140,20 @@ test("an exception shows its traceback on the node while an independent branch f
   await ctx.close();
 });
 
+/** SCALAR → FOREVER (a Python node that never returns). */
+const foreverFlow = () => ({
+  rfInstance: {
+    nodes: [
+      { id: "SCALAR-1", data: { func: "SCALAR", label: "SCALAR" }, position: { x: 0, y: 0 } },
+      py("FOREVER-1", "FOREVER", FOREVER, [["default", "Scalar"]], [["default", "Scalar"]]),
+    ],
+    edges: [{ source: "SCALAR-1", sourceHandle: "default", target: "FOREVER-1", targetHandle: "default" }],
+  },
+});
+
 test("an endless loop is cancelled; the app keeps working and the next run succeeds", async () => {
   const { page, errors, outside, ctx } = await openEditor(browser, server.url);
-  const f = {
-    rfInstance: {
-      nodes: [
-        { id: "SCALAR-1", data: { func: "SCALAR", label: "SCALAR" }, position: { x: 0, y: 0 } },
-        py("FOREVER-1", "FOREVER", FOREVER, [["default", "Scalar"]], [["default", "Scalar"]]),
-      ],
-      edges: [{ source: "SCALAR-1", sourceHandle: "default", target: "FOREVER-1", targetHandle: "default" }],
-    },
-  };
-  await load(page, f);
+  await load(page, foreverFlow());
   await page.getByTestId("run-button").click();
   await page.waitForFunction(() => document.querySelector('[data-testid="node-FOREVER"]')?.dataset.status === "running", null, { timeout: 60_000 });
   // the page stays responsive while Python spins: the canvas still answers
@@ -231,16 +233,7 @@ test("the code editor: saving updates ports and parameters; a syntax error is sh
 
 /** Runs a node that never ends, cancels it, and checks Python was interrupted in place. */
 async function interruptInPlace(page) {
-  const f = {
-    rfInstance: {
-      nodes: [
-        { id: "SCALAR-1", data: { func: "SCALAR", label: "SCALAR" }, position: { x: 0, y: 0 } },
-        py("FOREVER-1", "FOREVER", FOREVER, [["default", "Scalar"]], [["default", "Scalar"]]),
-      ],
-      edges: [{ source: "SCALAR-1", sourceHandle: "default", target: "FOREVER-1", targetHandle: "default" }],
-    },
-  };
-  await load(page, f);
+  await load(page, foreverFlow());
   // watch the worker's status: an interrupt never takes Python down
   await page.evaluate(() => {
     window.__states = [];
