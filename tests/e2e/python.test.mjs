@@ -390,7 +390,7 @@ test(
   "Pyodide fails to load (python_stdlib.zip refused): failed, naming the file",
   { timeout: 180_000 },
   async () => {
-    await pythonFails("python_stdlib.zip", /pyodide\/python_stdlib\.zip could not be loaded/, { ignoreErrors: /Failed to fetch|python_stdlib|exit\(1\)|Failed to load resource/ });
+    await pythonFails("python_stdlib.zip", /pyodide\/python_stdlib\.zip could not be loaded/, { ignoreErrors: /Failed to fetch|python_stdlib|standard library|exit\(1\)|Failed to load resource/ });
   },
 );
 
