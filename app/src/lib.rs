@@ -98,10 +98,10 @@ impl Editor {
 
     /// Applies an edit (one undo step). A refused edit changes nothing and says why.
     pub fn apply(&self, edit: Edit) -> bool {
-        let mut result = Ok(());
+        let mut result = Ok(false);
         self.doc.update(|d| result = d.apply(edit));
         match result {
-            Ok(()) => true,
+            Ok(_) => true,
             Err(e) => {
                 self.error(e.to_string());
                 false
@@ -167,21 +167,17 @@ impl Editor {
         value: serde_json::Value,
         gesture: Option<&str>,
     ) -> Result<(), String> {
-        // a slider's closing `change` repeats its last `input`: nothing to do, nothing to re-run
-        let same = self.doc.with_untracked(|d| d.flow.node(node).and_then(|n| n.params.get(name)) == Some(&value));
-        if same {
-            return Ok(());
-        }
         let edit = Edit::SetParam { node, name: name.to_owned(), value };
-        let mut result = Ok(());
+        let mut result = Ok(false);
         self.doc.update(|d| {
             result = match gesture {
                 Some(g) => d.apply_in_gesture(edit, g),
                 None => d.apply(edit),
             }
         });
-        result.map_err(|e| e.to_string())?;
-        if self.live.get_untracked() {
+        // unchanged (a slider's closing `change` repeats its last `input`): nothing to re-run
+        let changed = result.map_err(|e| e.to_string())?;
+        if changed && self.live.get_untracked() {
             let flow = self.doc.with_untracked(|d| d.flow.clone());
             self.runner().start(flow, true);
         }

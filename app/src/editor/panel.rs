@@ -38,10 +38,10 @@ fn NodePanel(id: NodeId) -> impl IntoView {
         let spec = n.spec().clone();
         let rename = move |ev: web_sys::Event| {
             let label = event_target_value(&ev);
-            let mut result = Ok(());
+            let mut result = Ok(false);
             ed.doc.update(|d| result = d.apply(runtime::Edit::Rename { node: id, label }));
             match result {
-                Ok(()) => label_error.set(None),
+                Ok(_) => label_error.set(None),
                 Err(e) => label_error.set(Some(e.to_string())),
             }
         };
@@ -127,11 +127,11 @@ fn ParamField(id: NodeId, spec: ParamSpec, value: Json) -> impl IntoView {
     };
     let commit_name = name.clone();
     let commit = move |raw: Json| {
-        let mut result = Ok(());
+        let mut result = Ok(false);
         ed.doc
             .update(|d| result = d.apply(runtime::Edit::SetParam { node: id, name: commit_name.clone(), value: raw }));
         match result {
-            Ok(()) => error.set(None),
+            Ok(_) => error.set(None),
             // the stored value is unchanged; the field keeps what was typed, with the reason
             Err(e) => error
                 .set(Some(e.to_string().split_once(": ").map(|(_, m)| m.to_owned()).unwrap_or_else(|| e.to_string()))),

@@ -56,23 +56,26 @@ impl Document {
         Document { flow, ..Document::default() }
     }
 
-    pub fn apply(&mut self, edit: Edit) -> Result<(), DocError> {
+    /// Applies an edit (one undo step); false when it changed nothing.
+    pub fn apply(&mut self, edit: Edit) -> Result<bool, DocError> {
         if self.read_only && !allowed_read_only(&edit) {
             return Err(DocError::ReadOnly);
         }
-        self.history.apply(&mut self.flow, edit)?;
-        self.changed();
-        Ok(())
+        let changed = self.history.apply(&mut self.flow, edit)?;
+        if changed {
+            self.changed();
+        }
+        Ok(changed)
     }
 
     /// Applies an edit of a gesture (a slider drag): one undo step for the whole gesture.
-    pub fn apply_in_gesture(&mut self, edit: Edit, gesture: &str) -> Result<(), DocError> {
+    pub fn apply_in_gesture(&mut self, edit: Edit, gesture: &str) -> Result<bool, DocError> {
         if self.read_only && !allowed_read_only(&edit) {
             return Err(DocError::ReadOnly);
         }
         self.history.apply_in_gesture(&mut self.flow, edit, gesture)?;
         self.changed();
-        Ok(())
+        Ok(true)
     }
 
     pub fn end_gesture(&mut self) {

@@ -12,8 +12,9 @@ pub struct History {
 }
 
 impl History {
-    /// Applies a new edit; a new edit clears the redo stack.
-    pub fn apply(&mut self, flow: &mut Flow, edit: Edit) -> Result<(), EditError> {
+    /// Applies a new edit; a new edit clears the redo stack. False: the edit changed nothing
+    /// (a parameter set to the value it has), so it is no undo step.
+    pub fn apply(&mut self, flow: &mut Flow, edit: Edit) -> Result<bool, EditError> {
         // a parameter set to the value it has (a slider's closing change after its drag) is
         // not an undo step of its own
         let same = matches!(edit, Edit::SetParam { .. }).then(|| edit.clone());
@@ -23,12 +24,12 @@ impl History {
             && new == old
         {
             self.gesture = None;
-            return Ok(());
+            return Ok(false);
         }
         self.undo.push(inverse);
         self.redo.clear();
         self.gesture = None;
-        Ok(())
+        Ok(true)
     }
 
     /// Applies an edit that belongs to a gesture: consecutive edits with the same `gesture`
