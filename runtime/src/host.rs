@@ -11,7 +11,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use futures::future::LocalBoxFuture;
 use serde_json::{Map, Value as Json};
 
-use crate::nodes::NodeError;
+use crate::error::NodeError;
 use crate::value::Data;
 
 /// A call to a Python node: everything the worker needs, by value.

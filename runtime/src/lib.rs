@@ -6,6 +6,7 @@
 //! [`schedule::RunReport`].
 
 pub mod devices;
+pub mod error;
 pub mod file;
 pub mod flow;
 pub mod host;
@@ -16,6 +17,7 @@ pub mod spec;
 pub mod validate;
 pub mod value;
 
+pub use error::NodeError;
 pub use flow::edit::{Edit, EditError, WireError, apply};
 pub use flow::{Edge, Flow, InPort, Node, NodeId, NodeKind, OutPort};
 pub use value::{Data, DataType, TypeSet, Value};

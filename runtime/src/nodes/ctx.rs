@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value as Json};
 
-use super::NodeError;
+use crate::error::NodeError;
 use crate::host::Host;
 use crate::spec::NodeSpec;
 use crate::value::{Data, Value};

@@ -32,31 +32,10 @@ use std::sync::OnceLock;
 use futures::future::LocalBoxFuture;
 
 pub use ctx::{AsyncCtx, Ctx, Outputs};
+/// Kept at its old path: hosts (the app's, the Python bridge) name it `runtime::nodes::NodeError`.
+pub use crate::error::NodeError;
 
 use crate::spec::NodeSpec;
-
-/// Why a node failed, in words the user can act on.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{0}")]
-pub struct NodeError(pub String);
-
-impl NodeError {
-    pub fn new(msg: impl Into<String>) -> NodeError {
-        NodeError(msg.into())
-    }
-}
-
-impl From<String> for NodeError {
-    fn from(s: String) -> Self {
-        NodeError(s)
-    }
-}
-
-impl From<&str> for NodeError {
-    fn from(s: &str) -> Self {
-        NodeError(s.into())
-    }
-}
 
 pub type NodeResult = Result<Outputs, NodeError>;
 

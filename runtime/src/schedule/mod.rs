@@ -39,7 +39,8 @@ pub use report::{NodeReport, NodeState, RunReport, RunStatus};
 
 use crate::flow::{Flow, Node, NodeId, NodeKind, PythonNode};
 use crate::host::{Host, PythonCall};
-use crate::nodes::{AsyncCtx, Ctx, NodeDef, NodeError, NodeResult, Outputs, Run};
+use crate::error::NodeError;
+use crate::nodes::{AsyncCtx, Ctx, NodeDef, NodeResult, Outputs, Run};
 use crate::param;
 use crate::validate::{self, Diagnostic, Severity};
 use crate::value::Data;
