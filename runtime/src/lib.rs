@@ -11,6 +11,7 @@ pub mod file;
 pub mod flow;
 pub mod host;
 pub mod nodes;
+pub mod numeric;
 pub mod param;
 pub mod schedule;
 pub mod spec;

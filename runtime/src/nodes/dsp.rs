@@ -17,7 +17,7 @@ use rustfft::Fft;
 use rustfft::num_complex::Complex64 as C;
 use serde_json::Value as Json;
 
-use super::numeric::linspace;
+use crate::numeric::array::linspace;
 use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::spec::{NodeSpec, ParamKind};
 use crate::value::{DataFrame, DataType as T, TypeSet, Value};

@@ -4,7 +4,8 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Normal, Poisson, Uniform};
 
-use super::numeric::{arange, linspace, sawtooth, sin_all, square};
+use crate::numeric::array::{arange, linspace};
+use crate::numeric::signal::waveform::{sawtooth, sin_all, square};
 use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{Column, DataFrame, DataType as T, Matrix, TypeSet, Value};

@@ -6,7 +6,6 @@
 
 mod ctx;
 pub mod image_io;
-mod numeric;
 
 pub mod arithmetic;
 pub mod calculus;

@@ -5,7 +5,7 @@
 //! are all whole numbers in 0..=255 stands for a uint8 image (what SKIMAGE and LOCAL_FILE give),
 //! any other for a float64 image.
 
-use super::numeric::linspace;
+use crate::numeric::array::linspace;
 use super::visualization::{is_u8, np_u8};
 use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::spec::NodeSpec;

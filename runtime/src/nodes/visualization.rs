@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Value as Json, json};
 
-use super::numeric::{arange, linspace};
+use crate::numeric::array::{arange, linspace};
 use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{Column, ColumnData, DataFrame, DataType as T, Figure, Matrix, Trace, TypeSet, Value};
