@@ -1,8 +1,8 @@
 //! MATH/ARITHMETIC: element-wise operations with numpy's broadcasting and numpy's definitions
 //! of remainder and floor division.
 
-use crate::numeric::array::{broadcast, numbers};
 use super::{Ctx, NodeDef, NodeResult, Outputs};
+use crate::numeric::array::{broadcast, numbers};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, TypeSet, Value};
 

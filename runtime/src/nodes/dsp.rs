@@ -17,8 +17,9 @@ use rustfft::Fft;
 use rustfft::num_complex::Complex64 as C;
 use serde_json::Value as Json;
 
-use crate::numeric::array::linspace;
 use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
+use crate::numeric::array::linspace;
+use crate::numeric::python::{float_repr, parse_float};
 use crate::spec::{NodeSpec, ParamKind};
 use crate::value::{DataFrame, DataType as T, TypeSet, Value};
 
@@ -90,11 +91,6 @@ fn scalar_input(ctx: &Ctx<'_>, name: &str) -> Result<f64, NodeError> {
             ctx.spec.func
         ))),
     }
-}
-
-/// Python's `repr(float)` for the numbers in scipy's messages (`10.0`, `2.5`).
-fn py_float(x: f64) -> String {
-    if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e16 { format!("{x:.1}") } else { format!("{x}") }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -606,7 +602,7 @@ fn firwin(numtaps: usize, cutoff: &[f64], pass_zero: &str, window: &str, fs: f64
     if cutoff.iter().any(|c| *c <= 0.0 || *c >= 1.0) {
         return Err(err(format!(
             "Invalid cutoff frequency: frequencies must be greater than 0 and less than fs/2 (fs/2 = {})",
-            py_float(nyq)
+            float_repr(nyq)
         )));
     }
     if cutoff.windows(2).any(|w| w[1] - w[0] <= 0.0) {
@@ -766,8 +762,8 @@ fn butter_sos(n: i64, wn: f64, btype: &str, fs: f64) -> Result<Vec<[f64; 6]>, No
     if w <= 0.0 || w.is_nan() {
         return Err(err(format!(
             "filter critical frequencies must be greater than 0 (critical_frequency {} with sample_rate {})",
-            py_float(wn),
-            py_float(fs)
+            float_repr(wn),
+            float_repr(fs)
         )));
     }
     if n < 0 {
@@ -776,8 +772,8 @@ fn butter_sos(n: i64, wn: f64, btype: &str, fs: f64) -> Result<Vec<[f64; 6]>, No
     if w >= 1.0 {
         return Err(err(format!(
             "Digital filter critical frequencies must be 0 < Wn < fs/2 (fs={} -> fs/2={}): lower critical_frequency or raise sample_rate",
-            py_float(fs),
-            py_float(fs / 2.0)
+            float_repr(fs),
+            float_repr(fs / 2.0)
         )));
     }
     if matches!(btype, "bandpass" | "bandstop") {
@@ -1279,7 +1275,7 @@ fn opt_number(ctx: &Ctx<'_>, name: &str) -> Result<Option<f64>, NodeError> {
     if s.is_empty() {
         return Ok(None);
     }
-    s.parse::<f64>().map(Some).map_err(|_| err(format!("parameter '{name}' must be a number or empty, got {s:?}")))
+    parse_float(s).map(Some).ok_or_else(|| err(format!("parameter '{name}' must be a number or empty, got {s:?}")))
 }
 
 fn run_peak_detection(ctx: &mut Ctx<'_>) -> NodeResult {
@@ -1330,7 +1326,7 @@ fn find_peaks(x: &[f64], c: &PeakConditions) -> Result<Vec<usize>, NodeError> {
     if let Some(d) = c.distance
         && d < 1.0
     {
-        return Err(err(format!("`distance` must be greater or equal to 1 (got {})", py_float(d))));
+        return Err(err(format!("`distance` must be greater or equal to 1 (got {})", float_repr(d))));
     }
     // _local_maxima_1d: the middle of each flat or sharp maximum
     let mut peaks: Vec<usize> = Vec::new();

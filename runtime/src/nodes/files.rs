@@ -18,6 +18,7 @@ use serde_json::Value as Json;
 use super::image_io::{ASTRONAUT_PNG, decode_rgba};
 use super::vector::{int_list, resolve_index};
 use super::{AsyncCtx, NodeDef, NodeError, NodeResult, Outputs};
+use crate::numeric::python::float_repr;
 use crate::param::split_list;
 use crate::spec::{NodeSpec, ParamKind};
 use crate::value::{Column, ColumnData, DataFrame, DataType as T, Matrix, TypeSet, Value};
@@ -29,39 +30,7 @@ pub fn nodes() -> Vec<NodeDef> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Number formatting
-
-/// Python's `repr(float)`: shortest round-trip digits, exponent form below 1e-4 and from 1e16.
-pub(crate) fn py_float(x: f64) -> String {
-    if x.is_nan() {
-        return "nan".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    if x == 0.0 {
-        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
-    }
-    let e = format!("{x:e}");
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let sign = if mant.starts_with('-') { "-" } else { "" };
-    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
-    let n = digits.len() as i32;
-    let body = if (-4..16).contains(&exp) {
-        if exp >= n - 1 {
-            format!("{digits}{}.0", "0".repeat((exp - (n - 1)) as usize))
-        } else if exp >= 0 {
-            format!("{}.{}", &digits[..=exp as usize], &digits[exp as usize + 1..])
-        } else {
-            format!("0.{}{digits}", "0".repeat((-exp - 1) as usize))
-        }
-    } else {
-        let m = if n == 1 { digits } else { format!("{}.{}", &digits[..1], &digits[1..]) };
-        format!("{m}e{}{:02}", if exp < 0 { "-" } else { "+" }, exp.abs())
-    };
-    format!("{sign}{body}")
-}
+// Number formatting (Python's repr(float) is `numeric::python::float_repr`)
 
 /// A whole-number column (no NaN), as pandas keeps int64 columns: written without ".0".
 pub(crate) fn integral_column(v: &[f64]) -> bool {
@@ -213,7 +182,7 @@ fn json_cell(v: &Json) -> Option<String> {
         Json::Null => None,
         Json::String(s) => Some(s.clone()),
         Json::Bool(b) => Some(if *b { "True" } else { "False" }.into()),
-        Json::Number(n) => Some(if n.is_f64() { py_float(n.as_f64().unwrap_or(f64::NAN)) } else { n.to_string() }),
+        Json::Number(n) => Some(if n.is_f64() { float_repr(n.as_f64().unwrap_or(f64::NAN)) } else { n.to_string() }),
         other => Some(other.to_string()),
     }
 }
@@ -517,7 +486,7 @@ fn csv_number(x: f64, integral: bool) -> String {
     } else if integral {
         format!("{}", x as i64)
     } else {
-        py_float(x)
+        float_repr(x)
     }
 }
 
@@ -667,23 +636,6 @@ fn export_json() -> NodeDef {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn python_float_repr() {
-        for (x, s) in [
-            (0.1 + 0.2, "0.30000000000000004"),
-            (1e-5, "1e-05"),
-            (1e16, "1e+16"),
-            (1e15, "1000000000000000.0"),
-            (1.0, "1.0"),
-            (-2.5, "-2.5"),
-            (0.0001, "0.0001"),
-            (123.456, "123.456"),
-            (1.5e-300, "1.5e-300"),
-        ] {
-            assert_eq!(py_float(x), s);
-        }
-    }
 
     #[test]
     fn pandas_json_numbers() {

@@ -4,9 +4,10 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Normal, Poisson, Uniform};
 
-use crate::numeric::array::{arange, linspace};
-use crate::numeric::signal::waveform::{sawtooth, sin_all, square};
 use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
+use crate::numeric::array::{arange, linspace};
+use crate::numeric::python::parse_float;
+use crate::numeric::signal::waveform::{sawtooth, sin_all, square};
 use crate::spec::NodeSpec;
 use crate::value::{Column, DataFrame, DataType as T, Matrix, TypeSet, Value};
 
@@ -301,30 +302,6 @@ fn populate() -> NodeDef {
     )
 }
 
-/// Python's `float(text)`: surrounding whitespace ignored, underscores allowed between digits.
-fn py_float(text: &str) -> Option<f64> {
-    let t = text.trim();
-    let bytes = t.as_bytes();
-    let ok_underscores = bytes.iter().enumerate().all(|(i, &b)| {
-        b != b'_' || (i > 0 && i + 1 < bytes.len() && bytes[i - 1].is_ascii_digit() && bytes[i + 1].is_ascii_digit())
-    });
-    if !ok_underscores || t.is_empty() {
-        return None;
-    }
-    let cleaned: String = t.chars().filter(|c| *c != '_').collect();
-    let lower = cleaned.to_ascii_lowercase();
-    let body = lower.trim_start_matches(['+', '-']);
-    // Rust also reads "infinity"/"nan" like Python; it refuses what Python refuses ("0x10", "1e")
-    if !(body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        || body == "inf"
-        || body == "infinity"
-        || body == "nan")
-    {
-        return None;
-    }
-    cleaned.parse::<f64>().ok()
-}
-
 fn vector() -> NodeDef {
     NodeDef::sync(
         NodeSpec::new(
@@ -344,7 +321,7 @@ fn vector() -> NodeDef {
                 "numeric" => {
                     let mut out = Vec::with_capacity(elements.len());
                     for e in &elements {
-                        let f = py_float(e)
+                        let f = parse_float(e)
                             .ok_or_else(|| NodeError(format!("all elements of the vector must be numeric: {e}")))?;
                         if f.is_nan() {
                             return Err(NodeError(format!("all elements of the vector must be numeric: {e}")));
@@ -834,16 +811,5 @@ mod tests {
             assert_eq!(civil_from_days(days_from_civil(y, m, d)), (y, m, d));
         }
         assert_eq!(days_from_civil(2023, 7, 20) - days_from_civil(2023, 1, 1) + 1, 201);
-    }
-
-    #[test]
-    fn python_float_parsing() {
-        assert_eq!(py_float(" 3 "), Some(3.0));
-        assert_eq!(py_float("1_000"), Some(1000.0));
-        assert_eq!(py_float("+.5"), Some(0.5));
-        assert_eq!(py_float("0x10"), None);
-        assert_eq!(py_float("1__0"), None);
-        assert_eq!(py_float(""), None);
-        assert!(py_float("nan").is_some_and(f64::is_nan));
     }
 }

@@ -196,7 +196,7 @@ fn train_test_split() -> NodeDef {
 /// How pandas names a numeric category: as an int64 column prints its values when every value
 /// is a whole number (as READ_CSV gives), else as Python prints floats ("1.5", "2.0").
 fn category_name(x: f64, int_column: bool) -> String {
-    if int_column { format!("{}", x as i64) } else { super::files::py_float(x) }
+    if int_column { format!("{}", x as i64) } else { crate::numeric::python::float_repr(x) }
 }
 
 /// `pd.get_dummies(df, columns=cols)`: the other columns first, then for each encoded column one

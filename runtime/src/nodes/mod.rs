@@ -30,9 +30,9 @@ use std::sync::OnceLock;
 
 use futures::future::LocalBoxFuture;
 
-pub use ctx::{AsyncCtx, Ctx, Outputs};
 /// Kept at its old path: hosts (the app's, the Python bridge) name it `runtime::nodes::NodeError`.
 pub use crate::error::NodeError;
+pub use ctx::{AsyncCtx, Ctx, Outputs};
 
 use crate::spec::NodeSpec;
 

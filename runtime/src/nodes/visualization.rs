@@ -7,8 +7,9 @@ use std::sync::OnceLock;
 
 use serde_json::{Value as Json, json};
 
-use crate::numeric::array::{arange, linspace};
 use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
+use crate::numeric::array::{arange, linspace};
+use crate::numeric::python;
 use crate::spec::NodeSpec;
 use crate::value::{Column, ColumnData, DataFrame, DataType as T, Figure, Matrix, Trace, TypeSet, Value};
 
@@ -233,7 +234,7 @@ fn text_view() -> NodeDef {
             .bool("prettify", false, "Show the text as Python's pprint would (quoted, wrapped at 80 columns)"),
         |ctx| {
             let s = match ctx.need("default")? {
-                Value::String { s } if ctx.bool("prettify") => pformat(s),
+                Value::String { s } if ctx.bool("prettify") => python::pformat_str(s),
                 Value::String { s } => s.clone(),
                 Value::Boolean { b } => if *b { "True" } else { "False" }.to_owned(),
                 other => return Err(ctx.wrong_type("default", other)),
@@ -241,47 +242,6 @@ fn text_view() -> NodeDef {
             Ok(Outputs::one(Value::string(s)))
         },
     )
-}
-
-/// Python's `pprint.pformat` of a string: its repr, split into 80-column chunks when long.
-fn pformat(s: &str) -> String {
-    let repr = |t: &str| {
-        let q = if t.contains('\'') && !t.contains('"') { '"' } else { '\'' };
-        let mut out = String::from(q);
-        for ch in t.chars() {
-            match ch {
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\t' => out.push_str("\\t"),
-                '\r' => out.push_str("\\r"),
-                c if c == q => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                c => out.push(c),
-            }
-        }
-        out.push(q);
-        out
-    };
-    let whole = repr(s);
-    if whole.chars().count() <= 80 {
-        return whole;
-    }
-    // pprint splits on whitespace boundaries into chunks that fit in 78 columns
-    let mut chunks = Vec::new();
-    let mut cur = String::new();
-    for word in s.split_inclusive(char::is_whitespace) {
-        if !cur.is_empty() && repr(&(cur.clone() + word)).chars().count() > 78 {
-            chunks.push(repr(&cur));
-            cur.clear();
-        }
-        cur.push_str(word);
-    }
-    if !cur.is_empty() {
-        chunks.push(repr(&cur));
-    }
-    format!("({})", chunks.join("\n "))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1297,26 +1257,6 @@ fn datacontainer_type() -> NodeDef {
 // PRINT_DATACONTAINER: Python's pprint.pformat of the DataContainer's dict, arrays as numpy
 // prints them (float64, default print options).
 
-/// Python's `repr(float)`: the shortest digits that read back, in exponent form below 1e-4 and
-/// from 1e16 on.
-pub(crate) fn py_float_repr(x: f64) -> String {
-    if x.is_nan() {
-        return "nan".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    let (digits, exp) = shortest_digits(x);
-    let neg = if x.is_sign_negative() { "-" } else { "" };
-    let decpt = exp + 1;
-    if !(-4 < decpt && decpt <= 16) {
-        let mant = if digits.len() > 1 { format!("{}.{}", &digits[..1], &digits[1..]) } else { digits.clone() };
-        let sign = if exp < 0 { '-' } else { '+' };
-        return format!("{neg}{mant}e{sign}{:02}", exp.abs());
-    }
-    format!("{neg}{}", positional(&digits, exp, true))
-}
-
 /// The shortest round-trip decimal digits of |x| and the exponent of the first digit.
 fn shortest_digits(x: f64) -> (String, i32) {
     let s = format!("{:e}", x.abs());
@@ -1506,85 +1446,6 @@ pub(crate) fn np_array_repr(data: &[f64], shape: (usize, Option<usize>)) -> Stri
     format!("array({body})")
 }
 
-/// Python's `repr(str)`.
-fn py_str_repr(t: &str) -> String {
-    let q = if t.contains('\'') && !t.contains('"') { '"' } else { '\'' };
-    let mut out = String::from(q);
-    for ch in t.chars() {
-        match ch {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c == q => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push(q);
-    out
-}
-
-/// pprint's `_pprint_str` for a string value inside a dict (level 2: no parentheses).
-fn pprint_str(s: &str, indent: usize, allowance: usize) -> String {
-    let whole = py_str_repr(s);
-    if s.is_empty() || whole.chars().count() <= 80usize.saturating_sub(indent + allowance) {
-        return whole;
-    }
-    let max_width = 80usize.saturating_sub(indent);
-    let lines: Vec<&str> = s.split_inclusive('\n').collect();
-    let mut chunks = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let last_line = i + 1 == lines.len();
-        let rep = py_str_repr(line);
-        let max1 = if last_line { max_width.saturating_sub(allowance) } else { max_width };
-        if rep.chars().count() <= max1 {
-            chunks.push(rep);
-            continue;
-        }
-        // alternating non-space/space parts (re.findall(r'\S*\s*', line))
-        let mut parts = Vec::new();
-        let mut cur = String::new();
-        let mut in_space = false;
-        for ch in line.chars() {
-            if !ch.is_whitespace() && in_space {
-                parts.push(std::mem::take(&mut cur));
-                in_space = false;
-            }
-            if ch.is_whitespace() {
-                in_space = true;
-            }
-            cur.push(ch);
-        }
-        if !cur.is_empty() {
-            parts.push(cur);
-        }
-        let mut current = String::new();
-        for (j, part) in parts.iter().enumerate() {
-            let candidate = format!("{current}{part}");
-            let max2 = if j + 1 == parts.len() && last_line { max_width.saturating_sub(allowance) } else { max_width };
-            if py_str_repr(&candidate).chars().count() > max2 {
-                if !current.is_empty() {
-                    chunks.push(py_str_repr(&current));
-                }
-                current = part.clone();
-            } else {
-                current = candidate;
-            }
-        }
-        if !current.is_empty() {
-            chunks.push(py_str_repr(&current));
-        }
-    }
-    if chunks.len() == 1 {
-        return whole;
-    }
-    chunks.join(&format!("\n{}", " ".repeat(indent)))
-}
-
 /// One value of the dict as pprint writes it: (repr, is a string to wrap).
 enum Item {
     Repr(String),
@@ -1636,7 +1497,7 @@ fn dc_items(v: &Value) -> Vec<(&'static str, Item)> {
         Value::Surface { x, y, z } => {
             vec![("extra", none()), ("x", r(vec_repr(x))), ("y", r(vec_repr(y))), ("z", r(matrix_repr(z)))]
         }
-        Value::Scalar { c } => vec![("c", r(py_float_repr(*c))), ("extra", none())],
+        Value::Scalar { c } => vec![("c", r(python::float_repr(*c))), ("extra", none())],
         Value::Vector { v } => vec![("extra", none()), ("v", r(vec_repr(v)))],
         Value::Matrix { m } | Value::Grayscale { m } => vec![("extra", none()), ("m", r(matrix_repr(m)))],
         Value::DataFrame { m } => vec![("extra", none()), ("m", r(frame_repr(m)))],
@@ -1649,22 +1510,7 @@ fn dc_items(v: &Value) -> Vec<(&'static str, Item)> {
         ],
         Value::Plotly { fig } => vec![("extra", none()), ("fig", r(format!("Figure({})", fig.to_json())))],
         Value::String { s } => vec![("s", Item::Str(s.clone()))],
-        Value::Bytes { b } => {
-            let mut t = String::from("b'");
-            for &c in b {
-                match c {
-                    b'\\' => t.push_str("\\\\"),
-                    b'\'' => t.push_str("\\'"),
-                    b'\n' => t.push_str("\\n"),
-                    b'\t' => t.push_str("\\t"),
-                    b'\r' => t.push_str("\\r"),
-                    0x20..=0x7e => t.push(char::from(c)),
-                    _ => t.push_str(&format!("\\x{c:02x}")),
-                }
-            }
-            t.push('\'');
-            vec![("b", r(t))]
-        }
+        Value::Bytes { b } => vec![("b", r(python::bytes_repr(b)))],
         Value::Boolean { b } => vec![("b", r(if *b { "True" } else { "False" }.into()))],
     };
     items.push(("type", Item::Str(v.data_type().name().into())));
@@ -1677,7 +1523,7 @@ fn pformat_dc(v: &Value) -> String {
     let items = dc_items(v);
     let rep = |i: &Item| match i {
         Item::Repr(s) => s.clone(),
-        Item::Str(s) => py_str_repr(s),
+        Item::Str(s) => python::str_repr(s),
     };
     let one_line =
         format!("{{{}}}", items.iter().map(|(k, i)| format!("'{k}': {}", rep(i))).collect::<Vec<_>>().join(", "));
@@ -1694,7 +1540,7 @@ fn pformat_dc(v: &Value) -> String {
         let allowance = 1;
         let indent = 1 + key.len() + 2;
         match item {
-            Item::Str(s) => out.push_str(&pprint_str(s, indent, allowance)),
+            Item::Str(s) => out.push_str(&python::pformat_nested_str(s, indent, allowance)),
             Item::Repr(s) => out.push_str(s),
         }
         if n != last {

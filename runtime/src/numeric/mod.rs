@@ -3,4 +3,5 @@
 //! computation find it here rather than in each other.
 
 pub mod array;
+pub mod python;
 pub mod signal;

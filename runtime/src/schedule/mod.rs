@@ -37,9 +37,9 @@ use serde_json::{Map, Value as Json};
 pub use cancel::CancelToken;
 pub use report::{NodeReport, NodeState, RunReport, RunStatus};
 
+use crate::error::NodeError;
 use crate::flow::{Flow, Node, NodeId, NodeKind, PythonNode};
 use crate::host::{Host, PythonCall};
-use crate::error::NodeError;
 use crate::nodes::{AsyncCtx, Ctx, NodeDef, NodeResult, Outputs, Run};
 use crate::param;
 use crate::validate::{self, Diagnostic, Severity};
