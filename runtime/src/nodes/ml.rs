@@ -10,9 +10,9 @@ use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 
 use super::cast::frame_to_matrix;
-use super::matrix::lstsq;
 use super::vector::{rng, seed_param, unique_sorted};
 use super::{Ctx, NodeDef, NodeError, Outputs};
+use crate::numeric::linalg::lstsq;
 use crate::spec::{NodeSpec, ParamKind};
 use crate::value::{Column, ColumnData, DataFrame, DataType as T, Matrix, TypeSet, Value};
 

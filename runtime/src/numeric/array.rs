@@ -1,4 +1,5 @@
-//! numpy's array basics: `linspace`, `arange`, the numbers a container holds, and broadcasting.
+//! numpy's array basics: `linspace`, `arange`, the numbers a container holds, broadcasting, and
+//! numpy's pairwise `sum`.
 
 use crate::error::NodeError;
 use crate::value::Value;
@@ -61,6 +62,37 @@ pub fn broadcast(
     }
 }
 
+/// `np.sum` of a contiguous float64 array: numpy's pairwise summation (blocks of 128 summed
+/// with 8 accumulators).
+pub fn np_sum(a: &[f64]) -> f64 {
+    fn pairwise(a: &[f64]) -> f64 {
+        let n = a.len();
+        if n < 8 {
+            a.iter().fold(0.0, |s, x| s + x)
+        } else if n <= 128 {
+            let mut r = [0.0; 8];
+            r.copy_from_slice(&a[..8]);
+            let mut i = 8;
+            while i < n - n % 8 {
+                for (j, rj) in r.iter_mut().enumerate() {
+                    *rj += a[i + j];
+                }
+                i += 8;
+            }
+            let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+            for x in &a[i..] {
+                res += x;
+            }
+            res
+        } else {
+            let mut n2 = n / 2;
+            n2 -= n2 % 8;
+            pairwise(&a[..n2]) + pairwise(&a[n2..])
+        }
+    }
+    0.0 + pairwise(a)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +112,13 @@ mod tests {
     fn broadcasting_rules() {
         assert_eq!(broadcast(&[1.0, 2.0], false, &[10.0], true, |a, b| a + b).unwrap(), vec![11.0, 12.0]);
         assert!(broadcast(&[1.0, 2.0], false, &[1.0, 2.0, 3.0], false, |a, b| a + b).is_err());
+    }
+
+    #[test]
+    fn pairwise_sum_matches_numpy_blocks() {
+        let v: Vec<f64> = (0..300).map(|i| (i as f64 * 0.37).sin()).collect();
+        let direct: f64 = v.iter().sum();
+        assert!((np_sum(&v) - direct).abs() < 1e-12);
+        assert_eq!(np_sum(&[1.0, 2.0]), 3.0);
     }
 }

@@ -3,5 +3,7 @@
 //! computation find it here rather than in each other.
 
 pub mod array;
+pub mod complex;
+pub mod linalg;
 pub mod python;
 pub mod signal;

@@ -1,4 +1,6 @@
-//! Waveforms: scipy.signal's `sawtooth` and `square`, and a vectorised sine.
+//! Waveforms: scipy.signal's `sawtooth` and `square`, numpy's `sinc`, and a vectorised sine.
+
+use std::f64::consts::PI;
 
 /// `scipy.signal.sawtooth(t, width)`.
 pub fn sawtooth(t: f64, width: f64) -> f64 {
@@ -66,6 +68,12 @@ pub fn sin_all(xs: &mut [f64]) {
         let v = if q == 1.0 || q == 3.0 { c } else { s };
         *x = if q >= 2.0 { -v } else { v };
     }
+}
+
+/// numpy's `sinc`: sin(πx)/(πx), with x = 0 replaced by 1e-20.
+pub fn sinc(x: f64) -> f64 {
+    let y = PI * if x == 0.0 { 1.0e-20 } else { x };
+    y.sin() / y
 }
 
 #[cfg(test)]

@@ -1,0 +1,103 @@
+//! Fourier transforms as scipy.fft computes them (`realfft`/`rustfft`, plans cached per size),
+//! and numpy's frequency axes.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use realfft::{ComplexToReal, RealToComplex};
+use rustfft::Fft;
+use rustfft::num_complex::Complex64 as C;
+
+use crate::error::NodeError;
+
+/// `fftshift`, in place: the last ⌊n/2⌋ elements move to the front.
+pub fn fftshift<X>(mut v: Vec<X>) -> Vec<X> {
+    let s = v.len() / 2;
+    v.rotate_right(s);
+    v
+}
+
+pub fn rfftfreq(n: usize, d: f64) -> Vec<f64> {
+    let val = 1.0 / (n as f64 * d);
+    (0..=n / 2).map(|i| i as f64 * val).collect()
+}
+
+pub fn fftfreq(n: usize, d: f64) -> Vec<f64> {
+    let val = 1.0 / (n as f64 * d);
+    let half = (n - 1) / 2 + 1;
+    let neg = n / 2;
+    (0..half).map(|i| i as f64).chain((0..neg).map(|i| -((neg - i) as f64))).map(|k| k * val).collect()
+}
+
+/// The plans of the last few transform sizes, most recent last. Making a plan computes about
+/// n twiddle factors (for a million points that costs as much as the transform), so a flow run
+/// again, or a LOOP, reuses them; scipy.fft keeps a small LRU cache of plans for the same reason.
+pub struct Plans<P>(Vec<(usize, P)>);
+
+impl<P: Clone> Plans<P> {
+    const KEEP: usize = 4;
+
+    fn get(&mut self, n: usize, make: impl FnOnce(usize) -> P) -> P {
+        let plan = match self.0.iter().position(|(len, _)| *len == n) {
+            Some(i) => self.0.remove(i).1,
+            None => make(n),
+        };
+        if self.0.len() >= Self::KEEP {
+            self.0.remove(0);
+        }
+        self.0.push((n, plan.clone()));
+        plan
+    }
+}
+
+thread_local! {
+    static FORWARD: RefCell<Plans<Arc<dyn RealToComplex<f64>>>> = const { RefCell::new(Plans(Vec::new())) };
+    static INVERSE: RefCell<Plans<Arc<dyn ComplexToReal<f64>>>> = const { RefCell::new(Plans(Vec::new())) };
+    static INVERSE_COMPLEX: RefCell<Plans<Arc<dyn Fft<f64>>>> = const { RefCell::new(Plans(Vec::new())) };
+}
+
+/// The real-to-complex plan for `n` samples (the planner picks the same algorithm every time).
+pub fn forward_plan(n: usize) -> Arc<dyn RealToComplex<f64>> {
+    FORWARD.with(|p| p.borrow_mut().get(n, |n| realfft::RealFftPlanner::<f64>::new().plan_fft_forward(n)))
+}
+
+pub fn inverse_plan(n: usize) -> Arc<dyn ComplexToReal<f64>> {
+    INVERSE.with(|p| p.borrow_mut().get(n, |n| realfft::RealFftPlanner::<f64>::new().plan_fft_inverse(n)))
+}
+
+pub fn inverse_complex_plan(n: usize) -> Arc<dyn Fft<f64>> {
+    INVERSE_COMPLEX.with(|p| p.borrow_mut().get(n, |n| rustfft::FftPlanner::<f64>::new().plan_fft_inverse(n)))
+}
+
+/// The one-sided spectrum of real samples (`scipy.fft.rfft`).
+pub fn rfft(mut sig: Vec<f64>) -> Result<Vec<C>, NodeError> {
+    let r2c = forward_plan(sig.len());
+    let mut out = r2c.make_output_vec();
+    r2c.process(&mut sig, &mut out).map_err(|e| NodeError::new(format!("FFT failed: {e}")))?;
+    Ok(out)
+}
+
+/// The full spectrum of real samples (`scipy.fft.fft`), from the one-sided one by symmetry.
+pub fn fft_of_real(sig: Vec<f64>) -> Result<Vec<C>, NodeError> {
+    let n = sig.len();
+    let mut full = rfft(sig)?;
+    full.reserve(n - full.len());
+    for k in full.len()..n {
+        let c = full[n - k].conj();
+        full.push(c);
+    }
+    Ok(full)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fft_axes_follow_numpy() {
+        assert_eq!(fftfreq(5, 1.0), vec![0.0, 0.2, 0.4, -0.4, -0.2]);
+        assert_eq!(fftshift(vec![0, 1, 2, 3, 4]), vec![3, 4, 0, 1, 2]);
+        assert_eq!(fftshift(vec![0, 1, 2, 3]), vec![2, 3, 0, 1]);
+        assert_eq!(rfftfreq(4, 0.5), vec![0.0, 0.5, 1.0]);
+    }
+}
