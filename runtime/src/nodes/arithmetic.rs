@@ -2,7 +2,7 @@
 //! of remainder and floor division.
 
 use super::{Ctx, NodeDef, NodeResult, Outputs};
-use crate::numeric::array::{broadcast, numbers};
+use crate::numeric::array::{broadcast, divmod, numbers};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, TypeSet, Value};
 
@@ -99,45 +99,4 @@ fn fold(ctx: &mut Ctx<'_>, op: impl Fn(f64, f64) -> f64 + Copy) -> NodeResult {
         Value::Scalar { .. } if acc.len() == 1 => Value::scalar(acc[0]),
         _ => Value::vector(acc),
     }))
-}
-
-/// numpy's `npy_divmod`: (floor quotient, remainder with the divisor's sign).
-pub(crate) fn divmod(a: f64, b: f64) -> (f64, f64) {
-    let mut m = a % b;
-    if b == 0.0 {
-        return (a / b, m);
-    }
-    let mut div = (a - m) / b;
-    if m != 0.0 {
-        if (b < 0.0) != (m < 0.0) {
-            m += b;
-            div -= 1.0;
-        }
-    } else {
-        m = 0f64.copysign(b);
-    }
-    let floordiv = if div != 0.0 {
-        let mut f = div.floor();
-        if div - f > 0.5 {
-            f += 1.0;
-        }
-        f
-    } else {
-        0f64.copysign(a / b)
-    };
-    (floordiv, m)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::divmod;
-
-    #[test]
-    fn divmod_matches_numpy() {
-        // np.remainder(-7, 3) = 2, np.floor_divide(-7, 3) = -3, np.remainder(7, -3) = -2
-        assert_eq!(divmod(-7.0, 3.0), (-3.0, 2.0));
-        assert_eq!(divmod(7.0, -3.0), (-3.0, -2.0));
-        assert_eq!(divmod(5.5, 2.0), (2.0, 1.5));
-        assert!(divmod(1.0, 0.0).1.is_nan());
-    }
 }

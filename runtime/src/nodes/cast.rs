@@ -5,9 +5,12 @@
 //! x and y axes (Flojoy's ORDERED_TRIPLE_2_SURFACE stores the 2-D meshgrid; plots read the same
 //! grid from the axes).
 
-use super::vector::{unique_sorted, vector_input};
+use super::vector::vector_input;
 use super::{Ctx, NodeDef, NodeError, Outputs};
+use crate::numeric::array::reshape_dims;
+use crate::numeric::sort::unique_sorted;
 use crate::spec::{NodeSpec, ParamKind};
+use crate::value::convert::{frame_to_matrix, matrix_to_frame, numeric_column};
 use crate::value::{Column, DataFrame, DataType as T, Matrix, TypeSet, Value};
 
 const PATH: &str = "ETL/TRANSFORM/TYPE_CASTING";
@@ -30,24 +33,6 @@ pub fn nodes() -> Vec<NodeDef> {
         vector_2_ordered_pair(),
         vector_2_scalar(),
     ]
-}
-
-/// The numbers of a DataFrame column, or an error naming the column and the node.
-pub(crate) fn numeric_column<'a>(c: &'a Column, node: &str) -> Result<&'a [f64], NodeError> {
-    c.data.as_num().ok_or_else(|| NodeError(format!("column '{}' holds text; {node} needs numbers", c.name)))
-}
-
-/// A DataFrame as a rows × columns Matrix of numbers (`df.to_numpy()`).
-pub(crate) fn frame_to_matrix(df: &DataFrame, node: &str) -> Result<Matrix, NodeError> {
-    let cols = df.columns.iter().map(|c| numeric_column(c, node)).collect::<Result<Vec<_>, _>>()?;
-    let rows = df.rows();
-    let data = (0..rows).flat_map(|r| cols.iter().map(move |c| c[r])).collect();
-    Ok(Matrix { rows, cols: cols.len(), data })
-}
-
-/// `pd.DataFrame(matrix)`: one numeric column per matrix column, named 0, 1, 2, …
-pub(crate) fn matrix_to_frame(m: &Matrix) -> DataFrame {
-    DataFrame::new((0..m.cols).map(|c| DataFrame::num(&c.to_string(), m.column(c))).collect())
 }
 
 fn frame_input<'a>(ctx: &Ctx<'a>, name: &str) -> Result<&'a DataFrame, NodeError> {
@@ -239,33 +224,6 @@ fn ordered_triple_2_surface() -> NodeDef {
     )
 }
 
-/// numpy's `reshape((rows, cols))` of `n` elements: one negative dimension is inferred.
-pub(crate) fn reshape_dims(n: usize, rows: i64, cols: i64) -> Result<(usize, usize), NodeError> {
-    let fail = |shape: String| NodeError(format!("cannot reshape array of size {n} into shape {shape}"));
-    let max = super::ctx::MAX_COUNT as i64;
-    if rows > max || cols > max {
-        // an empty Vector fits 0 × anything; a huge dimension would make later nodes loop for ages
-        return Err(NodeError(format!("row and col must be at most {max}, got ({rows},{cols})")));
-    }
-    match (rows < 0, cols < 0) {
-        (true, true) => Err(NodeError::new("can only specify one unknown dimension")),
-        (true, false) | (false, true) => {
-            let known = if rows < 0 { cols } else { rows };
-            if known == 0 || !(n as u64).is_multiple_of(known as u64) {
-                return Err(fail(if rows < 0 { format!("({known})") } else { format!("({known},newaxis)") }));
-            }
-            let other = n / known as usize;
-            Ok(if rows < 0 { (other, known as usize) } else { (known as usize, other) })
-        }
-        (false, false) => {
-            if (rows as u128) * (cols as u128) != n as u128 {
-                return Err(fail(format!("({rows},{cols})")));
-            }
-            Ok((rows as usize, cols as usize))
-        }
-    }
-}
-
 fn vector_2_matrix() -> NodeDef {
     NodeDef::sync(
         NodeSpec::new(
@@ -326,20 +284,4 @@ fn vector_2_scalar() -> NodeDef {
             Ok(Outputs::one(Value::scalar(c)))
         },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reshape_follows_numpy() {
-        assert_eq!(reshape_dims(6, -2, 3).unwrap(), (2, 3));
-        assert_eq!(reshape_dims(6, 2, -1).unwrap(), (2, 3));
-        assert_eq!(reshape_dims(0, 0, 3).unwrap(), (0, 3));
-        assert!(reshape_dims(6, -1, -1).unwrap_err().0.contains("one unknown"));
-        assert!(reshape_dims(6, 4, 2).unwrap_err().0.contains("into shape (4,2)"));
-        assert!(reshape_dims(6, 0, -1).is_err());
-        assert!(reshape_dims(0, 0, 1 << 40).is_err());
-    }
 }

@@ -60,8 +60,7 @@ impl Outputs {
     }
 }
 
-/// The largest size a node will allocate from a parameter (100 million numbers, 800 MB).
-pub const MAX_COUNT: usize = 100_000_000;
+pub use crate::numeric::MAX_COUNT;
 
 /// The synchronous node context.
 pub struct Ctx<'a> {

@@ -16,11 +16,13 @@ use futures::future::LocalBoxFuture;
 use serde_json::Value as Json;
 
 use super::image_io::{ASTRONAUT_PNG, decode_rgba};
-use super::vector::{int_list, resolve_index};
+use super::vector::int_list;
 use super::{AsyncCtx, NodeDef, NodeError, NodeResult, Outputs};
+use crate::numeric::index::resolve_index;
 use crate::numeric::python::float_repr;
 use crate::param::split_list;
 use crate::spec::{NodeSpec, ParamKind};
+use crate::value::convert::integral_column;
 use crate::value::{Column, ColumnData, DataFrame, DataType as T, Matrix, TypeSet, Value};
 
 const DF: TypeSet = TypeSet::of(T::DataFrame);
@@ -31,11 +33,6 @@ pub fn nodes() -> Vec<NodeDef> {
 
 // ---------------------------------------------------------------------------------------------
 // Number formatting (Python's repr(float) is `numeric::python::float_repr`)
-
-/// A whole-number column (no NaN), as pandas keeps int64 columns: written without ".0".
-pub(crate) fn integral_column(v: &[f64]) -> bool {
-    v.iter().all(|x| x.is_finite() && x.fract() == 0.0 && x.abs() < 9.2e18)
-}
 
 /// pandas' `to_json` number format (its vendored ultrajson, `double_precision=10`): rounded to
 /// 10 decimals, trailing zeros dropped; `%.10g` beyond 1e16 or below 1e-15.

@@ -8,6 +8,7 @@ use rand::seq::SliceRandom;
 use super::vector::{rng, seed_param};
 use super::{Ctx, NodeDef, NodeError, Outputs};
 use crate::numeric::linalg::{inverse, matmul_raw, pinv};
+use crate::numeric::sort::np_sort;
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, Matrix, TypeSet, Value};
 
@@ -179,16 +180,6 @@ fn shuffle_matrix() -> NodeDef {
             Ok(Outputs::one(Value::Matrix { m: out }))
         },
     )
-}
-
-/// numpy's sort order for floats: ascending, NaNs last.
-pub(crate) fn np_sort(v: &mut [f64]) {
-    v.sort_by(|a, b| match (a.is_nan(), b.is_nan()) {
-        (true, true) => std::cmp::Ordering::Equal,
-        (true, false) => std::cmp::Ordering::Greater,
-        (false, true) => std::cmp::Ordering::Less,
-        _ => a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal),
-    });
 }
 
 fn sort_matrix() -> NodeDef {

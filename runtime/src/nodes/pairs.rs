@@ -1,8 +1,9 @@
 //! ETL/TRANSFORM/ORDERED_PAIR_MANIPULATION: deleting, indexing, measuring and swapping the axes
 //! of OrderedPairs, as Flojoy's blocks do.
 
-use super::vector::{checked_index, delete_at, index_idiom, int_list};
+use super::vector::int_list;
 use super::{Ctx, NodeDef, NodeError, Outputs};
+use crate::numeric::index::{checked_index, delete_at, index_idiom};
 use crate::spec::{NodeSpec, ParamKind};
 use crate::value::{DataType as T, TypeSet, Value};
 

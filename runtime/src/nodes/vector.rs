@@ -7,6 +7,9 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use super::{Ctx, NodeDef, NodeError, Outputs};
+use crate::numeric::array::np_extreme;
+use crate::numeric::index::{checked_index, delete_at, index_idiom, resolve_index, slice_bound};
+use crate::numeric::sort::{py_sorted, unique_sorted};
 use crate::param::split_list;
 use crate::spec::{NodeSpec, ParamKind};
 use crate::value::{DataType as T, TypeSet, Value};
@@ -53,56 +56,6 @@ pub(crate) fn int_list(ctx: &Ctx<'_>, name: &str) -> Result<Vec<i64>, NodeError>
             })
         })
         .collect()
-}
-
-/// Flojoy's index-list idiom (VECTOR_DELETE, VECTOR_SUBSET, REPLACE_SUBSET,
-/// ORDERED_PAIR_DELETE), with its checks and messages. Several indices are used as given;
-/// a single index `i` with `length` becomes `arange(i, length)`: Flojoy's end is `length`,
-/// not `i + length`, so index 0 with length 3 means 0,1,2 but index 3 with length 1 means
-/// nothing at all. Returns the raw indices (negative ones count from the end).
-pub(crate) fn index_idiom(indices: &[i64], length: i64, len: usize, what: &str) -> Result<Vec<i64>, NodeError> {
-    if len <= indices.len() {
-        return Err(NodeError(format!("The length of indices parameter must be less than the length of the {what}.")));
-    }
-    if !indices.iter().any(|&i| i >= 0) {
-        return Err(NodeError::new("The indices must be greater than zero."));
-    }
-    if let [i0] = indices {
-        if i128::from(*i0) + i128::from(length) > len as i128 {
-            return Err(NodeError(format!(
-                "The length of items to delete starting from index parameter must not exceed the length of the {what}."
-            )));
-        }
-        // i0 >= 0 (checked above) and length <= len - i0, so this range is small and in bounds
-        return Ok((*i0..length).collect());
-    }
-    Ok(indices.to_vec())
-}
-
-/// A numpy index into an axis of `len` items: negative counts from the end; out of range is
-/// numpy's IndexError.
-pub(crate) fn resolve_index(i: i64, len: usize) -> Result<usize, NodeError> {
-    let n = len as i128;
-    let j = if i < 0 { i128::from(i) + n } else { i128::from(i) };
-    if (0..n).contains(&j) {
-        Ok(j as usize)
-    } else {
-        Err(NodeError(format!("index {i} is out of bounds for axis 0 with size {len}")))
-    }
-}
-
-/// `numpy.delete(a, indices)`: every listed position removed once.
-pub(crate) fn delete_at(a: &[f64], indices: &[i64]) -> Result<Vec<f64>, NodeError> {
-    let mut keep = vec![true; a.len()];
-    for &i in indices {
-        keep[resolve_index(i, a.len())?] = false;
-    }
-    Ok(a.iter().zip(keep).filter(|(_, k)| *k).map(|(x, _)| *x).collect())
-}
-
-/// Python's slice bound `a[:i]` / `a[i:]` for an axis of `len` items.
-fn slice_bound(i: i64, len: usize) -> usize {
-    if i < 0 { (i128::from(i) + len as i128).max(0) as usize } else { (i as u64).min(len as u64) as usize }
 }
 
 fn vec_node(func: &str, doc: &str) -> NodeSpec {
@@ -163,17 +116,6 @@ fn interleave() -> NodeDef {
             Ok(Outputs::one(Value::vector(out)))
         },
     )
-}
-
-/// `numpy.unique`: sorted ascending, NaNs collapsed into one at the end.
-pub(crate) fn unique_sorted(v: &[f64]) -> Vec<f64> {
-    let mut s: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
-    s.sort_by(f64::total_cmp);
-    s.dedup_by(|a, b| a == b);
-    if v.iter().any(|x| x.is_nan()) {
-        s.push(f64::NAN);
-    }
-    s
 }
 
 fn remove_duplicates() -> NodeDef {
@@ -323,19 +265,6 @@ fn shuffle() -> NodeDef {
     )
 }
 
-/// Python's `sorted` on floats, ascending or descending (stable). Python leaves NaNs wherever
-/// its comparisons happen to put them; here they go last.
-pub(crate) fn py_sorted(v: &[f64], reverse: bool) -> Vec<f64> {
-    let mut s: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
-    if reverse {
-        s.sort_by(|a, b| b.partial_cmp(a).unwrap_or(std::cmp::Ordering::Equal));
-    } else {
-        s.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-    }
-    s.extend(v.iter().filter(|x| x.is_nan()));
-    s
-}
-
 fn sort() -> NodeDef {
     NodeDef::sync(
         vec_node("SORT_VECTOR", "Sort the elements, ascending or (reverse) descending. NaNs go last.")
@@ -388,17 +317,6 @@ fn delete() -> NodeDef {
     )
 }
 
-/// Flojoy's checks of a single `index` parameter against an axis of `len` items.
-pub(crate) fn checked_index(index: i64, len: usize, what: &str) -> Result<usize, NodeError> {
-    if i128::from(index) >= len as i128 {
-        return Err(NodeError(format!("The index parameter must be less than the length of the {what}.")));
-    }
-    if index < 0 {
-        return Err(NodeError::new("The index parameter must be greater than zero."));
-    }
-    Ok(index as usize)
-}
-
 fn indexing() -> NodeDef {
     NodeDef::sync(
         vec_node("VECTOR_INDEXING", "The element at an index, as a Scalar.").output("default", SCALAR, "v[index]").int(
@@ -444,25 +362,6 @@ fn length() -> NodeDef {
         vec_node("VECTOR_LENGTH", "The number of elements, as a Scalar.").output("default", SCALAR, "len(v)"),
         |ctx| Ok(Outputs::one(Value::scalar(vector_input(ctx, "default")?.len() as f64))),
     )
-}
-
-/// numpy's max/min: NaN wins; an empty array is an error.
-pub(crate) fn np_extreme(v: &[f64], max: bool) -> Result<f64, NodeError> {
-    let first = *v.first().ok_or_else(|| {
-        NodeError(format!(
-            "zero-size array to reduction operation {} which has no identity",
-            if max { "maximum" } else { "minimum" }
-        ))
-    })?;
-    Ok(v.iter().skip(1).fold(first, |acc, &x| {
-        if acc.is_nan() || x.is_nan() {
-            f64::NAN
-        } else if (max && x > acc) || (!max && x < acc) {
-            x
-        } else {
-            acc
-        }
-    }))
 }
 
 fn extreme(func: &'static str, doc: &str) -> NodeDef {
@@ -525,30 +424,5 @@ mod tests {
         let mut sorted = run(serde_json::json!({}));
         sorted.sort_by(f64::total_cmp);
         assert_eq!(sorted, v);
-    }
-
-    #[test]
-    fn the_index_idiom_keeps_flojoys_range_rule() {
-        assert_eq!(index_idiom(&[0], 3, 5, "Vector").unwrap(), vec![0, 1, 2]);
-        assert!(index_idiom(&[3], 1, 5, "Vector").unwrap().is_empty());
-        assert_eq!(index_idiom(&[-1, 2], 1, 5, "Vector").unwrap(), vec![-1, 2]);
-        assert!(index_idiom(&[-1, -2], 1, 5, "Vector").unwrap_err().0.contains("greater than zero"));
-        assert!(index_idiom(&[1, 2], 1, 2, "Vector").unwrap_err().0.contains("less than the length"));
-        assert!(index_idiom(&[3], 3, 5, "Vector").unwrap_err().0.contains("must not exceed"));
-        assert_eq!(delete_at(&[1.0, 2.0, 3.0], &[-1, 0, 0]).unwrap(), vec![2.0]);
-        assert!(delete_at(&[1.0], &[4]).is_err());
-    }
-
-    #[test]
-    fn numpy_helpers() {
-        let u = unique_sorted(&[3.0, f64::NAN, 1.0, 3.0, f64::NAN]);
-        assert_eq!(u[..2], [1.0, 3.0]);
-        assert!(u[2].is_nan() && u.len() == 3);
-        assert!(np_extreme(&[1.0, f64::NAN, 3.0], true).unwrap().is_nan());
-        assert_eq!(np_extreme(&[1.0, -2.0], false).unwrap(), -2.0);
-        assert!(np_extreme(&[], true).is_err());
-        assert_eq!(slice_bound(-2, 5), 3);
-        assert_eq!(slice_bound(-9, 5), 0);
-        assert_eq!(py_sorted(&[2.0, 1.0, 3.0], true), vec![3.0, 2.0, 1.0]);
     }
 }

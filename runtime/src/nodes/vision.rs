@@ -5,9 +5,8 @@
 //! are all whole numbers in 0..=255 stands for a uint8 image (what SKIMAGE and LOCAL_FILE give),
 //! any other for a float64 image.
 
-use super::visualization::{is_u8, np_u8};
 use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
-use crate::numeric::array::linspace;
+use crate::numeric::array::{is_u8, linspace, np_u8};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, Matrix, TypeSet, Value};
 

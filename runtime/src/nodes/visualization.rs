@@ -8,8 +8,12 @@ use std::sync::OnceLock;
 use serde_json::{Value as Json, json};
 
 use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
-use crate::numeric::array::{arange, linspace};
+use crate::numeric::array::{arange, is_u8, np_u8};
+use crate::numeric::array_repr::np_array_repr;
+use crate::numeric::histogram::histogram_auto;
+use crate::numeric::png::{base64, png_stored};
 use crate::numeric::python;
+use crate::numeric::sort::unique;
 use crate::spec::NodeSpec;
 use crate::value::{Column, ColumnData, DataFrame, DataType as T, Figure, Matrix, Trace, TypeSet, Value};
 
@@ -466,99 +470,6 @@ fn table() -> NodeDef {
 // ---------------------------------------------------------------------------------------------
 // IMAGE: plotly express' imshow sends RGB(A) images to plotly.js as a PNG data URI.
 
-/// Whether every value is a whole number in 0..=255: what a uint8 image holds. Our channels are
-/// f64, so this stands in for numpy's `dtype == uint8` test.
-pub(crate) fn is_u8(m: &Matrix) -> bool {
-    m.data.iter().all(|v| v.fract() == 0.0 && (0.0..=255.0).contains(v))
-}
-
-/// numpy's cast of a float to uint8 (`astype(np.uint8)` on x86-64): truncation toward zero, then
-/// the low 8 bits; NaN and values beyond 64 bits give 0.
-pub(crate) fn np_u8(x: f64) -> f64 {
-    if !x.is_finite() || x.abs() >= 9.2e18 {
-        return 0.0;
-    }
-    ((x.trunc() as i64).rem_euclid(256)) as f64
-}
-
-static CRC_TABLE: OnceLock<[u32; 256]> = OnceLock::new();
-
-fn crc32(parts: &[&[u8]]) -> u32 {
-    let table = CRC_TABLE.get_or_init(|| {
-        let mut t = [0u32; 256];
-        for (n, e) in t.iter_mut().enumerate() {
-            let mut c = n as u32;
-            for _ in 0..8 {
-                c = if c & 1 == 1 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
-            }
-            *e = c;
-        }
-        t
-    });
-    let mut c = 0xffff_ffffu32;
-    for p in parts {
-        for &b in *p {
-            c = table[((c ^ u32::from(b)) & 0xff) as usize] ^ (c >> 8);
-        }
-    }
-    c ^ 0xffff_ffff
-}
-
-/// An 8-bit RGB or RGBA PNG of `pixels` (row-major, `channels` bytes each): every row with filter
-/// 0, the image data in uncompressed ("stored") deflate blocks of at most 65535 bytes. Simple and
-/// exactly reproducible; plotly.js reads it like any PNG.
-pub(crate) fn png_stored(width: usize, height: usize, channels: usize, pixels: &[u8]) -> Vec<u8> {
-    let mut raw = Vec::with_capacity(height * (width * channels + 1));
-    for row in pixels.chunks(width * channels).take(height) {
-        raw.push(0);
-        raw.extend_from_slice(row);
-    }
-    let mut z = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = if raw.is_empty() { vec![&[][..]] } else { raw.chunks(65535).collect() };
-    let last = blocks.len() - 1;
-    for (i, b) in blocks.iter().enumerate() {
-        z.push(u8::from(i == last));
-        let len = b.len() as u16;
-        z.extend_from_slice(&len.to_le_bytes());
-        z.extend_from_slice(&(!len).to_le_bytes());
-        z.extend_from_slice(b);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &x in &raw {
-        a = (a + u32::from(x)) % 65521;
-        b = (b + a) % 65521;
-    }
-    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
-    let mut chunk = |kind: &[u8; 4], data: &[u8]| {
-        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        png.extend_from_slice(kind);
-        png.extend_from_slice(data);
-        png.extend_from_slice(&crc32(&[kind, data]).to_be_bytes());
-    };
-    let mut ihdr = Vec::with_capacity(13);
-    ihdr.extend_from_slice(&(width as u32).to_be_bytes());
-    ihdr.extend_from_slice(&(height as u32).to_be_bytes());
-    ihdr.extend_from_slice(&[8, if channels == 4 { 6 } else { 2 }, 0, 0, 0]);
-    chunk(b"IHDR", &ihdr);
-    chunk(b"IDAT", &z);
-    chunk(b"IEND", &[]);
-    png
-}
-
-pub(crate) fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for c in bytes.chunks(3) {
-        let n =
-            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            out.push(if i <= c.len() { char::from(ABC[((n >> shift) & 63) as usize]) } else { '=' });
-        }
-    }
-    out
-}
-
 /// `px.imshow(img)` of an RGB(A) image: one `image` trace with the picture as a PNG data URI.
 /// A uint8 image is sent as it is; any other is first rescaled to 0..255 over 0..zmax, zmax
 /// inferred from its largest value (1, 255, 65535 or 2³²), and then its hover shows no colour.
@@ -684,18 +595,6 @@ fn update_with_plot_layout(fig: &mut Figure, title: &str) {
     }
 }
 
-/// `np.unique`: sorted distinct values (NaNs, if any, as one NaN at the end).
-fn unique(v: &[f64]) -> Vec<f64> {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    s.dedup_by(|a, b| a == b || (a.is_nan() && b.is_nan()));
-    // total_cmp puts negative NaNs first; numpy puts every NaN last
-    if s.first().is_some_and(|x| x.is_nan()) && s.len() > 1 {
-        s.rotate_left(1);
-    }
-    s
-}
-
 /// ORDERED_TRIPLE_2_SURFACE's grid: unique x and y, z zero-padded or cut to len(y)×len(x).
 fn triple_grid(x: &[f64], y: &[f64], z: &[f64]) -> (Vec<f64>, Vec<f64>, Matrix) {
     let (ux, uy) = (unique(x), unique(y));
@@ -712,71 +611,6 @@ fn two_rows(v: &[f64]) -> Result<Matrix, NodeError> {
         return Err(NodeError(format!("cannot reshape array of size {} into shape (2,{half})", v.len())));
     }
     Ok(Matrix { rows: 2, cols: half, data: v.to_vec() })
-}
-
-/// numpy's `percentile(a, q)` with the default linear method, on sorted data.
-fn percentile_sorted(s: &[f64], q: f64) -> f64 {
-    let virt = (s.len() - 1) as f64 * (q / 100.0);
-    let lo = virt.floor();
-    let g = virt - lo;
-    let i = lo as usize;
-    let (a, b) = (s[i], s[(i + 1).min(s.len() - 1)]);
-    let d = b - a;
-    if g >= 0.5 { b - d * (1.0 - g) } else { a + d * g }
-}
-
-/// `np.histogram(a, bins="auto")`: counts and edges, with numpy's bin choice (the smaller of the
-/// Sturges and Freedman–Diaconis widths) and its way of placing values in equal bins.
-fn histogram_auto(a: &[f64]) -> Result<(Vec<f64>, Vec<f64>), NodeError> {
-    let (mut first, mut last) = if a.is_empty() {
-        (0.0, 1.0)
-    } else {
-        let lo = a.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = a.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        if !(lo.is_finite() && hi.is_finite()) || a.iter().any(|v| v.is_nan()) {
-            return Err(NodeError(format!("autodetected range of [{lo}, {hi}] is not finite")));
-        }
-        (lo, hi)
-    };
-    if first == last {
-        first -= 0.5;
-        last += 0.5;
-    }
-    let bins = if a.is_empty() {
-        1
-    } else {
-        let mut s = a.to_vec();
-        s.sort_by(f64::total_cmp);
-        let n = s.len() as f64;
-        let ptp = s[s.len() - 1] - s[0];
-        let sturges = ptp / (n.log2() + 1.0);
-        let iqr = percentile_sorted(&s, 75.0) - percentile_sorted(&s, 25.0);
-        let fd = 2.0 * iqr * n.powf(-1.0 / 3.0);
-        let width = if fd != 0.0 { fd.min(sturges) } else { sturges };
-        if width != 0.0 { ((last - first) / width).ceil() as usize } else { 1 }
-    };
-    if bins > super::ctx::MAX_COUNT {
-        return Err(NodeError(format!("too many histogram bins: {bins}")));
-    }
-    let edges = linspace(first, last, bins + 1);
-    let mut counts = vec![0.0; bins];
-    let denom = last - first;
-    for &x in a {
-        if x < first || x > last {
-            continue;
-        }
-        let mut i = ((x - first) / denom * bins as f64) as usize;
-        if i == bins {
-            i -= 1;
-        }
-        if x < edges[i] {
-            i = i.saturating_sub(1);
-        } else if i + 1 < bins && x >= edges[i + 1] {
-            i += 1;
-        }
-        counts[i] += 1.0;
-    }
-    Ok((counts, edges))
 }
 
 /// A text cell of z as plotly.js reads it (`Lib.cleanNumber`): quotes, `%`, `$`, `#` and
@@ -1256,195 +1090,6 @@ fn datacontainer_type() -> NodeDef {
 // ---------------------------------------------------------------------------------------------
 // PRINT_DATACONTAINER: Python's pprint.pformat of the DataContainer's dict, arrays as numpy
 // prints them (float64, default print options).
-
-/// The shortest round-trip decimal digits of |x| and the exponent of the first digit.
-fn shortest_digits(x: f64) -> (String, i32) {
-    let s = format!("{:e}", x.abs());
-    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    (mant.replace('.', ""), exp.parse().unwrap_or(0))
-}
-
-/// Digits with the decimal point placed by `exp` (the first digit's power of ten).
-fn positional(digits: &str, exp: i32, add_dot_zero: bool) -> String {
-    let n = digits.len() as i32;
-    let (int, frac) = if exp < 0 {
-        ("0".to_owned(), format!("{}{digits}", "0".repeat((-exp - 1) as usize)))
-    } else if exp + 1 >= n {
-        (format!("{digits}{}", "0".repeat((exp + 1 - n) as usize)), String::new())
-    } else {
-        (digits[..(exp + 1) as usize].to_owned(), digits[(exp + 1) as usize..].to_owned())
-    };
-    if frac.is_empty() {
-        if add_dot_zero { format!("{int}.0") } else { format!("{int}.") }
-    } else {
-        format!("{int}.{frac}")
-    }
-}
-
-/// numpy's `dragon4_positional(x, precision=8, unique=True, trim='.')`: (integer part, fraction).
-fn np_positional(x: f64) -> (String, String) {
-    let (digits, exp) = shortest_digits(x);
-    let frac_len = (digits.len() as i32 - 1 - exp).max(0);
-    let s = if frac_len > 8 {
-        let t = format!("{:.8}", x.abs());
-        let t = t.trim_end_matches('0');
-        t.to_owned()
-    } else {
-        positional(&digits, exp, false)
-    };
-    let neg = if x.is_sign_negative() { "-" } else { "" };
-    let (i, f) = s.split_once('.').unwrap_or((&s, ""));
-    (format!("{neg}{i}"), f.to_owned())
-}
-
-/// numpy's `dragon4_scientific(x, precision=8, unique=True, trim='.')`: (integer digit with sign,
-/// fraction digits, exponent).
-fn np_scientific(x: f64) -> (String, String, i32) {
-    let (mut digits, mut exp) = shortest_digits(x);
-    if digits.len() > 9 {
-        let s = format!("{:.8e}", x.abs());
-        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-        digits = m.replace('.', "").trim_end_matches('0').to_owned();
-        exp = e.parse().unwrap_or(0);
-    }
-    let neg = if x.is_sign_negative() { "-" } else { "" };
-    (format!("{neg}{}", &digits[..1]), digits[1..].to_owned(), exp)
-}
-
-/// numpy's FloatingFormat (floatmode "maxprec", precision 8) fitted to `data`.
-struct FloatFormat {
-    exp: bool,
-    pad_left: usize,
-    pad_right: usize,
-    precision: usize,
-    exp_size: usize,
-}
-
-impl FloatFormat {
-    fn new(data: &[f64]) -> FloatFormat {
-        let finite: Vec<f64> = data.iter().copied().filter(|v| v.is_finite()).collect();
-        let nonzero: Vec<f64> = finite.iter().filter(|v| **v != 0.0).map(|v| v.abs()).collect();
-        let mut exp = false;
-        if !nonzero.is_empty() {
-            let max = nonzero.iter().copied().fold(f64::MIN, f64::max);
-            let min = nonzero.iter().copied().fold(f64::MAX, f64::min);
-            exp = max >= 1e8 || min < 0.0001 || max / min > 1000.0;
-        }
-        let mut f = FloatFormat { exp, pad_left: 0, pad_right: 0, precision: 8, exp_size: 0 };
-        if finite.is_empty() {
-        } else if exp {
-            let parts: Vec<(String, String, i32)> = finite.iter().map(|&x| np_scientific(x)).collect();
-            f.exp_size = parts.iter().map(|(_, _, e)| format!("{:02}", e.abs()).len()).max().unwrap_or(2);
-            f.precision = parts.iter().map(|(_, fr, _)| fr.len()).max().unwrap_or(0);
-            f.pad_left = parts.iter().map(|(i, _, _)| i.len()).max().unwrap_or(1);
-            f.pad_right = f.exp_size + 2 + f.precision;
-        } else {
-            let parts: Vec<(String, String)> = finite.iter().map(|&x| np_positional(x)).collect();
-            f.pad_left = parts.iter().map(|(i, _)| i.len()).max().unwrap_or(1);
-            f.pad_right = parts.iter().map(|(_, fr)| fr.len()).max().unwrap_or(0);
-        }
-        if finite.len() != data.len() {
-            let neginf = usize::from(data.iter().any(|v| v.is_infinite() && *v < 0.0));
-            let offset = f.pad_right + 1;
-            f.pad_left = f.pad_left.max(3usize.saturating_sub(offset)).max((3 + neginf).saturating_sub(offset));
-        }
-        f
-    }
-
-    fn format(&self, x: f64) -> String {
-        if !x.is_finite() {
-            let ret = if x.is_nan() {
-                "nan"
-            } else if x > 0.0 {
-                "inf"
-            } else {
-                "-inf"
-            };
-            let width = self.pad_left + self.pad_right + 1;
-            return format!("{ret:>width$}");
-        }
-        if self.exp {
-            let (i, mut fr, e) = np_scientific(x);
-            while fr.len() < self.precision {
-                fr.push('0');
-            }
-            let sign = if e < 0 { '-' } else { '+' };
-            let ed = format!("{:0width$}", e.abs(), width = self.exp_size);
-            format!("{i:>pl$}.{fr}e{sign}{ed}", pl = self.pad_left)
-        } else {
-            let (i, fr) = np_positional(x);
-            format!("{i:>pl$}.{fr:<pr$}", pl = self.pad_left, pr = self.pad_right)
-        }
-    }
-}
-
-/// `repr(ndarray)` of a float64 array with numpy's default print options (line width 75,
-/// summaries with "..." beyond 1000 elements).
-pub(crate) fn np_array_repr(data: &[f64], shape: (usize, Option<usize>)) -> String {
-    let (rows, cols) = shape;
-    if data.is_empty() {
-        return match cols {
-            None => "array([], dtype=float64)".into(),
-            Some(c) => format!("array([], shape=({rows}, {c}), dtype=float64)"),
-        };
-    }
-    let summarize = data.len() > 1000;
-    let edge = |n: usize| -> Vec<Option<usize>> {
-        if summarize && n > 6 {
-            let mut v: Vec<Option<usize>> = (0..3).map(Some).collect();
-            v.push(None);
-            v.extend((n - 3..n).map(Some));
-            v
-        } else {
-            (0..n).map(Some).collect()
-        }
-    };
-    let row_idx = edge(rows);
-    let col_idx = cols.map(edge);
-    // the format is fitted to the values that are shown
-    let shown: Vec<f64> = match &col_idx {
-        None => row_idx.iter().flatten().map(|&i| data[i]).collect(),
-        Some(ci) => {
-            let c = cols.unwrap_or(1);
-            row_idx.iter().flatten().flat_map(|&r| ci.iter().flatten().map(move |&j| data[r * c + j])).collect()
-        }
-    };
-    let ff = FloatFormat::new(&shown);
-    // one bracketed row, wrapped at `width` with `indent` on continuation lines
-    let line_of = |items: &mut dyn Iterator<Item = Option<f64>>, indent: &str, width: usize| -> String {
-        let words: Vec<String> = items.map(|x| x.map_or_else(|| "...".to_owned(), |x| ff.format(x))).collect();
-        let mut s = String::new();
-        let mut line = indent.to_owned();
-        for (k, w) in words.iter().enumerate() {
-            if line.len() + w.len() > width && line.len() > indent.len() {
-                s.push_str(line.trim_end());
-                s.push('\n');
-                line = indent.to_owned();
-            }
-            line.push_str(w);
-            if k + 1 < words.len() {
-                line.push_str(", ");
-            }
-        }
-        s.push_str(&line);
-        format!("[{}]", &s[indent.len()..])
-    };
-    let body = match (cols, &col_idx) {
-        (Some(c), Some(ci)) => {
-            let inner = "        ";
-            let lines: Vec<String> = row_idx
-                .iter()
-                .map(|r| match r {
-                    Some(r) => line_of(&mut ci.iter().map(|j| j.map(|j| data[r * c + j])), inner, 72),
-                    None => "...".to_owned(),
-                })
-                .collect();
-            format!("[{}]", lines.join(",\n       "))
-        }
-        _ => line_of(&mut row_idx.iter().map(|i| i.map(|i| data[i])), "       ", 73),
-    };
-    format!("array({body})")
-}
 
 /// One value of the dict as pprint writes it: (repr, is a string to wrap).
 enum Item {

@@ -1,8 +1,8 @@
-//! numpy's array basics: `linspace`, `arange`, the numbers a container holds, broadcasting, and
-//! numpy's pairwise `sum`.
+//! numpy's array basics: `linspace`, `arange`, the numbers a container holds, broadcasting,
+//! numpy's pairwise `sum`, `divmod`, `max`/`min`, `reshape`'s dimensions and the cast to uint8.
 
 use crate::error::NodeError;
-use crate::value::Value;
+use crate::value::{Matrix, Value};
 
 /// `np.linspace(start, stop, num)`: `start + i*step`, last point exactly `stop`.
 pub fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
@@ -93,6 +93,94 @@ pub fn np_sum(a: &[f64]) -> f64 {
     0.0 + pairwise(a)
 }
 
+/// numpy's `npy_divmod`: (floor quotient, remainder with the divisor's sign).
+pub fn divmod(a: f64, b: f64) -> (f64, f64) {
+    let mut m = a % b;
+    if b == 0.0 {
+        return (a / b, m);
+    }
+    let mut div = (a - m) / b;
+    if m != 0.0 {
+        if (b < 0.0) != (m < 0.0) {
+            m += b;
+            div -= 1.0;
+        }
+    } else {
+        m = 0f64.copysign(b);
+    }
+    let floordiv = if div != 0.0 {
+        let mut f = div.floor();
+        if div - f > 0.5 {
+            f += 1.0;
+        }
+        f
+    } else {
+        0f64.copysign(a / b)
+    };
+    (floordiv, m)
+}
+
+/// numpy's max/min: NaN wins; an empty array is an error.
+pub fn np_extreme(v: &[f64], max: bool) -> Result<f64, NodeError> {
+    let first = *v.first().ok_or_else(|| {
+        NodeError(format!(
+            "zero-size array to reduction operation {} which has no identity",
+            if max { "maximum" } else { "minimum" }
+        ))
+    })?;
+    Ok(v.iter().skip(1).fold(first, |acc, &x| {
+        if acc.is_nan() || x.is_nan() {
+            f64::NAN
+        } else if (max && x > acc) || (!max && x < acc) {
+            x
+        } else {
+            acc
+        }
+    }))
+}
+
+/// numpy's `reshape((rows, cols))` of `n` elements: one negative dimension is inferred.
+pub fn reshape_dims(n: usize, rows: i64, cols: i64) -> Result<(usize, usize), NodeError> {
+    let fail = |shape: String| NodeError(format!("cannot reshape array of size {n} into shape {shape}"));
+    let max = super::MAX_COUNT as i64;
+    if rows > max || cols > max {
+        // an empty Vector fits 0 × anything; a huge dimension would make later nodes loop for ages
+        return Err(NodeError(format!("row and col must be at most {max}, got ({rows},{cols})")));
+    }
+    match (rows < 0, cols < 0) {
+        (true, true) => Err(NodeError::new("can only specify one unknown dimension")),
+        (true, false) | (false, true) => {
+            let known = if rows < 0 { cols } else { rows };
+            if known == 0 || !(n as u64).is_multiple_of(known as u64) {
+                return Err(fail(if rows < 0 { format!("({known})") } else { format!("({known},newaxis)") }));
+            }
+            let other = n / known as usize;
+            Ok(if rows < 0 { (other, known as usize) } else { (known as usize, other) })
+        }
+        (false, false) => {
+            if (rows as u128) * (cols as u128) != n as u128 {
+                return Err(fail(format!("({rows},{cols})")));
+            }
+            Ok((rows as usize, cols as usize))
+        }
+    }
+}
+
+/// Whether every value is a whole number in 0..=255: what a uint8 image holds. Our channels are
+/// f64, so this stands in for numpy's `dtype == uint8` test.
+pub fn is_u8(m: &Matrix) -> bool {
+    m.data.iter().all(|v| v.fract() == 0.0 && (0.0..=255.0).contains(v))
+}
+
+/// numpy's cast of a float to uint8 (`astype(np.uint8)` on x86-64): truncation toward zero, then
+/// the low 8 bits; NaN and values beyond 64 bits give 0.
+pub fn np_u8(x: f64) -> f64 {
+    if !x.is_finite() || x.abs() >= 9.2e18 {
+        return 0.0;
+    }
+    ((x.trunc() as i64).rem_euclid(256)) as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +208,32 @@ mod tests {
         let direct: f64 = v.iter().sum();
         assert!((np_sum(&v) - direct).abs() < 1e-12);
         assert_eq!(np_sum(&[1.0, 2.0]), 3.0);
+    }
+
+    #[test]
+    fn divmod_matches_numpy() {
+        // np.remainder(-7, 3) = 2, np.floor_divide(-7, 3) = -3, np.remainder(7, -3) = -2
+        assert_eq!(divmod(-7.0, 3.0), (-3.0, 2.0));
+        assert_eq!(divmod(7.0, -3.0), (-3.0, -2.0));
+        assert_eq!(divmod(5.5, 2.0), (2.0, 1.5));
+        assert!(divmod(1.0, 0.0).1.is_nan());
+    }
+
+    #[test]
+    fn reshape_follows_numpy() {
+        assert_eq!(reshape_dims(6, -2, 3).unwrap(), (2, 3));
+        assert_eq!(reshape_dims(6, 2, -1).unwrap(), (2, 3));
+        assert_eq!(reshape_dims(0, 0, 3).unwrap(), (0, 3));
+        assert!(reshape_dims(6, -1, -1).unwrap_err().0.contains("one unknown"));
+        assert!(reshape_dims(6, 4, 2).unwrap_err().0.contains("into shape (4,2)"));
+        assert!(reshape_dims(6, 0, -1).is_err());
+        assert!(reshape_dims(0, 0, 1 << 40).is_err());
+    }
+
+    #[test]
+    fn extremes_are_numpys() {
+        assert!(np_extreme(&[1.0, f64::NAN, 3.0], true).unwrap().is_nan());
+        assert_eq!(np_extreme(&[1.0, -2.0], false).unwrap(), -2.0);
+        assert!(np_extreme(&[], true).is_err());
     }
 }

@@ -3,6 +3,7 @@
 //! Values flow between nodes as [`Data`] (`Arc<Value>`), so a value fanned out to many nodes,
 //! or passed through a LOOP, is shared rather than copied.
 
+pub mod convert;
 mod figure;
 mod json;
 mod table;
