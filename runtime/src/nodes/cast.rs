@@ -5,8 +5,7 @@
 //! x and y axes (Flojoy's ORDERED_TRIPLE_2_SURFACE stores the 2-D meshgrid; plots read the same
 //! grid from the axes).
 
-use super::vector::vector_input;
-use super::{Ctx, NodeDef, NodeError, Outputs};
+use super::{NodeDef, NodeError, Outputs};
 use crate::numeric::array::reshape_dims;
 use crate::numeric::sort::unique_sorted;
 use crate::spec::{NodeSpec, ParamKind};
@@ -35,13 +34,6 @@ pub fn nodes() -> Vec<NodeDef> {
     ]
 }
 
-fn frame_input<'a>(ctx: &Ctx<'a>, name: &str) -> Result<&'a DataFrame, NodeError> {
-    match ctx.need(name)? {
-        Value::DataFrame { m } => Ok(m),
-        other => Err(ctx.wrong_type(name, other)),
-    }
-}
-
 fn boolean_2_scalar() -> NodeDef {
     NodeDef::sync(
         NodeSpec::new("BOOLEAN_2_SCALAR", PATH, "A Boolean as a Scalar: true is 1, false is 0.")
@@ -64,7 +56,7 @@ fn df_2_np() -> NodeDef {
         )
         .input("default", DF, "The DataFrame")
         .output("default", MAT, "The Matrix"),
-        |ctx| Ok(Outputs::one(Value::Matrix { m: frame_to_matrix(frame_input(ctx, "default")?, "DF_2_NP")? })),
+        |ctx| Ok(Outputs::one(Value::Matrix { m: frame_to_matrix(ctx.frame("default")?, "DF_2_NP")? })),
     )
 }
 
@@ -94,7 +86,7 @@ fn df_2_ordered_triple() -> NodeDef {
         .int("y", 1, "Position of the y column")
         .int("z", 2, "Position of the z column"),
         |ctx| {
-            let df = frame_input(ctx, "default")?;
+            let df = ctx.frame("default")?;
             if df.columns.len() < 3 {
                 return Err(NodeError(format!(
                     "The DataFrame needs to have a shape greater than 2 in order to be converted to the \
@@ -237,7 +229,7 @@ fn vector_2_matrix() -> NodeDef {
         .param("row", ParamKind::Int { min: None, max: None }, serde_json::Value::Null, "Number of rows")
         .param("col", ParamKind::Int { min: None, max: None }, serde_json::Value::Null, "Number of columns"),
         |ctx| {
-            let v = vector_input(ctx, "default")?;
+            let v = ctx.vector("default")?;
             let (rows, cols) = reshape_dims(v.len(), ctx.int("row")?, ctx.int("col")?)?;
             Ok(Outputs::one(Value::Matrix { m: Matrix { rows, cols, data: v.to_vec() } }))
         },
@@ -251,7 +243,7 @@ fn vector_2_ordered_pair() -> NodeDef {
             .input("y", VEC, "The y values")
             .output("default", TypeSet::of(T::OrderedPair), "The OrderedPair"),
         |ctx| {
-            let (x, y) = (vector_input(ctx, "default")?, vector_input(ctx, "y")?);
+            let (x, y) = (ctx.vector("default")?, ctx.vector("y")?);
             Ok(Outputs::one(Value::pair(x.to_vec(), y.to_vec())))
         },
     )
@@ -270,7 +262,7 @@ fn vector_2_scalar() -> NodeDef {
         .input("default", VEC, "The Vector")
         .output("default", SCALAR, "The number"),
         |ctx| {
-            let v = vector_input(ctx, "default")?;
+            let v = ctx.vector("default")?;
             if v.is_empty() {
                 return Err(NodeError::new("the Vector is empty: invalid literal for int() with base 2: ''"));
             }

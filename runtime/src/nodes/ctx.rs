@@ -8,10 +8,12 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value as Json};
 
+use rand::rngs::StdRng;
+
 use crate::error::NodeError;
 use crate::host::Host;
-use crate::spec::NodeSpec;
-use crate::value::{Data, Value};
+use crate::spec::{NodeSpec, ParamKind};
+use crate::value::{Data, DataFrame, Matrix, Value};
 
 /// A node's results by output port (index = port).
 pub type PortValues = std::sync::Arc<[Option<Data>]>;
@@ -114,6 +116,38 @@ impl<'a> Ctx<'a> {
         NodeError(format!("input '{name}' got {}, but {} handles {types}", got.data_type(), self.spec.func))
     }
 
+    /// The numbers of a Vector input, or an error naming the input.
+    pub fn vector(&self, name: &str) -> Result<&'a [f64], NodeError> {
+        match self.need(name)? {
+            Value::Vector { v } => Ok(v),
+            other => Err(self.wrong_type(name, other)),
+        }
+    }
+
+    /// The (x, y) of an OrderedPair input, or an error naming the input.
+    pub fn pair(&self, name: &str) -> Result<(&'a [f64], &'a [f64]), NodeError> {
+        match self.need(name)? {
+            Value::OrderedPair { x, y } => Ok((x, y)),
+            other => Err(self.wrong_type(name, other)),
+        }
+    }
+
+    /// The Matrix on an input, or an error naming the input.
+    pub fn matrix(&self, name: &str) -> Result<&'a Matrix, NodeError> {
+        match self.need(name)? {
+            Value::Matrix { m } => Ok(m),
+            other => Err(self.wrong_type(name, other)),
+        }
+    }
+
+    /// The DataFrame on an input, or an error naming the input.
+    pub fn frame(&self, name: &str) -> Result<&'a DataFrame, NodeError> {
+        match self.need(name)? {
+            Value::DataFrame { m } => Ok(m),
+            other => Err(self.wrong_type(name, other)),
+        }
+    }
+
     fn param(&self, name: &str) -> &'a Json {
         self.params.get(name).unwrap_or(&Json::Null)
     }
@@ -153,6 +187,25 @@ impl<'a> Ctx<'a> {
         self.param(name).as_str().unwrap_or("")
     }
 
+    /// A Flojoy `Array` parameter read as whole numbers (`numpy.array(param, dtype=int)`).
+    pub fn int_list(&self, name: &str) -> Result<Vec<i64>, NodeError> {
+        crate::param::split_list(self.text(name))
+            .map(|s| {
+                s.parse::<i64>().map_err(|_| {
+                    NodeError(format!(
+                        "parameter '{name}' must be a comma-separated list of whole numbers; '{s}' is not"
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    /// The generator of a node with a `seed` parameter ([`seed_param`]): seeded by it, else
+    /// freshly from the host, mixed with the node's id (two unseeded shuffles in one run differ).
+    pub fn rng(&self) -> StdRng {
+        crate::numeric::random::seeded(self.opt_f64("seed"), || self.host.entropy(), self.key)
+    }
+
     /// The node a NodeReference parameter points at, if it is in the flow.
     pub fn node_ref(&self, name: &str) -> Option<usize> {
         self.param(name).as_str().and_then(|k| self.keys.get(k).copied())
@@ -190,6 +243,16 @@ impl<'a> Ctx<'a> {
     pub fn log(&mut self, line: impl Into<String>) {
         self.log.push(line.into());
     }
+}
+
+/// The `seed` parameter of the shuffling nodes (Flojoy has none: they always draw fresh).
+pub fn seed_param(spec: NodeSpec) -> NodeSpec {
+    spec.param(
+        "seed",
+        ParamKind::Int { min: Some(0), max: None },
+        Json::Null,
+        "Seed for repeatable results; empty draws new ones each run (as Flojoy, whose block has no seed, always does)",
+    )
 }
 
 fn memory_slot<T: Any + Default>(slot: &mut Option<Box<dyn Any>>) -> &mut T {

@@ -72,14 +72,6 @@ fn err(msg: impl Into<String>) -> NodeError {
     NodeError(msg.into())
 }
 
-/// The (x, y) of an OrderedPair input.
-fn pair<'a>(ctx: &Ctx<'a>, name: &str) -> Result<(&'a [f64], &'a [f64]), NodeError> {
-    match ctx.need(name)? {
-        Value::OrderedPair { x, y } => Ok((x, y)),
-        other => Err(ctx.wrong_type(name, other)),
-    }
-}
-
 /// The number of a Scalar input (Flojoy reads `.c`, which only a Scalar has).
 fn scalar_input(ctx: &Ctx<'_>, name: &str) -> Result<f64, NodeError> {
     match ctx.need(name)? {
@@ -121,7 +113,7 @@ fn fft() -> NodeDef {
 }
 
 fn run_fft(ctx: &mut Ctx<'_>) -> NodeResult {
-    let (x, y) = pair(ctx, "default")?;
+    let (x, y) = ctx.pair("default")?;
     let sample_rate = ctx.int("sample_rate")?;
     if sample_rate <= 0 {
         return Err(err(format!("Sample rate must be greater than 0 (parameter 'sample_rate' is {sample_rate})")));
@@ -253,7 +245,7 @@ fn fir() -> NodeDef {
 }
 
 fn run_fir(ctx: &mut Ctx<'_>) -> NodeResult {
-    let (x, y) = pair(ctx, "default")?;
+    let (x, y) = ctx.pair("default")?;
     let fs = ctx.int("sample_rate")? as f64;
     let filter_type = ctx.text("filter_type");
     let (low, high) = (ctx.f64("cutoff_low")?, ctx.f64("cutoff_high")?);
@@ -306,7 +298,7 @@ fn butter() -> NodeDef {
 }
 
 fn run_butter(ctx: &mut Ctx<'_>) -> NodeResult {
-    let (x, y) = pair(ctx, "default")?;
+    let (x, y) = ctx.pair("default")?;
     let sos = butter_sos(
         ctx.int("filter_order")?,
         ctx.int("critical_frequency")? as f64,
@@ -337,7 +329,7 @@ fn savgol() -> NodeDef {
 }
 
 fn run_savgol(ctx: &mut Ctx<'_>) -> NodeResult {
-    let (x, y) = pair(ctx, "default")?;
+    let (x, y) = ctx.pair("default")?;
     let window = ctx.int("window_length")?;
     let mut order = ctx.int("poly_order")?;
     let len = y.len() as i64;
@@ -401,7 +393,7 @@ fn opt_number(ctx: &Ctx<'_>, name: &str) -> Result<Option<f64>, NodeError> {
 }
 
 fn run_peak_detection(ctx: &mut Ctx<'_>) -> NodeResult {
-    let (x, y) = pair(ctx, "default")?;
+    let (x, y) = ctx.pair("default")?;
     let wlen = {
         let s = ctx.text("wlen").trim();
         if s.is_empty() {

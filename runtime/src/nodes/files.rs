@@ -16,7 +16,6 @@ use futures::future::LocalBoxFuture;
 use serde_json::Value as Json;
 
 use super::image_io::{ASTRONAUT_PNG, decode_rgba};
-use super::vector::int_list;
 use super::{AsyncCtx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::numeric::index::resolve_index;
 use crate::numeric::python::float_repr;
@@ -421,7 +420,8 @@ fn extract_columns() -> NodeDef {
                     Value::DataFrame { m: DataFrame::new(cols) }
                 }
                 Value::Matrix { m } => {
-                    let idx = int_list(ctx, "columns")?
+                    let idx = ctx
+                        .int_list("columns")?
                         .into_iter()
                         .map(|i| {
                             resolve_index(i, m.cols).map_err(|_| {

@@ -1,7 +1,6 @@
 //! DATA/GENERATION: simulated signals, constants and random data.
 
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+use rand::RngExt;
 use rand_distr::{Distribution, Normal, Poisson, Uniform};
 
 use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
@@ -132,21 +131,9 @@ fn constant() -> NodeDef {
     )
 }
 
-/// A generator seeded from the node's `seed` parameter, else freshly from the host.
-pub(crate) fn rng(ctx: &Ctx<'_>) -> StdRng {
-    match ctx.opt_f64("seed") {
-        Some(s) => StdRng::seed_from_u64(s as u64),
-        None => StdRng::seed_from_u64(ctx.host().entropy() ^ hash(ctx.key())),
-    }
-}
-
-fn hash(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
-
 /// Draws `n` numbers from the distribution named by the node's parameters.
 pub(crate) fn draw(ctx: &Ctx<'_>, n: usize) -> Result<Vec<f64>, NodeError> {
-    let mut rng = rng(ctx);
+    let mut rng = ctx.rng();
     let bad = |e: &dyn std::fmt::Display| NodeError(format!("invalid distribution parameters: {e}"));
     Ok(match ctx.text("distribution") {
         "uniform" => {
@@ -391,7 +378,7 @@ fn matrix() -> NodeDef {
             let n = rows.checked_mul(cols).filter(|n| *n <= super::ctx::MAX_COUNT).ok_or_else(|| {
                 NodeError(format!("a {rows} × {cols} Matrix is too large (at most {} numbers)", super::ctx::MAX_COUNT))
             })?;
-            let mut rng = rng(ctx);
+            let mut rng = ctx.rng();
             let data: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
             Ok(Outputs::one(Value::Matrix { m: Matrix { rows, cols, data } }))
         },

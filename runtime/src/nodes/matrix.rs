@@ -5,8 +5,7 @@
 
 use rand::seq::SliceRandom;
 
-use super::vector::{rng, seed_param};
-use super::{Ctx, NodeDef, NodeError, Outputs};
+use super::{NodeDef, NodeError, Outputs, seed_param};
 use crate::numeric::linalg::{inverse, matmul_raw, pinv};
 use crate::numeric::sort::np_sort;
 use crate::spec::NodeSpec;
@@ -17,14 +16,6 @@ const MAT: TypeSet = TypeSet::of(T::Matrix);
 
 pub fn nodes() -> Vec<NodeDef> {
     vec![dot_product(), invert(), matmul(), shuffle_matrix(), sort_matrix(), transpose()]
-}
-
-/// The Matrix on an input, or an error naming the input.
-pub(crate) fn matrix_input<'a>(ctx: &Ctx<'a>, name: &str) -> Result<&'a Matrix, NodeError> {
-    match ctx.need(name)? {
-        Value::Matrix { m } => Ok(m),
-        other => Err(ctx.wrong_type(name, other)),
-    }
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
@@ -133,7 +124,7 @@ fn matmul() -> NodeDef {
             .input("b", MAT, "The matrix on the right")
             .output("default", MAT, "a × b"),
         |ctx| {
-            let (a, b) = (matrix_input(ctx, "a")?, matrix_input(ctx, "b")?);
+            let (a, b) = (ctx.matrix("a")?, ctx.matrix("b")?);
             if a.cols != b.rows {
                 return Err(NodeError(format!(
                     "matmul: a is {}×{} and b is {}×{}: a's columns must equal b's rows \
@@ -160,9 +151,9 @@ fn shuffle_matrix() -> NodeDef {
             .int("axis", 0, "0: shuffle the columns; 1: shuffle the rows"),
         ),
         |ctx| {
-            let m = matrix_input(ctx, "default")?;
+            let m = ctx.matrix("default")?;
             let axis = ctx.int("axis")?;
-            let mut g = rng(ctx);
+            let mut g = ctx.rng();
             let out = match axis {
                 1 => {
                     let mut order: Vec<usize> = (0..m.rows).collect();
@@ -194,7 +185,7 @@ fn sort_matrix() -> NodeDef {
         .output("default", MAT, "The sorted Matrix")
         .int("axis", -1, "−1 or 1 sorts within rows; 0 or −2 within columns"),
         |ctx| {
-            let m = matrix_input(ctx, "a")?;
+            let m = ctx.matrix("a")?;
             let axis = ctx.int("axis")?;
             let out = match axis {
                 -1 | 1 => {
@@ -223,14 +214,14 @@ fn transpose() -> NodeDef {
         NodeSpec::new("TRANSPOSE_MATRIX", PATH, "Transpose a Matrix: rows become columns.")
             .input("default", MAT, "The input Matrix")
             .output("default", MAT, "The transposed Matrix"),
-        |ctx| Ok(Outputs::one(Value::Matrix { m: matrix_input(ctx, "default")?.transpose() })),
+        |ctx| Ok(Outputs::one(Value::Matrix { m: ctx.matrix("default")?.transpose() })),
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nodes::vector::run_node;
+    use crate::nodes::testing::run_node;
 
     #[test]
     fn shuffle_matrix_permutes_rows_or_columns() {

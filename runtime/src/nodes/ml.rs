@@ -8,8 +8,7 @@
 
 use rand::seq::SliceRandom;
 
-use super::vector::{rng, seed_param};
-use super::{Ctx, NodeDef, NodeError, Outputs};
+use super::{NodeDef, NodeError, Outputs, seed_param};
 use crate::numeric::kmeans::kmeans;
 use crate::numeric::linalg::lstsq;
 use crate::numeric::sort::unique_sorted;
@@ -22,13 +21,6 @@ const CLASSIFICATION: &str = "AI_ML/CLASSIFICATION";
 
 pub fn nodes() -> Vec<NodeDef> {
     vec![least_squares(), train_test_split(), one_hot_encoding(), accuracy(), count_vectorizer(), k_means()]
-}
-
-fn frame_input<'a>(ctx: &Ctx<'a>, name: &str) -> Result<&'a DataFrame, NodeError> {
-    match ctx.need(name)? {
-        Value::DataFrame { m } => Ok(m),
-        other => Err(ctx.wrong_type(name, other)),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,10 +172,10 @@ fn train_test_split() -> NodeDef {
             .float("test_size", 0.2, "The share of rows for the test set, between 0 and 1"),
         ),
         |ctx| {
-            let df = frame_input(ctx, "default")?;
+            let df = ctx.frame("default")?;
             let (n_train, n_test) = split_sizes(df.rows(), ctx.f64("test_size")?)?;
             let mut perm: Vec<usize> = (0..df.rows()).collect();
-            perm.shuffle(&mut rng(ctx));
+            perm.shuffle(&mut ctx.rng());
             let test = select_rows(df, &perm[..n_test]);
             let train = select_rows(df, &perm[n_test..n_test + n_train]);
             Ok(Outputs::none().with("train", Value::DataFrame { m: train }).with("test", Value::DataFrame { m: test }))
@@ -247,7 +239,7 @@ fn one_hot_encoding() -> NodeDef {
         .optional_input("feature_col", DF, "Optional: a DataFrame whose column names say which columns to encode")
         .output("default", DF, "The encoded DataFrame"),
         |ctx| {
-            let df = frame_input(ctx, "data")?;
+            let df = ctx.frame("data")?;
             let cols: Vec<&str> = match ctx.input("feature_col") {
                 Some(Value::DataFrame { m }) => m.columns.iter().map(|c| c.name.as_str()).collect(),
                 Some(other) => return Err(ctx.wrong_type("feature_col", other)),
@@ -304,7 +296,7 @@ fn accuracy() -> NodeDef {
             "The column of predicted_data holding the labels (empty: the first column)",
         ),
         |ctx| {
-            let (t, p) = (frame_input(ctx, "true_data")?, frame_input(ctx, "predicted_data")?);
+            let (t, p) = (ctx.frame("true_data")?, ctx.frame("predicted_data")?);
             let tc = pick_column(t, ctx.text("true_label"), "true_data")?;
             let pc = pick_column(p, ctx.text("predicted_label"), "predicted_data")?;
             if tc.data.len() != pc.data.len() {
@@ -480,7 +472,7 @@ fn k_means() -> NodeDef {
                 return Err(NodeError(format!("n_samples={n} should be >= n_clusters={k}.")));
             }
             let (n_init, max_iter) = (ctx.count("n_init")?, ctx.count("max_iter")?);
-            let fit = kmeans(&data.data, d, k, n_init, max_iter, ctx.f64("tol")?, &mut rng(ctx));
+            let fit = kmeans(&data.data, d, k, n_init, max_iter, ctx.f64("tol")?, &mut ctx.rng());
             Ok(Outputs::none()
                 .with("labels", Value::vector(fit.labels.iter().map(|&l| l as f64).collect()))
                 .with("centers", Value::Matrix { m: Matrix { rows: k, cols: d, data: fit.centers } }))
@@ -491,7 +483,7 @@ fn k_means() -> NodeDef {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nodes::vector::run_node;
+    use crate::nodes::testing::run_node;
 
     #[test]
     fn train_test_split_partitions_the_rows() {

@@ -6,6 +6,8 @@
 
 mod ctx;
 pub mod image_io;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub mod arithmetic;
 pub mod calculus;
@@ -32,7 +34,7 @@ use futures::future::LocalBoxFuture;
 
 /// Kept at its old path: hosts (the app's, the Python bridge) name it `runtime::nodes::NodeError`.
 pub use crate::error::NodeError;
-pub use ctx::{AsyncCtx, Ctx, Outputs};
+pub use ctx::{AsyncCtx, Ctx, Outputs, seed_param};
 
 use crate::spec::NodeSpec;
 

@@ -1,8 +1,7 @@
 //! ETL/TRANSFORM/ORDERED_PAIR_MANIPULATION: deleting, indexing, measuring and swapping the axes
 //! of OrderedPairs, as Flojoy's blocks do.
 
-use super::vector::int_list;
-use super::{Ctx, NodeDef, NodeError, Outputs};
+use super::{NodeDef, NodeError, Outputs};
 use crate::numeric::index::{checked_index, delete_at, index_idiom};
 use crate::spec::{NodeSpec, ParamKind};
 use crate::value::{DataType as T, TypeSet, Value};
@@ -12,13 +11,6 @@ const OP: TypeSet = TypeSet::of(T::OrderedPair);
 
 pub fn nodes() -> Vec<NodeDef> {
     vec![delete(), indexing(), length(), xy_invert()]
-}
-
-fn pair_input<'a>(ctx: &Ctx<'a>) -> Result<(&'a [f64], &'a [f64]), NodeError> {
-    match ctx.need("default")? {
-        Value::OrderedPair { x, y } => Ok((x, y)),
-        other => Err(ctx.wrong_type("default", other)),
-    }
 }
 
 fn delete() -> NodeDef {
@@ -39,10 +31,10 @@ fn delete() -> NodeDef {
         )
         .int("length", 1, "With a single index i: delete i … length−1"),
         |ctx| {
-            let (x, y) = pair_input(ctx)?;
+            let (x, y) = ctx.pair("default")?;
             // Flojoy crashes (IndexError) when a single index gives an empty range (i ≥ length);
             // here that deletes nothing, as VECTOR_DELETE does.
-            let idx = index_idiom(&int_list(ctx, "indices")?, ctx.int("length")?, x.len(), "OrderedPair")?;
+            let idx = index_idiom(&ctx.int_list("indices")?, ctx.int("length")?, x.len(), "OrderedPair")?;
             Ok(Outputs::one(Value::pair(delete_at(x, &idx)?, delete_at(y, &idx)?)))
         },
     )
@@ -56,7 +48,7 @@ fn indexing() -> NodeDef {
             .int("index", 0, "Which point (0 is the first)")
             .bool("x_axis", false, "Read x instead of y"),
         |ctx| {
-            let (x, y) = pair_input(ctx)?;
+            let (x, y) = ctx.pair("default")?;
             let i = checked_index(ctx.int("index")?, x.len(), "OrderedPair")?;
             let axis = if ctx.bool("x_axis") { x } else { y };
             let c = axis
@@ -73,7 +65,7 @@ fn length() -> NodeDef {
         NodeSpec::new("ORDERED_PAIR_LENGTH", PATH, "The number of points (the length of x), as a Scalar.")
             .input("default", OP, "The input OrderedPair")
             .output("default", TypeSet::of(T::Scalar), "len(x)"),
-        |ctx| Ok(Outputs::one(Value::scalar(pair_input(ctx)?.0.len() as f64))),
+        |ctx| Ok(Outputs::one(Value::scalar(ctx.pair("default")?.0.len() as f64))),
     )
 }
 
@@ -83,7 +75,7 @@ fn xy_invert() -> NodeDef {
             .input("default", OP, "The input OrderedPair")
             .output("default", OP, "The OrderedPair (y, x)"),
         |ctx| {
-            let (x, y) = pair_input(ctx)?;
+            let (x, y) = ctx.pair("default")?;
             Ok(Outputs::one(Value::pair(y.to_vec(), x.to_vec())))
         },
     )

@@ -2,15 +2,12 @@
 //! block by block as Flojoy's code does it (numpy slicing, `np.roll`, `np.unique`, …),
 //! including Flojoy's quirks, which each node's doc names.
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use super::{Ctx, NodeDef, NodeError, Outputs};
+use super::{NodeDef, NodeError, Outputs, seed_param};
 use crate::numeric::array::np_extreme;
 use crate::numeric::index::{checked_index, delete_at, index_idiom, resolve_index, slice_bound};
 use crate::numeric::sort::{py_sorted, unique_sorted};
-use crate::param::split_list;
 use crate::spec::{NodeSpec, ParamKind};
 use crate::value::{DataType as T, TypeSet, Value};
 
@@ -39,25 +36,6 @@ pub fn nodes() -> Vec<NodeDef> {
     ]
 }
 
-/// The numbers of a Vector input, or an error naming the input.
-pub(crate) fn vector_input<'a>(ctx: &Ctx<'a>, name: &str) -> Result<&'a [f64], NodeError> {
-    match ctx.need(name)? {
-        Value::Vector { v } => Ok(v),
-        other => Err(ctx.wrong_type(name, other)),
-    }
-}
-
-/// A Flojoy `Array` parameter read as whole numbers (`numpy.array(param, dtype=int)`).
-pub(crate) fn int_list(ctx: &Ctx<'_>, name: &str) -> Result<Vec<i64>, NodeError> {
-    split_list(ctx.text(name))
-        .map(|s| {
-            s.parse::<i64>().map_err(|_| {
-                NodeError(format!("parameter '{name}' must be a comma-separated list of whole numbers; '{s}' is not"))
-            })
-        })
-        .collect()
-}
-
 fn vec_node(func: &str, doc: &str) -> NodeSpec {
     NodeSpec::new(func, PATH, doc).input("default", VEC, "The input Vector")
 }
@@ -71,7 +49,7 @@ fn decimate() -> NodeDef {
         .output("default", VEC, "The decimated Vector")
         .int("factor", 1, "Keep one element in every `factor`"),
         |ctx| {
-            let v = vector_input(ctx, "default")?;
+            let v = ctx.vector("default")?;
             let f = ctx.int("factor")?;
             if f == 0 {
                 return Err(NodeError::new("parameter 'factor' cannot be 0 (slice step cannot be zero)"));
@@ -97,7 +75,7 @@ fn interleave() -> NodeDef {
         .multi_input("a", VEC, "The Vectors to interleave with default, in wire order")
         .output("default", VEC, "The interleaved Vector"),
         |ctx| {
-            let first = vector_input(ctx, "default")?;
+            let first = ctx.vector("default")?;
             let mut all = vec![first];
             for d in ctx.multi("a") {
                 match &**d {
@@ -125,7 +103,7 @@ fn remove_duplicates() -> NodeDef {
             "Remove repeated elements (numpy.unique): note the result is also sorted ascending.",
         )
         .output("default", VEC, "The unique elements, sorted"),
-        |ctx| Ok(Outputs::one(Value::vector(unique_sorted(vector_input(ctx, "default")?)))),
+        |ctx| Ok(Outputs::one(Value::vector(unique_sorted(ctx.vector("default")?)))),
     )
 }
 
@@ -162,9 +140,9 @@ fn replace_subset() -> NodeDef {
             "The new values, comma-separated whole numbers",
         ),
         |ctx| {
-            let v = vector_input(ctx, "default")?;
-            let indices = int_list(ctx, "indices")?;
-            let values = int_list(ctx, "values")?;
+            let v = ctx.vector("default")?;
+            let indices = ctx.int_list("indices")?;
+            let values = ctx.int_list("values")?;
             let length = ctx.int("length")?;
             let idx = index_idiom(&indices, length, v.len(), "Vector")?;
             let count_ok =
@@ -194,7 +172,7 @@ fn reverse() -> NodeDef {
             "The reversed Vector",
         ),
         |ctx| {
-            let mut v = vector_input(ctx, "default")?.to_vec();
+            let mut v = ctx.vector("default")?.to_vec();
             v.reverse();
             Ok(Outputs::one(Value::vector(v)))
         },
@@ -210,7 +188,7 @@ fn shift() -> NodeDef {
         .output("default", VEC, "The shifted Vector")
         .int("shift", 1, "How many places to move the elements"),
         |ctx| {
-            let v = vector_input(ctx, "default")?;
+            let v = ctx.vector("default")?;
             let n = v.len();
             if n == 0 {
                 return Ok(Outputs::one(Value::vector(Vec::new())));
@@ -223,31 +201,6 @@ fn shift() -> NodeDef {
     )
 }
 
-/// The `seed` parameter of the shuffling nodes (Flojoy has none: they always draw fresh).
-pub(crate) fn seed_param(spec: NodeSpec) -> NodeSpec {
-    spec.param(
-        "seed",
-        ParamKind::Int { min: Some(0), max: None },
-        serde_json::Value::Null,
-        "Seed for repeatable results; empty draws new ones each run (as Flojoy, whose block has no seed, always does)",
-    )
-}
-
-/// A generator seeded from the node's `seed` parameter, else freshly from the host (mixed
-/// with the node's id, so two unseeded shuffles in one run differ).
-pub(crate) fn rng(ctx: &Ctx<'_>) -> StdRng {
-    match ctx.opt_f64("seed") {
-        Some(s) => StdRng::seed_from_u64(s as u64),
-        None => {
-            let h = ctx
-                .key()
-                .bytes()
-                .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-            StdRng::seed_from_u64(ctx.host().entropy() ^ h)
-        }
-    }
-}
-
 fn shuffle() -> NodeDef {
     NodeDef::sync(
         seed_param(
@@ -258,8 +211,8 @@ fn shuffle() -> NodeDef {
             ),
         ),
         |ctx| {
-            let mut v = vector_input(ctx, "default")?.to_vec();
-            v.shuffle(&mut rng(ctx));
+            let mut v = ctx.vector("default")?.to_vec();
+            v.shuffle(&mut ctx.rng());
             Ok(Outputs::one(Value::vector(v)))
         },
     )
@@ -270,7 +223,7 @@ fn sort() -> NodeDef {
         vec_node("SORT_VECTOR", "Sort the elements, ascending or (reverse) descending. NaNs go last.")
             .output("default", VEC, "The sorted Vector")
             .bool("reverse", false, "Sort in descending order"),
-        |ctx| Ok(Outputs::one(Value::vector(py_sorted(vector_input(ctx, "default")?, ctx.bool("reverse"))))),
+        |ctx| Ok(Outputs::one(Value::vector(py_sorted(ctx.vector("default")?, ctx.bool("reverse"))))),
     )
 }
 
@@ -285,7 +238,7 @@ fn split() -> NodeDef {
         .output("vector2", VEC, "The elements from the index on")
         .int("index", 0, "Where to split"),
         |ctx| {
-            let v = vector_input(ctx, "default")?;
+            let v = ctx.vector("default")?;
             let index = ctx.int("index")?;
             if i128::from(index) > v.len() as i128 - 1 {
                 return Err(NodeError(format!("Given index is larger than the input vector, index: {index}")));
@@ -310,8 +263,8 @@ fn delete() -> NodeDef {
             "Vector",
         ),
         |ctx| {
-            let v = vector_input(ctx, "default")?;
-            let idx = index_idiom(&int_list(ctx, "indices")?, ctx.int("length")?, v.len(), "Vector")?;
+            let v = ctx.vector("default")?;
+            let idx = index_idiom(&ctx.int_list("indices")?, ctx.int("length")?, v.len(), "Vector")?;
             Ok(Outputs::one(Value::vector(delete_at(v, &idx)?)))
         },
     )
@@ -325,7 +278,7 @@ fn indexing() -> NodeDef {
             "Which element (0 is the first)",
         ),
         |ctx| {
-            let v = vector_input(ctx, "default")?;
+            let v = ctx.vector("default")?;
             let i = checked_index(ctx.int("index")?, v.len(), "Vector")?;
             Ok(Outputs::one(Value::scalar(v[i])))
         },
@@ -343,7 +296,7 @@ fn insert() -> NodeDef {
         .int("index", 0, "Where to insert")
         .int("value", 0, "The value to insert"),
         |ctx| {
-            let v = vector_input(ctx, "default")?;
+            let v = ctx.vector("default")?;
             let i = checked_index(ctx.int("index")?, v.len(), "Vector")?;
             let value = ctx.int("value")? as f64;
             let mut out = v.to_vec();
@@ -360,13 +313,13 @@ fn insert() -> NodeDef {
 fn length() -> NodeDef {
     NodeDef::sync(
         vec_node("VECTOR_LENGTH", "The number of elements, as a Scalar.").output("default", SCALAR, "len(v)"),
-        |ctx| Ok(Outputs::one(Value::scalar(vector_input(ctx, "default")?.len() as f64))),
+        |ctx| Ok(Outputs::one(Value::scalar(ctx.vector("default")?.len() as f64))),
     )
 }
 
 fn extreme(func: &'static str, doc: &str) -> NodeDef {
     NodeDef::sync(vec_node(func, doc).output("default", SCALAR, "The extreme value"), |ctx| {
-        let v = vector_input(ctx, "default")?;
+        let v = ctx.vector("default")?;
         Ok(Outputs::one(Value::scalar(np_extreme(v, ctx.spec.func == "VECTOR_MAX")?)))
     })
 }
@@ -383,29 +336,18 @@ fn subset() -> NodeDef {
             "Vector",
         ),
         |ctx| {
-            let v = vector_input(ctx, "default")?;
-            let idx = index_idiom(&int_list(ctx, "indices")?, ctx.int("length")?, v.len(), "Vector")?;
+            let v = ctx.vector("default")?;
+            let idx = index_idiom(&ctx.int_list("indices")?, ctx.int("length")?, v.len(), "Vector")?;
             let out = idx.iter().map(|&i| resolve_index(i, v.len()).map(|j| v[j])).collect::<Result<_, _>>()?;
             Ok(Outputs::one(Value::vector(out)))
         },
     )
 }
 
-/// Runs one built-in node with a seeded native host (unit tests of the random nodes).
-#[cfg(test)]
-pub(crate) fn run_node(func: &str, inputs: Vec<(&str, Value)>, params: serde_json::Value) -> Vec<(String, Value)> {
-    #![allow(clippy::unwrap_used)]
-    let def = super::lookup(func).unwrap();
-    let inputs: Vec<(&str, Vec<crate::value::Data>)> =
-        inputs.into_iter().map(|(k, v)| (k, vec![crate::value::Data::new(v)])).collect();
-    let host: std::rc::Rc<dyn crate::host::Host> = std::rc::Rc::new(crate::host::NativeHost::seeded(9));
-    let out = futures::executor::block_on(super::invoke(def, &inputs, params.as_object().unwrap(), host)).unwrap();
-    out.into_iter().filter_map(|(k, d)| d.map(|d| (k, (*d).clone()))).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nodes::testing::run_node;
 
     #[test]
     fn shuffle_vector_permutes_and_is_repeatable_with_a_seed() {

@@ -1,5 +1,23 @@
-//! numpy's legacy random generator (`np.random.seed` / `randn`), for the data sets Flojoy draws
-//! with a fixed seed.
+//! Random numbers: the generator a node draws from (seeded, or fresh per node), and numpy's
+//! legacy generator (`np.random.seed` / `randn`) for the data sets Flojoy draws with a fixed
+//! seed.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+/// A generator seeded with `seed` when there is one, else with `fresh()` (the host's entropy)
+/// mixed with `key` (the node's id, so two unseeded nodes in one run draw different numbers).
+pub fn seeded(seed: Option<f64>, fresh: impl FnOnce() -> u64, key: &str) -> StdRng {
+    match seed {
+        Some(s) => StdRng::seed_from_u64(s as u64),
+        None => StdRng::seed_from_u64(fresh() ^ fnv1a(key)),
+    }
+}
+
+/// FNV-1a, 64 bits.
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
 
 /// numpy's legacy `RandomState` generator: MT19937 seeded by `init_genrand`, doubles from two
 /// 32-bit words, and the polar Box–Muller `gauss` that keeps its second value for the next call.
