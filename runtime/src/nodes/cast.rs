@@ -7,7 +7,7 @@
 
 use super::{NodeDef, NodeError, Outputs};
 use crate::numeric::array::reshape_dims;
-use crate::numeric::sort::unique_sorted;
+use crate::numeric::sort::unique;
 use crate::spec::{NodeSpec, ParamKind};
 use crate::value::convert::{frame_to_matrix, matrix_to_frame, numeric_column};
 use crate::value::{Column, DataFrame, DataType as T, Matrix, TypeSet, Value};
@@ -198,7 +198,7 @@ fn ordered_triple_2_surface() -> NodeDef {
             let Value::OrderedTriple { x, y, z } = ctx.need("default")? else {
                 return Err(ctx.wrong_type("default", ctx.need("default")?));
             };
-            let (ux, uy) = (unique_sorted(x), unique_sorted(y));
+            let (ux, uy) = (unique(x), unique(y));
             let size = ux.len().saturating_mul(uy.len());
             if size > super::ctx::MAX_COUNT {
                 return Err(NodeError(format!(

@@ -11,7 +11,7 @@ use rand::seq::SliceRandom;
 use super::{NodeDef, NodeError, Outputs, seed_param};
 use crate::numeric::kmeans::kmeans;
 use crate::numeric::linalg::lstsq;
-use crate::numeric::sort::unique_sorted;
+use crate::numeric::sort::unique;
 use crate::spec::{NodeSpec, ParamKind};
 use crate::value::convert::{frame_to_matrix, integral_column};
 use crate::value::{Column, ColumnData, DataFrame, DataType as T, Matrix, TypeSet, Value};
@@ -204,7 +204,7 @@ pub(crate) fn get_dummies(df: &DataFrame, cols: &[&str]) -> Result<DataFrame, No
         let Some(col) = df.column(name) else { continue };
         let (cats, keys): (Vec<String>, Vec<Option<usize>>) = match &col.data {
             ColumnData::Num(v) => {
-                let cats = unique_sorted(v).into_iter().filter(|x| !x.is_nan()).collect::<Vec<_>>();
+                let cats = unique(v).into_iter().filter(|x| !x.is_nan()).collect::<Vec<_>>();
                 let keys = v.iter().map(|x| cats.iter().position(|c| c == x)).collect();
                 let int = integral_column(v);
                 (cats.iter().map(|c| category_name(*c, int)).collect(), keys)

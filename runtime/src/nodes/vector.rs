@@ -7,7 +7,7 @@ use rand::seq::SliceRandom;
 use super::{NodeDef, NodeError, Outputs, seed_param};
 use crate::numeric::array::np_extreme;
 use crate::numeric::index::{checked_index, delete_at, index_idiom, resolve_index, slice_bound};
-use crate::numeric::sort::{py_sorted, unique_sorted};
+use crate::numeric::sort::{py_sorted, unique};
 use crate::spec::{NodeSpec, ParamKind};
 use crate::value::{DataType as T, TypeSet, Value};
 
@@ -103,7 +103,7 @@ fn remove_duplicates() -> NodeDef {
             "Remove repeated elements (numpy.unique): note the result is also sorted ascending.",
         )
         .output("default", VEC, "The unique elements, sorted"),
-        |ctx| Ok(Outputs::one(Value::vector(unique_sorted(ctx.vector("default")?)))),
+        |ctx| Ok(Outputs::one(Value::vector(unique(ctx.vector("default")?)))),
     )
 }
 

@@ -2,7 +2,7 @@
 //! and `np.percentile` on sorted data.
 
 /// `numpy.unique`: sorted ascending, NaNs collapsed into one at the end.
-pub fn unique_sorted(v: &[f64]) -> Vec<f64> {
+pub fn unique(v: &[f64]) -> Vec<f64> {
     let mut s: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
     s.sort_by(f64::total_cmp);
     s.dedup_by(|a, b| a == b);
@@ -35,18 +35,6 @@ pub fn np_sort(v: &mut [f64]) {
     });
 }
 
-/// `np.unique`: sorted distinct values (NaNs, if any, as one NaN at the end).
-pub fn unique(v: &[f64]) -> Vec<f64> {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    s.dedup_by(|a, b| a == b || (a.is_nan() && b.is_nan()));
-    // total_cmp puts negative NaNs first; numpy puts every NaN last
-    if s.first().is_some_and(|x| x.is_nan()) && s.len() > 1 {
-        s.rotate_left(1);
-    }
-    s
-}
-
 /// numpy's `percentile(a, q)` with the default linear method, on sorted data.
 pub fn percentile_sorted(s: &[f64], q: f64) -> f64 {
     let virt = (s.len() - 1) as f64 * (q / 100.0);
@@ -64,9 +52,14 @@ mod tests {
 
     #[test]
     fn unique_and_sorted_follow_numpy_and_python() {
-        let u = unique_sorted(&[3.0, f64::NAN, 1.0, 3.0, f64::NAN]);
+        let u = unique(&[3.0, f64::NAN, 1.0, 3.0, f64::NAN]);
         assert_eq!(u[..2], [1.0, 3.0]);
         assert!(u[2].is_nan() && u.len() == 3);
         assert_eq!(py_sorted(&[2.0, 1.0, 3.0], true), vec![3.0, 2.0, 1.0]);
+        // NaNs of either sign are one NaN, last (np.unique's equal_nan)
+        let u = unique(&[f64::NAN, 2.0, -f64::NAN, 0.5]);
+        assert_eq!(u.len(), 3);
+        assert_eq!(u[..2], [0.5, 2.0]);
+        assert!(u[2].is_nan());
     }
 }
