@@ -6,7 +6,7 @@
 use rand::seq::SliceRandom;
 
 use super::{NodeDef, NodeError, Outputs, seed_param};
-use crate::numeric::linalg::{inverse, matmul_raw, pinv};
+use crate::numeric::linalg::{self, inverse, pinv};
 use crate::numeric::sort::np_sort;
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, Matrix, TypeSet, Value};
@@ -69,7 +69,7 @@ fn dot_product() -> NodeDef {
                     if a.cols != b.rows {
                         return Err(NodeError::new("Matrix 1 row length must be equal to Matrix 2 column length."));
                     }
-                    Value::Matrix { m: matmul_raw(a, b) }
+                    Value::Matrix { m: linalg::matmul(a, b) }
                 }
                 (Value::Vector { .. } | Value::Matrix { .. }, b) => return Err(ctx.wrong_type("b", b)),
                 (a, _) => return Err(ctx.wrong_type("a", a)),
@@ -132,7 +132,7 @@ fn matmul() -> NodeDef {
                     a.rows, a.cols, b.rows, b.cols, b.rows, a.cols
                 )));
             }
-            Ok(Outputs::one(Value::Matrix { m: matmul_raw(a, b) }))
+            Ok(Outputs::one(Value::Matrix { m: linalg::matmul(a, b) }))
         },
     )
 }

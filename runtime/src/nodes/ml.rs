@@ -28,6 +28,11 @@ pub fn nodes() -> Vec<NodeDef> {
 
 const LSQ_FAILED: &str = "Least Square Computation failed.";
 
+/// numpy's lstsq on NaN or infinity ("SVD did not converge").
+fn not_finite() -> NodeError {
+    NodeError(format!("{LSQ_FAILED} (SVD did not converge: the data holds NaN or infinity)"))
+}
+
 /// Flojoy's fit: `p = lstsq([x, 1], y)`, then `slope·x + intercept`.
 fn fit_line(x: &[f64], y: &[f64]) -> Result<Vec<f64>, NodeError> {
     if x.len() != y.len() {
@@ -38,10 +43,10 @@ fn fit_line(x: &[f64], y: &[f64]) -> Result<Vec<f64>, NodeError> {
         )));
     }
     if x.iter().chain(y).any(|v| !v.is_finite()) {
-        return Err(NodeError(format!("{LSQ_FAILED} (SVD did not converge: the data holds NaN or infinity)")));
+        return Err(not_finite());
     }
     let a = Matrix { rows: x.len(), cols: 2, data: x.iter().flat_map(|&v| [v, 1.0]).collect() };
-    let p = lstsq(&a, &Matrix { rows: y.len(), cols: 1, data: y.to_vec() });
+    let p = lstsq(&a, &Matrix { rows: y.len(), cols: 1, data: y.to_vec() }).ok_or_else(not_finite)?;
     let (slope, intercept) = (p.data[0], p.data[1]);
     Ok(x.iter().map(|&v| slope * v + intercept).collect())
 }
@@ -80,7 +85,7 @@ fn fit_matrix(x: &Matrix, y: &Matrix) -> Result<Matrix, NodeError> {
         return Err(NodeError(format!("{LSQ_FAILED} (incompatible dimensions: a has {n} rows, b has {})", y.rows)));
     }
     if x.data.iter().chain(&y.data).any(|v| !v.is_finite()) {
-        return Err(NodeError(format!("{LSQ_FAILED} (SVD did not converge: the data holds NaN or infinity)")));
+        return Err(not_finite());
     }
     // A[i][j] = x[j][i] for j < n, A[i][n] = 1
     let mut a = Matrix::zeros(n, n + 1);
@@ -90,7 +95,7 @@ fn fit_matrix(x: &Matrix, y: &Matrix) -> Result<Matrix, NodeError> {
         }
         a.data[i * (n + 1) + n] = 1.0;
     }
-    let p = lstsq(&a, y);
+    let p = lstsq(&a, y).ok_or_else(not_finite)?;
     let k = y.cols;
     let slope = Matrix { rows: n, cols: k, data: p.data[..n * k].to_vec() };
     let intercept = Matrix { rows: 1, cols: k, data: p.data[n * k..].to_vec() };

@@ -1,12 +1,11 @@
-//! Dense linear algebra: `a @ b`, numpy.linalg's `inv` (LU with partial pivoting, LAPACK's
-//! `gesv`), a one-sided Jacobi SVD for `pinv` and minimum-norm `lstsq`, and Householder QR for
-//! the least-squares fits of SAVGOL.
+//! Dense linear algebra, one family: `a @ b`; numpy.linalg's `inv` (LU with partial pivoting,
+//! LAPACK's `gesv`); a one-sided Jacobi SVD for `pinv`; and `lstsq`, the one least-squares
+//! solver (Householder QR, with the SVD for rank-deficient systems).
 
-use crate::error::NodeError;
 use crate::value::Matrix;
 
 /// `a @ b` for dense matrices whose inner dimensions agree (checked by the caller).
-pub fn matmul_raw(a: &Matrix, b: &Matrix) -> Matrix {
+pub fn matmul(a: &Matrix, b: &Matrix) -> Matrix {
     let mut out = Matrix::zeros(a.rows, b.cols);
     for i in 0..a.rows {
         for k in 0..a.cols {
@@ -160,45 +159,93 @@ pub fn pinv(a: &Matrix, rcond: f64) -> Matrix {
     out
 }
 
-/// `numpy.linalg.lstsq(a, b, rcond=None)[0]`: the minimum-norm least-squares solution, with
-/// singular values below `eps · max(rows, cols) · max(s)` treated as zero.
-pub fn lstsq(a: &Matrix, b: &Matrix) -> Matrix {
-    let rcond = f64::EPSILON * a.rows.max(a.cols) as f64;
-    matmul_raw(&pinv(a, rcond), b)
+/// `numpy.linalg.lstsq(a, b, rcond=None)[0]`: the x that minimises ‖a x − b‖ for each column
+/// of b; where that leaves x free (a wider than tall, or rank-deficient), the one of least norm.
+/// numpy's rank rule holds: singular values up to `eps · max(rows, cols) · max(s)` count as zero.
+/// `None` when a holds NaN or infinity.
+///
+/// The library's one least-squares solver (SAVGOL's coefficients and edge fits, LEAST_SQUARES).
+/// It solves by Householder QR of a (of aᵀ when a is wide), which is backward stable and, on
+/// SAVGOL's Vandermonde fits, closer to the exact rational solution than an SVD. Only when R's
+/// diagonal spans more than 1e8 is a's rank checked by its singular values; a rank-deficient a
+/// is then solved through the SVD (`pinv`), as numpy does.
+pub fn lstsq(a: &Matrix, b: &Matrix) -> Option<Matrix> {
+    if a.data.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    if a.rows == 0 || a.cols == 0 {
+        return Some(Matrix::zeros(a.cols, b.cols));
+    }
+    let wide = a.rows < a.cols;
+    let qr = Qr::new(if wide { a.transpose() } else { a.clone() });
+    if let Some(qr) = qr.filter(|qr| qr.well_conditioned() || full_rank(a)) {
+        let mut x = Matrix::zeros(a.cols, b.cols);
+        for j in 0..b.cols {
+            let column = b.column(j);
+            let xj = if wide { qr.min_norm(&column) } else { qr.least_squares(&column) };
+            for (i, v) in xj.into_iter().enumerate() {
+                x.data[i * b.cols + j] = v;
+            }
+        }
+        return Some(x);
+    }
+    Some(matmul(&pinv(a, lstsq_rcond(a)), b))
 }
 
-/// Householder QR of an m × n matrix (row-major, m ≥ n): the reflectors are kept in the columns
-/// on and below the diagonal, R above it, and R's diagonal apart.
-pub struct Qr {
+/// numpy.linalg.lstsq's default cutoff, relative to the largest singular value.
+fn lstsq_rcond(a: &Matrix) -> f64 {
+    f64::EPSILON * a.rows.max(a.cols) as f64
+}
+
+/// Whether a has full rank by numpy's rule: no singular value up to `rcond · max(s)`.
+fn full_rank(a: &Matrix) -> bool {
+    let (_, s, _) = if a.rows < a.cols { svd_tall(&a.transpose()) } else { svd_tall(a) };
+    let cutoff = lstsq_rcond(a) * s.iter().copied().fold(0.0, f64::max);
+    s.iter().all(|&sk| sk > cutoff)
+}
+
+/// Householder QR of an m × n matrix (m ≥ n): the reflectors are kept in the columns on and
+/// below the diagonal, R above it, and R's diagonal apart.
+struct Qr {
     m: usize,
     n: usize,
     a: Vec<f64>,
     rdiag: Vec<f64>,
 }
 
-pub fn householder(mut a: Vec<f64>, m: usize, n: usize) -> Result<Qr, NodeError> {
-    let mut rdiag = vec![0.0; n];
-    for k in 0..n {
-        let norm = (k..m).map(|i| a[i * n + k] * a[i * n + k]).sum::<f64>().sqrt();
-        if norm == 0.0 || !norm.is_finite() {
-            return Err(NodeError::new("the polynomial fit is singular (too high a poly_order for the window)"));
-        }
-        let alpha = if a[k * n + k] > 0.0 { -norm } else { norm };
-        let v0k = a[k * n + k] - alpha;
-        a[k * n + k] = v0k;
-        let vnorm2 = (k..m).map(|i| a[i * n + k] * a[i * n + k]).sum::<f64>();
-        for j in k + 1..n {
-            let s = (k..m).map(|i| a[i * n + k] * a[i * n + j]).sum::<f64>() * 2.0 / vnorm2;
-            for i in k..m {
-                a[i * n + j] -= s * a[i * n + k];
-            }
-        }
-        rdiag[k] = alpha;
-    }
-    Ok(Qr { m, n, a, rdiag })
-}
-
 impl Qr {
+    /// `None` when a column is zero where its reflector would start (R would be singular).
+    fn new(a: Matrix) -> Option<Qr> {
+        let (m, n) = (a.rows, a.cols);
+        let mut a = a.data;
+        let mut rdiag = vec![0.0; n];
+        for k in 0..n {
+            let norm = (k..m).map(|i| a[i * n + k] * a[i * n + k]).sum::<f64>().sqrt();
+            if norm == 0.0 || !norm.is_finite() {
+                return None;
+            }
+            let alpha = if a[k * n + k] > 0.0 { -norm } else { norm };
+            let v0k = a[k * n + k] - alpha;
+            a[k * n + k] = v0k;
+            let vnorm2 = (k..m).map(|i| a[i * n + k] * a[i * n + k]).sum::<f64>();
+            for j in k + 1..n {
+                let s = (k..m).map(|i| a[i * n + k] * a[i * n + j]).sum::<f64>() * 2.0 / vnorm2;
+                for i in k..m {
+                    a[i * n + j] -= s * a[i * n + k];
+                }
+            }
+            rdiag[k] = alpha;
+        }
+        Some(Qr { m, n, a, rdiag })
+    }
+
+    /// R's diagonal spans less than 1e8 (1/√eps): far from rank-deficient by numpy's rule.
+    fn well_conditioned(&self) -> bool {
+        let (lo, hi) =
+            self.rdiag.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), r| (lo.min(r.abs()), hi.max(r.abs())));
+        lo > hi * f64::EPSILON.sqrt()
+    }
+
     fn vnorm2(&self, k: usize) -> f64 {
         (k..self.m).map(|i| self.a[i * self.n + k] * self.a[i * self.n + k]).sum()
     }
@@ -212,49 +259,39 @@ impl Qr {
         }
     }
 
-    /// Qᵀ b (b of length m).
-    fn qt(&self, b: &mut [f64]) {
-        for k in 0..self.n {
-            self.reflect(k, b);
-        }
-    }
-
-    /// Q z (z of length m, nonzero in its first n entries).
-    fn q(&self, z: &mut [f64]) {
-        for k in (0..self.n).rev() {
-            self.reflect(k, z);
-        }
-    }
-
     fn r(&self, i: usize, j: usize) -> f64 {
         if i == j { self.rdiag[i] } else { self.a[i * self.n + j] }
     }
-}
 
-/// The minimum-norm x with Mᵀ x = b, given M (m × n, m ≥ n, full column rank) row-major.
-pub fn min_norm_solve(mt: &mut [f64], m: usize, n: usize, b: &[f64]) -> Result<Vec<f64>, NodeError> {
-    let qr = householder(mt.to_vec(), m, n)?;
-    // Rᵀ u = b (forward substitution), x = Q [u; 0]
-    let mut u = vec![0.0; m];
-    for i in 0..n {
-        let s = (0..i).fold(b[i], |s, j| s - qr.r(j, i) * u[j]);
-        u[i] = s / qr.r(i, i);
+    /// The least-squares x (length n) of M x = b, for the factored M (b of length m).
+    fn least_squares(&self, b: &[f64]) -> Vec<f64> {
+        let n = self.n;
+        let mut qb = b.to_vec();
+        // Qᵀ b
+        for k in 0..n {
+            self.reflect(k, &mut qb);
+        }
+        let mut x = vec![0.0; n];
+        for i in (0..n).rev() {
+            let s = (i + 1..n).fold(qb[i], |s, j| s - self.r(i, j) * x[j]);
+            x[i] = s / self.r(i, i);
+        }
+        x
     }
-    qr.q(&mut u);
-    Ok(u)
-}
 
-/// The least-squares x of M x = b for M (m × n, m ≥ n) row-major.
-pub fn least_squares(a: Vec<f64>, m: usize, n: usize, b: &[f64]) -> Result<Vec<f64>, NodeError> {
-    let qr = householder(a, m, n)?;
-    let mut qb = b.to_vec();
-    qr.qt(&mut qb);
-    let mut x = vec![0.0; n];
-    for i in (0..n).rev() {
-        let s = (i + 1..n).fold(qb[i], |s, j| s - qr.r(i, j) * x[j]);
-        x[i] = s / qr.r(i, i);
+    /// The minimum-norm x (length m) with Mᵀ x = b, for the factored M (b of length n):
+    /// Rᵀ u = b by forward substitution, then x = Q [u; 0].
+    fn min_norm(&self, b: &[f64]) -> Vec<f64> {
+        let mut u = vec![0.0; self.m];
+        for i in 0..self.n {
+            let s = (0..i).fold(b[i], |s, j| s - self.r(j, i) * u[j]);
+            u[i] = s / self.r(i, i);
+        }
+        for k in (0..self.n).rev() {
+            self.reflect(k, &mut u);
+        }
+        u
     }
-    Ok(x)
 }
 
 #[cfg(test)]
@@ -278,8 +315,8 @@ mod tests {
         // pinv of a full-column-rank matrix is (AᵀA)⁻¹Aᵀ
         let a = m(&[&[1.0, 2.0], &[3.0, 4.0], &[5.0, 7.0]]);
         let p = pinv(&a, 1e-15);
-        let ata = matmul_raw(&a.transpose(), &a);
-        let want = matmul_raw(&inverse(&ata).unwrap(), &a.transpose());
+        let ata = matmul(&a.transpose(), &a);
+        let want = matmul(&inverse(&ata).unwrap(), &a.transpose());
         assert!(close(&p, &want), "{p:?} vs {want:?}");
         assert!(close(&pinv(&a.transpose(), 1e-15), &want.transpose()));
         assert!(pinv(&a, 1.0).data.iter().all(|x| *x == 0.0));
@@ -290,7 +327,27 @@ mod tests {
         // all x equal: [c, 1] columns are dependent; min-norm p = ybar·(c, 1)/(c²+1)
         let a = m(&[&[2.0, 1.0], &[2.0, 1.0], &[2.0, 1.0]]);
         let b = m(&[&[1.0], &[2.0], &[3.0]]);
-        let p = lstsq(&a, &b);
+        let p = lstsq(&a, &b).unwrap();
         assert!((p.data[0] - 2.0 * 2.0 / 5.0).abs() < 1e-12 && (p.data[1] - 2.0 / 5.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn lstsq_fits_tall_and_wide_systems() {
+        // a line through 4 points: the normal equations' solution, for two right-hand sides
+        let a = m(&[&[0.0, 1.0], &[1.0, 1.0], &[2.0, 1.0], &[3.0, 1.0]]);
+        let b = m(&[&[1.0, 0.0], &[3.0, 1.0], &[5.0, 0.0], &[7.5, 1.0]]);
+        let ata = matmul(&a.transpose(), &a);
+        let want = matmul(&inverse(&ata).unwrap(), &matmul(&a.transpose(), &b));
+        assert!(close(&lstsq(&a, &b).unwrap(), &want));
+        // a wide system: the solution of least norm is aᵀ (a aᵀ)⁻¹ b
+        let w = m(&[&[1.0, 2.0, 3.0], &[0.0, 1.0, 4.0]]);
+        let bw = m(&[&[1.0], &[2.0]]);
+        let aat = matmul(&w, &w.transpose());
+        let want = matmul(&w.transpose(), &matmul(&inverse(&aat).unwrap(), &bw));
+        assert!(close(&lstsq(&w, &bw).unwrap(), &want));
+        // empty systems give zeros (numpy), NaN gives nothing
+        assert_eq!(lstsq(&Matrix::zeros(0, 2), &Matrix::zeros(0, 1)).unwrap().data, vec![0.0, 0.0]);
+        let nan = m(&[&[1.0, f64::NAN], &[0.0, 1.0]]);
+        assert!(lstsq(&nan, &bw).is_none());
     }
 }

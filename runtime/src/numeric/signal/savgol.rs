@@ -2,7 +2,8 @@
 //! polynomial fits at the edges.
 
 use crate::error::NodeError;
-use crate::numeric::linalg::{least_squares, min_norm_solve};
+use crate::numeric::linalg::lstsq;
+use crate::value::Matrix;
 
 /// `scipy.signal.savgol_filter(x, w, p)` with deriv 0 and mode "interp".
 pub fn savgol_filter(x: &[f64], w: usize, p: usize) -> Result<Vec<f64>, NodeError> {
@@ -17,7 +18,7 @@ pub fn savgol_filter(x: &[f64], w: usize, p: usize) -> Result<Vec<f64>, NodeErro
 
 /// `savgol_coeffs(w, p)` (use="conv"): the minimum-norm solution of A c = e₀ with
 /// A[k][j] = x_j^k, x = the window positions reversed. Scaling x to [-1, 1] and each power row
-/// to unit norm scales the equations only, so the solution is the same; Householder QR of Aᵀ
+/// to unit norm scales the equations only, so the solution is the same; our `lstsq` (QR of Aᵀ)
 /// then solves it more accurately than scipy's SVD lstsq (which is off by up to ~1e-10 for
 /// high orders, checked against exact rational arithmetic).
 pub fn savgol_coeffs(w: usize, p: usize) -> Result<Vec<f64>, NodeError> {
@@ -25,18 +26,18 @@ pub fn savgol_coeffs(w: usize, p: usize) -> Result<Vec<f64>, NodeError> {
     let span = pos.max(w as f64 - 1.0 - pos).max(1.0);
     let xs: Vec<f64> = (0..w).map(|i| (-pos + i as f64) / span).rev().collect();
     let rows = p + 1;
-    // Aᵀ as a w × rows matrix (column k = powers k), each column scaled to unit norm
-    let mut at = vec![0.0; w * rows];
-    let mut rhs = vec![0.0; rows];
+    // A (row k = powers k), each row scaled to unit norm
+    let mut a = Matrix::zeros(rows, w);
+    let mut rhs = Matrix::zeros(rows, 1);
     for k in 0..rows {
-        let col: Vec<f64> = xs.iter().map(|x| x.powf(k as f64)).collect();
-        let norm = col.iter().map(|v| v * v).sum::<f64>().sqrt();
-        for (j, v) in col.iter().enumerate() {
-            at[j * rows + k] = v / norm;
+        let row: Vec<f64> = xs.iter().map(|x| x.powf(k as f64)).collect();
+        let norm = row.iter().map(|v| v * v).sum::<f64>().sqrt();
+        for (j, v) in row.iter().enumerate() {
+            a.data[k * w + j] = v / norm;
         }
-        rhs[k] = if k == 0 { 1.0 / norm } else { 0.0 };
+        rhs.data[k] = if k == 0 { 1.0 / norm } else { 0.0 };
     }
-    min_norm_solve(&mut at, w, rows, &rhs)
+    lstsq(&a, &rhs).map(|c| c.data).ok_or_else(singular)
 }
 
 /// `scipy.ndimage.convolve1d(x, c, mode="constant")`, summed as ndimage sums (odd symmetric
@@ -84,31 +85,37 @@ pub fn fit_edge(
     let m = stop - start;
     let cols = order + 1;
     // lhs = vander(arange(m), cols), each column scaled to unit norm (polyfit's scaling)
-    let mut lhs = vec![0.0; m * cols];
+    let mut lhs = Matrix::zeros(m, cols);
     for i in 0..m {
         for j in 0..cols {
-            lhs[i * cols + j] = (i as f64).powf((cols - 1 - j) as f64);
+            lhs.data[i * cols + j] = (i as f64).powf((cols - 1 - j) as f64);
         }
     }
     let mut scale = vec![0.0; cols];
-    for i in 0..m {
-        for j in 0..cols {
-            scale[j] += lhs[i * cols + j] * lhs[i * cols + j];
+    for row in lhs.data.chunks(cols) {
+        for (s, v) in scale.iter_mut().zip(row) {
+            *s += v * v;
         }
     }
     for s in &mut scale {
         *s = s.sqrt();
     }
-    for i in 0..m {
-        for j in 0..cols {
-            lhs[i * cols + j] /= scale[j];
+    for row in lhs.data.chunks_mut(cols) {
+        for (v, s) in row.iter_mut().zip(&scale) {
+            *v /= s;
         }
     }
-    let c = least_squares(lhs, m, cols, &x[start..stop])?;
+    let window = Matrix { rows: m, cols: 1, data: x[start..stop].to_vec() };
+    let c = lstsq(&lhs, &window).ok_or_else(singular)?.data;
     let c: Vec<f64> = c.iter().zip(&scale).map(|(c, s)| c / s).collect();
     for (i, yi) in y[from..to].iter_mut().enumerate() {
         let t = (from - start + i) as f64;
         *yi = c.iter().fold(0.0, |acc, ci| acc * t + ci);
     }
     Ok(())
+}
+
+/// What a fit whose powers overflow (a very high poly_order) fails with.
+fn singular() -> NodeError {
+    NodeError::new("the polynomial fit is singular (too high a poly_order for the window)")
 }
