@@ -60,6 +60,16 @@ impl Outputs {
     pub fn get(&self, name: &str) -> Option<&Data> {
         self.values.iter().find(|(n, _)| n == name).and_then(|(_, d)| d.as_ref())
     }
+
+    /// Checks every value (Flojoy validates every output): the first bad one, named.
+    pub(crate) fn validate(&self) -> Result<(), NodeError> {
+        for (name, d) in &self.values {
+            if let Some(d) = d {
+                d.validate().map_err(|e| NodeError(format!("output '{name}' is not valid: {e}")))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 pub use crate::numeric::MAX_COUNT;

@@ -1,10 +1,18 @@
 //! A built-in node: its spec and its behaviour.
 
-use futures::future::LocalBoxFuture;
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
-use super::ctx::{AsyncCtx, Ctx, Outputs};
+use futures::future::LocalBoxFuture;
+use serde_json::{Map, Value as Json};
+
+use super::ctx::{AsyncCtx, Ctx, Outputs, PortValues};
 use crate::error::NodeError;
+use crate::host::Host;
 use crate::spec::NodeSpec;
+use crate::value::Data;
 
 pub type NodeResult = Result<Outputs, NodeError>;
 
@@ -56,5 +64,75 @@ impl NodeDef {
         self.streaming = true;
         self.pure = false;
         self
+    }
+}
+
+/// What a node's context is made of, as its caller has it: the scheduler for a node in a flow,
+/// [`invoke`](super::invoke) for a node on its own.
+pub(crate) struct Env<'a> {
+    pub label: &'a str,
+    pub key: &'a str,
+    /// Values arriving on each input port (index = port), in wire order.
+    pub inputs: Vec<Vec<Data>>,
+    /// The parameters, normalised.
+    pub params: &'a Map<String, Json>,
+    /// This node's index into `memory` and `results`.
+    pub me: usize,
+    pub memory: &'a mut [Option<Box<dyn Any>>],
+    pub results: &'a [Option<PortValues>],
+    /// Flojoy node id → index, for node references.
+    pub keys: &'a HashMap<String, usize>,
+    pub host: &'a Rc<dyn Host>,
+}
+
+/// How a node's run began.
+pub(crate) enum Begun {
+    /// A synchronous node has finished: its result and log lines.
+    Done(NodeResult, Vec<String>),
+    /// An asynchronous node waits for something outside (a timer, a device): its result and
+    /// log lines come when it is done.
+    Waiting(LocalBoxFuture<'static, (NodeResult, Vec<String>)>),
+}
+
+impl NodeDef {
+    /// Starts the node's `run` in a context made from `env`. The one place a built-in node is
+    /// invoked: runs of a flow and [`invoke`](super::invoke) both come here.
+    pub(crate) fn begin(&self, env: Env<'_>) -> Begun {
+        match self.run {
+            Run::Sync(f) => {
+                let mut log = Vec::new();
+                let mut ctx = Ctx {
+                    spec: &self.spec,
+                    label: env.label,
+                    key: env.key,
+                    inputs: &env.inputs,
+                    params: env.params,
+                    me: env.me,
+                    memory: env.memory,
+                    results: env.results,
+                    keys: env.keys,
+                    host: &**env.host,
+                    log: &mut log,
+                };
+                let result = f(&mut ctx);
+                Begun::Done(result, log)
+            }
+            Run::Async(f) => {
+                let log_lines: Rc<RefCell<Vec<String>>> = Rc::default();
+                let ctx = AsyncCtx {
+                    label: env.label.to_owned(),
+                    key: env.key.to_owned(),
+                    inputs: self.spec.inputs.iter().map(|p| p.name.clone()).zip(env.inputs).collect(),
+                    params: env.params.clone(),
+                    host: env.host.clone(),
+                    log_lines: log_lines.clone(),
+                };
+                let fut = f(ctx);
+                Begun::Waiting(Box::pin(async move {
+                    let result = fut.await;
+                    (result, log_lines.take())
+                }))
+            }
+        }
     }
 }

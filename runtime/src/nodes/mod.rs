@@ -34,6 +34,7 @@ use std::sync::OnceLock;
 /// Kept at its old path: hosts (the app's, the Python bridge) name it `runtime::nodes::NodeError`.
 pub use crate::error::NodeError;
 pub use ctx::{AsyncCtx, Ctx, Outputs, seed_param};
+pub(crate) use def::{Begun, Env};
 pub use def::{NodeDef, NodeResult, Run};
 
 /// The node families, in palette order.
@@ -106,43 +107,24 @@ pub async fn invoke(
         let i = spec.input_index(name).ok_or_else(|| NodeError(format!("{} has no input '{name}'", spec.func)))?;
         slots[i] = values.clone();
     }
-    let out = match def.run {
-        Run::Sync(f) => {
-            let mut memory: Vec<Option<Box<dyn std::any::Any>>> = vec![None];
-            let mut log = Vec::new();
-            let mut ctx = Ctx {
-                spec,
-                label: &spec.func,
-                key: &spec.func,
-                inputs: &slots,
-                params: &normalized,
-                me: 0,
-                memory: &mut memory,
-                results: &[],
-                keys: &HashMap::new(),
-                host: &*host,
-                log: &mut log,
-            };
-            f(&mut ctx)?
-        }
-        Run::Async(f) => {
-            let inputs = spec.inputs.iter().map(|p| p.name.clone()).zip(slots).collect();
-            let ctx = AsyncCtx {
-                label: spec.func.clone(),
-                key: spec.func.clone(),
-                inputs,
-                params: normalized,
-                host,
-                log_lines: Default::default(),
-            };
-            f(ctx).await?
-        }
+    let mut memory: Vec<Option<Box<dyn std::any::Any>>> = vec![None];
+    let keys = HashMap::new();
+    let env = Env {
+        label: &spec.func,
+        key: &spec.func,
+        inputs: slots,
+        params: &normalized,
+        me: 0,
+        memory: &mut memory,
+        results: &[],
+        keys: &keys,
+        host: &host,
     };
-    for (name, d) in &out.values {
-        if let Some(d) = d {
-            d.validate().map_err(|e| NodeError(format!("output '{name}' is not valid: {e}")))?;
-        }
-    }
+    let out = match def.begin(env) {
+        Begun::Done(result, _) => result?,
+        Begun::Waiting(fut) => fut.await.0?,
+    };
+    out.validate()?;
     Ok(out.values.into_iter().map(|(n, d)| (n.into_owned(), d)).collect())
 }
 

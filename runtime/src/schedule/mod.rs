@@ -20,7 +20,6 @@ mod cancel;
 mod report;
 
 use std::any::Any;
-use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
@@ -40,7 +39,7 @@ pub use report::{NodeReport, NodeState, RunReport, RunStatus};
 use crate::error::NodeError;
 use crate::flow::{Flow, Node, NodeId, NodeKind, PythonNode};
 use crate::host::{Host, PythonCall};
-use crate::nodes::{AsyncCtx, Ctx, NodeDef, NodeResult, Outputs, Run};
+use crate::nodes::{Begun, Env, NodeDef, NodeResult, Outputs};
 use crate::param;
 use crate::validate::{self, Diagnostic, Severity};
 use crate::value::Data;
@@ -467,41 +466,26 @@ impl<'p, 'f> Scheduler<'p, 'f> {
         let inputs = self.gather_inputs(job);
         self.started_at[job] = self.host.now_ms();
         match &pn.exec {
-            Exec::Builtin(def) => match def.run {
-                Run::Sync(f) => {
-                    let mut log = Vec::new();
-                    let mut ctx = Ctx {
-                        spec: pn.node.spec(),
-                        label: &pn.node.label,
-                        key: &pn.node.key,
-                        inputs: &inputs,
-                        params: &pn.params,
-                        me: job,
-                        memory: &mut self.memory,
-                        results: &self.results,
-                        keys: &self.plan.keys,
-                        host: &*self.host,
-                        log: &mut log,
-                    };
-                    Started::Done(f(&mut ctx), log)
+            Exec::Builtin(def) => {
+                let env = Env {
+                    label: &pn.node.label,
+                    key: &pn.node.key,
+                    inputs,
+                    params: &pn.params,
+                    me: job,
+                    memory: &mut self.memory,
+                    results: &self.results,
+                    keys: &self.plan.keys,
+                    host: &self.host,
+                };
+                match def.begin(env) {
+                    Begun::Done(result, log) => Started::Done(result, log),
+                    Begun::Waiting(fut) => Started::Waiting(Box::pin(async move {
+                        let (result, log) = fut.await;
+                        (job, result, log)
+                    })),
                 }
-                Run::Async(f) => {
-                    let log_lines: Rc<RefCell<Vec<String>>> = Rc::default();
-                    let ctx = AsyncCtx {
-                        label: pn.node.label.clone(),
-                        key: pn.node.key.clone(),
-                        inputs: named(pn.node, inputs),
-                        params: pn.params.clone(),
-                        host: self.host.clone(),
-                        log_lines: log_lines.clone(),
-                    };
-                    let fut = f(ctx);
-                    Started::Waiting(Box::pin(async move {
-                        let result = fut.await;
-                        (job, result, log_lines.take())
-                    }))
-                }
-            },
+            }
             Exec::Python(p) => {
                 let call = PythonCall {
                     node_key: pn.node.key.clone(),
@@ -594,11 +578,9 @@ impl<'p, 'f> Scheduler<'p, 'f> {
     /// Maps named outputs to ports and validates each value (Flojoy validates every output).
     fn store(&mut self, job: usize, out: Outputs) -> Result<(Outputs, PortValues), NodeError> {
         let spec = self.plan.nodes[job].node.spec();
+        out.validate()?;
         let mut values: Vec<Option<Data>> = vec![None; spec.outputs.len()];
         for (name, d) in &out.values {
-            if let Some(d) = d {
-                d.validate().map_err(|e| NodeError(format!("output '{name}' is not valid: {e}")))?;
-            }
             if let Some(i) = spec.output_index(name) {
                 values[i] = d.clone();
             }
