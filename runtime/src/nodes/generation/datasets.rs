@@ -1,0 +1,176 @@
+//! Sample data sets: SKIMAGE's images, SCIKIT_LEARN_DATASET's iris, PLOTLY_DATASET's tables.
+
+use crate::nodes::{NodeDef, NodeError, Outputs};
+use crate::spec::NodeSpec;
+use crate::value::{Column, DataFrame, DataType as T, TypeSet, Value};
+
+/// skimage.data's sample images, as Flojoy lists them (all but the astronaut need files we do not ship).
+const SKIMAGE_KEYS: &[&str] = &[
+    "astronaut",
+    "binary_blobs",
+    "brain",
+    "brick",
+    "camera",
+    "cat",
+    "cell",
+    "cells3d",
+    "checkerboard",
+    "chelsea",
+    "clock",
+    "coffee",
+    "coins",
+    "colorwheel",
+    "create_image_fetcher",
+    "data_dir",
+    "download_all",
+    "eagle",
+    "file_hash",
+    "grass",
+    "gravel",
+    "horse",
+    "hubble_deep_field",
+    "human_mitosis",
+    "image_fetcher",
+    "immunohistochemistry",
+    "kidney",
+    "lbp_frontal_face_cascade_filename",
+    "lfw_subset",
+    "lily",
+    "logo",
+    "microaneurysms",
+    "moon",
+    "nickel_solidification",
+    "page",
+    "protein_transport",
+    "retina",
+    "rocket",
+    "shepp_logan_phantom",
+    "skin",
+    "stereo_motorcycle",
+    "text",
+    "vortex",
+];
+
+pub(super) fn skimage() -> NodeDef {
+    NodeDef::sync(
+        NodeSpec::new(
+            "SKIMAGE",
+            "DATA/GENERATION/SAMPLE_IMAGES",
+            "Load a sample image as an RGB Image. Flojoy Web bundles the astronaut only; the other \
+             scikit-image samples are not included.",
+        )
+        .output("default", TypeSet::of(T::Image), "The image (r, g, b channels, 0–255)")
+        .select("img_key", SKIMAGE_KEYS, "astronaut", "The sample image"),
+        |ctx| match ctx.text("img_key") {
+            // NOTE: this is Flojoy's bundled astronaut.png (LOCAL_FILE's default, 640×480), not
+            // skimage.data.astronaut() (512×512), which Flojoy's SKIMAGE returns.
+            "astronaut" => Ok(Outputs::one(crate::nodes::image_io::decode_rgb(crate::nodes::image_io::ASTRONAUT_PNG)?)),
+            other => Err(NodeError(format!(
+                "the sample image '{other}' is not available: Flojoy Web bundles only 'astronaut'"
+            ))),
+        },
+    )
+}
+
+/// The iris data set (Fisher 1936, public domain), as scikit-learn ships it, with species names.
+const IRIS_CSV: &str = include_str!("../../../assets/iris.csv");
+
+/// The iris table: four numeric columns and the species.
+fn iris() -> Result<(Vec<Vec<f64>>, Vec<String>), NodeError> {
+    let mut cols: Vec<Vec<f64>> = (0..4).map(|_| Vec::with_capacity(150)).collect();
+    let mut species = Vec::with_capacity(150);
+    for line in IRIS_CSV.lines().skip(1).filter(|l| !l.is_empty()) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let [a, b, c, d, s] = cells.as_slice() else {
+            return Err(NodeError::new("the bundled iris table is damaged"));
+        };
+        for (col, cell) in cols.iter_mut().zip([a, b, c, d]) {
+            col.push(cell.parse::<f64>().map_err(|_| NodeError::new("the bundled iris table is damaged"))?);
+        }
+        species.push((*s).to_owned());
+    }
+    Ok((cols, species))
+}
+
+pub(super) fn scikit_learn_dataset() -> NodeDef {
+    NodeDef::sync(
+        NodeSpec::new(
+            "SCIKIT_LEARN_DATASET",
+            "DATA/GENERATION/SAMPLE_DATASETS",
+            "A scikit-learn sample data set as a DataFrame of its features (load_X(as_frame=True, \
+             return_X_y=True)[0]). Flojoy Web bundles 'iris' only.",
+        )
+        .output("default", TypeSet::of(T::DataFrame), "The features")
+        .select(
+            "dataset_name",
+            &["iris", "diabetes", "digits", "linnerud", "wine", "breast_cancer"],
+            "iris",
+            "The data set",
+        ),
+        |ctx| match ctx.text("dataset_name") {
+            "iris" => {
+                let (cols, _) = iris()?;
+                let names = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"];
+                let columns: Vec<Column> = names.iter().zip(cols).map(|(n, v)| DataFrame::num(n, v)).collect();
+                Ok(Outputs::one(Value::DataFrame { m: DataFrame::new(columns) }))
+            }
+            other => Err(NodeError(format!("the data set '{other}' is not available: Flojoy Web bundles only 'iris'"))),
+        },
+    )
+}
+
+pub(super) fn plotly_dataset() -> NodeDef {
+    NodeDef::sync(
+        NodeSpec::new(
+            "PLOTLY_DATASET",
+            "DATA/GENERATION/SAMPLE_DATASETS",
+            "A Plotly Express sample data set as a DataFrame. Flojoy Web bundles 'iris' only.",
+        )
+        .output("default", TypeSet::of(T::DataFrame), "The table")
+        .select(
+            "dataset_key",
+            &[
+                "wind",
+                "iris",
+                "carshare",
+                "tips",
+                "election",
+                "experiment",
+                "gapminder",
+                "medals_long",
+                "medals_wide",
+                "stocks",
+            ],
+            "wind",
+            "The data set",
+        ),
+        |ctx| match ctx.text("dataset_key") {
+            "iris" => {
+                let (mut cols, species) = iris()?;
+                // plotly.express.data.iris() is the UCI copy of the table, which differs from Fisher's
+                // (and scikit-learn's) in two flowers: rows 35 and 38 read 4.9, 3.1, 1.5, 0.1
+                for row in [34, 37] {
+                    for (col, v) in cols.iter_mut().zip([4.9, 3.1, 1.5, 0.1]) {
+                        if let Some(cell) = col.get_mut(row) {
+                            *cell = v;
+                        }
+                    }
+                }
+                let ids: Vec<f64> = species
+                    .iter()
+                    .map(|s| match s.as_str() {
+                        "setosa" => 1.0,
+                        "versicolor" => 2.0,
+                        _ => 3.0,
+                    })
+                    .collect();
+                let names = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
+                let mut columns: Vec<Column> = names.iter().zip(cols).map(|(n, v)| DataFrame::num(n, v)).collect();
+                columns.push(DataFrame::text("species", species));
+                columns.push(DataFrame::num("species_id", ids));
+                Ok(Outputs::one(Value::DataFrame { m: DataFrame::new(columns) }))
+            }
+            other => Err(NodeError(format!("the data set '{other}' is not available: Flojoy Web bundles only 'iris'"))),
+        },
+    )
+}

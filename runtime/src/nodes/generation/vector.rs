@@ -1,0 +1,54 @@
+//! VECTOR: a Vector typed in as text.
+
+use super::{SIMULATIONS, VEC};
+use crate::nodes::{NodeDef, NodeError, Outputs};
+use crate::numeric::python::parse_float;
+use crate::spec::NodeSpec;
+use crate::value::Value;
+
+pub(super) fn vector() -> NodeDef {
+    NodeDef::sync(
+        NodeSpec::new(
+            "VECTOR",
+            SIMULATIONS,
+            "Make a Vector from comma-separated elements. boolean: each element is true when it is exactly \
+             'true' (any case, no spaces), else false. numeric: each element is a number, stored as Flojoy \
+             does in 16-bit integers (fractions are cut off; the range is -32768 to 32767).",
+        )
+        .output("default", VEC, "The elements")
+        .str("elements", "", "The elements, comma-separated")
+        .select("elements_type", &["boolean", "numeric"], "boolean", "How to read the elements"),
+        |ctx| {
+            let elements: Vec<&str> = ctx.text("elements").split(',').collect();
+            let v = match ctx.text("elements_type") {
+                "boolean" => elements.iter().map(|e| if e.to_lowercase() == "true" { 1.0 } else { 0.0 }).collect(),
+                "numeric" => {
+                    let mut out = Vec::with_capacity(elements.len());
+                    for e in &elements {
+                        let f = parse_float(e)
+                            .ok_or_else(|| NodeError(format!("all elements of the vector must be numeric: {e}")))?;
+                        if f.is_nan() {
+                            return Err(NodeError(format!("all elements of the vector must be numeric: {e}")));
+                        }
+                        if f.is_infinite() {
+                            return Err(NodeError::new("cannot convert float infinity to integer"));
+                        }
+                        // numpy.array(..., dtype=int16): Python ints/floats outside int16 are refused
+                        let t = f.trunc();
+                        if !(-32768.0..=32767.0).contains(&t) {
+                            return Err(NodeError(format!("Python integer {t:.0} out of bounds for int16")));
+                        }
+                        out.push(t + 0.0);
+                    }
+                    out
+                }
+                other => {
+                    return Err(NodeError(format!(
+                        "all elements of the vector must be in boolean or integer type (elements_type '{other}')"
+                    )));
+                }
+            };
+            Ok(Outputs::one(Value::vector(v)))
+        },
+    )
+}
