@@ -1,0 +1,47 @@
+//! DATA/VISUALIZATION: nodes that turn data into plotly figures (or text) for the canvas and
+//! the dashboard. Traces and layouts follow Flojoy's blocks attribute by attribute, so a
+//! figure saved by Flojoy and one made here look the same.
+
+use super::NodeDef;
+use crate::value::{DataType as T, TypeSet};
+
+mod bar;
+mod big_number;
+mod composite;
+mod debugging;
+mod heatmap;
+mod histogram;
+mod image;
+mod scatter3d;
+mod surface3d;
+mod table;
+mod table_views;
+mod template;
+mod text_view;
+mod traces;
+mod xy;
+
+const PLOTLY: TypeSet = TypeSet::of(T::Plotly);
+const PLOTTABLE: TypeSet = TypeSet::union(&[T::OrderedPair, T::DataFrame, T::Matrix, T::Vector]);
+
+pub fn nodes() -> Vec<NodeDef> {
+    vec![
+        xy::xy_plot("LINE", "Plot the input as lines."),
+        xy::xy_plot("SCATTER", "Plot the input as points."),
+        histogram::histogram(),
+        big_number::big_number(),
+        text_view::text_view(),
+        bar::bar(),
+        table::table(),
+        image::image(),
+        heatmap::heatmap(),
+        scatter3d::scatter3d(),
+        surface3d::surface3d(),
+        composite::composite(),
+        table_views::array_view(),
+        table_views::matrix_view(),
+        debugging::print_datacontainer(),
+        debugging::datacontainer_type(),
+        debugging::dc_content_type(),
+    ]
+}

@@ -1,0 +1,93 @@
+//! SCATTER3D: points in 3-D.
+
+use serde_json::json;
+
+use super::PLOTLY;
+use super::template::plotly_template;
+use super::traces::{nums, plot_layout};
+use crate::nodes::{NodeDef, NodeError, Outputs};
+use crate::spec::NodeSpec;
+use crate::value::{Column, ColumnData, DataType as T, Figure, Trace, TypeSet, Value};
+
+pub(super) fn scatter3d() -> NodeDef {
+    NodeDef::sync(
+        NodeSpec::new(
+            "SCATTER3D",
+            "DATA/VISUALIZATION/PLOTLY",
+            "Plot points in 3-D: an OrderedTriple, or a DataFrame's first three columns (x, y, z; the \
+             points coloured by z, as plotly express' scatter_3d does).",
+        )
+        .input("default", TypeSet::union(&[T::OrderedTriple, T::DataFrame]), "The points")
+        .output("default", PLOTLY, "The figure"),
+        |ctx| {
+            let fig = match ctx.need("default")? {
+                Value::OrderedTriple { x, y, z } => plot_layout(
+                    vec![
+                        Trace::new("scatter3d")
+                            .array("x", x.clone())
+                            .array("y", y.clone())
+                            .array("z", z.clone())
+                            .attr("mode", "markers"),
+                    ],
+                    "SCATTER3D",
+                ),
+                Value::DataFrame { m } => {
+                    if m.columns.len() < 3 {
+                        return Err(NodeError::new(
+                            "DataFrame must have at least 3 columns for x, y, and z coordinates.",
+                        ));
+                    }
+                    let (cx, cy, cz) = (&m.columns[0], &m.columns[1], &m.columns[2]);
+                    let ColumnData::Num(zv) = &cz.data else {
+                        // plotly express would draw one trace per category; we colour by numbers only
+                        return Err(NodeError(format!(
+                            "SCATTER3D colours the points by the third column, which must hold numbers ('{}' holds text)",
+                            cz.name
+                        )));
+                    };
+                    let axis = |t: Trace, key: &str, c: &Column| match &c.data {
+                        ColumnData::Num(v) => t.array(key, v.clone()),
+                        ColumnData::Text(v) => t.attr(key, json!(v)),
+                    };
+                    let mut t = Trace::new("scatter3d")
+                        .attr(
+                            "hovertemplate",
+                            format!(
+                                "{}=%{{x}}<br>{}=%{{y}}<br>{}=%{{marker.color}}<extra></extra>",
+                                cx.name, cy.name, cz.name
+                            ),
+                        )
+                        .attr("legendgroup", "")
+                        .attr("marker", json!({"color": nums(zv), "coloraxis": "coloraxis", "symbol": "circle"}))
+                        .attr("mode", "markers")
+                        .attr("name", "")
+                        .attr("scene", "scene")
+                        .attr("showlegend", false);
+                    t = axis(t, "x", cx);
+                    t = axis(t, "y", cy);
+                    t = t.array("z", zv.clone());
+                    let sequential = plotly_template()["layout"]["colorscale"]["sequential"].clone();
+                    Figure::new(vec![t])
+                        .layout("template", plotly_template())
+                        .layout(
+                            "scene",
+                            json!({
+                                "domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
+                                "xaxis": {"title": {"text": cx.name}},
+                                "yaxis": {"title": {"text": cy.name}},
+                                "zaxis": {"title": {"text": cz.name}},
+                            }),
+                        )
+                        .layout(
+                            "coloraxis",
+                            json!({"colorbar": {"title": {"text": cz.name}}, "colorscale": sequential}),
+                        )
+                        .layout("legend", json!({"tracegroupgap": 0}))
+                        .layout("margin", json!({"t": 60}))
+                }
+                other => return Err(ctx.wrong_type("default", other)),
+            };
+            Ok(Outputs::one(Value::Plotly { fig }))
+        },
+    )
+}
