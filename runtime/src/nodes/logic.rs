@@ -1,7 +1,7 @@
 //! CONTROL_FLOW/LOGICAL_OPERATORS: Boolean logic, with Flojoy's block names (EXCLUSIVE_OR is
 //! XOR, NOT_AND is NAND, NOT_OR is NOR).
 
-use super::{Ctx, NodeDef, NodeError, Outputs};
+use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, TypeSet, Value};
 
@@ -10,11 +10,11 @@ const BOOL: TypeSet = TypeSet::of(T::Boolean);
 
 pub fn nodes() -> Vec<NodeDef> {
     vec![
-        binary("AND", "True when both inputs are true (default AND a)."),
-        binary("OR", "True when either input is true (default OR a)."),
-        binary("EXCLUSIVE_OR", "True when exactly one input is true (XOR)."),
-        binary("NOT_AND", "False only when both inputs are true (NAND)."),
-        binary("NOT_OR", "True only when both inputs are false (NOR)."),
+        binary("AND", "True when both inputs are true (default AND a).", |ctx| apply(ctx, |d, a| d && a)),
+        binary("OR", "True when either input is true (default OR a).", |ctx| apply(ctx, |d, a| d || a)),
+        binary("EXCLUSIVE_OR", "True when exactly one input is true (XOR).", |ctx| apply(ctx, |d, a| d != a)),
+        binary("NOT_AND", "False only when both inputs are true (NAND).", |ctx| apply(ctx, |d, a| !(d && a))),
+        binary("NOT_OR", "True only when both inputs are false (NOR).", |ctx| apply(ctx, |d, a| !d && !a)),
         not(),
         implies(),
     ]
@@ -27,24 +27,20 @@ fn boolean(ctx: &Ctx<'_>, name: &str) -> Result<bool, NodeError> {
     }
 }
 
-fn binary(func: &'static str, doc: &str) -> NodeDef {
+/// A two-input operator; `run` applies its own truth table (there is no name to dispatch on).
+fn binary(func: &'static str, doc: &str, run: fn(&mut Ctx<'_>) -> NodeResult) -> NodeDef {
     NodeDef::sync(
         NodeSpec::new(func, PATH, doc)
             .input("default", BOOL, "The first operand")
             .input("a", BOOL, "The second operand")
             .output("default", BOOL, "The result"),
-        |ctx| {
-            let (d, a) = (boolean(ctx, "default")?, boolean(ctx, "a")?);
-            let b = match ctx.spec.func.as_str() {
-                "OR" => d || a,
-                "EXCLUSIVE_OR" => d != a,
-                "NOT_AND" => !(d && a),
-                "NOT_OR" => !d && !a,
-                _ => d && a,
-            };
-            Ok(Outputs::one(Value::Boolean { b }))
-        },
+        run,
     )
+}
+
+fn apply(ctx: &mut Ctx<'_>, op: fn(bool, bool) -> bool) -> NodeResult {
+    let (d, a) = (boolean(ctx, "default")?, boolean(ctx, "a")?);
+    Ok(Outputs::one(Value::Boolean { b: op(d, a) }))
 }
 
 fn not() -> NodeDef {

@@ -4,7 +4,7 @@
 
 use rand::seq::SliceRandom;
 
-use super::{NodeDef, NodeError, Outputs, seed_param};
+use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs, seed_param};
 use crate::numeric::array::np_extreme;
 use crate::numeric::index::{checked_index, delete_at, index_idiom, resolve_index, slice_bound};
 use crate::numeric::sort::{py_sorted, unique};
@@ -30,8 +30,12 @@ pub fn nodes() -> Vec<NodeDef> {
         indexing(),
         insert(),
         length(),
-        extreme("VECTOR_MAX", "The largest element of the Vector (numpy.max: NaN if any element is NaN)."),
-        extreme("VECTOR_MIN", "The smallest element of the Vector (numpy.min: NaN if any element is NaN)."),
+        extreme("VECTOR_MAX", "The largest element of the Vector (numpy.max: NaN if any element is NaN).", |ctx| {
+            Ok(Outputs::one(Value::scalar(np_extreme(ctx.vector("default")?, true)?)))
+        }),
+        extreme("VECTOR_MIN", "The smallest element of the Vector (numpy.min: NaN if any element is NaN).", |ctx| {
+            Ok(Outputs::one(Value::scalar(np_extreme(ctx.vector("default")?, false)?)))
+        }),
         subset(),
     ]
 }
@@ -317,11 +321,8 @@ fn length() -> NodeDef {
     )
 }
 
-fn extreme(func: &'static str, doc: &str) -> NodeDef {
-    NodeDef::sync(vec_node(func, doc).output("default", SCALAR, "The extreme value"), |ctx| {
-        let v = ctx.vector("default")?;
-        Ok(Outputs::one(Value::scalar(np_extreme(v, ctx.spec.func == "VECTOR_MAX")?)))
-    })
+fn extreme(func: &'static str, doc: &str, run: fn(&mut Ctx<'_>) -> NodeResult) -> NodeDef {
+    NodeDef::sync(vec_node(func, doc).output("default", SCALAR, "The extreme value"), run)
 }
 
 fn subset() -> NodeDef {

@@ -6,28 +6,46 @@ use crate::numeric::array::{broadcast, divmod, numbers};
 use crate::spec::NodeSpec;
 use crate::value::Value;
 
-/// A left fold over `a` and every `b`, keeping `a`'s kind (an OrderedPair keeps a's x).
-pub(super) fn binary(func: &'static str, doc: &str) -> NodeDef {
+pub(super) fn add() -> NodeDef {
+    binary("ADD", "Add the inputs element-wise: a + b₁ + b₂ + …", |ctx| fold(ctx, |a, b| a + b))
+}
+
+pub(super) fn subtract() -> NodeDef {
+    binary("SUBTRACT", "Subtract the inputs element-wise: a − b₁ − b₂ − …", |ctx| fold(ctx, |a, b| a - b))
+}
+
+pub(super) fn multiply() -> NodeDef {
+    binary("MULTIPLY", "Multiply the inputs element-wise: a × b₁ × b₂ × …", |ctx| fold(ctx, |a, b| a * b))
+}
+
+pub(super) fn divide() -> NodeDef {
+    binary("DIVIDE", "Divide the inputs element-wise: a ÷ b₁ ÷ b₂ ÷ …", |ctx| fold(ctx, |a, b| a / b))
+}
+
+pub(super) fn power() -> NodeDef {
+    binary("POWER", "Raise to a power element-wise: a ** b₁ ** …, left to right", |ctx| fold(ctx, f64::powf))
+}
+
+pub(super) fn remainder() -> NodeDef {
+    binary("REMAINDER", "Remainder of the division, with the sign of the divisor (numpy.remainder)", |ctx| {
+        fold(ctx, |a, b| divmod(a, b).1)
+    })
+}
+
+pub(super) fn floor_divide() -> NodeDef {
+    binary("FLOOR_DIVIDE", "Division rounded down (numpy.floor_divide)", |ctx| fold(ctx, |a, b| divmod(a, b).0))
+}
+
+/// A left fold over `a` and every `b`, keeping `a`'s kind (an OrderedPair keeps a's x). Each node
+/// passes its own `run`, a fold with its element operation, so there is no name to dispatch on,
+/// and `fold` is instantiated once per operation: the element loop inlines it (a function
+/// pointer per element would keep it from vectorising).
+fn binary(func: &'static str, doc: &str, run: fn(&mut Ctx<'_>) -> NodeResult) -> NodeDef {
     let spec = NodeSpec::new(func, "MATH/ARITHMETIC", doc)
         .input("a", NUM, "The first operand")
         .multi_input("b", NUM, "The other operands, applied in wire order")
         .output("default", NUM, "The result, of the same kind as a");
-    NodeDef::sync(spec, run_binary)
-}
-
-/// Each arithmetic node's element operation. Run functions are plain `fn`s, so the shared
-/// `run_binary` picks the operation by name, and `fold` is instantiated once per operation:
-/// the element loop inlines it (a function pointer per element would keep it from vectorising).
-fn run_binary(ctx: &mut Ctx<'_>) -> NodeResult {
-    match ctx.spec.func.as_str() {
-        "SUBTRACT" => fold(ctx, |a, b| a - b),
-        "MULTIPLY" => fold(ctx, |a, b| a * b),
-        "DIVIDE" => fold(ctx, |a, b| a / b),
-        "POWER" => fold(ctx, f64::powf),
-        "REMAINDER" => fold(ctx, |a, b| divmod(a, b).1),
-        "FLOOR_DIVIDE" => fold(ctx, |a, b| divmod(a, b).0),
-        _ => fold(ctx, |a, b| a + b),
-    }
+    NodeDef::sync(spec, run)
 }
 
 fn fold(ctx: &mut Ctx<'_>, op: impl Fn(f64, f64) -> f64 + Copy) -> NodeResult {

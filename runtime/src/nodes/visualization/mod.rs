@@ -26,8 +26,8 @@ const PLOTTABLE: TypeSet = TypeSet::union(&[T::OrderedPair, T::DataFrame, T::Mat
 
 pub fn nodes() -> Vec<NodeDef> {
     vec![
-        xy::xy_plot("LINE", "Plot the input as lines."),
-        xy::xy_plot("SCATTER", "Plot the input as points."),
+        xy::line(),
+        xy::scatter(),
         histogram::histogram(),
         big_number::big_number(),
         text_view::text_view(),
