@@ -120,6 +120,39 @@ pub fn divmod(a: f64, b: f64) -> (f64, f64) {
     (floordiv, m)
 }
 
+/// `np.clip(x, lo, hi)` of one value, as numpy 2 computes it. With both bounds: NaN in x or in
+/// a bound gives NaN, a tie keeps x (`-0.0` clipped to [0, 1] stays `-0.0`), and lo > hi gives
+/// hi. With one bound it is `np.maximum(x, lo)` or `np.minimum(x, hi)`: NaN propagates and a tie
+/// gives the bound. With none, x.
+pub fn clip(x: f64, lo: Option<f64>, hi: Option<f64>) -> f64 {
+    match (lo, hi) {
+        (Some(lo), Some(hi)) => {
+            if x.is_nan() || lo.is_nan() || hi.is_nan() {
+                return f64::NAN;
+            }
+            let raised = if x < lo { lo } else { x };
+            if raised > hi { hi } else { raised }
+        }
+        (Some(lo), None) if x.is_nan() || lo.is_nan() => f64::NAN,
+        (Some(lo), None) => {
+            if x > lo {
+                x
+            } else {
+                lo
+            }
+        }
+        (None, Some(hi)) if x.is_nan() || hi.is_nan() => f64::NAN,
+        (None, Some(hi)) => {
+            if x < hi {
+                x
+            } else {
+                hi
+            }
+        }
+        (None, None) => x,
+    }
+}
+
 /// numpy's max/min: NaN wins; an empty array is an error.
 pub fn np_extreme(v: &[f64], max: bool) -> Result<f64, NodeError> {
     let first = *v.first().ok_or_else(|| {
@@ -228,6 +261,38 @@ mod tests {
         assert!(reshape_dims(6, 4, 2).unwrap_err().0.contains("into shape (4,2)"));
         assert!(reshape_dims(6, 0, -1).is_err());
         assert!(reshape_dims(0, 0, 1 << 40).is_err());
+    }
+
+    #[test]
+    fn clip_is_numpys() {
+        // numpy 2.4 (x86-64): np.clip(a, lo, hi) of a = [-0.0, 0.0, 1.5, -2.0, nan, inf, -inf, 0.5],
+        // values and np.signbit of each
+        let a = [-0.0, 0.0, 1.5, -2.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.5];
+        let nan = f64::NAN;
+        let check = |lo: Option<f64>, hi: Option<f64>, want: [f64; 8], sign: [bool; 8]| {
+            for (i, &x) in a.iter().enumerate() {
+                let got = clip(x, lo, hi);
+                let same = got == want[i] || (got.is_nan() && want[i].is_nan());
+                assert!(same, "clip({x}, {lo:?}, {hi:?}) = {got}, numpy {}", want[i]);
+                if !got.is_nan() {
+                    assert_eq!(got.is_sign_negative(), sign[i], "sign of clip({x}, {lo:?}, {hi:?})");
+                }
+            }
+        };
+        let f = false;
+        let t = true;
+        check(Some(0.0), Some(1.0), [-0.0, 0.0, 1.0, 0.0, nan, 1.0, 0.0, 0.5], [t, f, f, f, f, f, f, f]);
+        check(Some(-0.0), Some(1.0), [-0.0, 0.0, 1.0, -0.0, nan, 1.0, -0.0, 0.5], [t, f, f, t, f, f, t, f]);
+        // a_min > a_max: every value is a_max (NaN stays NaN)
+        check(Some(2.0), Some(1.0), [1.0, 1.0, 1.0, 1.0, nan, 1.0, 1.0, 1.0], [f; 8]);
+        // a NaN bound makes every value NaN
+        check(Some(nan), Some(1.0), [nan; 8], [f; 8]);
+        check(Some(0.0), Some(nan), [nan; 8], [f; 8]);
+        // one bound: np.minimum / np.maximum
+        check(None, Some(0.0), [0.0, 0.0, 0.0, -2.0, nan, 0.0, f64::NEG_INFINITY, 0.0], [f, f, f, t, f, f, t, f]);
+        check(Some(-0.0), None, [-0.0, -0.0, 1.5, -0.0, nan, f64::INFINITY, -0.0, 0.5], [t, t, f, t, f, f, t, f]);
+        // no bound: the values as they are
+        check(None, None, a, [t, f, f, t, f, f, t, f]);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use super::NodeDef;
 use crate::value::{DataType as T, TypeSet};
 
 mod binary;
+mod clip;
 mod log;
 
 const NUM: TypeSet = TypeSet::union(&[T::OrderedPair, T::Scalar, T::Vector]);
@@ -19,5 +20,6 @@ pub fn nodes() -> Vec<NodeDef> {
         binary::remainder(),
         binary::floor_divide(),
         log::log(),
+        clip::clip(),
     ]
 }
