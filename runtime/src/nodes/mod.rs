@@ -1,8 +1,9 @@
-//! The built-in node library: one family per file, each node a spec plus one `run` function.
+//! The built-in node library: one family per file or folder, each node a spec plus one `run`
+//! function; the computations they share are in `numeric`.
 //!
-//! How to add a node: write its `fn my_node() -> NodeDef` (spec + run) in the family file,
-//! add it to that file's `nodes()` list, and add a test. Nothing else refers to it by hand:
-//! [`BUILTINS`] lists the families and [`lookup`] finds a node by its Flojoy name.
+//! How to add a node (spec, run, registry, golden fixture, test): ARCHITECTURE.md's "How to add
+//! a node". [`BUILTINS`] lists the families by hand and [`lookup`] finds a node by its Flojoy
+//! name; nothing registers itself.
 
 mod ctx;
 mod def;
