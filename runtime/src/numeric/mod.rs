@@ -7,6 +7,7 @@ pub mod array;
 pub mod array_repr;
 pub mod complex;
 pub mod histogram;
+pub mod image;
 pub mod index;
 pub mod kmeans;
 pub mod linalg;
