@@ -3,14 +3,14 @@
 //! with "..." beyond 1000 elements.
 
 /// The shortest round-trip decimal digits of |x| and the exponent of the first digit.
-pub fn shortest_digits(x: f64) -> (String, i32) {
+fn shortest_digits(x: f64) -> (String, i32) {
     let s = format!("{:e}", x.abs());
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
     (mant.replace('.', ""), exp.parse().unwrap_or(0))
 }
 
 /// Digits with the decimal point placed by `exp` (the first digit's power of ten).
-pub fn positional(digits: &str, exp: i32, add_dot_zero: bool) -> String {
+fn positional(digits: &str, exp: i32) -> String {
     let n = digits.len() as i32;
     let (int, frac) = if exp < 0 {
         ("0".to_owned(), format!("{}{digits}", "0".repeat((-exp - 1) as usize)))
@@ -19,15 +19,11 @@ pub fn positional(digits: &str, exp: i32, add_dot_zero: bool) -> String {
     } else {
         (digits[..(exp + 1) as usize].to_owned(), digits[(exp + 1) as usize..].to_owned())
     };
-    if frac.is_empty() {
-        if add_dot_zero { format!("{int}.0") } else { format!("{int}.") }
-    } else {
-        format!("{int}.{frac}")
-    }
+    format!("{int}.{frac}")
 }
 
 /// numpy's `dragon4_positional(x, precision=8, unique=True, trim='.')`: (integer part, fraction).
-pub fn np_positional(x: f64) -> (String, String) {
+fn np_positional(x: f64) -> (String, String) {
     let (digits, exp) = shortest_digits(x);
     let frac_len = (digits.len() as i32 - 1 - exp).max(0);
     let s = if frac_len > 8 {
@@ -35,7 +31,7 @@ pub fn np_positional(x: f64) -> (String, String) {
         let t = t.trim_end_matches('0');
         t.to_owned()
     } else {
-        positional(&digits, exp, false)
+        positional(&digits, exp)
     };
     let neg = if x.is_sign_negative() { "-" } else { "" };
     let (i, f) = s.split_once('.').unwrap_or((&s, ""));
@@ -44,7 +40,7 @@ pub fn np_positional(x: f64) -> (String, String) {
 
 /// numpy's `dragon4_scientific(x, precision=8, unique=True, trim='.')`: (integer digit with sign,
 /// fraction digits, exponent).
-pub fn np_scientific(x: f64) -> (String, String, i32) {
+fn np_scientific(x: f64) -> (String, String, i32) {
     let (mut digits, mut exp) = shortest_digits(x);
     if digits.len() > 9 {
         let s = format!("{:.8e}", x.abs());
@@ -57,7 +53,7 @@ pub fn np_scientific(x: f64) -> (String, String, i32) {
 }
 
 /// numpy's FloatingFormat (floatmode "maxprec", precision 8) fitted to `data`.
-pub struct FloatFormat {
+struct FloatFormat {
     exp: bool,
     pad_left: usize,
     pad_right: usize,
