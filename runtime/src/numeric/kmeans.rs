@@ -11,12 +11,12 @@ pub struct KMeansFit {
     pub inertia: f64,
 }
 
-pub fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
+fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
 /// sklearn's `_kmeans_plusplus` (greedy k-means++, 2 + ln k local trials per center).
-pub fn kmeans_plusplus(x: &[f64], d: usize, k: usize, rng: &mut impl Rng) -> Vec<f64> {
+fn kmeans_plusplus(x: &[f64], d: usize, k: usize, rng: &mut impl Rng) -> Vec<f64> {
     let n = x.len() / d;
     let row = |i: usize| &x[i * d..(i + 1) * d];
     let trials = 2 + (k as f64).ln() as usize;
@@ -52,7 +52,7 @@ pub fn kmeans_plusplus(x: &[f64], d: usize, k: usize, rng: &mut impl Rng) -> Vec
 }
 
 /// The nearest center of each sample (ties: the first) and the inertia.
-pub fn assign(x: &[f64], d: usize, centers: &[f64], labels: &mut [usize]) -> f64 {
+fn assign(x: &[f64], d: usize, centers: &[f64], labels: &mut [usize]) -> f64 {
     let k = centers.len() / d;
     let mut inertia = 0.0;
     for (i, l) in labels.iter_mut().enumerate() {
@@ -72,7 +72,7 @@ pub fn assign(x: &[f64], d: usize, centers: &[f64], labels: &mut [usize]) -> f64
 
 /// sklearn's `_kmeans_single_lloyd`, including its relocation of empty clusters to the points
 /// farthest from their centers.
-pub fn lloyd(x: &[f64], d: usize, mut centers: Vec<f64>, max_iter: usize, tol: f64) -> KMeansFit {
+fn lloyd(x: &[f64], d: usize, mut centers: Vec<f64>, max_iter: usize, tol: f64) -> KMeansFit {
     let n = x.len() / d;
     let k = centers.len() / d;
     let mut labels = vec![usize::MAX; n];
@@ -131,7 +131,7 @@ pub fn lloyd(x: &[f64], d: usize, mut centers: Vec<f64>, max_iter: usize, tol: f
 }
 
 /// sklearn's `_is_same_clustering`: the same partition up to a renaming of the labels.
-pub fn same_clustering(a: &[usize], b: &[usize], k: usize) -> bool {
+fn same_clustering(a: &[usize], b: &[usize], k: usize) -> bool {
     let mut map = vec![usize::MAX; k];
     a.iter().zip(b).all(|(&p, &q)| {
         if map[p] == usize::MAX {

@@ -82,7 +82,7 @@ pub fn inverse(m: &Matrix) -> Option<Matrix> {
 /// A thin SVD `a = u · diag(s) · vᵀ` by one-sided Jacobi rotations (accurate to a few ulps
 /// relative to the largest singular value). Requires `a.rows >= a.cols`; `u` is rows×cols,
 /// `v` cols×cols.
-pub fn svd_tall(a: &Matrix) -> (Matrix, Vec<f64>, Matrix) {
+fn svd_tall(a: &Matrix) -> (Matrix, Vec<f64>, Matrix) {
     let (m, n) = (a.rows, a.cols);
     // column-major copies make the rotations cache-friendly
     let mut u: Vec<Vec<f64>> = (0..n).map(|c| a.column(c)).collect();

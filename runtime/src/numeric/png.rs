@@ -5,9 +5,9 @@
 
 use std::sync::OnceLock;
 
-pub static CRC_TABLE: OnceLock<[u32; 256]> = OnceLock::new();
+static CRC_TABLE: OnceLock<[u32; 256]> = OnceLock::new();
 
-pub fn crc32(parts: &[&[u8]]) -> u32 {
+fn crc32(parts: &[&[u8]]) -> u32 {
     let table = CRC_TABLE.get_or_init(|| {
         let mut t = [0u32; 256];
         for (n, e) in t.iter_mut().enumerate() {

@@ -32,7 +32,7 @@ pub fn fftfreq(n: usize, d: f64) -> Vec<f64> {
 /// The plans of the last few transform sizes, most recent last. Making a plan computes about
 /// n twiddle factors (for a million points that costs as much as the transform), so a flow run
 /// again, or a LOOP, reuses them; scipy.fft keeps a small LRU cache of plans for the same reason.
-pub struct Plans<P>(Vec<(usize, P)>);
+struct Plans<P>(Vec<(usize, P)>);
 
 impl<P: Clone> Plans<P> {
     const KEEP: usize = 4;
@@ -57,7 +57,7 @@ thread_local! {
 }
 
 /// The real-to-complex plan for `n` samples (the planner picks the same algorithm every time).
-pub fn forward_plan(n: usize) -> Arc<dyn RealToComplex<f64>> {
+fn forward_plan(n: usize) -> Arc<dyn RealToComplex<f64>> {
     FORWARD.with(|p| p.borrow_mut().get(n, |n| realfft::RealFftPlanner::<f64>::new().plan_fft_forward(n)))
 }
 

@@ -104,7 +104,7 @@ pub fn filtfilt_fir(b: &[f64], x: &[f64]) -> Result<Vec<f64>, NodeError> {
 
 /// `lfilter(b, [1], x, zi=zi*x0)`: the direct convolution (numpy's path for FIR filters), with
 /// the initial state added to the first len(b)−1 outputs. O(len(x)·len(b)), no allocation inside.
-pub fn lfilter_fir(b: &[f64], x: &[f64], zi: &[f64], x0: f64) -> Vec<f64> {
+fn lfilter_fir(b: &[f64], x: &[f64], zi: &[f64], x0: f64) -> Vec<f64> {
     let nb = b.len();
     let rev: Vec<f64> = b.iter().rev().copied().collect();
     let mut out = Vec::with_capacity(x.len());

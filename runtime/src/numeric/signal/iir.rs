@@ -74,7 +74,7 @@ pub fn butter_sos(n: i64, wn: f64, btype: &str, fs: f64) -> Result<Vec<[f64; 6]>
 
 /// scipy's `_cplxreal`: complex values with positive imaginary part (one per conjugate pair,
 /// averaged) and the real values, each sorted as scipy sorts them.
-pub fn cplxreal(z: &[C]) -> Result<(Vec<C>, Vec<f64>), NodeError> {
+fn cplxreal(z: &[C]) -> Result<(Vec<C>, Vec<f64>), NodeError> {
     let tol = 100.0 * f64::EPSILON;
     let mut z = z.to_vec();
     z.sort_by(|a, b| a.re.total_cmp(&b.re).then(a.im.abs().total_cmp(&b.im.abs())));
@@ -110,7 +110,7 @@ pub fn cplxreal(z: &[C]) -> Result<(Vec<C>, Vec<f64>), NodeError> {
 }
 
 /// scipy's `_nearest_real_complex_idx` (a stable argsort of the distances).
-pub fn nearest(fro: &[C], to: C, which: &str) -> Result<usize, NodeError> {
+fn nearest(fro: &[C], to: C, which: &str) -> Result<usize, NodeError> {
     let mut order: Vec<usize> = (0..fro.len()).collect();
     order.sort_by(|&a, &b| (fro[a] - to).norm().total_cmp(&(fro[b] - to).norm()));
     order
@@ -124,7 +124,7 @@ pub fn nearest(fro: &[C], to: C, which: &str) -> Result<usize, NodeError> {
 }
 
 /// `np.poly` of up to two roots, real part (the roots come in conjugate or real pairs).
-pub fn poly(roots: &[C]) -> Vec<f64> {
+fn poly(roots: &[C]) -> Vec<f64> {
     let mut a = vec![real(1.0)];
     for r in roots {
         let mut next = vec![real(0.0); a.len() + 1];
@@ -137,7 +137,7 @@ pub fn poly(roots: &[C]) -> Vec<f64> {
     a.iter().map(|c| c.re).collect()
 }
 
-pub fn single_zpksos(z: &[C], p: &[C]) -> [f64; 6] {
+fn single_zpksos(z: &[C], p: &[C]) -> [f64; 6] {
     let mut sos = [0.0; 6];
     let (b, a) = (poly(z), poly(p));
     sos[3 - b.len()..3].copy_from_slice(&b);
@@ -146,7 +146,7 @@ pub fn single_zpksos(z: &[C], p: &[C]) -> [f64; 6] {
 }
 
 /// `scipy.signal.zpk2sos(z, p, k)` with its default digital pairing, "nearest".
-pub fn zpk2sos(mut z: Vec<C>, mut p: Vec<C>, k: f64) -> Result<Vec<[f64; 6]>, NodeError> {
+fn zpk2sos(mut z: Vec<C>, mut p: Vec<C>, k: f64) -> Result<Vec<[f64; 6]>, NodeError> {
     if z.is_empty() && p.is_empty() {
         return Ok(vec![[k, 0.0, 0.0, 1.0, 0.0, 0.0]]);
     }

@@ -151,7 +151,7 @@ pub fn prominence(x: &[f64], peak: usize, wlen: i64) -> (f64, usize, usize) {
 }
 
 /// scipy's `_peak_widths` for one peak.
-pub fn peak_width(x: &[f64], peak: usize, rel_height: f64, (prom, left_base, right_base): (f64, usize, usize)) -> f64 {
+fn peak_width(x: &[f64], peak: usize, rel_height: f64, (prom, left_base, right_base): (f64, usize, usize)) -> f64 {
     let height = x[peak] - prom * rel_height;
     let mut i = peak;
     while left_base < i && height < x[i] {

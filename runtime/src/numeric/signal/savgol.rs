@@ -21,7 +21,7 @@ pub fn savgol_filter(x: &[f64], w: usize, p: usize) -> Result<Vec<f64>, NodeErro
 /// to unit norm scales the equations only, so the solution is the same; our `lstsq` (QR of Aᵀ)
 /// then solves it more accurately than scipy's SVD lstsq (which is off by up to ~1e-10 for
 /// high orders, checked against exact rational arithmetic).
-pub fn savgol_coeffs(w: usize, p: usize) -> Result<Vec<f64>, NodeError> {
+fn savgol_coeffs(w: usize, p: usize) -> Result<Vec<f64>, NodeError> {
     let pos = if w.is_multiple_of(2) { (w / 2) as f64 - 0.5 } else { (w / 2) as f64 };
     let span = pos.max(w as f64 - 1.0 - pos).max(1.0);
     let xs: Vec<f64> = (0..w).map(|i| (-pos + i as f64) / span).rev().collect();
@@ -42,7 +42,7 @@ pub fn savgol_coeffs(w: usize, p: usize) -> Result<Vec<f64>, NodeError> {
 
 /// `scipy.ndimage.convolve1d(x, c, mode="constant")`, summed as ndimage sums (odd symmetric
 /// filters pair up the samples around the centre).
-pub fn convolve1d_constant(x: &[f64], c: &[f64]) -> Vec<f64> {
+fn convolve1d_constant(x: &[f64], c: &[f64]) -> Vec<f64> {
     let fs = c.len();
     let wr: Vec<f64> = c.iter().rev().copied().collect();
     let size1 = fs / 2;
@@ -73,7 +73,7 @@ pub fn convolve1d_constant(x: &[f64], c: &[f64]) -> Vec<f64> {
 }
 
 /// savgol's `_fit_edge`: `np.polyfit` of the window, evaluated (Horner) at the edge points.
-pub fn fit_edge(
+fn fit_edge(
     x: &[f64],
     start: usize,
     stop: usize,

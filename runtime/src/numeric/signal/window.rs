@@ -66,7 +66,7 @@ pub fn get_window(name: &str, m: usize, sym: bool) -> Result<Vec<f64>, NodeError
 
 /// scipy's `w = 0; for k: w += a[k]·cos(k·fac)`, fac = linspace(−π, π, m): the same sums in the
 /// same order, element by element, written over fac.
-pub fn general_cosine(m: usize, a: &[f64]) -> Vec<f64> {
+fn general_cosine(m: usize, a: &[f64]) -> Vec<f64> {
     let mut w = linspace(-PI, PI, m);
     for wi in &mut w {
         let f = *wi;
