@@ -118,30 +118,28 @@ pub fn decode(data: &[u8], word: Word, order: ByteOrder) -> Result<Vec<f64>, Str
     if !data.len().is_multiple_of(size) {
         return Err(format!("{} bytes are not a whole number of {size}-byte values", data.len()));
     }
+    // one branch-free loop per (type, byte order), so each one vectorises
     macro_rules! words {
-        ($t:ty, $n:literal) => {
-            data.chunks_exact($n)
-                .map(|c| {
-                    let mut a = [0u8; $n];
-                    a.copy_from_slice(c);
-                    let v = match order {
-                        ByteOrder::Little => <$t>::from_le_bytes(a),
-                        ByteOrder::Big => <$t>::from_be_bytes(a),
-                    };
-                    f64::from(v)
-                })
-                .collect()
+        ($t:ty, $n:literal, $from:ident) => {
+            data.chunks_exact($n).map(|c| f64::from(<$t>::$from(c.try_into().unwrap_or([0; $n])))).collect()
         };
     }
-    Ok(match word {
-        Word::I8 => data.iter().map(|&b| f64::from(b as i8)).collect(),
-        Word::U8 => data.iter().map(|&b| f64::from(b)).collect(),
-        Word::I16 => words!(i16, 2),
-        Word::U16 => words!(u16, 2),
-        Word::I32 => words!(i32, 4),
-        Word::U32 => words!(u32, 4),
-        Word::F32 => words!(f32, 4),
-        Word::F64 => words!(f64, 8),
+    use ByteOrder::{Big, Little};
+    Ok(match (word, order) {
+        (Word::I8, _) => data.iter().map(|&b| f64::from(b as i8)).collect(),
+        (Word::U8, _) => data.iter().map(|&b| f64::from(b)).collect(),
+        (Word::I16, Little) => words!(i16, 2, from_le_bytes),
+        (Word::I16, Big) => words!(i16, 2, from_be_bytes),
+        (Word::U16, Little) => words!(u16, 2, from_le_bytes),
+        (Word::U16, Big) => words!(u16, 2, from_be_bytes),
+        (Word::I32, Little) => words!(i32, 4, from_le_bytes),
+        (Word::I32, Big) => words!(i32, 4, from_be_bytes),
+        (Word::U32, Little) => words!(u32, 4, from_le_bytes),
+        (Word::U32, Big) => words!(u32, 4, from_be_bytes),
+        (Word::F32, Little) => words!(f32, 4, from_le_bytes),
+        (Word::F32, Big) => words!(f32, 4, from_be_bytes),
+        (Word::F64, Little) => words!(f64, 8, from_le_bytes),
+        (Word::F64, Big) => words!(f64, 8, from_be_bytes),
     })
 }
 
