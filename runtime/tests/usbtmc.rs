@@ -6,6 +6,7 @@
 //!
 //! Timeouts are deterministic: the tests' timer fires at once, so whatever the instrument
 //! has not answered when first asked has timed out. Nothing sleeps.
+#![allow(clippy::unwrap_used)]
 
 #[path = "support/usbtmc_instrument.rs"]
 mod instrument;
@@ -142,7 +143,7 @@ fn a_long_answer_takes_several_requests_until_eom() {
     inst.log(|l| {
         assert_eq!(l.requests.len(), 10);
         assert!(l.requests.iter().all(|(_, max, _)| *max == 1000));
-        assert!(l.in_lengths.iter().all(|n| n % 64 == 0));
+        assert!(l.in_lengths.iter().all(|n| n.is_multiple_of(64)));
     });
     assert!(inst.idle());
     no_host_errors(&inst);

@@ -290,7 +290,7 @@ impl State {
         if take == remaining {
             self.pipe.pop_front();
             self.pipe_pos = 0;
-            if take == limit && take > 0 && take % packet == 0 {
+            if take == limit && take > 0 && take.is_multiple_of(packet) {
                 self.pipe.push_front(Vec::new());
             }
         } else {
@@ -524,7 +524,7 @@ impl UsbDevice for Instrument {
             let mut s = st.borrow_mut();
             if endpoint == BULK_IN {
                 s.log.in_lengths.push(length);
-                if length as usize % s.cfg.packet != 0 {
+                if !(length as usize).is_multiple_of(s.cfg.packet) {
                     let e = format!("a Bulk-IN read of {length} bytes is not whole packets");
                     s.log.host_errors.push(e);
                 }
