@@ -3,17 +3,22 @@
 //! The page implements [`Devices`] over WebSerial and WebUSB (or the simulated demo devices);
 //! the CLI has none. Ports are opened by id (`serial:2341:0043`, `demo:arduino`, …) and stay
 //! open for the rest of the run, shared by the nodes that use them, like Flojoy's connection
-//! manager. Byte-level logic (lines, frames, ring buffers) is pure Rust here, so it is tested
-//! natively; the host only moves bytes.
+//! manager. Byte-level logic (lines, frames, ring buffers, USBTMC, SCPI) is pure Rust here, so
+//! it is tested natively; the host only moves bytes.
 
+pub mod descriptor;
 pub mod framing;
+pub mod scpi;
 pub mod stream;
+pub mod timer;
+pub mod usbtmc;
 
 use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 
+pub use descriptor::{Direction, EndpointKind, UsbEndpointInfo, UsbInfo, UsbInterfaceInfo};
 pub use framing::{Decoder, Framing, SampleFormat};
 pub use stream::{StreamBuffer, StreamStats, Streams, UsbIn, Window, pump};
 
@@ -136,6 +141,15 @@ pub trait UsbDevice {
     fn transfer_out(&self, endpoint: u8, data: Vec<u8>) -> LocalBoxFuture<'static, Result<u32, DeviceError>>;
     fn control_in(&self, setup: ControlSetup, length: u16) -> LocalBoxFuture<'static, Result<Vec<u8>, DeviceError>>;
     fn control_out(&self, setup: ControlSetup, data: Vec<u8>) -> LocalBoxFuture<'static, Result<u32, DeviceError>>;
+
+    /// Clears a halt (stall) on endpoint `endpoint` (its number, as in the transfers) in
+    /// `direction`, resetting its data toggle on both sides (WebUSB's `clearHalt`). USBTMC
+    /// needs it after aborting a Bulk-OUT transfer and after INITIATE_CLEAR. The default says
+    /// the host cannot; recovery then goes on without it.
+    fn clear_halt(&self, direction: Direction, endpoint: u8) -> LocalBoxFuture<'static, Result<(), DeviceError>> {
+        let _ = (direction, endpoint);
+        Box::pin(async { Err(DeviceError::Unsupported("this host cannot clear a USB endpoint's halt".into())) })
+    }
 }
 
 /// The instruments the host can reach. Ports opened during a session (one run, or a streaming
@@ -159,6 +173,15 @@ pub trait Devices {
     /// Opens USB device `id`, selects configuration 1 and claims `interface`, or returns it if
     /// this session already did.
     fn open_usb(&self, id: &str, interface: u8) -> LocalBoxFuture<'static, Result<Rc<dyn UsbDevice>, DeviceError>>;
+
+    /// What USB device `id` (from [`Devices::usb_devices`]) says about itself: vendor and
+    /// product ids, serial number, interfaces and their endpoints. Instrument discovery
+    /// (USBTMC) and VISA resource names need it; `None` (the default): this host does not
+    /// describe its devices, so no USB instrument can be found.
+    fn usb_info(&self, id: &str) -> Option<UsbInfo> {
+        let _ = id;
+        None
+    }
 
     /// Why there can be no serial devices here (a browser without WebSerial), if so: said
     /// instead of "no device is connected", which would send the user looking for a cable.
