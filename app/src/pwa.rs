@@ -1,4 +1,4 @@
-//! The offline app's page side (the service worker is app/sw.js, registered by index.html):
+//! The offline app's page side (the service worker is app/js/sw.js, registered by index.html):
 //! says when the app was updated since the last visit, and when a new version is ready.
 
 use wasm_bindgen::JsCast;
@@ -8,7 +8,7 @@ use crate::{Editor, js};
 
 const VERSION_KEY: &str = "flojoy-web:version";
 
-/// This build's version (a hash of its files, stamped by app/pwa.mjs; "dev" when unstamped).
+/// This build's version (a hash of its files, stamped by app/build/pwa.mjs; "dev" when unstamped).
 pub fn version() -> String {
     js::document()
         .and_then(|d| d.query_selector("meta[name=flojoy-version]").ok().flatten())

@@ -1,12 +1,12 @@
 // Copies the browser parts of our npm dependencies into public/vendor/ (git-ignored), where
 // the trunk build picks them up: Pyodide's core files and plotly.js; and bundles the code
-// editor (app/codemirror.mjs + CodeMirror) with esbuild. Runs as trunk's pre-build hook, so
+// editor (app/js/codemirror.mjs + CodeMirror) with esbuild. Runs as trunk's pre-build hook, so
 // `trunk build` can never ship without them. Skips what is already up to date.
 import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const mods = join(root, "node_modules");
 const out = join(root, "public", "vendor");
 
@@ -34,7 +34,7 @@ for (const [from, to] of files) {
 }
 
 // the code editor: one minified ES module
-const editorSrc = join(root, "app", "codemirror.mjs");
+const editorSrc = join(root, "app", "js", "codemirror.mjs");
 const editorOut = join(out, "codemirror.js");
 const stale = !existsSync(editorOut) || statSync(editorOut).mtimeMs < statSync(editorSrc).mtimeMs;
 if (stale) {
