@@ -5,8 +5,9 @@
 //! closed when it ends.
 //!
 //! The bindings are web-sys's typed WebSerial/WebUSB ones, used without `instanceof` checks, so
-//! the simulated devices of `demo_devices.js` (the app's demo mode, and the tests) plug in at
-//! the browser API boundary and everything here runs for real against them.
+//! the simulated devices of `demo_devices.js` (bundled from `app/js/demo_devices/`: the app's
+//! demo mode, and the tests) plug in at the browser API boundary and everything here runs for
+//! real against them.
 
 mod serial;
 mod usb;
