@@ -7,7 +7,7 @@ import { USBSimApi } from "./usb/api.js";
 import { EchoSim, UsbStreamSim } from "./usb/devices.js";
 
 /** Kinds: class, bus, and what a device of that kind looks like unless its spec says otherwise. */
-export const KINDS = {
+const KINDS = {
   arduino: { bus: "serial", make: ArduinoSim, label: "Arduino Uno (simulated)", usbVendorId: 0x2341, usbProductId: 0x0043 },
   unplug: { bus: "serial", make: UnplugSim, label: "Arduino Uno, unplugs itself (simulated)", usbVendorId: 0x2341, usbProductId: 0x0043 },
   malformed: { bus: "serial", make: MalformedSim, label: "Arduino Uno, noisy line (simulated)", usbVendorId: 0x2341, usbProductId: 0x0043 },
@@ -25,7 +25,7 @@ export const KINDS = {
 };
 
 /** install({ demo: true }): what a visitor without hardware gets. */
-export const DEMO_SET = Object.freeze({
+const DEMO_SET = Object.freeze({
   serial: Object.freeze([
     Object.freeze({ kind: "arduino", name: "arduino", rate: 1000 }),
     Object.freeze({ kind: "scpi", name: "scpi" }),
@@ -36,7 +36,7 @@ export const DEMO_SET = Object.freeze({
   ]),
 });
 
-export function defaultChoice(candidates) {
+function defaultChoice(candidates) {
   return candidates.find((c) => !c.granted) || candidates[0] || null;
 }
 

@@ -2,7 +2,7 @@
 
 
 /** An `on<type>` event handler attribute, as HTML defines it (only functions are kept). */
-export function defineEventHandler(proto, type) {
+function defineEventHandler(proto, type) {
   const slot = Symbol(`on${type}`);
   Object.defineProperty(proto, `on${type}`, {
     configurable: true,
@@ -38,6 +38,12 @@ export function defineEventHandler(proto, type) {
 
 export function setToStringTag(cls, tag) {
   Object.defineProperty(cls.prototype, Symbol.toStringTag, { value: tag, configurable: true });
+}
+
+/** A class standing for the browser interface `tag`, with `on<type>` handlers for `events`. */
+export function defineInterface(cls, tag, events = []) {
+  setToStringTag(cls, tag);
+  for (const type of events) defineEventHandler(cls.prototype, type);
 }
 
 /**

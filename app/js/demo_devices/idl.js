@@ -20,7 +20,7 @@ export function attempt(fn) {
 }
 
 // WebIDL conversions, as far as the bindings' behaviour is visible to the app.
-export function idlModulo(value, modulus) {
+function idlModulo(value, modulus) {
   let x = Number(value);
   if (!Number.isFinite(x)) return 0;
   x = Math.trunc(x) % modulus;

@@ -2,7 +2,7 @@
 
 
 /** How often the simulated hardware wakes up to produce what is due by the wall clock. */
-export const TICK_MS = 4;
+const TICK_MS = 4;
 
 export const clock = () => performance.now();
 

@@ -1,8 +1,8 @@
 // WebSerial as the page sees it: navigator.serial and SerialPort objects.
 
-import { defineEventHandler, setToStringTag } from "../events.js";
-import { context, domError, attempt, idlEnforceRange, idlDictionary, idlSequence, userIsActive } from "../idl.js";
-import { nextTask } from "../time.js";
+import { chooseDevice, defineSimulated, grantedFacades, requireActivation } from "../device.js";
+import { defineInterface } from "../events.js";
+import { context, attempt, idlEnforceRange, idlDictionary, idlSequence } from "../idl.js";
 
 /** The SerialPort object the page sees. */
 export class SerialPortSim extends EventTarget {
@@ -40,21 +40,14 @@ export class SerialPortSim extends EventTarget {
   setSignals(signals) {
     return this.#link.setSignals(signals, arguments.length);
   }
-  get flojoyLabel() {
-    return this.#link.sim.label;
-  }
-  get flojoyName() {
-    return this.#link.sim.name;
-  }
-  get flojoySimulated() {
-    return true;
+  static simOf(port) {
+    return port.#link.sim;
   }
 }
-setToStringTag(SerialPortSim, "SerialPort");
-defineEventHandler(SerialPortSim.prototype, "connect");
-defineEventHandler(SerialPortSim.prototype, "disconnect");
+defineInterface(SerialPortSim, "SerialPort", ["connect", "disconnect"]);
+defineSimulated(SerialPortSim, SerialPortSim.simOf);
 
-export function serialFilterMatches(sim, filter) {
+function serialFilterMatches(sim, filter) {
   if (filter.bluetoothServiceClassId !== undefined) return false; // all simulated ports are USB
   if (filter.usbVendorId !== undefined && filter.usbVendorId !== sim.usbVendorId) return false;
   if (filter.usbProductId !== undefined && filter.usbProductId !== sim.usbProductId) return false;
@@ -69,8 +62,7 @@ export class SerialSimApi extends EventTarget {
     this.#ctl = ctl;
   }
   getPorts() {
-    const ctl = this.#ctl;
-    return nextTask().then(() => ctl.serial.filter((s) => s.connected && s.granted).map((s) => s.port));
+    return grantedFacades(this.#ctl, "serial");
   }
   requestPort(options) {
     const ctl = this.#ctl;
@@ -88,9 +80,7 @@ export class SerialSimApi extends EventTarget {
           });
         }
       }
-      if (ctl.options.requireUserActivation && !userIsActive()) {
-        throw domError("SecurityError", where("Must be handling a user gesture to show a permission request."));
-      }
+      requireActivation(ctl, where);
       for (const f of filters) {
         if (f.bluetoothServiceClassId !== undefined) {
           if (f.usbVendorId !== undefined || f.usbProductId !== undefined) {
@@ -106,18 +96,9 @@ export class SerialSimApi extends EventTarget {
           );
         }
       }
-      return nextTask().then(() => {
-        const candidates = ctl.serial.filter(
-          (s) => s.connected && (filters.length === 0 || filters.some((f) => serialFilterMatches(s, f))),
-        );
-        const choice = ctl.choose("serial", candidates, options);
-        if (!choice) throw domError("NotFoundError", where("No port selected by the user."));
-        choice.granted = true;
-        return choice.port;
-      });
+      const matches = (s) => filters.length === 0 || filters.some((f) => serialFilterMatches(s, f));
+      return chooseDevice(ctl, "serial", options, matches, where, "No port selected by the user.");
     });
   }
 }
-setToStringTag(SerialSimApi, "Serial");
-defineEventHandler(SerialSimApi.prototype, "connect");
-defineEventHandler(SerialSimApi.prototype, "disconnect");
+defineInterface(SerialSimApi, "Serial", ["connect", "disconnect"]);

@@ -1,6 +1,7 @@
 // Simulated serial hardware: the base class and the streaming kinds.
 
-import { latin1Bytes, latin1Text, concatBytes } from "../bytes.js";
+import { latin1Bytes } from "../bytes.js";
+import { DeviceSim, RateClock } from "../device.js";
 import { fireBubbling } from "../events.js";
 import { SerialPortSim } from "./api.js";
 import { SerialLink } from "./link.js";
@@ -8,9 +9,9 @@ import { clock, ticker } from "../time.js";
 
 /** Serial data is handed to the page in chunks of at most this many bytes (a full-speed USB
  * packet), so lines are split across reads as they are with real USB-serial adapters. */
-export const DEFAULT_CHUNK_BYTES = 64;
+const DEFAULT_CHUNK_BYTES = 64;
 
-export function freshSerialStats() {
+function freshSerialStats() {
   return {
     opens: 0,
     closes: 0,
@@ -28,20 +29,12 @@ export function freshSerialStats() {
 }
 
 /** Base class: everything a serial device has apart from what it says. */
-export class SerialSim {
+export class SerialSim extends DeviceSim {
   constructor(ctl, spec, defaults) {
-    this.controller = ctl;
-    this.kind = spec.kind;
-    this.name = spec.name;
-    this.label = spec.label !== undefined ? String(spec.label) : defaults.label;
+    super(ctl, spec, defaults);
     this.usbVendorId = spec.usbVendorId !== undefined ? spec.usbVendorId : defaults.usbVendorId;
     this.usbProductId = spec.usbProductId !== undefined ? spec.usbProductId : defaults.usbProductId;
-    this.granted = spec.granted !== undefined ? Boolean(spec.granted) : ctl.options.granted !== false;
-    this.connected = spec.connected !== undefined ? Boolean(spec.connected) : true;
     this.chunkBytes = Math.max(1, spec.chunkBytes || DEFAULT_CHUNK_BYTES);
-    this._stats = freshSerialStats();
-    /** Every chunk the host wrote, in order. */
-    this.written = [];
     /** The options of the last successful open(). */
     this.openOptions = null;
     this.inputSignals = { dataCarrierDetect: true, clearToSend: true, ringIndicator: false, dataSetReady: true };
@@ -59,20 +52,14 @@ export class SerialSim {
     this.portLink = link;
   }
 
-  get stats() {
-    return this._stats;
+  get facade() {
+    return this.port;
   }
-  resetStats() {
-    this._stats = freshSerialStats();
+  freshStats() {
+    return freshSerialStats();
   }
   get isOpen() {
     return this.link !== null;
-  }
-  writtenText() {
-    return latin1Text(concatBytes(this.written));
-  }
-  setRate() {
-    throw new TypeError(`flojoyDemoDevices: a '${this.kind}' device has no rate`);
   }
 
   // --- hooks the kinds override ---
@@ -119,22 +106,16 @@ export class SerialSim {
     return true;
   }
 
-  // --- plugging ---
-  unplug() {
-    if (!this.connected) return false;
-    this.connected = false;
-    this._stats.unplugs++;
+  // --- plugging (DeviceSim's hooks) ---
+  disconnectHost() {
     this.portLink.loseConnection();
-    if (this.granted) fireBubbling(this.port, this.controller.serialApi, "disconnect");
-    return true;
   }
-  plug(options = {}) {
-    if (this.connected) return false;
+  replug(options) {
     if (options.newObject) this.newPortObject();
-    this.connected = true;
-    this._stats.plugs++;
-    if (this.granted) fireBubbling(this.port, this.controller.serialApi, "connect");
-    return true;
+  }
+  announce(type) {
+    // Chrome fires it at the port, and it bubbles to navigator.serial
+    fireBubbling(this.port, this.controller.serialApi, type);
   }
   /** uninstall(): everything stops, no events. */
   shutdown() {
@@ -155,12 +136,10 @@ export class SerialSim {
 export class ArduinoSim extends SerialSim {
   constructor(ctl, spec, defaults) {
     super(ctl, spec, defaults);
-    this.rate = spec.rate !== undefined ? Number(spec.rate) : 1000;
+    this.rateClock = new RateClock(spec.rate !== undefined ? Number(spec.rate) : 1000);
     this.period = spec.period !== undefined ? Number(spec.period) : 100;
     this.columns = spec.columns !== undefined ? Number(spec.columns) : 2;
     this.n = 0; // next row number
-    this.base = 0; // rows due at t0
-    this.t0 = 0;
     this.job = (t) => this.produce(t);
   }
 
@@ -181,14 +160,13 @@ export class ArduinoSim extends SerialSim {
     return false;
   }
 
-  due(t) {
-    return this.base + Math.floor(((t - this.t0) * this.rate) / 1000);
+  get rate() {
+    return this.rateClock.rate;
   }
 
   onOpen(t) {
     this.n = 0;
-    this.base = 0;
-    this.t0 = t;
+    this.rateClock.start(t);
     ticker.add(this.job);
   }
   onClose() {
@@ -196,21 +174,16 @@ export class ArduinoSim extends SerialSim {
   }
 
   setRate(rate) {
-    const r = Number(rate);
-    if (!(r >= 0) || !Number.isFinite(r)) throw new RangeError("flojoyDemoDevices: rate must be a finite number >= 0");
-    if (this.link) {
-      const t = clock();
-      this.produce(t);
-      this.base = this.n;
-      this.t0 = t;
-    }
-    this.rate = r;
+    const r = RateClock.check(rate);
+    const t = clock();
+    if (this.link) this.produce(t);
+    this.rateClock.change(r, t, this.n);
   }
 
   produce(t) {
     const link = this.link;
     if (!link) return;
-    const due = this.due(t);
+    const due = this.rateClock.due(t);
     if (this.n >= due) return;
     const st = this._stats;
     if (!link.accepting) {
@@ -255,7 +228,7 @@ export class UnplugSim extends ArduinoSim {
 }
 
 /** The three ways a 'malformed' line is broken, in turn. */
-export const MALFORMED_LINES = ["garbage\r\n", "1,2,x\r\n", "\xFF\xFE\r\n"];
+const MALFORMED_LINES = ["garbage\r\n", "1,2,x\r\n", "\xFF\xFE\r\n"];
 
 /**
  * 'malformed': an arduino streamer whose every `every`-th line (default 10: rows 9, 19, 29, ...)

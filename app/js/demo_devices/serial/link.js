@@ -20,10 +20,10 @@ import { later, nextTask, ticker } from "../time.js";
 // bufferSize bytes and a gap, as with real hardware.
 
 /** Chrome's limit for SerialOptions.bufferSize. */
-export const MAX_SERIAL_BUFFER = 16 * 1024 * 1024;
+const MAX_SERIAL_BUFFER = 16 * 1024 * 1024;
 
 /** SerialOptions, read as Chrome's bindings read it (members in lexicographic order). */
-export function readSerialOptions(options, argc) {
+function readSerialOptions(options, argc) {
   const where = context("open", "SerialPort");
   if (argc === 0) throw new TypeError(where("1 argument required, but only 0 present."));
   const o = idlDictionary(options, "SerialOptions", where);

@@ -8,7 +8,7 @@ import { later } from "../time.js";
  * A SCPI header pattern such as "MEASure:VOLTage[:DC]?": each node accepts its short form
  * (the capitals) or its long form, in any case; bracketed nodes are optional.
  */
-export function compileScpi(pattern) {
+function compileScpi(pattern) {
   const query = pattern.endsWith("?");
   const body = query ? pattern.slice(0, -1) : pattern;
   if (body.startsWith("*")) return { common: body.toUpperCase(), query };
@@ -22,7 +22,7 @@ export function compileScpi(pattern) {
   return { nodes, query };
 }
 
-export function scpiMatches(compiled, header) {
+function scpiMatches(compiled, header) {
   let h = header.toUpperCase();
   const query = h.endsWith("?");
   if (query !== compiled.query) return false;
@@ -40,7 +40,7 @@ export function scpiMatches(compiled, header) {
 }
 
 /** A number as a DMM prints it: +1.23456700E+00. */
-export function scpiNumber(x) {
+function scpiNumber(x) {
   if (!Number.isFinite(x)) return "+9.90000000E+37"; // SCPI's "not a number"
   const [mantissa, exponent] = Math.abs(x).toExponential(8).split("e");
   const e = Number(exponent);
@@ -48,7 +48,7 @@ export function scpiNumber(x) {
 }
 
 /** The instrument's command set. `run` returns the reply (queries) or undefined. */
-export const SCPI_COMMANDS = [
+const SCPI_COMMANDS = [
   ["*IDN?", (dev) => dev.idn],
   ["*RST", () => undefined],
   ["*CLS", (dev) => void (dev.errors.length = 0)],

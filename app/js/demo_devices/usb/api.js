@@ -1,8 +1,8 @@
 // WebUSB as the page sees it: navigator.usb and USBDevice objects.
 
-import { defineEventHandler, setToStringTag } from "../events.js";
-import { context, domError, attempt, idlOctet, idlUnsignedShort, idlDictionary, idlSequence, userIsActive } from "../idl.js";
-import { nextTask } from "../time.js";
+import { chooseDevice, defineSimulated, grantedFacades, requireActivation } from "../device.js";
+import { defineInterface } from "../events.js";
+import { context, attempt, idlOctet, idlUnsignedShort, idlDictionary, idlSequence } from "../idl.js";
 import { USBConfigurationSim } from "./descriptors.js";
 
 /** The USBDevice object the page sees. */
@@ -110,20 +110,15 @@ export class USBDeviceSim {
   isochronousTransferOut(endpointNumber, _data, _packetLengths) {
     return this.#link.isochronousTransfer("isochronousTransferOut", "out", endpointNumber);
   }
-  get flojoyLabel() {
-    return this.#link.sim.label;
-  }
-  get flojoyName() {
-    return this.#link.sim.name;
-  }
-  get flojoySimulated() {
-    return true;
+  static simOf(device) {
+    return device.#link.sim;
   }
 }
-setToStringTag(USBDeviceSim, "USBDevice");
+defineInterface(USBDeviceSim, "USBDevice");
+defineSimulated(USBDeviceSim, USBDeviceSim.simOf);
 
 /** Chrome's UsbDeviceFilterMatches: class codes match the device or any interface. */
-export function usbFilterMatches(desc, f) {
+function usbFilterMatches(desc, f) {
   if (f.vendorId !== undefined && f.vendorId !== desc.vendorId) return false;
   if (f.productId !== undefined && f.productId !== desc.productId) return false;
   if (f.serialNumber !== undefined && f.serialNumber !== desc.serialNumber) return false;
@@ -142,7 +137,7 @@ export function usbFilterMatches(desc, f) {
   );
 }
 
-export function readUsbFilter(value, where) {
+function readUsbFilter(value, where) {
   const d = idlDictionary(value, "USBDeviceFilter", where);
   const f = {};
   for (const key of ["classCode", "protocolCode", "subclassCode"]) if (d[key] !== undefined) f[key] = idlOctet(d[key]);
@@ -152,7 +147,7 @@ export function readUsbFilter(value, where) {
 }
 
 /** Chrome rejects bad filters asynchronously, with a plain TypeError (no prefix). */
-export function usbFilterProblem(f) {
+function usbFilterProblem(f) {
   if (f.productId !== undefined && f.vendorId === undefined) return "A filter containing a productId must also contain a vendorId.";
   if (f.subclassCode !== undefined && f.classCode === undefined) return "A filter containing a subclassCode must also contain a classCode.";
   if (f.protocolCode !== undefined && f.subclassCode === undefined) {
@@ -169,8 +164,7 @@ export class USBSimApi extends EventTarget {
     this.#ctl = ctl;
   }
   getDevices() {
-    const ctl = this.#ctl;
-    return nextTask().then(() => ctl.usb.filter((s) => s.connected && s.granted).map((s) => s.device));
+    return grantedFacades(this.#ctl, "usb");
   }
   requestDevice(options) {
     const ctl = this.#ctl;
@@ -186,28 +180,16 @@ export class USBSimApi extends EventTarget {
       }
       const filters = idlSequence(o.filters, "filters", D, where).map((f) => readUsbFilter(f, where));
       const excluded = exclusion.map((f) => readUsbFilter(f, where));
-      if (ctl.options.requireUserActivation && !userIsActive()) {
-        throw domError("SecurityError", where("Must be handling a user gesture to show a permission request."));
-      }
+      requireActivation(ctl, where);
       for (const f of filters.concat(excluded)) {
         const problem = usbFilterProblem(f);
         if (problem) return Promise.reject(new TypeError(problem));
       }
-      return nextTask().then(() => {
-        const candidates = ctl.usb.filter(
-          (s) =>
-            s.connected &&
-            (filters.length === 0 || filters.some((f) => usbFilterMatches(s.desc, f))) &&
-            !excluded.some((f) => usbFilterMatches(s.desc, f)),
-        );
-        const choice = ctl.choose("usb", candidates, options);
-        if (!choice) throw domError("NotFoundError", where("No device selected."));
-        choice.granted = true;
-        return choice.device;
-      });
+      const matches = (s) =>
+        (filters.length === 0 || filters.some((f) => usbFilterMatches(s.desc, f))) &&
+        !excluded.some((f) => usbFilterMatches(s.desc, f));
+      return chooseDevice(ctl, "usb", options, matches, where, "No device selected.");
     });
   }
 }
-setToStringTag(USBSimApi, "USB");
-defineEventHandler(USBSimApi.prototype, "connect");
-defineEventHandler(USBSimApi.prototype, "disconnect");
+defineInterface(USBSimApi, "USB", ["connect", "disconnect"]);

@@ -11,7 +11,7 @@ import { setToStringTag } from "../events.js";
 // Chrome's usb_device.cc; errors found before the request is sent carry the
 // "Failed to execute 'x' on 'USBDevice': " prefix, and so do Chrome's asynchronous rejections.
 
-export class USBEndpointSim {
+class USBEndpointSim {
   #d;
   constructor(d) {
     this.#d = d;
@@ -31,7 +31,7 @@ export class USBEndpointSim {
 }
 setToStringTag(USBEndpointSim, "USBEndpoint");
 
-export class USBAlternateInterfaceSim {
+class USBAlternateInterfaceSim {
   #d;
   #endpoints;
   constructor(d) {
@@ -59,7 +59,7 @@ export class USBAlternateInterfaceSim {
 }
 setToStringTag(USBAlternateInterfaceSim, "USBAlternateInterface");
 
-export class USBInterfaceSim {
+class USBInterfaceSim {
   #link;
   #ci;
   #ii;

@@ -1,13 +1,13 @@
 // Simulated USB hardware: the base class, 'echo' and 'usb-stream'.
 
-import { latin1Text, concatBytes } from "../bytes.js";
+import { DeviceSim, RateClock } from "../device.js";
 import { USBConnectionEventSim } from "../events.js";
 import { clock, ticker } from "../time.js";
 import { USBDeviceSim } from "./api.js";
 import { USBInTransferResultSim, USBOutTransferResultSim } from "./descriptors.js";
 import { UsbLink } from "./link.js";
 
-export function freshUsbStats() {
+function freshUsbStats() {
   return {
     opens: 0,
     closes: 0,
@@ -27,7 +27,7 @@ export function freshUsbStats() {
 }
 
 /** A vendor-specific device: configuration 1, interface 0 (class 0xFF), the given endpoints. */
-export function vendorDescriptor(spec, defaults, endpoints) {
+function vendorDescriptor(spec, defaults, endpoints) {
   return {
     usbVersionMajor: 2,
     usbVersionMinor: 0,
@@ -60,23 +60,15 @@ export function vendorDescriptor(spec, defaults, endpoints) {
   };
 }
 
-export const bulk = (endpointNumber, direction) => ({ endpointNumber, direction, type: "bulk", packetSize: 64 });
+const bulk = (endpointNumber, direction) => ({ endpointNumber, direction, type: "bulk", packetSize: 64 });
 
 /** Base class of USB devices. Vendor control IN request 0x01 answers the firmware version. */
-export class UsbSim {
+class UsbSim extends DeviceSim {
   constructor(ctl, spec, defaults, endpoints) {
-    this.controller = ctl;
-    this.kind = spec.kind;
-    this.name = spec.name;
-    this.label = spec.label !== undefined ? String(spec.label) : defaults.label;
+    super(ctl, spec, defaults);
     this.desc = vendorDescriptor(spec, Object.assign({}, defaults, { label: this.label }), endpoints);
     /** Configuration already active when the device appears (null: none until selectConfiguration). */
     this.activeConfiguration = spec.activeConfiguration !== undefined ? spec.activeConfiguration : null;
-    this.granted = spec.granted !== undefined ? Boolean(spec.granted) : ctl.options.granted !== false;
-    this.connected = spec.connected !== undefined ? Boolean(spec.connected) : true;
-    this._stats = freshUsbStats();
-    /** Every bulk OUT payload the host sent, in order. */
-    this.written = [];
     this.link = null;
     this.device = null;
     this.newDeviceObject();
@@ -90,12 +82,11 @@ export class UsbSim {
     this.link = link;
   }
 
-  get stats() {
-    this.refresh(clock());
-    return this._stats;
+  get facade() {
+    return this.device;
   }
-  resetStats() {
-    this._stats = freshUsbStats();
+  freshStats() {
+    return freshUsbStats();
   }
   get isOpen() {
     return this.link.opened;
@@ -106,15 +97,8 @@ export class UsbSim {
     for (const req of this.link.requests) if (req.transfer) n++;
     return n;
   }
-  writtenText() {
-    return latin1Text(concatBytes(this.written));
-  }
-  setRate() {
-    throw new TypeError(`flojoyDemoDevices: a '${this.kind}' device has no rate`);
-  }
 
   // --- hooks ---
-  refresh(_t) {}
   hostOpened(_link) {
     this._stats.opens++;
   }
@@ -147,29 +131,19 @@ export class UsbSim {
     req.fail("NetworkError", "A transfer error has occurred.");
   }
 
-  // --- plugging ---
-  unplug() {
-    if (!this.connected) return false;
-    this.connected = false;
-    this._stats.unplugs++;
+  // --- plugging (DeviceSim's hooks) ---
+  disconnectHost() {
     const wasOpen = this.link.opened;
     this.link.lose();
     if (wasOpen) this._stats.closes++;
     this.powerOff();
-    if (this.granted) {
-      this.controller.usbApi.dispatchEvent(new USBConnectionEventSim("disconnect", { device: this.device }));
-    }
-    return true;
   }
-  plug() {
-    if (this.connected) return false;
-    this.connected = true;
-    this._stats.plugs++;
+  replug() {
     this.newDeviceObject();
-    if (this.granted) {
-      this.controller.usbApi.dispatchEvent(new USBConnectionEventSim("connect", { device: this.device }));
-    }
-    return true;
+  }
+  announce(type) {
+    // fired at navigator.usb only, carrying the device
+    this.controller.usbApi.dispatchEvent(new USBConnectionEventSim(type, { device: this.device }));
   }
   shutdown() {
     this.link.lose();
@@ -287,7 +261,7 @@ export class EchoSim extends UsbSim {
 export class UsbStreamSim extends UsbSim {
   constructor(ctl, spec, defaults) {
     super(ctl, spec, defaults, [bulk(2, "in")]);
-    this.rate = spec.rate !== undefined ? Number(spec.rate) : 10000;
+    this.rateClock = new RateClock(spec.rate !== undefined ? Number(spec.rate) : 10000);
     this.bufferSamples = spec.bufferSamples !== undefined ? Number(spec.bufferSamples) : 65536;
     this.job = (t) => this.service(t);
     this.running = false;
@@ -299,15 +273,14 @@ export class UsbStreamSim extends UsbSim {
     this.runs = []; // buffered samples as runs { start: k, count }
     this.buffered = 0;
     this.produced = 0;
-    this.base = 0;
-    this.t0 = 0;
+    this.rateClock.start(0);
     this.waiting = [];
   }
   hostClaimed(_link, n) {
     if (n !== 0) return;
     this.powerOff();
     this.running = true;
-    this.t0 = clock();
+    this.rateClock.start(clock());
   }
   hostReleased(_link, n) {
     if (n === 0) this.powerOff();
@@ -316,19 +289,19 @@ export class UsbStreamSim extends UsbSim {
     super.hostClosed(link);
     this.powerOff();
   }
+  get rate() {
+    return this.rateClock.rate;
+  }
   setRate(rate) {
-    const r = Number(rate);
-    if (!(r >= 0) || !Number.isFinite(r)) throw new RangeError("flojoyDemoDevices: rate must be a finite number >= 0");
+    const r = RateClock.check(rate);
     const t = clock();
     this.refresh(t);
-    this.base = this.produced;
-    this.t0 = t;
-    this.rate = r;
+    this.rateClock.change(r, t, this.produced);
   }
   /** Brings the device buffer up to time t (lazily: nothing runs while nobody asks). */
   refresh(t) {
     if (!this.running) return;
-    const due = this.base + Math.floor(((t - this.t0) * this.rate) / 1000);
+    const due = this.rateClock.due(t);
     const fresh = due - this.produced;
     if (fresh <= 0) return;
     const keep = Math.min(fresh, Math.max(0, this.bufferSamples - this.buffered));

@@ -5,8 +5,8 @@ import { context, domError, attempt, idlOctet, idlUnsignedShort, idlUnsignedLong
 import { later, nextTask } from "../time.js";
 import { USBInTransferResultSim, USBOutTransferResultSim } from "./descriptors.js";
 
-export const USB_REQUEST_TYPES = ["standard", "class", "vendor"];
-export const USB_RECIPIENTS = ["device", "interface", "endpoint", "other"];
+const USB_REQUEST_TYPES = ["standard", "class", "vendor"];
+const USB_RECIPIENTS = ["device", "interface", "endpoint", "other"];
 
 export class UsbLink {
   constructor(sim) {
@@ -55,6 +55,18 @@ export class UsbLink {
     req.fail = (name, message) => req.finish(false, domError(name, context(method, "USBDevice")(message)));
     this.requests.add(req);
     return [req, promise];
+  }
+
+  /**
+   * A request Chrome answers over IPC: `settle` runs in a later task, unless the request ended
+   * before (the connection was lost), and the promise resolves with what it returns.
+   */
+  reply(method, settle, transfer = null) {
+    const [req, promise] = this.track(method, transfer);
+    later(() => {
+      if (!req.done) req.finish(true, settle());
+    });
+    return promise;
   }
 
   /** Pending transfers matching `which` complete with AbortError (Chrome: CANCELLED). */
@@ -162,15 +174,11 @@ export class UsbLink {
       this.ensureNoDeviceOrInterfaceChange(where);
       if (this.opened) return undefined;
       this.busy = true;
-      const [req, promise] = this.track("open");
-      later(() => {
-        if (req.done) return;
+      return this.reply("open", () => {
         this.busy = false;
         this.opened = true;
         this.sim.hostOpened(this);
-        req.finish(true);
       });
-      return promise;
     });
   }
 
@@ -180,9 +188,7 @@ export class UsbLink {
       this.ensureNoDeviceOrInterfaceChange(where);
       if (!this.opened) return undefined;
       this.busy = true;
-      const [req, promise] = this.track("close");
-      later(() => {
-        if (req.done) return;
+      return this.reply("close", () => {
         this.cancelTransfers(() => true);
         this.busy = false;
         this.opened = false;
@@ -190,9 +196,7 @@ export class UsbLink {
         this.altIndex.fill(0);
         this.releasing.fill(false);
         this.sim.hostClosed(this);
-        req.finish(true);
       });
-      return promise;
     });
   }
 
@@ -218,13 +222,9 @@ export class UsbLink {
     return attempt(() => {
       this.ensureNoDeviceOrInterfaceChange(where);
       this.ensureOpened(where);
-      const [req, promise] = this.track("reset");
-      later(() => {
-        if (req.done) return;
+      return this.reply("reset", () => {
         this.cancelTransfers(() => true);
-        req.finish(true);
       });
-      return promise;
     });
   }
 
@@ -238,14 +238,10 @@ export class UsbLink {
       if (index < 0) throw domError("NotFoundError", where("The configuration value provided is not supported by the device."));
       if (index === this.configIndex) return undefined;
       this.busy = true;
-      const [req, promise] = this.track("selectConfiguration");
-      later(() => {
-        if (req.done) return;
+      return this.reply("selectConfiguration", () => {
         this.busy = false;
         this.selectConfigIndex(index);
-        req.finish(true);
       });
-      return promise;
     });
   }
 
@@ -258,15 +254,11 @@ export class UsbLink {
       if (this.ifaceBusy[index]) throw domError("InvalidStateError", where("An operation that changes interface state is in progress."));
       if (this.claimed[index]) return undefined;
       this.ifaceBusy[index] = true;
-      const [req, promise] = this.track("claimInterface");
-      later(() => {
-        if (req.done) return;
+      return this.reply("claimInterface", () => {
         this.ifaceBusy[index] = false;
         this.claimed[index] = true;
         this.sim.hostClaimed(this, n);
-        req.finish(true);
       });
-      return promise;
     });
   }
 
@@ -280,18 +272,14 @@ export class UsbLink {
       if (!this.claimed[index]) return undefined;
       this.ifaceBusy[index] = true;
       this.releasing[index] = true; // its endpoints are unusable at once
-      const [req, promise] = this.track("releaseInterface");
-      later(() => {
-        if (req.done) return;
+      return this.reply("releaseInterface", () => {
         this.cancelTransfers((t) => t.iface === n);
         this.ifaceBusy[index] = false;
         this.releasing[index] = false;
         this.claimed[index] = false;
         this.altIndex[index] = 0;
         this.sim.hostReleased(this, n);
-        req.finish(true);
       });
-      return promise;
     });
   }
 
@@ -309,15 +297,11 @@ export class UsbLink {
         );
       }
       this.ifaceBusy[index] = true;
-      const [req, promise] = this.track("selectAlternateInterface");
-      later(() => {
-        if (req.done) return;
+      return this.reply("selectAlternateInterface", () => {
         this.cancelTransfers((t) => t.iface === n);
         this.ifaceBusy[index] = false;
         this.altIndex[index] = alt;
-        req.finish(true);
       });
-      return promise;
     });
   }
 
@@ -330,15 +314,12 @@ export class UsbLink {
       this.ensureNoDeviceOrInterfaceChange(where);
       this.ensureOpened(where);
       this.checkRecipient(params, where);
-      const [req, promise] = this.track("controlTransferIn", { dir: "in", ep: 0, iface: -1 });
-      later(() => {
-        if (req.done) return;
+      return this.reply("controlTransferIn", () => {
         const { status, data } = this.sim.controlIn(params, len);
         const bytes = status === "ok" ? data.slice(0, len) : new Uint8Array(0);
         this.sim.countControl("in", status, bytes.length);
-        req.finish(true, new USBInTransferResultSim(status, bytes));
-      });
-      return promise;
+        return new USBInTransferResultSim(status, bytes);
+      }, { dir: "in", ep: 0, iface: -1 });
     });
   }
 
@@ -355,15 +336,12 @@ export class UsbLink {
       this.ensureNoDeviceOrInterfaceChange(where);
       this.ensureOpened(where);
       this.checkRecipient(params, where);
-      const [req, promise] = this.track("controlTransferOut", { dir: "out", ep: 0, iface: -1 });
-      later(() => {
-        if (req.done) return;
+      return this.reply("controlTransferOut", () => {
         const status = this.sim.controlOut(params, bytes);
         this.sim.countControl("out", status, bytes.length);
         // Chrome reports the data length as bytesWritten whatever the status.
-        req.finish(true, new USBOutTransferResultSim(status, bytes.length));
-      });
-      return promise;
+        return new USBOutTransferResultSim(status, bytes.length);
+      }, { dir: "out", ep: 0, iface: -1 });
     });
   }
 
@@ -375,9 +353,7 @@ export class UsbLink {
         throw new TypeError(where(`The provided value '${dir}' is not a valid enum value of type USBDirection.`));
       }
       this.ensureEndpoint(where, dir, idlOctet(endpoint));
-      const [req, promise] = this.track("clearHalt");
-      later(() => req.finish(true));
-      return promise;
+      return this.reply("clearHalt", () => undefined);
     });
   }
 
