@@ -4,6 +4,7 @@
 //! Every change goes through [`edit::apply`], which returns the inverse edit.
 
 pub mod edit;
+mod rules;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
