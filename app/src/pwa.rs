@@ -2,7 +2,6 @@
 //! says when the app was updated since the last visit, and when a new version is ready.
 
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
 
 use crate::{Editor, js};
 
@@ -38,11 +37,8 @@ pub fn install(ed: Editor) {
         }
         let _ = s.set_item(VERSION_KEY, &now);
     }
-    let ready = Closure::<dyn FnMut()>::new(move || {
+    // index.html fires it when the service worker has the next version
+    js::listener::window(leptos::ev::Custom::<web_sys::Event>::new("flojoy-update-ready"), move |_| {
         ed.announce("A new version of Flojoy Web is ready: it will be used the next time you open it");
     });
-    if let Some(w) = js::window() {
-        let _ = w.add_event_listener_with_callback("flojoy-update-ready", ready.as_ref().unchecked_ref());
-    }
-    ready.forget();
 }
