@@ -1,12 +1,16 @@
 // Flojoy Web's Python worker: Pyodide in an ES-module Web Worker.
 //
-// It speaks the protocol of nodes-pyodide/src/protocol.rs (messages tagged by "type", requests
-// carrying an "id"). Numbers travel as Float64Array buffers, transferred, never as lists.
+// It speaks the protocol of nodes-pyodide/src/protocol.rs: a message is an object with one key,
+// its kind (`{ call: { id, ... } }`), and requests carry an "id" that the reply repeats (that
+// file's tests check that this one handles and posts exactly its kinds). Numbers travel as
+// Float64Array buffers, transferred, never as lists.
 // Pyodide is loaded from the app's own folder (vendored at build time), never from a CDN.
 
 import { loadPyodide, version } from "./pyodide/pyodide.mjs";
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
+/** A request failed: the error reply. */
+const fail = (id, message, traceback = "", log = []) => post({ error: { id, message, traceback, line: null, log } });
 
 // Warm start: after the first start, a memory snapshot of Python with the flojoy module
 // imported is kept in Cache Storage; the next page load restores it instead of starting
@@ -51,7 +55,7 @@ async function forgetSnapshot() {
 
 const boot = (async () => {
   const t0 = performance.now();
-  post({ type: "progress", stage: "loading Python" });
+  post({ progress: { stage: "loading Python" } });
   const indexURL = new URL("./pyodide/", import.meta.url).href;
   const res = await fetch(new URL("./flojoy_api.py", import.meta.url));
   if (!res.ok) throw new Error(`flojoy_api.py: HTTP ${res.status}`);
@@ -107,7 +111,7 @@ const boot = (async () => {
     }
   }
   const py = await start(key ? { _makeSnapshot: true } : {});
-  post({ type: "progress", stage: "loading the flojoy module" });
+  post({ progress: { stage: "loading the flojoy module" } });
   const flojoy = install(py);
   let bytes = null;
   try {
@@ -120,11 +124,11 @@ const boot = (async () => {
 
 boot.then(
   (env) => {
-    post({ type: "ready", version: env.py.version, ms: env.ms, snapshot: env.from === "snapshot" });
+    post({ ready: { version: env.py.version, ms: env.ms, snapshot: env.from === "snapshot" } });
     // stored after "ready": the user never waits for it
     if (env.bytes) storeSnapshot(env.key, env.bytes).finally(() => (env.bytes = null));
   },
-  (e) => post({ type: "failed", reason: String((e && e.message) || e) }),
+  (e) => post({ failed: { reason: String((e && e.message) || e) } }),
 );
 
 // Python gives arrays as bytes (Uint8Array after toJs): view them as float64, and collect the
@@ -166,7 +170,7 @@ const toJs = (proxy) => {
 /** Runs a node call in Python; gives flojoy.run's report. */
 function callNode({ py, api }, msg) {
   const params = py.toPy(msg.params ?? {});
-  const inputs = py.toPy(msg.inputs ?? {}, { depth: 1 });
+  const inputs = py.toPy(Object.fromEntries(msg.inputs ?? []), { depth: 1 });
   try {
     return toJs(api.run(msg.code, msg.func, msg.node_key, inputs, params, msg.outputs ?? []));
   } finally {
@@ -175,25 +179,25 @@ function callNode({ py, api }, msg) {
   }
 }
 
-async function handle(msg) {
+async function handle(kind, msg) {
   const env = await boot;
   const { py, api } = env;
-  switch (msg.type) {
+  switch (kind) {
     case "call": {
       const r = callNode(env, msg);
       if (!r.ok) {
-        post({ type: "error", id: msg.id, message: r.message, traceback: r.traceback, line: r.line ?? null, log: r.log });
+        post({ error: { id: msg.id, message: r.message, traceback: r.traceback, line: r.line ?? null, log: r.log } });
         return;
       }
       const transfer = [];
       const outputs = r.outputs.map(([name, v]) => [name, fromPython(v, transfer)]);
-      post({ type: "result", id: msg.id, outputs, log: r.log }, transfer);
+      post({ result: { id: msg.id, outputs, log: r.log } }, transfer);
       return;
     }
     case "parse": {
       const r = toJs(api.parse_report(msg.code));
-      if (r.ok) post({ type: "parsed", id: msg.id, spec: r.spec });
-      else post({ type: "error", id: msg.id, message: r.message, traceback: r.traceback, line: r.line ?? null, log: [] });
+      if (r.ok) post({ parsed: { id: msg.id, spec: r.spec } });
+      else post({ error: { id: msg.id, message: r.message, traceback: r.traceback, line: r.line ?? null, log: [] } });
       return;
     }
     case "set_interrupt":
@@ -212,18 +216,17 @@ async function handle(msg) {
         }
         py.runPython("import importlib, flojoy; importlib.reload(flojoy)");
         env.api = py.pyimport("flojoy");
-        post({ type: "numpy", id: msg.id, ok: true });
+        post({ numpy: { id: msg.id, ok: true } });
       } catch (e) {
-        post({ type: "error", id: msg.id, message: String((e && e.message) || e), traceback: "", line: null, log: [] });
+        fail(msg.id, String((e && e.message) || e));
       }
       return;
     default:
-      post({ type: "error", id: msg.id ?? 0, message: `unknown request '${msg.type}'`, traceback: "", line: null, log: [] });
+      fail(msg?.id ?? 0, `unknown request '${kind}'`);
   }
 }
 
 self.onmessage = ({ data }) => {
-  handle(data).catch((e) =>
-    post({ type: "error", id: data.id ?? 0, message: String((e && e.message) || e), traceback: String((e && e.stack) || ""), line: null, log: [] }),
-  );
+  const [kind, msg] = Object.entries(data ?? {})[0] ?? ["(empty)", {}];
+  handle(kind, msg).catch((e) => fail(msg?.id ?? 0, String((e && e.message) || e), String((e && e.stack) || "")));
 };

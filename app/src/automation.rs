@@ -17,16 +17,13 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::Closure;
 
-use crate::{Editor, files, js};
-
-fn to_js(v: &serde_json::Value) -> JsValue {
-    nodes_pyodide::convert::json_to_js(v)
-}
+use crate::commands::Command;
+use crate::{Editor, js};
 
 /// Loads flow text; the diagnostics as JSON, or why it could not be loaded.
 pub fn load(ed: Editor, text: &str) -> Result<serde_json::Value, String> {
     runtime::file::load(text, js::random_u64()).map_err(|e| e.to_string())?;
-    files::open_text(ed, text, "the flow");
+    ed.open_text(text, "the flow");
     Ok(ed.diagnostics.with_untracked(|d| serde_json::to_value(d).unwrap_or_default()))
 }
 
@@ -89,26 +86,26 @@ pub fn install(ed: Editor) {
                 .and_then(|s| s.as_string())
                 .ok_or_else(|| JsValue::from_str("flojoy.load needs a flow object or JSON text"))?,
         };
-        load(ed, &text).map(|d| to_js(&d)).map_err(|e| js_sys::Error::new(&e).into())
+        load(ed, &text).map(|d| js::json_to_js(&d)).map_err(|e| js_sys::Error::new(&e).into())
     });
     let run_fn = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |options: JsValue| {
         let outputs = outputs_option(&options);
         wasm_bindgen_futures::future_to_promise(async move {
             let outputs = outputs.map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
-            Ok(to_js(&run_keeping(ed, outputs).await))
+            Ok(js::json_to_js(&run_keeping(ed, outputs).await))
         })
     });
     let flow_fn = Closure::<dyn FnMut() -> JsValue>::new(move || {
-        to_js(&ed.doc.with_untracked(|d| runtime::file::to_json(&d.flow)))
+        js::json_to_js(&ed.doc.with_untracked(|d| runtime::file::to_json(&d.flow)))
     });
-    let stop_fn = Closure::<dyn FnMut()>::new(move || ed.runner().cancel("stopped by the user"));
+    let stop_fn = Closure::<dyn FnMut()>::new(move || ed.execute(Command::Stop));
     let output_fn = Closure::<dyn FnMut(String) -> JsValue>::new(move |label: String| match output(ed, &label) {
-        Some(v) => to_js(&v),
+        Some(v) => js::json_to_js(&v),
         None => JsValue::NULL,
     });
     let devices_fn = Closure::<dyn FnMut() -> JsValue>::new(move || {
         let v = ed.runner().devices().view.get_untracked();
-        to_js(&serde_json::json!({
+        js::json_to_js(&serde_json::json!({
             "serialApi": v.serial_api,
             "usbApi": v.usb_api,
             "demo": v.demo,
@@ -120,23 +117,23 @@ pub fn install(ed: Editor) {
         }))
     });
     let draws_fn = Closure::<dyn FnMut() -> f64>::new(|| crate::plot::draws() as f64);
-    js::set(&api, "plotDraws", draws_fn.as_ref());
-    draws_fn.forget();
-    js::set(&api, "stop", stop_fn.as_ref());
-    js::set(&api, "output", output_fn.as_ref());
-    js::set(&api, "devices", devices_fn.as_ref());
-    stop_fn.forget();
-    output_fn.forget();
-    devices_fn.forget();
-    js::set(&api, "load", load_fn.as_ref());
-    js::set(&api, "run", run_fn.as_ref());
-    js::set(&api, "flow", flow_fn.as_ref());
-    load_fn.forget();
-    run_fn.forget();
-    flow_fn.forget();
+    // the functions belong to the `window.flojoy` object (JavaScript's garbage collector frees
+    // them with it), which lives as long as the app
+    js::set(&api, "load", &load_fn.into_js_value());
+    js::set(&api, "run", &run_fn.into_js_value());
+    js::set(&api, "flow", &flow_fn.into_js_value());
+    js::set(&api, "stop", &stop_fn.into_js_value());
+    js::set(&api, "output", &output_fn.into_js_value());
+    js::set(&api, "devices", &devices_fn.into_js_value());
+    js::set(&api, "plotDraws", &draws_fn.into_js_value());
     if let Some(w) = js::window() {
         js::set(&w, "flojoy", &api);
     }
+    on_cleanup(|| {
+        if let Some(w) = js::window() {
+            let _ = js_sys::Reflect::delete_property(&w, &"flojoy".into());
+        }
+    });
 
     // ?flow=<url> opens a flow at start; &run=1 runs it once loaded
     let params = js::window()
@@ -150,24 +147,14 @@ pub fn install(ed: Editor) {
         });
     }
     open_fragment(ed);
-    let on_hash = Closure::<dyn FnMut()>::new(move || open_fragment(ed));
-    if let Some(w) = js::window() {
-        let _ = w.add_event_listener_with_callback("hashchange", wasm_bindgen::JsCast::unchecked_ref(on_hash.as_ref()));
-    }
-    on_hash.forget();
+    js::listener::window(leptos::ev::Custom::<web_sys::Event>::new("hashchange"), move |_| open_fragment(ed));
     if let Some(url) = params.as_ref().and_then(|p| p.get("flow")) {
         let run_after = params.as_ref().and_then(|p| p.get("run")).is_some_and(|v| v == "1" || v == "true");
         leptos::task::spawn_local(async move {
-            match files::fetch_text(&url).await {
+            match js::net::fetch_text(&url).await {
                 Ok(text) => {
-                    if files::open_text(ed, &text, &url) && run_after {
-                        if ed.doc.with_untracked(|d| crate::embed::uses_devices(&d.flow)) {
-                            ed.announce(
-                                "This flow uses devices: press Run to start it (device access needs your click)",
-                            );
-                        } else {
-                            ed.run();
-                        }
+                    if ed.open_text(&text, &url) && run_after {
+                        ed.run_from_link("flow");
                     }
                 }
                 Err(e) => ed.error(format!("the flow in the link could not be opened: {e}")),
@@ -186,14 +173,8 @@ fn open_fragment(ed: Editor) {
     let Some(flow) = frag.flow else { return };
     match flow {
         Ok(text) => {
-            if files::open_text(ed, &text, "the shared flow") && frag.run {
-                if ed.doc.with_untracked(|d| crate::embed::uses_devices(&d.flow)) {
-                    ed.announce(
-                        "This shared flow uses devices: press Run to start it (device access needs your click)",
-                    );
-                } else {
-                    ed.run();
-                }
+            if ed.open_text(&text, "the shared flow") && frag.run {
+                ed.run_from_link("shared flow");
             }
         }
         Err(e) => ed.error(format!("the shared link could not be opened: {e}")),

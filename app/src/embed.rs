@@ -15,12 +15,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use runtime::Flow;
 use serde_json::{Value as Json, json};
-use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::{Editor, View, automation, js, share};
+use crate::editor::toolbar::{RunButton, ViewTabs};
+use crate::state::View;
+use crate::{Editor, automation, js, share};
 
 /// How the page was opened.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
@@ -45,11 +45,6 @@ impl Mode {
     }
 }
 
-/// The flow uses instruments (it must not start without the user's click).
-pub fn uses_devices(flow: &Flow) -> bool {
-    flow.nodes().any(|n| n.spec().path.starts_with("HARDWARE"))
-}
-
 /// The editor's address for the current flow: the page without embed parameters, the flow
 /// in the fragment when it fits in a link.
 pub fn editor_link(ed: Editor) -> String {
@@ -65,8 +60,6 @@ pub fn editor_link(ed: Editor) -> String {
 #[component]
 pub fn EmbedBar() -> impl IntoView {
     let ed = expect_context::<Editor>();
-    let running = move || ed.runner().running.get();
-    let streaming = move || ed.runner().streaming.get();
     let title = move || ed.doc.with(|d| d.flow.name.clone().unwrap_or_else(|| "Flojoy flow".into()));
     let status = move || {
         ed.runner().report.with(|r| {
@@ -79,20 +72,10 @@ pub fn EmbedBar() -> impl IntoView {
     };
     view! {
         <header class="toolbar embed-bar" data-testid="embed-bar">
-            <button
-                class="run"
-                class:cancel=running
-                data-testid="run-button"
-                on:click=move |_| if running() { ed.runner().cancel("stopped by the user") } else { ed.run() }
-            >
-                {move || if streaming() { "■ Stop" } else if running() { "■ Cancel" } else { "▶ Run" }}
-            </button>
+            <RunButton/>
             <span class="flow-name" data-testid="flow-name">{title}</span>
             <span class="run-status" data-testid="run-status">{status}</span>
-            <div class="tabs" role="tablist">
-                <button role="tab" data-testid="tab-flow" class:active=move || ed.view.get() == View::Flow on:click=move |_| ed.view.set(View::Flow)>"Flow"</button>
-                <button role="tab" data-testid="tab-dashboard" class:active=move || ed.view.get() == View::Dashboard on:click=move |_| ed.view.set(View::Dashboard)>"Dashboard"</button>
-            </div>
+            <ViewTabs/>
             <span class="spacer"></span>
             <a
                 data-testid="open-in-editor"
@@ -114,7 +97,7 @@ fn reply(source: &JsValue, origin: &str, msg: &Json) {
     let f =
         js_sys::Reflect::get(source, &"postMessage".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     if let Some(f) = f {
-        let _ = f.call2(source, &nodes_pyodide::convert::json_to_js(msg), &JsValue::from_str(target));
+        let _ = f.call2(source, &js::json_to_js(msg), &JsValue::from_str(target));
     }
 }
 
@@ -129,7 +112,7 @@ async fn handle(ed: Editor, data: &Json) -> Result<Json, String> {
             automation::load(ed, &text)
         }
         "run" => {
-            if ed.doc.with_untracked(|d| uses_devices(&d.flow)) {
+            if ed.doc.with_untracked(|d| d.flow.uses_devices()) {
                 return Err("this flow uses devices: it runs only when the user clicks Run in the frame".into());
             }
             Ok(automation::run(ed).await)
@@ -152,8 +135,8 @@ pub fn install(ed: Editor) {
     let Some(w) = js::window() else { return };
     let listeners: Listeners = Rc::new(RefCell::new(Vec::new()));
     let l = listeners.clone();
-    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        let data: Json = serde_wasm(&e.data());
+    js::listener::window(leptos::ev::message, move |e: web_sys::MessageEvent| {
+        let data: Json = js::js_to_json(&e.data());
         if data.get("flojoy").and_then(Json::as_str).is_none_or(|k| matches!(k, "result" | "ready" | "report")) {
             return; // not a request for us (or our own announcements echoing back)
         }
@@ -171,8 +154,6 @@ pub fn install(ed: Editor) {
             reply(&source, &origin, &msg);
         });
     });
-    let _ = w.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
-    on_message.forget();
 
     // reports after each run, to the host pages that talk to us
     let parent = w.parent().ok().flatten().filter(|p| !js_sys::Object::is(p, &w));
@@ -186,13 +167,4 @@ pub fn install(ed: Editor) {
             }
         });
     }
-}
-
-/// A structured-cloned message as JSON (through `JSON.stringify`).
-fn serde_wasm(v: &JsValue) -> Json {
-    js_sys::JSON::stringify(v)
-        .ok()
-        .and_then(|s| s.as_string())
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or(Json::Null)
 }

@@ -8,9 +8,9 @@ use futures::future::LocalBoxFuture;
 use nodes_pyodide::bridge::PythonWorker;
 use runtime::host::{Host, PythonCall, PythonResult};
 use runtime::nodes::NodeError;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::js;
+use crate::js::net::FetchError;
 
 thread_local! {
     /// Files the user picked for file parameters, by name.
@@ -19,8 +19,7 @@ thread_local! {
 
 /// Keeps a picked file's bytes under its name; returns the name (the parameter's value).
 pub async fn remember_file(f: &web_sys::File) -> Result<String, String> {
-    let buf = JsFuture::from(f.array_buffer()).await.map_err(|_| format!("{} could not be read", f.name()))?;
-    let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+    let bytes = js::file::read_bytes(f).await?;
     let name = f.name();
     FILES.with(|m| m.borrow_mut().insert(name.clone(), bytes));
     Ok(name)
@@ -68,24 +67,20 @@ impl Host for BrowserHost {
                 return Ok(bytes);
             }
             // not a picked file: a URL (absolute, or relative to the page)
-            let w = js::window().ok_or("no window")?;
-            let resp = JsFuture::from(w.fetch_with_str(&path))
-                .await
-                .map_err(|_| format!("'{path}' is neither a file you picked nor a URL that can be fetched (offline, or the server does not allow it)"))?;
-            let resp: web_sys::Response = wasm_bindgen::JsCast::dyn_into(resp).map_err(|_| "not a response")?;
-            if !resp.ok() {
-                return Err(format!("'{path}': HTTP {}", resp.status()));
-            }
-            let buf =
-                JsFuture::from(resp.array_buffer().map_err(|_| "no body")?).await.map_err(|_| "unreadable body")?;
-            Ok(js_sys::Uint8Array::new(&buf).to_vec())
+            js::net::fetch_bytes(&path).await.map_err(|e| match e {
+                FetchError::Unreachable(_) => format!(
+                    "'{path}' is neither a file you picked nor a URL that can be fetched (offline, or the server does not allow it)"
+                ),
+                FetchError::Status(status) => format!("'{path}': HTTP {status}"),
+                FetchError::Body(e) => format!("'{path}': unreadable body ({e})"),
+            })
         })
     }
 
     fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
         let text = String::from_utf8_lossy(bytes);
         let mime = if name.ends_with(".json") { "application/json" } else { "text/csv" };
-        crate::files::download(name, &text, mime)?;
+        js::file::download(name, &text, mime)?;
         Ok(format!("downloaded {name}"))
     }
 }

@@ -1,14 +1,15 @@
 //! Flojoy Web, the page: a Leptos app around the runtime.
 //!
-//! Data flows one way: UI → commands on [`Editor`] → [`state::document::Document`] (edits with
-//! undo) and [`run::Runner`] (the runtime scheduler) → signals → UI.
+//! Data flows one way: UI → commands on [`Editor`] (`commands/`) → [`state::document::Document`]
+//! (edits with undo) and [`run::Runner`] (runs, decided by [`state::run::Runs`]) → signals → UI.
 
 pub mod automation;
+pub mod autosave;
+pub mod commands;
 pub mod dashboard;
 pub mod devices;
 pub mod editor;
 pub mod embed;
-pub mod files;
 pub mod host;
 pub mod js;
 pub mod plot;
@@ -21,34 +22,21 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use nodes_pyodide::bridge::{PythonWorker, WorkerStatus};
+use runtime::NodeId;
 use runtime::validate::Diagnostic;
-use runtime::{Edit, NodeId};
 
-use crate::editor::canvas::{Drag, Moving};
 use crate::host::BrowserHost;
 use crate::run::Runner;
+use crate::state::View;
 use crate::state::document::Document;
+use crate::state::pointer::{Drag, Moving};
 use crate::state::selection::Selection;
-use crate::state::viewport::Viewport;
+use crate::state::toast::Toast;
+use crate::state::viewport::{DETAIL_ZOOM, Viewport};
 
-/// The two views of a flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum View {
-    #[default]
-    Flow,
-    Dashboard,
-}
-
-/// A short message for the user (a refused wire, a file that did not open, …).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Toast {
-    pub error: bool,
-    pub text: String,
-    pub id: u64,
-}
-
-/// The editor's shared state, handed to components through context. Components call its
-/// methods; the methods change the document through `Edit`s and report problems as toasts.
+/// The editor's shared state, handed to components through context; every field is a
+/// `state/` type or the runtime's. Components read it and call its commands (`commands/`),
+/// which change the document through `Edit`s and report problems as toasts.
 #[derive(Clone, Copy)]
 pub struct Editor {
     pub doc: RwSignal<Document>,
@@ -96,94 +84,6 @@ impl Editor {
         self.runner.get_value()
     }
 
-    /// Applies an edit (one undo step). A refused edit changes nothing and says why.
-    pub fn apply(&self, edit: Edit) -> bool {
-        let mut result = Ok(false);
-        self.doc.update(|d| result = d.apply(edit));
-        match result {
-            Ok(_) => true,
-            Err(e) => {
-                self.error(e.to_string());
-                false
-            }
-        }
-    }
-
-    pub fn undo(&self) {
-        let mut r = Ok(false);
-        self.doc.update(|d| r = d.undo());
-        match r {
-            Ok(true) => self.prune_selection(),
-            Ok(false) => self.info("nothing to undo"),
-            Err(e) => self.error(e.to_string()),
-        }
-    }
-
-    pub fn redo(&self) {
-        let mut r = Ok(false);
-        self.doc.update(|d| r = d.redo());
-        match r {
-            Ok(true) => self.prune_selection(),
-            Ok(false) => self.info("nothing to redo"),
-            Err(e) => self.error(e.to_string()),
-        }
-    }
-
-    /// Drops selected things that no longer exist (after undo, delete).
-    fn prune_selection(&self) {
-        let (nodes, texts) = self
-            .doc
-            .with_untracked(|d| (d.flow.node_ids(), d.flow.texts.iter().map(|t| t.id.clone()).collect::<Vec<_>>()));
-        self.selection.update(|s| {
-            s.nodes.retain(|n| nodes.contains(n));
-            s.texts.retain(|t| texts.contains(t));
-            let flow_edges: Vec<_> = self.doc.with_untracked(|d| d.flow.edges().collect());
-            s.edges.retain(|e| flow_edges.contains(e));
-        });
-    }
-
-    pub fn delete_selection(&self) {
-        let sel = self.selection.get_untracked();
-        if let Some(edit) = self.doc.with_untracked(|d| d.delete_edit(&sel))
-            && self.apply(edit)
-        {
-            self.selection.set(Selection::default());
-        }
-    }
-
-    /// Runs the current flow (a snapshot: editing goes on while it runs).
-    pub fn run(&self) {
-        let flow = self.doc.with_untracked(|d| d.flow.clone());
-        self.runner().start(flow, false);
-    }
-
-    /// Sets a parameter (checked; a bad value is refused with the reason). Edits sharing a
-    /// `gesture` (a slider being dragged) are one undo step. In live mode the flow re-runs,
-    /// reusing every result the change does not affect.
-    pub fn set_param(
-        &self,
-        node: NodeId,
-        name: &str,
-        value: serde_json::Value,
-        gesture: Option<&str>,
-    ) -> Result<(), String> {
-        let edit = Edit::SetParam { node, name: name.to_owned(), value };
-        let mut result = Ok(false);
-        self.doc.update(|d| {
-            result = match gesture {
-                Some(g) => d.apply_in_gesture(edit, g),
-                None => d.apply(edit),
-            }
-        });
-        // unchanged (a slider's closing `change` repeats its last `input`): nothing to re-run
-        let changed = result.map_err(|e| e.to_string())?;
-        if changed && self.live.get_untracked() {
-            let flow = self.doc.with_untracked(|d| d.flow.clone());
-            self.runner().start(flow, true);
-        }
-        Ok(())
-    }
-
     pub fn error(&self, text: impl Into<String>) {
         self.say(true, text.into());
     }
@@ -225,45 +125,6 @@ impl Editor {
         let (w, h) = self.canvas_size.get_untracked();
         self.viewport.get_untracked().to_world(w / 2.0, h / 2.0)
     }
-
-    /// Adds a built-in node at `at` (world), or in view when `at` is None, never on top of
-    /// another node; selects it.
-    pub fn add_node(&self, func: &str, at: Option<(f64, f64)>) {
-        let want = at.unwrap_or_else(|| {
-            let (x, y) = self.view_center();
-            (x - 95.0, y - 40.0)
-        });
-        let random = self.random();
-        let node = self.doc.with_untracked(|d| {
-            let probe = d.new_node(func, want, random)?;
-            let size = state::layout::node_size(&probe);
-            let spot = if at.is_some() { want } else { d.free_spot(want, size) };
-            d.new_node(func, spot, random)
-        });
-        let Some(node) = node else {
-            self.error(format!("there is no node called {func}"));
-            return;
-        };
-        let key = node.key.clone();
-        if self.apply(Edit::AddNode(Box::new(node)))
-            && let Some(id) = self.doc.with_untracked(|d| d.flow.find_key(&key))
-        {
-            self.selection.set(Selection::node(id));
-        }
-    }
-
-    /// Fits the whole flow in view.
-    pub fn fit_view(&self) {
-        let (w, h) = self.canvas_size.get_untracked();
-        if let Some(b) = self.doc.with_untracked(|d| d.bounds()) {
-            self.viewport.set(Viewport::fit(b, w.max(200.0), h.max(200.0)));
-        }
-    }
-
-    pub fn zoom_by(&self, factor: f64) {
-        let (w, h) = self.canvas_size.get_untracked();
-        self.viewport.update(|v| *v = v.zoom_at(w / 2.0, h / 2.0, factor));
-    }
 }
 
 #[component]
@@ -272,12 +133,12 @@ pub fn App() -> impl IntoView {
     let worker = PythonWorker::start("worker.js", move |s| python.set(s.clone()));
     let runner = Runner::new(Rc::new(BrowserHost { python: worker, devices: devices::BrowserDevices::new() }));
     let mode = embed::Mode::from_url();
-    let mut first = Document::new(if mode.embed { state::welcome_flow() } else { files::initial_flow() });
+    let mut first = Document::new(if mode.embed { state::welcome_flow() } else { autosave::initial_flow() });
     first.read_only = mode.embed && !mode.edit;
     let doc = RwSignal::new(first);
     let diagnostics = Memo::new(move |_| doc.with(|d| runtime::validate::validate(&d.flow)));
     let viewport = RwSignal::new(Viewport::default());
-    let detail = Memo::new(move |_| viewport.with(|v| v.zoom >= editor::canvas::DETAIL_ZOOM));
+    let detail = Memo::new(move |_| viewport.with(|v| v.zoom >= DETAIL_ZOOM));
     let editor = Editor {
         doc,
         selection: RwSignal::new(Selection::default()),
@@ -305,7 +166,7 @@ pub fn App() -> impl IntoView {
     };
     provide_context(editor);
     if !mode.embed {
-        files::autosave(editor);
+        autosave::install(editor);
     }
     editor::keys::install(editor);
     automation::install(editor);

@@ -6,7 +6,7 @@ use std::cell::Cell;
 use js_sys::{Array, Float64Array};
 use wasm_bindgen::JsValue;
 
-use nodes_pyodide::convert::json_to_js;
+use crate::js::json_to_js;
 use runtime::value::{Figure, NumArray};
 
 use crate::js;
@@ -118,7 +118,7 @@ pub fn figure_to_js(fig: &Figure, thin: bool) -> (JsValue, JsValue) {
 /// Draws `fig` into `div`, updating it in place if it already holds a plot.
 pub async fn draw(div: &web_sys::Element, fig: &Figure, thin: bool) -> Result<(), String> {
     let (data, layout) = figure_to_js(fig, thin);
-    js::plotly_react(div, &data, &layout).await?;
+    js::plotly::react(div, &data, &layout).await?;
     DRAWS.with(|d| d.set(d.get() + 1));
     Ok(())
 }

@@ -1,14 +1,13 @@
-//! The offline app's page side (the service worker is app/sw.js, registered by index.html):
+//! The offline app's page side (the service worker is app/js/sw.js, registered by index.html):
 //! says when the app was updated since the last visit, and when a new version is ready.
 
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
 
 use crate::{Editor, js};
 
 const VERSION_KEY: &str = "flojoy-web:version";
 
-/// This build's version (a hash of its files, stamped by app/pwa.mjs; "dev" when unstamped).
+/// This build's version (a hash of its files, stamped by app/build/pwa.mjs; "dev" when unstamped).
 pub fn version() -> String {
     js::document()
         .and_then(|d| d.query_selector("meta[name=flojoy-version]").ok().flatten())
@@ -38,11 +37,8 @@ pub fn install(ed: Editor) {
         }
         let _ = s.set_item(VERSION_KEY, &now);
     }
-    let ready = Closure::<dyn FnMut()>::new(move || {
+    // index.html fires it when the service worker has the next version
+    js::listener::window(leptos::ev::Custom::<web_sys::Event>::new("flojoy-update-ready"), move |_| {
         ed.announce("A new version of Flojoy Web is ready: it will be used the next time you open it");
     });
-    if let Some(w) = js::window() {
-        let _ = w.add_event_listener_with_callback("flojoy-update-ready", ready.as_ref().unchecked_ref());
-    }
-    ready.forget();
 }

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Reflect};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
@@ -41,8 +42,15 @@ impl PythonError {
     }
 }
 
+/// A JavaScript object inside a protocol message, kept as it is (serde-wasm-bindgen passes it
+/// through untouched: a value's `Float64Array`s, the interrupt buffer).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JsObject(#[serde(with = "serde_wasm_bindgen::preserve")] pub JsValue);
+
+type Request = ToWorker<JsObject>;
+
 enum Reply {
-    Result { outputs: JsValue, log: Vec<String> },
+    Result { outputs: Vec<(String, Option<JsObject>)>, log: Vec<String> },
     Parsed(ParsedSpec),
     Done,
     Error(PythonError),
@@ -148,33 +156,19 @@ impl PythonWorker {
             .ok()
             .and_then(|v| v.as_bool())
             .unwrap_or(false);
+        *self.0.worker.borrow_mut() = Some(worker);
+        *self.0.interrupt.borrow_mut() = None;
         if isolated && let Ok(sab) = js_sys::SharedArrayBuffer::new(4).dyn_into::<js_sys::SharedArrayBuffer>() {
             let ia = js_sys::Int32Array::new(&sab);
-            let msg = Object::new();
-            let _ = Reflect::set(&msg, &"type".into(), &"set_interrupt".into());
-            let _ = Reflect::set(&msg, &"buffer".into(), &ia);
-            let _ = worker.post_message(&msg);
-            *self.0.interrupt.borrow_mut() = Some(ia);
-        } else {
-            *self.0.interrupt.borrow_mut() = None;
+            if self.post(&ToWorker::SetInterrupt { buffer: JsObject(ia.clone().into()) }, &Array::new()).is_ok() {
+                *self.0.interrupt.borrow_mut() = Some(ia);
+            }
         }
-        *self.0.worker.borrow_mut() = Some(worker);
         self.set_status(WorkerStatus::Loading { stage: "starting Python".into() });
     }
 
     fn receive(&self, data: JsValue) {
-        let ty = Reflect::get(&data, &"type".into()).ok().and_then(|t| t.as_string()).unwrap_or_default();
-        if ty == "result" {
-            let id = Reflect::get(&data, &"id".into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
-            let outputs = Reflect::get(&data, &"outputs".into()).unwrap_or(JsValue::NULL);
-            let log = Reflect::get(&data, &"log".into())
-                .ok()
-                .map(|l| Array::from(&l).iter().filter_map(|s| s.as_string()).collect())
-                .unwrap_or_default();
-            self.reply(id, Reply::Result { outputs, log });
-            return;
-        }
-        let msg: FromWorker = match serde_wasm_bindgen::from_value(data) {
+        let msg: FromWorker<JsObject> = match serde_wasm_bindgen::from_value(data) {
             Ok(m) => m,
             Err(e) => {
                 web_sys::console::warn_1(&format!("python worker: unreadable message: {e}").into());
@@ -190,7 +184,7 @@ impl PythonWorker {
                 self.set_status(WorkerStatus::Failed { reason: reason.clone() });
                 self.fail_all(&format!("Python could not start: {reason}"));
             }
-            FromWorker::Result { id, log } => self.reply(id, Reply::Result { outputs: JsValue::NULL, log }),
+            FromWorker::Result { id, outputs, log } => self.reply(id, Reply::Result { outputs, log }),
             FromWorker::Error { id, message, traceback, line, log } => {
                 self.reply(id, Reply::Error(PythonError { message, traceback, line, log }))
             }
@@ -230,12 +224,20 @@ impl PythonWorker {
         }
     }
 
-    async fn request(
-        &self,
-        header: &ToWorker,
-        extra: Option<(&str, JsValue)>,
-        transfer: &Array,
-    ) -> Result<Reply, PythonError> {
+    /// Posts a message to the worker, transferring the buffers in `transfer`.
+    fn post(&self, msg: &Request, transfer: &Array) -> Result<(), PythonError> {
+        let ser = serde_wasm_bindgen::Serializer::json_compatible();
+        let msg = serde::Serialize::serialize(msg, &ser).map_err(|e| PythonError::plain(e.to_string()))?;
+        match self.0.worker.borrow().as_ref() {
+            Some(w) => w
+                .post_message_with_transfer(&msg, transfer)
+                .map_err(|e| PythonError::plain(format!("could not reach the Python worker: {e:?}"))),
+            None => Err(PythonError::plain("the Python worker is not running")),
+        }
+    }
+
+    /// Sends the request `make` builds for a fresh id and waits for its reply.
+    async fn request(&self, make: impl FnOnce(u32) -> Request, transfer: &Array) -> Result<Reply, PythonError> {
         // One request in the worker at a time; the others wait here, not in the worker's
         // message queue, so that a run superseded meanwhile (live mode) withdraws its calls
         // before Python ever sees them: dropping this future is enough.
@@ -246,35 +248,12 @@ impl PythonWorker {
         }
         let id = self.0.next_id.get();
         self.0.next_id.set(id.wrapping_add(1).max(1));
-        let header = match header {
-            ToWorker::Call { code, func, node_key, params, outputs, .. } => ToWorker::Call {
-                id,
-                code: code.clone(),
-                func: func.clone(),
-                node_key: node_key.clone(),
-                params: params.clone(),
-                outputs: outputs.clone(),
-            },
-            ToWorker::Parse { code, .. } => ToWorker::Parse { id, code: code.clone() },
-            ToWorker::LoadNumpy { .. } => ToWorker::LoadNumpy { id },
-        };
-        let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        let msg = serde::Serialize::serialize(&header, &ser).map_err(|e| PythonError::plain(e.to_string()))?;
-        if let Some((k, v)) = extra {
-            let _ = Reflect::set(&msg, &k.into(), &v);
-        }
         if let WorkerStatus::Failed { reason } = self.status() {
             return Err(PythonError::plain(format!("Python could not start: {reason}")));
         }
         let (tx, rx) = oneshot::channel();
         self.0.pending.borrow_mut().insert(id, tx);
-        let sent = match self.0.worker.borrow().as_ref() {
-            Some(w) => w
-                .post_message_with_transfer(&msg, transfer)
-                .map_err(|e| PythonError::plain(format!("could not reach the Python worker: {e:?}"))),
-            None => Err(PythonError::plain("the Python worker is not running")),
-        };
-        if let Err(e) = sent {
+        if let Err(e) = self.post(&make(id), transfer) {
             self.0.pending.borrow_mut().remove(&id);
             return Err(e);
         }
@@ -284,35 +263,25 @@ impl PythonWorker {
     /// Runs a Python node.
     pub async fn call(&self, call: PythonCall) -> Result<PythonResult, PythonError> {
         let transfer = Array::new();
-        let inputs = Object::new();
-        for (name, values) in &call.inputs {
-            let arr: Array = values.iter().map(|d| value_to_js(d, &transfer)).collect();
-            let _ = Reflect::set(&inputs, &name.into(), &arr);
-        }
-        let header = ToWorker::Call {
-            id: 0,
-            code: call.code,
-            func: call.func,
-            node_key: call.node_key,
-            params: call.params,
-            outputs: call.outputs,
-        };
-        match self.request(&header, Some(("inputs", inputs.into())), &transfer).await? {
+        let inputs = call
+            .inputs
+            .iter()
+            .map(|(name, values)| (name.clone(), values.iter().map(|d| JsObject(value_to_js(d, &transfer))).collect()))
+            .collect();
+        let PythonCall { code, func, node_key, params, outputs, .. } = call;
+        let make = |id| ToWorker::Call { id, code, func, node_key, params, outputs, inputs };
+        match self.request(make, &transfer).await? {
             Reply::Result { outputs, log } => {
-                let mut out = Vec::new();
-                for pair in Array::from(&outputs).iter() {
-                    let pair = Array::from(&pair);
-                    let name = pair.get(0).as_string().unwrap_or_default();
-                    let v = pair.get(1);
-                    let value = if v.is_null() || v.is_undefined() {
-                        None
-                    } else {
-                        Some(Data::new(value_from_js(&v).map_err(|e| PythonError {
+                let mut out = Vec::with_capacity(outputs.len());
+                for (name, value) in outputs {
+                    let value = match value.filter(|v| !v.0.is_null() && !v.0.is_undefined()) {
+                        None => None,
+                        Some(v) => Some(Data::new(value_from_js(&v.0).map_err(|e| PythonError {
                             message: format!("output '{name}': {e}"),
                             traceback: String::new(),
                             line: None,
                             log: log.clone(),
-                        })?))
+                        })?)),
                     };
                     out.push((name, value));
                 }
@@ -325,7 +294,7 @@ impl PythonWorker {
 
     /// Reads a node's signature.
     pub async fn parse(&self, code: &str) -> Result<ParsedSpec, PythonError> {
-        match self.request(&ToWorker::Parse { id: 0, code: code.into() }, None, &Array::new()).await? {
+        match self.request(|id| ToWorker::Parse { id, code: code.into() }, &Array::new()).await? {
             Reply::Parsed(spec) => Ok(spec),
             Reply::Error(e) => Err(e),
             _ => Err(PythonError::plain("unexpected reply from the Python worker")),
@@ -334,7 +303,7 @@ impl PythonWorker {
 
     /// Loads numpy (online only: from Pyodide's package index).
     pub async fn load_numpy(&self) -> Result<(), PythonError> {
-        match self.request(&ToWorker::LoadNumpy { id: 0 }, None, &Array::new()).await? {
+        match self.request(|id| ToWorker::LoadNumpy { id }, &Array::new()).await? {
             Reply::Done => Ok(()),
             Reply::Error(e) => Err(e),
             _ => Err(PythonError::plain("unexpected reply from the Python worker")),

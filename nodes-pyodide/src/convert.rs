@@ -2,7 +2,6 @@
 //!
 //! `{type:"OrderedPair", x: Float64Array, y: Float64Array}`; matrices are
 //! `{rows, cols, data: Float64Array}`; DataFrame columns are Float64Arrays or arrays of text.
-//! The page uses the same form for plotly and for `window.flojoy`.
 
 use js_sys::{Array, Float64Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -32,8 +31,8 @@ fn matrix(m: &Matrix, transfer: &Array) -> JsValue {
     o.into()
 }
 
-/// JSON → a JS object (small, structured data: figures' attributes, parameters).
-pub fn json_to_js(j: &serde_json::Value) -> JsValue {
+/// JSON → a JS object (a Plotly value's figure).
+fn json_to_js(j: &serde_json::Value) -> JsValue {
     js_sys::JSON::parse(&j.to_string()).unwrap_or(JsValue::NULL)
 }
 

@@ -1,9 +1,13 @@
-//! The worker wire format: what the page asks the Python worker and what it answers.
+//! The worker wire format: every message between the page and the Python worker, as two serde
+//! enums. A message is an object with one key, its kind, holding its fields:
+//! `{"call": {"id": 7, "code": …}}`, `{"result": {"id": 7, "outputs": […], "log": […]}}`.
+//! Requests carry an `id` that the reply repeats.
 //!
-//! Messages are JSON-like objects tagged by `type`; requests carry an `id` that the reply
-//! repeats. Data values are not part of these enums: they travel beside them as objects whose
-//! number arrays are transferred `Float64Array`s (see `convert`), so a million floats cross
-//! without per-number work. Only this crate knows this format.
+//! `J` is what travels as a JavaScript object beside the typed fields: a node's input and
+//! output values (objects whose number arrays are transferred `Float64Array`s, see `convert`,
+//! so a million floats cross without per-number work) and the interrupt buffer. The page uses
+//! [`crate::bridge::JsObject`] (kept as it is by serde-wasm-bindgen); native tests use JSON.
+//! Only this crate knows this format; `worker.js` speaks it.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
@@ -11,26 +15,35 @@ use serde_json::{Map, Value as Json};
 use runtime::spec::{NodeSpec, ParamKind, ParamSpec, PortSpec};
 use runtime::value::TypeSet;
 
-/// A request to the worker. `Call` also carries `inputs` (name → values) beside these fields.
+/// A message to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ToWorker {
-    /// Run a node's function.
-    Call { id: u32, code: String, func: String, node_key: String, params: Map<String, Json>, outputs: Vec<String> },
+#[serde(rename_all = "snake_case")]
+pub enum ToWorker<J> {
+    /// Run a node's function on `inputs` (port name → values, in wire order).
+    Call {
+        id: u32,
+        code: String,
+        func: String,
+        node_key: String,
+        params: Map<String, Json>,
+        outputs: Vec<String>,
+        inputs: Vec<(String, Vec<J>)>,
+    },
     /// Read a node's signature (what "Save" in the code editor does).
     Parse { id: u32, code: String },
     /// Load numpy from Pyodide's package index (needs the network).
     LoadNumpy { id: u32 },
+    /// Pyodide's interrupt buffer (an `Int32Array` over a `SharedArrayBuffer`, when the page is
+    /// cross-origin isolated): the page writes SIGINT into it to stop a runaway node. No reply.
+    SetInterrupt { buffer: J },
 }
 
-/// A message from the worker. A `Result` also carries `outputs` ([name, value] pairs).
+/// A message from the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum FromWorker {
+#[serde(rename_all = "snake_case")]
+pub enum FromWorker<J> {
     /// Start-up progress.
-    Progress {
-        stage: String,
-    },
+    Progress { stage: String },
     /// Python is ready; `ms` is how long start-up took inside the worker; `snapshot`: it was
     /// restored from the start-up snapshot of an earlier visit.
     Ready {
@@ -40,30 +53,30 @@ pub enum FromWorker {
         snapshot: bool,
     },
     /// Python could not start.
-    Failed {
-        reason: String,
-    },
-    Result {
-        id: u32,
-        log: Vec<String>,
-    },
+    Failed { reason: String },
+    /// A node's outputs (output name → value; `None`: that output produced nothing) and what
+    /// it printed.
+    Result { id: u32, outputs: Vec<(String, Option<J>)>, log: Vec<String> },
     /// The node raised (or the request failed): the message, the traceback trimmed to the
     /// node's code, and the line in the node's code when known.
-    Error {
-        id: u32,
-        message: String,
-        traceback: String,
-        line: Option<u32>,
-        log: Vec<String>,
-    },
-    Parsed {
-        id: u32,
-        spec: ParsedSpec,
-    },
-    Numpy {
-        id: u32,
-        ok: bool,
-    },
+    Error { id: u32, message: String, traceback: String, line: Option<u32>, log: Vec<String> },
+    /// A node's signature.
+    Parsed { id: u32, spec: ParsedSpec },
+    /// numpy was loaded (or not).
+    Numpy { id: u32, ok: bool },
+}
+
+impl<J> FromWorker<J> {
+    /// The request this message answers, if it answers one.
+    pub fn id(&self) -> Option<u32> {
+        match self {
+            FromWorker::Progress { .. } | FromWorker::Ready { .. } | FromWorker::Failed { .. } => None,
+            FromWorker::Result { id, .. }
+            | FromWorker::Error { id, .. }
+            | FromWorker::Parsed { id, .. }
+            | FromWorker::Numpy { id, .. } => Some(*id),
+        }
+    }
 }
 
 /// A port as the signature gives it.
@@ -152,34 +165,115 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// One message of every kind, with its wire form.
+    fn requests() -> Vec<(ToWorker<Json>, Json)> {
+        vec![
+            (
+                ToWorker::Call {
+                    id: 7,
+                    code: "c".into(),
+                    func: "F".into(),
+                    node_key: "F-1".into(),
+                    params: Map::new(),
+                    outputs: vec!["default".into()],
+                    inputs: vec![("default".into(), vec![json!({"type": "Scalar", "c": 1.0})])],
+                },
+                json!({"call": {"id": 7, "code": "c", "func": "F", "node_key": "F-1", "params": {},
+                                "outputs": ["default"], "inputs": [["default", [{"type": "Scalar", "c": 1.0}]]]}}),
+            ),
+            (ToWorker::Parse { id: 8, code: "c".into() }, json!({"parse": {"id": 8, "code": "c"}})),
+            (ToWorker::LoadNumpy { id: 9 }, json!({"load_numpy": {"id": 9}})),
+            (ToWorker::SetInterrupt { buffer: json!([0]) }, json!({"set_interrupt": {"buffer": [0]}})),
+        ]
+    }
+
+    fn replies() -> Vec<(FromWorker<Json>, Json)> {
+        let spec = json!({"func": "F", "doc": "", "category": "PYTHON", "inputs": [], "outputs": [], "params": []});
+        vec![
+            (FromWorker::Progress { stage: "loading Python".into() }, json!({"progress": {"stage": "loading Python"}})),
+            (
+                FromWorker::Ready { version: "0.29".into(), ms: 812.5, snapshot: true },
+                json!({"ready": {"version": "0.29", "ms": 812.5, "snapshot": true}}),
+            ),
+            (FromWorker::Failed { reason: "no wasm".into() }, json!({"failed": {"reason": "no wasm"}})),
+            (
+                FromWorker::Result {
+                    id: 3,
+                    outputs: vec![
+                        ("default".into(), Some(json!({"type": "Scalar", "c": 2.0}))),
+                        ("other".into(), None),
+                    ],
+                    log: vec!["hi".into()],
+                },
+                json!({"result": {"id": 3, "outputs": [["default", {"type": "Scalar", "c": 2.0}], ["other", null]], "log": ["hi"]}}),
+            ),
+            (
+                FromWorker::Error {
+                    id: 3,
+                    message: "ValueError: x".into(),
+                    traceback: "tb".into(),
+                    line: Some(4),
+                    log: vec!["a".into()],
+                },
+                json!({"error": {"id": 3, "message": "ValueError: x", "traceback": "tb", "line": 4, "log": ["a"]}}),
+            ),
+            (
+                FromWorker::Parsed { id: 4, spec: serde_json::from_value(spec.clone()).unwrap() },
+                json!({"parsed": {"id": 4, "spec": spec}}),
+            ),
+            (FromWorker::Numpy { id: 5, ok: true }, json!({"numpy": {"id": 5, "ok": true}})),
+        ]
+    }
+
+    fn kind(wire: &Json) -> String {
+        wire.as_object().and_then(|o| o.keys().next()).cloned().unwrap_or_default()
+    }
+
     #[test]
-    fn requests_and_replies_have_the_documented_shape() {
-        let call = ToWorker::Call {
-            id: 7,
-            code: "c".into(),
-            func: "F".into(),
-            node_key: "F-1".into(),
-            params: Map::new(),
-            outputs: vec!["default".into()],
-        };
-        assert_eq!(
-            serde_json::to_value(&call).unwrap(),
-            json!({"type":"call","id":7,"code":"c","func":"F","node_key":"F-1","params":{},"outputs":["default"]})
-        );
-        let err: FromWorker = serde_json::from_value(
-            json!({"type":"error","id":3,"message":"ValueError: x","traceback":"tb","line":4,"log":["a"]}),
-        )
-        .unwrap();
-        assert_eq!(
-            err,
-            FromWorker::Error {
-                id: 3,
-                message: "ValueError: x".into(),
-                traceback: "tb".into(),
-                line: Some(4),
-                log: vec!["a".into()]
-            }
-        );
+    fn every_message_has_its_documented_shape_both_ways() {
+        for (msg, wire) in requests() {
+            assert_eq!(serde_json::to_value(&msg).unwrap(), wire);
+            assert_eq!(serde_json::from_value::<ToWorker<Json>>(wire).unwrap(), msg);
+        }
+        for (msg, wire) in replies() {
+            assert_eq!(serde_json::to_value(&msg).unwrap(), wire);
+            assert_eq!(serde_json::from_value::<FromWorker<Json>>(wire).unwrap(), msg);
+        }
+    }
+
+    #[test]
+    fn replies_name_their_request() {
+        let ids: Vec<_> = replies().into_iter().map(|(m, _)| m.id()).collect();
+        assert_eq!(ids, [None, None, None, Some(3), Some(3), Some(4), Some(5)]);
+        // a worker of an older snapshot may leave `snapshot` out
+        let ready: FromWorker<Json> = serde_json::from_value(json!({"ready": {"version": "v", "ms": 1.0}})).unwrap();
+        assert_eq!(ready, FromWorker::Ready { version: "v".into(), ms: 1.0, snapshot: false });
+    }
+
+    #[test]
+    fn unknown_or_malformed_messages_are_refused() {
+        for bad in [
+            json!({"type": "result", "id": 1}),
+            json!({"result": {"id": 1}}),
+            json!({"result": {"id": 1, "outputs": [], "log": []}, "error": {}}),
+            json!({"shout": {}}),
+        ] {
+            assert!(serde_json::from_value::<FromWorker<Json>>(bad.clone()).is_err(), "{bad}");
+        }
+    }
+
+    /// worker.js answers every request kind and sends every reply kind, and no other.
+    #[test]
+    fn the_worker_speaks_exactly_these_messages() {
+        let worker = include_str!("../worker.js");
+        let handled: std::collections::BTreeSet<String> =
+            worker.split("case \"").skip(1).filter_map(|s| s.split('"').next().map(str::to_owned)).collect();
+        let sent: std::collections::BTreeSet<String> =
+            worker.split("post({ ").skip(1).filter_map(|s| s.split(':').next().map(|k| k.trim().to_owned())).collect();
+        let requests: std::collections::BTreeSet<String> = requests().iter().map(|(_, w)| kind(w)).collect();
+        let replies: std::collections::BTreeSet<String> = replies().iter().map(|(_, w)| kind(w)).collect();
+        assert_eq!(handled, requests, "the request kinds worker.js handles");
+        assert_eq!(sent, replies, "the reply kinds worker.js posts");
     }
 
     #[test]

@@ -1,13 +1,14 @@
-// Scripted instruments for the browser tests: app/demo_devices.js replaces navigator.serial
+// Scripted instruments for the browser tests: the built demo_devices.js (bundled from
+// app/js/demo_devices/, exactly what the site ships) replaces navigator.serial
 // and navigator.usb before the page's own scripts run, so every line of our code (the wasm
 // glue, the runtime's framing and streams, the nodes) runs for real against them.
 import { join } from "node:path";
 
-import { ROOT } from "./browser.mjs";
+import { DIST } from "./browser.mjs";
 
-export const EMULATOR = join(ROOT, "app", "demo_devices.js");
+export const EMULATOR = join(DIST, "demo_devices.js");
 
-/** Installs the scripted devices in every page of `ctx` (see demo_devices.js for specs). */
+/** Installs the scripted devices in every page of `ctx` (see app/js/demo_devices/index.js for specs). */
 export async function withDevices(ctx, options) {
   await ctx.addInitScript({ path: EMULATOR });
   await ctx.addInitScript((o) => globalThis.flojoyDemoDevices.install(o), options);

@@ -1,4 +1,4 @@
-// Unit tests of app/demo_devices.js, the simulated WebSerial/WebUSB devices.
+// Unit tests of the simulated WebSerial/WebUSB devices (app/js/demo_devices/, shipped as demo_devices.js).
 // Run: node --test tests/unit/
 //
 // The script is a classic browser script; here it runs in Node's own realm (which has
@@ -7,8 +7,9 @@
 // wait on conditions (waitFor), never on fixed sleeps.
 import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { runInThisContext } from "node:vm";
+
+import { demoDevicesSource } from "../../app/build/bundle.mjs";
 
 const activation = { isActive: true };
 Object.defineProperty(globalThis, "navigator", {
@@ -16,8 +17,9 @@ Object.defineProperty(globalThis, "navigator", {
   configurable: true,
   writable: true,
 });
-const SCRIPT = new URL("../../app/demo_devices.js", import.meta.url);
-runInThisContext(readFileSync(SCRIPT, "utf8"), { filename: SCRIPT.pathname });
+// the modules bundled in memory, exactly as the build ships them (demo_devices.js)
+const SCRIPT = demoDevicesSource();
+runInThisContext(SCRIPT, { filename: "demo_devices.js" });
 const demo = globalThis.flojoyDemoDevices;
 
 afterEach(() => {
@@ -122,7 +124,7 @@ describe("controller", () => {
 
   test("loading the script again keeps the installed controller", () => {
     demo.install({ serial: [{ kind: "arduino" }] });
-    runInThisContext(readFileSync(SCRIPT, "utf8"));
+    runInThisContext(SCRIPT);
     assert.equal(globalThis.flojoyDemoDevices, demo);
     assert.equal(navigator.serial, demo.serialApi);
   });

@@ -7,8 +7,8 @@ use runtime::value::Value;
 use crate::Editor;
 use crate::editor::plot_view::PlotView;
 use crate::editor::value_view::ValueView;
-use crate::run::Same;
 use crate::state::dashboard::Panel;
+use crate::state::run::Same;
 
 /// A number for a display: a Scalar, or the last value of an array.
 fn number(v: &Value) -> Option<f64> {

@@ -5,8 +5,9 @@
 //! closed when it ends.
 //!
 //! The bindings are web-sys's typed WebSerial/WebUSB ones, used without `instanceof` checks, so
-//! the simulated devices of `demo_devices.js` (the app's demo mode, and the tests) plug in at
-//! the browser API boundary and everything here runs for real against them.
+//! the simulated devices of `demo_devices.js` (bundled from `app/js/demo_devices/`: the app's
+//! demo mode, and the tests) plug in at the browser API boundary and everything here runs for
+//! real against them.
 
 mod serial;
 mod usb;
@@ -19,11 +20,11 @@ use leptos::prelude::*;
 use runtime::devices::{
     DeviceError, Devices, FlowControl, Parity, PortInfo, SerialOptions, SerialPort, StreamStats, Streams, UsbDevice,
 };
-use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::js;
+use crate::js::listener::Listener;
 pub use serial::OpenSerial;
 pub use usb::OpenUsb;
 
@@ -63,8 +64,9 @@ struct State {
     serial: RefCell<Vec<SerialEntry>>,
     usb: RefCell<Vec<UsbEntry>>,
     streams: Streams,
-    /// The `navigator.serial`/`navigator.usb` objects we listen to (demo mode replaces them).
-    attached: RefCell<Vec<JsValue>>,
+    /// The `navigator.serial`/`navigator.usb` objects we listen to (demo mode replaces them),
+    /// with their connect/disconnect listeners.
+    attached: RefCell<Vec<(JsValue, [Listener; 2])>>,
     /// Held while a port or device is being opened: two nodes of one run asking for the same
     /// device take turns, the second finding it open (WebUSB refuses a second `open()` while
     /// one is in progress; WebSerial a second open of an open port).
@@ -90,19 +92,20 @@ impl BrowserDevices {
     /// Listens to connect/disconnect on the current `navigator.serial` and `navigator.usb`.
     fn attach(&self) {
         for api in [serial_api().map(JsValue::from), usb_api().map(JsValue::from)].into_iter().flatten() {
-            if self.state.attached.borrow().iter().any(|a| js_sys::Object::is(a, &api)) {
+            if self.state.attached.borrow().iter().any(|(a, _)| js_sys::Object::is(a, &api)) {
                 continue;
             }
-            self.state.attached.borrow_mut().push(api.clone());
-            let target: web_sys::EventTarget = api.unchecked_into();
-            for (event, connected) in [("connect", true), ("disconnect", false)] {
-                let me = self.clone();
-                let cb = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-                    me.on_plug(&e, connected);
-                });
-                let _ = target.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
-                cb.forget();
-            }
+            let target: &web_sys::EventTarget = api.unchecked_ref();
+            let listeners = [("connect", true), ("disconnect", false)].map(|(event, connected)| {
+                // the listeners belong to the state: they hold it weakly
+                let (state, view) = (Rc::downgrade(&self.state), self.view);
+                Listener::new(target, event, move |e| {
+                    if let Some(state) = state.upgrade() {
+                        BrowserDevices { state, view }.on_plug(&e, connected);
+                    }
+                })
+            });
+            self.state.attached.borrow_mut().push((api, listeners));
         }
     }
 

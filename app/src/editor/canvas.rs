@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use runtime::{Edge, InPort, NodeId, OutPort};
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
 
+use crate::js::listener::Listener;
 use crate::{Editor, js};
 
 // Pointer coordinates are i32 in stable web-sys and f64 with `web_sys_unstable_apis` (set for
@@ -17,30 +17,9 @@ use crate::editor::node::NodeBox;
 use crate::editor::note::Note;
 use crate::editor::wire::{TempWire, Wire};
 use crate::state::layout::{intersects, node_size};
+use crate::state::pointer::{Drag, Moving};
 use crate::state::selection::Selection;
-use crate::state::viewport::Viewport;
-
-/// What the pointer is doing on the canvas.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Drag {
-    /// Dragging the background: the view follows.
-    Pan { from: (f64, f64), origin: Viewport, moved: bool },
-    /// Moving the selected nodes and notes ([`Editor::moving`]) from a world point; the offset
-    /// is [`Editor::move_offset`], committed as one edit on release.
-    Move { from: (f64, f64) },
-    /// Drawing a wire from an output; `hover` is the input under the pointer and whether the
-    /// wire may go there (with the reason if not).
-    Wire { from: OutPort, at: (f64, f64), hover: Option<(InPort, Result<(), String>)> },
-    /// Shift-dragging a selection box (world coordinates).
-    Select { from: (f64, f64), to: (f64, f64), additive: bool },
-}
-
-/// The nodes and notes a move drag carries.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Moving {
-    pub nodes: std::collections::BTreeSet<NodeId>,
-    pub texts: std::collections::BTreeSet<String>,
-}
+use crate::state::viewport::DETAIL_ZOOM;
 
 /// The MIME type the palette puts on a drag.
 pub const NODE_MIME: &str = "application/x-flojoy-node";
@@ -79,9 +58,6 @@ fn start_move(ed: Editor, w: (f64, f64)) -> Option<Drag> {
     ed.moving.set(Moving { nodes: sel.nodes, texts: sel.texts });
     Some(Drag::Move { from: w })
 }
-
-/// Below this zoom nodes are drawn as plain boxes (a level of detail for big flows).
-pub const DETAIL_ZOOM: f64 = 0.45;
 
 #[component]
 pub fn Canvas() -> impl IntoView {
@@ -326,10 +302,21 @@ pub fn Canvas() -> impl IntoView {
         }
     };
 
-    // the wheel needs a non-passive listener to stop the page from scrolling or zooming
+    // the wheel needs a non-passive listener to stop the page from scrolling or zooming; the
+    // canvas element gets one (a new element replaces it, dropping the old one)
+    let wheel = StoredValue::new_local(None::<Listener>);
+    // keep the canvas size known (fit view, placing new nodes in view, the minimap)
+    let measure = move || {
+        if let Some(c) = canvas.get_untracked() {
+            let r = c.get_bounding_client_rect();
+            ed.canvas_size.set((r.width(), r.height()));
+        }
+    };
+    js::listener::window(leptos::ev::resize, move |_| measure());
     Effect::new(move |_| {
         let Some(c) = canvas.get() else { return };
-        let local_wheel = move |ev: web_sys::WheelEvent| {
+        let on_wheel = move |ev: web_sys::Event| {
+            let Some(ev) = ev.dyn_ref::<web_sys::WheelEvent>() else { return };
             ev.prevent_default();
             let (sx, sy) = local(ev.client_x(), ev.client_y());
             if ev.ctrl_key() || ev.meta_key() {
@@ -339,28 +326,8 @@ pub fn Canvas() -> impl IntoView {
                 ed.viewport.update(|v| *v = v.pan(-ev.delta_x(), -ev.delta_y()));
             }
         };
-        let cb = Closure::<dyn FnMut(web_sys::WheelEvent)>::new(local_wheel);
-        let opts = web_sys::AddEventListenerOptions::new();
-        opts.set_passive(false);
-        let _ = c.add_event_listener_with_callback_and_add_event_listener_options(
-            "wheel",
-            cb.as_ref().unchecked_ref(),
-            &opts,
-        );
-        cb.forget();
-        // keep the canvas size known (fit view, placing new nodes in view, the minimap)
-        let measure = move || {
-            if let Some(c) = canvas.get_untracked() {
-                let r = c.get_bounding_client_rect();
-                ed.canvas_size.set((r.width(), r.height()));
-            }
-        };
+        wheel.set_value(Some(Listener::active(&c, "wheel", on_wheel)));
         measure();
-        let resize = Closure::<dyn FnMut()>::new(measure);
-        if let Some(w) = js::window() {
-            let _ = w.add_event_listener_with_callback("resize", resize.as_ref().unchecked_ref());
-        }
-        resize.forget();
     });
 
     let transform = move || ed.viewport.with(|v| v.css());

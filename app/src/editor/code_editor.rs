@@ -34,6 +34,8 @@ fn CodeEditorModal(id: NodeId) -> impl IntoView {
     let host = NodeRef::<leptos::html::Div>::new();
     let module: StoredValue<Option<JsValue>, LocalStorage> = StoredValue::new_local(None);
     let view_handle: StoredValue<Option<JsValue>, LocalStorage> = StoredValue::new_local(None);
+    // CodeMirror's Ctrl/⌘+S calls back into Rust as long as this modal lives
+    let on_save: StoredValue<Option<Closure<dyn FnMut()>>, LocalStorage> = StoredValue::new_local(None);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(None::<&'static str>);
     let label = ed.doc.with_untracked(|d| d.flow.node(id).map(|n| n.label.clone()).unwrap_or_default());
@@ -93,9 +95,9 @@ fn CodeEditorModal(id: NodeId) -> impl IntoView {
         spawn_local(async move {
             match js::import_module("./codemirror.js").await {
                 Ok(m) => {
-                    let on_save = Closure::<dyn FnMut()>::new(save);
-                    let v = js::call_export(&m, "create", &[&div.into(), &JsValue::from_str(&code), on_save.as_ref()]);
-                    on_save.forget();
+                    let callback = Closure::<dyn FnMut()>::new(save);
+                    let v = js::call_export(&m, "create", &[&div.into(), &JsValue::from_str(&code), callback.as_ref()]);
+                    on_save.set_value(Some(callback));
                     match v {
                         Ok(v) => {
                             if let Some(line) = last_error.as_deref().and_then(error_line) {

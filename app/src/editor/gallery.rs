@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::state::layout::node_size;
-use crate::{Editor, files};
+use crate::{Editor, js};
 
 /// One entry of `gallery/index.json`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -72,13 +72,13 @@ pub fn thumbnail(text: &str) -> Option<String> {
 }
 
 async fn load_index() -> Result<Vec<Example>, String> {
-    let text = files::fetch_text("gallery/index.json").await?;
+    let text = js::net::fetch_text("gallery/index.json").await?;
     serde_json::from_str::<Index>(&text).map(|i| i.examples).map_err(|e| format!("the gallery index is damaged: {e}"))
 }
 
 /// Opens an example (turning on demo devices for DAQ examples when nothing is connected).
 pub async fn open_example(ed: Editor, ex: &Example) -> bool {
-    let text = match files::fetch_text(&format!("gallery/{}", ex.file)).await {
+    let text = match js::net::fetch_text(&format!("gallery/{}", ex.file)).await {
         Ok(t) => t,
         Err(e) => {
             ed.error(format!("the example '{}' could not be loaded: {e}", ex.title));
@@ -94,7 +94,7 @@ pub async fn open_example(ed: Editor, ex: &Example) -> bool {
             ed.error(format!("demo devices could not start: {e}"));
         }
     }
-    let opened = files::open_text(ed, &text, &ex.title);
+    let opened = ed.open_text(&text, &ex.title);
     if opened && !demo_failed && ex.needs.iter().any(|n| n == "devices") {
         ed.announce(format!("{}: press Run. It uses simulated demo devices unless you connect real ones", ex.title));
     }
@@ -107,7 +107,7 @@ fn Card(ex: Example) -> impl IntoView {
     let thumb = RwSignal::new(String::new());
     let file = ex.file.clone();
     leptos::task::spawn_local(async move {
-        if let Ok(text) = files::fetch_text(&format!("gallery/{file}")).await {
+        if let Ok(text) = js::net::fetch_text(&format!("gallery/{file}")).await {
             thumb.set(thumbnail(&text).unwrap_or_default());
         }
     });

@@ -8,8 +8,8 @@ use runtime::validate::Severity;
 use crate::Editor;
 use crate::editor::plot_view::PlotView;
 use crate::editor::wire::shown_at;
-use crate::run::Status;
 use crate::state::layout::{node_size, param_lines, shows_plot};
+use crate::state::run::Status;
 
 /// A parameter's value as one short line.
 pub fn show_value(v: &serde_json::Value) -> String {

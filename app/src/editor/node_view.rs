@@ -35,9 +35,9 @@ pub fn NodeView() -> impl IntoView {
         });
         let no_result = results.is_none().then(|| {
             let why = match run.status {
-                crate::run::Status::Idle => "Not run yet: press Run.",
-                crate::run::Status::Failed => "The last run of this node failed (see the error below).",
-                crate::run::Status::Skipped => "This node did not run last time (see below).",
+                crate::state::run::Status::Idle => "Not run yet: press Run.",
+                crate::state::run::Status::Failed => "The last run of this node failed (see the error below).",
+                crate::state::run::Status::Skipped => "This node did not run last time (see below).",
                 _ => "No result.",
             };
             view! { <p class="muted">{why}</p> }

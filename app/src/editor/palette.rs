@@ -1,5 +1,5 @@
 //! The node palette (every built-in node by category, with search; drag onto the canvas or
-//! click to add) and the command palette (Ctrl/⌘+K: nodes and commands, keyboard only).
+//! click to add) and the command palette (Ctrl/⌘+K: nodes and [`Command`]s, keyboard only).
 
 use std::collections::BTreeMap;
 
@@ -8,6 +8,7 @@ use runtime::nodes::NodeDef;
 use runtime::spec::Availability;
 
 use crate::Editor;
+use crate::commands::Command;
 use crate::editor::canvas::NODE_MIME;
 use crate::state::search::search;
 
@@ -106,38 +107,11 @@ fn leak(s: &str) -> &'static str {
     runtime::nodes::lookup(s).map_or("", |d| d.spec.func.as_str())
 }
 
-/// A command in the command palette.
+/// What the command palette offers: a node to add, or a command.
 #[derive(Clone, Copy)]
 enum Item {
     Node(&'static NodeDef),
-    Command(&'static str, &'static str),
-}
-
-const COMMANDS: &[(&str, &str)] = &[
-    ("run", "Run the flow"),
-    ("save", "Save the flow (download)"),
-    ("open", "Open a flow file…"),
-    ("new", "New empty flow"),
-    ("undo", "Undo"),
-    ("redo", "Redo"),
-    ("fit", "Fit the flow in view"),
-    ("note", "Add a note (markdown)"),
-    ("python", "New Python node"),
-];
-
-pub fn run_command(ed: Editor, cmd: &str) {
-    match cmd {
-        "run" => ed.run(),
-        "save" => crate::files::save(ed),
-        "open" => crate::editor::toolbar::open_picker(),
-        "new" => crate::files::new_flow(ed),
-        "undo" => ed.undo(),
-        "redo" => ed.redo(),
-        "fit" => ed.fit_view(),
-        "note" => crate::editor::toolbar::add_note(ed),
-        "python" => crate::editor::toolbar::add_python(ed),
-        _ => {}
-    }
+    Command(Command),
 }
 
 #[component]
@@ -148,12 +122,7 @@ pub fn CommandPalette() -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();
     let items = Signal::derive(move || {
         let q = query.get();
-        let ql = q.to_lowercase();
-        let mut v: Vec<Item> = COMMANDS
-            .iter()
-            .filter(|(k, label)| !ql.is_empty() && (k.contains(&ql) || label.to_lowercase().contains(&ql)))
-            .map(|(k, l)| Item::Command(k, l))
-            .collect();
+        let mut v: Vec<Item> = Command::matching(&q).into_iter().map(Item::Command).collect();
         v.extend(search(&q).into_iter().take(40).map(Item::Node));
         v
     });
@@ -166,7 +135,7 @@ pub fn CommandPalette() -> impl IntoView {
         close();
         match item {
             Item::Node(d) => ed.add_node(&d.spec.func, None),
-            Item::Command(k, _) => run_command(ed, k),
+            Item::Command(c) => ed.execute(c),
         }
     };
     Effect::new(move |_| {
@@ -221,7 +190,7 @@ pub fn CommandPalette() -> impl IntoView {
                                     .map(|(i, item)| {
                                         let (name, doc) = match item {
                                             Item::Node(d) => (d.spec.func.replace('_', " "), first_line(&d.spec.doc)),
-                                            Item::Command(_, l) => (format!("▸ {l}"), String::new()),
+                                            Item::Command(c) => (format!("▸ {}", c.label()), String::new()),
                                         };
                                         view! {
                                             <li class:active=move || active.get() == i on:click=move |_| choose(item) on:mousemove=move |_| active.set(i)>

@@ -240,28 +240,15 @@ fn ParamField(id: NodeId, spec: ParamSpec, value: Json) -> impl IntoView {
             }
             .into_any()
         }
-        ParamKind::Int { .. } | ParamKind::Float { .. } => {
+        // numbers and text: checked as typed, set on change (Enter or leaving the field)
+        kind => {
+            let numeric = matches!(kind, ParamKind::Int { .. } | ParamKind::Float { .. });
             let commit = commit.clone();
             let check = check.clone();
             view! {
                 <input
                     type="text"
-                    inputmode="decimal"
-                    data-testid=testid
-                    prop:value=as_text(&value)
-                    on:input=move |ev| check(Json::String(event_target_value(&ev)))
-                    on:change=move |ev| commit(Json::String(event_target_value(&ev)))
-                    on:keydown=blur_on_enter
-                />
-            }
-            .into_any()
-        }
-        _ => {
-            let commit = commit.clone();
-            let check = check.clone();
-            view! {
-                <input
-                    type="text"
+                    inputmode=numeric.then_some("decimal")
                     data-testid=testid
                     prop:value=as_text(&value)
                     on:input=move |ev| check(Json::String(event_target_value(&ev)))

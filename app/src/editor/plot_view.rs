@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use runtime::value::Value;
 
-use crate::run::Same;
+use crate::state::run::Same;
 use crate::{js, plot};
 
 #[component]

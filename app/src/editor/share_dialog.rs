@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::{Editor, files, js, share};
+use crate::{Editor, js, share};
 
 /// The page's address without query or fragment.
 fn base_url() -> String {
@@ -35,7 +35,7 @@ pub fn ShareDialog() -> impl IntoView {
         let text = ed.doc.with_untracked(|d| runtime::file::save(&d.flow));
         Some(share::fragment(&text, run_on_open.get()))
     });
-    let download = move |_| files::save(ed);
+    let download = move |_| ed.save();
     view! {
         <Show when=move || ed.share_open.get()>
             <div class="modal-backdrop" on:click=move |_| ed.share_open.set(false)>

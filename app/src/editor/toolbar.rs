@@ -1,77 +1,46 @@
-//! The top bar: files, undo/redo, Run/Cancel, zoom, add note / Python node, Python status.
+//! The top bar: buttons for the editor's commands (files, undo/redo, Run/Stop, zoom, add a note
+//! or a Python node, …) and the Python status.
 
 use leptos::prelude::*;
 use nodes_pyodide::bridge::WorkerStatus;
-use runtime::flow::TextNode;
-use wasm_bindgen::JsCast;
 
-use crate::{Editor, files, js, state};
+use crate::Editor;
+use crate::commands::Command;
+use crate::state::View;
 
-/// Opens the file picker of the Open button.
-pub fn open_picker() {
-    if let Some(el) = js::document().and_then(|d| d.get_element_by_id("open-file"))
-        && let Ok(input) = el.dyn_into::<web_sys::HtmlInputElement>()
-    {
-        input.set_value("");
-        input.click();
+/// Run, or Stop / Cancel while a session or a run is on (also in the embed bar).
+#[component]
+pub fn RunButton() -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    let running = move || ed.runner().running.get();
+    let streaming = move || ed.runner().streaming.get();
+    view! {
+        <button
+            class="run"
+            class:cancel=running
+            data-testid="run-button"
+            on:click=move |_| ed.execute(if running() { Command::Stop } else { Command::Run })
+        >
+            {move || if streaming() { "■ Stop" } else if running() { "■ Cancel" } else { "▶ Run" }}
+        </button>
     }
 }
 
-/// Adds a markdown note in view.
-pub fn add_note(ed: Editor) {
-    let (x, y) = ed.view_center();
-    let id = format!("note-{}", runtime::file::uuid(ed.random()));
-    let at = ed.doc.with_untracked(|d| d.free_spot((x - 120.0, y - 40.0), (240.0, 80.0)));
-    ed.apply(runtime::Edit::AddText(TextNode {
-        id,
-        text: "## Note\nDouble-click to edit (*markdown*).".into(),
-        position: at,
-        size: None,
-    }));
-}
-
-/// Adds a Python node (the DOUBLE template) in view.
-pub fn add_python(ed: Editor) {
-    let (x, y) = ed.view_center();
-    let random = ed.random();
-    let node = ed.doc.with_untracked(|d| {
-        let mut n = state::python_node(random);
-        n.label = d.flow.unique_label(n.func());
-        n.position = d.free_spot((x - 100.0, y - 50.0), (200.0, 120.0));
-        n
-    });
-    let key = node.key.clone();
-    if ed.apply(runtime::Edit::AddNode(Box::new(node)))
-        && let Some(id) = ed.doc.with_untracked(|d| d.flow.find_key(&key))
-    {
-        ed.selection.set(state::selection::Selection::node(id));
-        ed.editing_code.set(Some(id));
+/// The Flow / Dashboard tabs (also in the embed bar).
+#[component]
+pub fn ViewTabs() -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    view! {
+        <div class="tabs" role="tablist">
+            <button role="tab" data-testid="tab-flow" class:active=move || ed.view.get() == View::Flow on:click=move |_| ed.execute(Command::ShowFlow)>"Flow"</button>
+            <button role="tab" data-testid="tab-dashboard" class:active=move || ed.view.get() == View::Dashboard on:click=move |_| ed.execute(Command::ShowDashboard)>"Dashboard"</button>
+        </div>
     }
-}
-
-/// Loads numpy into the Python worker (from Pyodide's package index: needs the network).
-pub fn enable_numpy(ed: Editor) {
-    let worker = ed.runner().python().clone();
-    ed.info("loading numpy from Pyodide's package index…");
-    leptos::task::spawn_local(async move {
-        match worker.load_numpy().await {
-            Ok(()) => {
-                ed.numpy.set(true);
-                ed.info("numpy is loaded: Python nodes now receive numpy arrays");
-            }
-            Err(e) => ed.error(format!(
-                "numpy could not be loaded (it comes from Pyodide's online package index): {}",
-                e.message
-            )),
-        }
-    });
 }
 
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let ed = expect_context::<Editor>();
-    let running = move || ed.runner().running.get();
-    let streaming = move || ed.runner().streaming.get();
     let python = move || match ed.python.get() {
         WorkerStatus::Loading { stage } => ("loading", format!("Python: {stage}…")),
         WorkerStatus::Ready { version, .. } => ("ready", format!("Python {version} ready")),
@@ -90,62 +59,46 @@ pub fn Toolbar() -> impl IntoView {
     };
     let on_file = move |ev: web_sys::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(f) = input.files().and_then(|l| l.get(0)) else { return };
-        leptos::task::spawn_local(async move {
-            match files::read_file(&f).await {
-                Ok(text) => {
-                    files::open_text(ed, &text, &f.name());
-                }
-                Err(e) => ed.error(e),
-            }
-        });
+        if let Some(f) = input.files().and_then(|l| l.get(0)) {
+            ed.open_file(f);
+        }
     };
     view! {
         <header class="toolbar">
             <span class="brand">"Flojoy Web"</span>
-            <div class="tabs" role="tablist">
-                <button role="tab" data-testid="tab-flow" class:active=move || ed.view.get() == crate::View::Flow on:click=move |_| ed.view.set(crate::View::Flow)>"Flow"</button>
-                <button role="tab" data-testid="tab-dashboard" class:active=move || ed.view.get() == crate::View::Dashboard on:click=move |_| ed.view.set(crate::View::Dashboard)>"Dashboard"</button>
-            </div>
+            <ViewTabs/>
             <span class="flow-name" data-testid="flow-name">{title}</span>
             <div class="group">
-                <button data-testid="examples" title="Example flows to learn from" on:click=move |_| ed.gallery_open.set(true)>"Examples"</button>
-                <button data-testid="new" title="New flow" on:click=move |_| files::new_flow(ed)>"New"</button>
-                <button data-testid="open" title="Open a flow file (Ctrl+O)" on:click=move |_| open_picker()>"Open"</button>
+                <button data-testid="examples" title="Example flows to learn from" on:click=move |_| ed.execute(Command::Examples)>"Examples"</button>
+                <button data-testid="new" title="New flow" on:click=move |_| ed.execute(Command::New)>"New"</button>
+                <button data-testid="open" title="Open a flow file (Ctrl+O)" on:click=move |_| ed.execute(Command::Open)>"Open"</button>
                 <input id="open-file" type="file" accept=".json,.flojoy,.txt,application/json" hidden on:change=on_file data-testid="open-file"/>
-                <button data-testid="save" title="Save (Ctrl+S)" on:click=move |_| files::save(ed)>"Save"</button>
-                <button data-testid="share" title="Share as a link, or embed in a page" on:click=move |_| ed.share_open.set(true)>"Share"</button>
+                <button data-testid="save" title="Save (Ctrl+S)" on:click=move |_| ed.execute(Command::Save)>"Save"</button>
+                <button data-testid="share" title="Share as a link, or embed in a page" on:click=move |_| ed.execute(Command::Share)>"Share"</button>
             </div>
             <div class="group">
-                <button data-testid="undo" title="Undo (Ctrl+Z)" disabled=move || !can_undo() on:click=move |_| ed.undo()>"↶"</button>
-                <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !can_redo() on:click=move |_| ed.redo()>"↷"</button>
+                <button data-testid="undo" title="Undo (Ctrl+Z)" disabled=move || !can_undo() on:click=move |_| ed.execute(Command::Undo)>"↶"</button>
+                <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !can_redo() on:click=move |_| ed.execute(Command::Redo)>"↷"</button>
             </div>
-            <button
-                class="run"
-                class:cancel=running
-                data-testid="run-button"
-                on:click=move |_| if running() { ed.runner().cancel(if streaming() { "stopped by the user" } else { "cancelled by the user" }) } else { ed.run() }
-            >
-                {move || if streaming() { "■ Stop" } else if running() { "■ Cancel" } else { "▶ Run" }}
-            </button>
+            <RunButton/>
             <button
                 data-testid="devices"
                 title="Serial and USB devices (WebSerial, WebUSB) and demo devices"
                 class:active=move || ed.devices_open.get()
-                on:click=move |_| ed.devices_open.update(|o| *o = !*o)
+                on:click=move |_| ed.execute(Command::Devices)
             >
                 "Devices"
             </button>
             <div class="group">
-                <button data-testid="zoom-out" title="Zoom out (Ctrl+-)" on:click=move |_| ed.zoom_by(1.0 / 1.2)>"−"</button>
+                <button data-testid="zoom-out" title="Zoom out (Ctrl+-)" on:click=move |_| ed.execute(Command::ZoomOut)>"−"</button>
                 <span class="zoom" data-testid="zoom">{move || format!("{:.0}%", ed.viewport.with(|v| v.zoom) * 100.0)}</span>
-                <button data-testid="zoom-in" title="Zoom in (Ctrl++)" on:click=move |_| ed.zoom_by(1.2)>"+"</button>
-                <button data-testid="fit" title="Fit view (Ctrl+0)" on:click=move |_| ed.fit_view()>"Fit"</button>
+                <button data-testid="zoom-in" title="Zoom in (Ctrl++)" on:click=move |_| ed.execute(Command::ZoomIn)>"+"</button>
+                <button data-testid="fit" title="Fit view (Ctrl+0)" on:click=move |_| ed.execute(Command::Fit)>"Fit"</button>
             </div>
             <div class="group">
-                <button data-testid="add-note" on:click=move |_| add_note(ed)>"+ Note"</button>
-                <button data-testid="add-python" on:click=move |_| add_python(ed)>"+ Python"</button>
-                <button data-testid="open-command" title="Command palette (Ctrl+K)" on:click=move |_| ed.command_palette.set(true)>"⌘K"</button>
+                <button data-testid="add-note" on:click=move |_| ed.execute(Command::AddNote)>"+ Note"</button>
+                <button data-testid="add-python" on:click=move |_| ed.execute(Command::AddPython)>"+ Python"</button>
+                <button data-testid="open-command" title="Command palette (Ctrl+K)" on:click=move |_| ed.execute(Command::TogglePalette)>"⌘K"</button>
             </div>
             <span class="spacer"></span>
             <span class="python-status" data-testid="python-status" data-state=move || python().0 title=move || match ed.python.get() {
@@ -159,7 +112,7 @@ pub fn Toolbar() -> impl IntoView {
                 data-testid="enable-numpy"
                 title="Python nodes get numpy arrays instead of plain sequences (downloads numpy: needs the network)"
                 class:hidden=move || ed.numpy.get() || python().0 != "ready"
-                on:click=move |_| enable_numpy(ed)
+                on:click=move |_| ed.execute(Command::EnableNumpy)
             >
                 "+ numpy"
             </button>

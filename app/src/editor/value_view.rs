@@ -95,7 +95,7 @@ fn ImageView(value: Arc<Value>) -> impl IntoView {
 pub fn ValueView(value: Arc<Value>, testid: String) -> impl IntoView {
     let body = match &*value {
         Value::Plotly { .. } => {
-            let v = crate::run::Same(value.clone());
+            let v = crate::state::run::Same(value.clone());
             view! { <PlotView figure=Signal::derive(move || Some(v.clone())) testid=testid.clone()/> }.into_any()
         }
         Value::Scalar { c } => view! { <div class="value-scalar">{num(*c)}</div> }.into_any(),

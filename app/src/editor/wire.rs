@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use runtime::Edge;
 
 use crate::Editor;
-use crate::editor::canvas::{Drag, edge_attr};
+use crate::editor::canvas::edge_attr;
 use crate::state::layout::{input_at, input_pos, output_at, output_pos, wire_path};
+use crate::state::pointer::Drag;
 
 /// Where a node is drawn right now: its position plus the move being dragged, if it moves.
 /// Only moving nodes read the offset (so only they and their wires follow the pointer).

@@ -5,14 +5,27 @@ pub mod dashboard;
 pub mod document;
 pub mod history;
 pub mod layout;
+pub mod pointer;
+pub mod run;
 pub mod search;
 pub mod selection;
+pub mod toast;
 pub mod viewport;
 
 use std::sync::Arc;
 
 use runtime::flow::{Node, NodeKind, PythonNode};
+use runtime::spec::NodeSpec;
+use runtime::value::TypeSet;
 use runtime::{Edge, Edit, Flow, InPort, NodeId, OutPort, apply, file, nodes};
+
+/// The two views of a flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Flow,
+    Dashboard,
+}
 
 /// The Python source of the welcome flow's DOUBLE node.
 pub const DOUBLE_CODE: &str = r#"from flojoy import flojoy, Scalar
@@ -25,15 +38,13 @@ def DOUBLE(default: Scalar, factor: float = 2.0) -> Scalar:
     return Scalar(c=default.c * factor)
 "#;
 
-fn python_spec() -> runtime::spec::NodeSpec {
-    let parsed: nodes_pyodide::protocol::ParsedSpec = serde_json::from_value(serde_json::json!({
-        "func": "DOUBLE", "doc": "Multiplies a number by a factor, in Python.", "category": "PYTHON",
-        "inputs": [{"name": "default", "type": "Scalar", "multiple": false, "optional": false}],
-        "outputs": [{"name": "default", "type": "Scalar"}],
-        "params": [{"name": "factor", "type": "float", "default": 2.0}]
-    }))
-    .unwrap_or_else(|_| unreachable!("a literal spec"));
-    parsed.to_node_spec()
+/// The DOUBLE template's spec: what Pyodide reads from [`DOUBLE_CODE`]'s signature (the code
+/// editor's Save gives the same; `tests/python_template.rs` checks it).
+pub fn python_spec() -> NodeSpec {
+    NodeSpec::new("DOUBLE", "PYTHON", "Multiplies a number by a factor, in Python.")
+        .input("default", TypeSet::parse("Scalar"), "")
+        .output("default", TypeSet::parse("Scalar"), "")
+        .float("factor", 2.0, "")
 }
 
 /// Adds a built-in node; returns its id.

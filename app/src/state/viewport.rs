@@ -11,6 +11,9 @@ pub struct Viewport {
 pub const MIN_ZOOM: f64 = 0.1;
 pub const MAX_ZOOM: f64 = 3.0;
 
+/// Below this zoom nodes are drawn as plain boxes (a level of detail for big flows).
+pub const DETAIL_ZOOM: f64 = 0.45;
+
 impl Default for Viewport {
     fn default() -> Self {
         Viewport { x: 40.0, y: 40.0, zoom: 1.0 }

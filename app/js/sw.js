@@ -2,7 +2,7 @@
 // the first visit, so the app opens and runs offline. One cache per version: a new version is
 // downloaded completely in the background and used from the next load on (the page asks for
 // the switch at start-up and says "updated"), never a mix of old and new files.
-// app/pwa.mjs fills VERSION and FILES at build time.
+// app/build/pwa.mjs fills VERSION and FILES at build time.
 const VERSION = "__VERSION__";
 const FILES = __FILES__;
 const CACHE = `flojoy-web-${VERSION}`;

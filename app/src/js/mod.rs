@@ -1,27 +1,17 @@
-//! Every JavaScript call the app makes that web-sys does not cover, in one place: plotly.js,
-//! timers and script loading. Raw externs are private (trailing underscore); the typed
-//! wrappers below are what the rest of the app uses.
+//! The browser glue, in one place: every JavaScript call the app makes that web-sys does not
+//! cover (timers, script and module loading, JS objects), and the browser services the app
+//! uses: `plotly` (plotly.js), `net` (fetch), `file` (picked files, downloads), `listener`
+//! (event listeners that live as long as their owner). Raw externs are private (trailing
+//! underscore); the typed wrappers are what the rest of the app uses.
 
-use std::cell::RefCell;
+pub mod file;
+pub mod listener;
+pub mod net;
+pub mod plotly;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
-use wasm_bindgen::prelude::*;
+use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = Plotly, js_name = react, catch)]
-    fn plotly_react_(
-        div: &web_sys::Element,
-        data: &JsValue,
-        layout: &JsValue,
-        config: &JsValue,
-    ) -> Result<Promise, JsValue>;
-
-    #[wasm_bindgen(js_namespace = Plotly, js_name = purge, catch)]
-    fn plotly_purge_(div: &web_sys::Element) -> Result<(), JsValue>;
-}
 
 pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -97,45 +87,9 @@ pub async fn yield_now() {
     let _ = JsFuture::from(p).await;
 }
 
-thread_local! {
-    static PLOTLY: RefCell<Option<Promise>> = const { RefCell::new(None) };
-}
-
-/// Loads plotly.js once, after first paint (it is 4.8 MB: the editor must not wait for it).
-pub async fn ensure_plotly() -> Result<(), String> {
-    let has = || Reflect::has(&js_sys::global(), &"Plotly".into()).unwrap_or(false);
-    if has() {
-        return Ok(());
-    }
-    let p = PLOTLY.with(|cell| {
-        cell.borrow_mut()
-            .get_or_insert_with(|| {
-                Promise::new(&mut |resolve, reject| {
-                    let Some(doc) = document() else { return };
-                    let Ok(el) = doc.create_element("script") else {
-                        return;
-                    };
-                    let Ok(script) = el.dyn_into::<web_sys::HtmlScriptElement>() else {
-                        return;
-                    };
-                    script.set_src("plotly.min.js");
-                    script.set_async(true);
-                    script.set_onload(Some(&resolve));
-                    script.set_onerror(Some(&reject));
-                    if let Some(head) = doc.head() {
-                        let _ = head.append_child(&script);
-                    }
-                })
-            })
-            .clone()
-    });
-    JsFuture::from(p).await.map(|_| ()).map_err(|_| "plotly.js could not be loaded".to_owned())
-}
-
-/// Loads a classic script of ours (`src` relative to the page) and waits for it.
-pub async fn load_script(src: &str) -> Result<(), String> {
-    let src = src.to_owned();
-    let p = Promise::new(&mut |resolve, reject| {
+/// A `<script src>` added to the page; the promise settles when it has loaded or failed.
+pub fn script(src: &str, async_: bool) -> Promise {
+    Promise::new(&mut |resolve, reject| {
         let Some(doc) = document() else { return };
         let Ok(el) = doc.create_element("script") else {
             return;
@@ -143,28 +97,19 @@ pub async fn load_script(src: &str) -> Result<(), String> {
         let Ok(script) = el.dyn_into::<web_sys::HtmlScriptElement>() else {
             return;
         };
-        script.set_src(&src);
+        script.set_src(src);
+        script.set_async(async_);
         script.set_onload(Some(&resolve));
         script.set_onerror(Some(&reject));
         if let Some(head) = doc.head() {
             let _ = head.append_child(&script);
         }
-    });
-    JsFuture::from(p).await.map(|_| ()).map_err(|_| format!("{src} could not be loaded"))
+    })
 }
 
-/// Draws or updates a plot in place (`Plotly.react`).
-pub async fn plotly_react(div: &web_sys::Element, data: &JsValue, layout: &JsValue) -> Result<(), String> {
-    ensure_plotly().await?;
-    let config = Object::new();
-    let _ = Reflect::set(&config, &"responsive".into(), &JsValue::TRUE);
-    let _ = Reflect::set(&config, &"displaylogo".into(), &JsValue::FALSE);
-    let p = plotly_react_(div, data, layout, &config).map_err(|e| format!("plotly: {e:?}"))?;
-    JsFuture::from(p).await.map(|_| ()).map_err(|e| format!("plotly: {e:?}"))
-}
-
-pub fn plotly_purge(div: &web_sys::Element) {
-    let _ = plotly_purge_(div);
+/// Loads a classic script of ours (`src` relative to the page) and waits for it.
+pub async fn load_script(src: &str) -> Result<(), String> {
+    JsFuture::from(script(src, false)).await.map(|_| ()).map_err(|_| format!("{src} could not be loaded"))
 }
 
 /// `import(url)`: loads an ES module of ours (the code editor) when it is first needed.
@@ -193,4 +138,18 @@ pub fn call0(f: &Function) {
 /// A JS array from values.
 pub fn array(items: impl IntoIterator<Item = JsValue>) -> Array {
     items.into_iter().collect()
+}
+
+/// JSON → a JS object (small, structured data: plot attributes, replies to pages).
+pub fn json_to_js(j: &serde_json::Value) -> JsValue {
+    js_sys::JSON::parse(&j.to_string()).unwrap_or(JsValue::NULL)
+}
+
+/// A JS object (structured-cloned data: a page's message) → JSON, through `JSON.stringify`.
+pub fn js_to_json(v: &JsValue) -> serde_json::Value {
+    js_sys::JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or(serde_json::Value::Null)
 }

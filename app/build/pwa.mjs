@@ -1,6 +1,6 @@
 // Trunk post-build hook: makes the staged site an offline app. Lists every file of the build
 // (the service worker precaches them all), derives the version from their contents, writes
-// sw.js from app/sw.js and stamps the version into index.html (<meta name="flojoy-version">).
+// sw.js from app/js/sw.js and stamps the version into index.html (<meta name="flojoy-version">).
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
@@ -34,7 +34,7 @@ const version = hash.digest("hex").slice(0, 12);
 
 const index = join(staging, "index.html");
 writeFileSync(index, readFileSync(index, "utf8").replace('content="dev"', `content="${version}"`));
-const sw = readFileSync(join(here, "sw.js"), "utf8")
+const sw = readFileSync(join(here, "..", "js", "sw.js"), "utf8")
   .replace("__VERSION__", version)
   .replace("__FILES__", JSON.stringify(["./", ...files.map((f) => `./${f}`)], null, 1));
 writeFileSync(join(staging, "sw.js"), sw);

@@ -1,12 +1,12 @@
 // Copies the browser parts of our npm dependencies into public/vendor/ (git-ignored), where
-// the trunk build picks them up: Pyodide's core files and plotly.js; and bundles the code
-// editor (app/codemirror.mjs + CodeMirror) with esbuild. Runs as trunk's pre-build hook, so
-// `trunk build` can never ship without them. Skips what is already up to date.
+// the trunk build picks them up: Pyodide's core files and plotly.js; and bundles our own
+// JavaScript there (bundle.mjs: the code editor, the demo devices). Runs as trunk's pre-build
+// hook, so `trunk build` can never ship without them. Skips what is already up to date.
 import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const mods = join(root, "node_modules");
 const out = join(root, "public", "vendor");
 
@@ -33,11 +33,6 @@ for (const [from, to] of files) {
   copyFileSync(from, to);
 }
 
-// the code editor: one minified ES module
-const editorSrc = join(root, "app", "codemirror.mjs");
-const editorOut = join(out, "codemirror.js");
-const stale = !existsSync(editorOut) || statSync(editorOut).mtimeMs < statSync(editorSrc).mtimeMs;
-if (stale) {
-  const { buildSync } = await import("esbuild");
-  buildSync({ entryPoints: [editorSrc], bundle: true, format: "esm", minify: true, outfile: editorOut, logLevel: "warning" });
-}
+// our own JavaScript: the code editor and the demo devices
+const { bundle } = await import("./bundle.mjs");
+bundle(out);

@@ -1,4 +1,4 @@
-// The Python code editor of Python nodes: CodeMirror 6, bundled by app/vendor.mjs (esbuild)
+// The Python code editor of Python nodes: CodeMirror 6, bundled by app/build/vendor.mjs (esbuild)
 // into public/vendor/codemirror.js at build time and imported by the page when an editor opens.
 import { EditorView, basicSetup } from "codemirror";
 import { python } from "@codemirror/lang-python";

@@ -1,0 +1,149 @@
+// The controller: globalThis.flojoyDemoDevices (documented in index.js).
+
+import { SerialSimApi } from "./serial/api.js";
+import { ArduinoSim, UnplugSim, MalformedSim, BusySim } from "./serial/devices.js";
+import { ScpiSim } from "./serial/scpi.js";
+import { USBSimApi } from "./usb/api.js";
+import { EchoSim, UsbStreamSim } from "./usb/devices.js";
+
+/** Kinds: class, bus, and what a device of that kind looks like unless its spec says otherwise. */
+const KINDS = {
+  arduino: { bus: "serial", make: ArduinoSim, label: "Arduino Uno (simulated)", usbVendorId: 0x2341, usbProductId: 0x0043 },
+  unplug: { bus: "serial", make: UnplugSim, label: "Arduino Uno, unplugs itself (simulated)", usbVendorId: 0x2341, usbProductId: 0x0043 },
+  malformed: { bus: "serial", make: MalformedSim, label: "Arduino Uno, noisy line (simulated)", usbVendorId: 0x2341, usbProductId: 0x0043 },
+  scpi: { bus: "serial", make: ScpiSim, label: "SCPI voltmeter (simulated)", usbVendorId: 0x0403, usbProductId: 0x6001 },
+  busy: { bus: "serial", make: BusySim, label: "Serial port in use (simulated)", usbVendorId: 0x1a86, usbProductId: 0x7523 },
+  echo: { bus: "usb", make: EchoSim, label: "Flojoy USB echo (simulated)", vendorId: 0xcafe, productId: 0x4001, serialNumber: "SIM-ECHO-0001" },
+  "usb-stream": {
+    bus: "usb",
+    make: UsbStreamSim,
+    label: "Flojoy USB streamer (simulated)",
+    vendorId: 0xcafe,
+    productId: 0x4002,
+    serialNumber: "SIM-STREAM-0001",
+  },
+};
+
+/** install({ demo: true }): what a visitor without hardware gets. */
+const DEMO_SET = Object.freeze({
+  serial: Object.freeze([
+    Object.freeze({ kind: "arduino", name: "arduino", rate: 1000 }),
+    Object.freeze({ kind: "scpi", name: "scpi" }),
+  ]),
+  usb: Object.freeze([
+    Object.freeze({ kind: "echo", name: "echo" }),
+    Object.freeze({ kind: "usb-stream", name: "usb-stream", rate: 10000 }),
+  ]),
+});
+
+function defaultChoice(candidates) {
+  return candidates.find((c) => !c.granted) || candidates[0] || null;
+}
+
+export const controller = {
+  version: 1,
+  installed: false,
+  /** The options of the current install (with defaults filled in). */
+  options: { granted: true, requireUserActivation: true, replaceNavigator: true },
+  /** Serial device handles, in install order. */
+  serial: [],
+  /** USB device handles, in install order. */
+  usb: [],
+  /** The emulated navigator.serial / navigator.usb (also usable without replacing navigator). */
+  serialApi: null,
+  usbApi: null,
+  kinds: Object.keys(KINDS),
+  demoSet: DEMO_SET,
+  _saved: null,
+
+  install(options = {}) {
+    if (this.installed) this.uninstall();
+    const opts = Object.assign({ granted: true, requireUserActivation: true, replaceNavigator: true }, options);
+    let serialSpecs = Array.from(opts.serial || []);
+    let usbSpecs = Array.from(opts.usb || []);
+    if (opts.demo) {
+      serialSpecs = DEMO_SET.serial.concat(serialSpecs);
+      usbSpecs = DEMO_SET.usb.concat(usbSpecs);
+    }
+    const nav = globalThis.navigator;
+    if (opts.replaceNavigator && !nav) throw new Error("flojoyDemoDevices.install: there is no navigator to install into");
+    this.options = opts;
+    this.serialApi = new SerialSimApi(this);
+    this.usbApi = new USBSimApi(this);
+    const names = new Set();
+    const build = (spec, bus) => {
+      const kind = KINDS[spec && spec.kind];
+      if (!kind || kind.bus !== bus) {
+        const allowed = Object.keys(KINDS).filter((k) => KINDS[k].bus === bus);
+        throw new Error(`flojoyDemoDevices.install: unknown ${bus} device kind '${spec && spec.kind}' (known: ${allowed.join(", ")})`);
+      }
+      let name = spec.name !== undefined ? String(spec.name) : spec.kind;
+      if (names.has(name)) {
+        if (spec.name !== undefined) throw new Error(`flojoyDemoDevices.install: two devices are named '${name}'`);
+        let i = 2;
+        while (names.has(`${spec.kind}-${i}`)) i++;
+        name = `${spec.kind}-${i}`;
+      }
+      names.add(name);
+      return new kind.make(this, Object.assign({}, spec, { name }), kind);
+    };
+    this.serial = serialSpecs.map((s) => build(s, "serial"));
+    this.usb = usbSpecs.map((s) => build(s, "usb"));
+    if (opts.replaceNavigator) {
+      this._saved = {
+        serial: Object.getOwnPropertyDescriptor(nav, "serial"),
+        usb: Object.getOwnPropertyDescriptor(nav, "usb"),
+      };
+      const serialApi = this.serialApi;
+      const usbApi = this.usbApi;
+      Object.defineProperty(nav, "serial", { configurable: true, enumerable: true, get: () => serialApi });
+      Object.defineProperty(nav, "usb", { configurable: true, enumerable: true, get: () => usbApi });
+    }
+    this.installed = true;
+    return this;
+  },
+
+  uninstall() {
+    for (const handle of this.serial) handle.shutdown();
+    for (const handle of this.usb) handle.shutdown();
+    const nav = globalThis.navigator;
+    if (this._saved && nav) {
+      for (const key of ["serial", "usb"]) {
+        const saved = this._saved[key];
+        if (saved) Object.defineProperty(nav, key, saved);
+        else delete nav[key];
+      }
+    }
+    this._saved = null;
+    this.serial = [];
+    this.usb = [];
+    this.installed = false;
+  },
+
+  find(name) {
+    return this.serial.find((h) => h.name === name) || this.usb.find((h) => h.name === name) || null;
+  },
+
+  plug(name, options) {
+    return this._handle(name).plug(options);
+  },
+
+  unplug(name) {
+    return this._handle(name).unplug();
+  },
+
+  _handle(name) {
+    const handle = this.find(name);
+    if (!handle) throw new Error(`flojoyDemoDevices: no simulated device named '${name}'`);
+    return handle;
+  },
+
+  /** The chooser: options.choose(kind, candidates, requestOptions), or the default pick. */
+  choose(kind, candidates, requestOptions) {
+    if (typeof this.options.choose !== "function") return defaultChoice(candidates);
+    const picked = this.options.choose(kind, candidates.slice(), requestOptions);
+    if (picked === null || picked === undefined || picked === false) return null;
+    const handle = typeof picked === "string" ? candidates.find((c) => c.name === picked) : picked;
+    return candidates.includes(handle) ? handle : null;
+  },
+};

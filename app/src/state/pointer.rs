@@ -1,0 +1,29 @@
+//! What the pointer is doing on the canvas: the drag in progress and what a move carries.
+
+use std::collections::BTreeSet;
+
+use runtime::{InPort, NodeId, OutPort};
+
+use crate::state::viewport::Viewport;
+
+/// What the pointer is doing on the canvas.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Drag {
+    /// Dragging the background: the view follows.
+    Pan { from: (f64, f64), origin: Viewport, moved: bool },
+    /// Moving the selected nodes and notes ([`Editor::moving`]) from a world point; the offset
+    /// is [`Editor::move_offset`], committed as one edit on release.
+    Move { from: (f64, f64) },
+    /// Drawing a wire from an output; `hover` is the input under the pointer and whether the
+    /// wire may go there (with the reason if not).
+    Wire { from: OutPort, at: (f64, f64), hover: Option<(InPort, Result<(), String>)> },
+    /// Shift-dragging a selection box (world coordinates).
+    Select { from: (f64, f64), to: (f64, f64), additive: bool },
+}
+
+/// The nodes and notes a move drag carries.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Moving {
+    pub nodes: BTreeSet<NodeId>,
+    pub texts: BTreeSet<String>,
+}
