@@ -11,6 +11,7 @@ pub mod flow;
 pub mod host;
 pub mod nodes;
 pub mod param;
+pub mod python;
 pub mod schedule;
 pub mod spec;
 pub mod validate;
