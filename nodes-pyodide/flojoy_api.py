@@ -29,7 +29,7 @@ __all__ = [
     "DataFrame", "Grayscale", "Image", "Plotly", "String", "TextBlob", "Bytes", "Boolean",
     "flojoy", "display", "DefaultParams", "TextArea", "NodeReference", "Array", "File",
     "Directory", "FloatArray", "node_initialization", "SmallMemory", "Secret", "JobResultBuilder",
-    "DCNpArrayType", "PlotlyJSONEncoder",
+    "DCNpArrayType", "PlotlyJSONEncoder", "get_job_result",
 ]
 
 try:  # numpy is optional: only when the user enabled it (it needs Pyodide's package index)
@@ -181,16 +181,24 @@ def _floats(raw):
     """Raw float64 bytes from a host → the array a node gets: numpy (no copy when the host's
     buffer is writable) or, without numpy, a FloatArray. ``raw`` is a typed array from the
     page (a JsProxy) or a bytes-like object (the native worker's buffers)."""
-    if hasattr(raw, "to_bytes"):
+    if _is_js_buffer(raw):
         raw = raw.to_bytes()
     if _np is not None:
+        if isinstance(raw, _np.ndarray) and raw.dtype == _np.float64:
+            return raw  # the native worker reads float64 buffers straight into numpy arrays
         a = _np.frombuffer(raw, dtype=_np.float64)
         return a if a.flags.writeable else a.copy()
     return FloatArray(raw)
 
 
+def _is_js_buffer(v):
+    # a typed array from the page (a JsProxy); Python's ints have a to_bytes too
+    return hasattr(v, "to_bytes") and hasattr(v, "byteLength")
+
+
 def _is_buffer(v):
-    return hasattr(v, "to_bytes") or isinstance(v, (bytes, bytearray, memoryview))
+    return _is_js_buffer(v) or isinstance(v, (bytes, bytearray, memoryview)) \
+        or (_np is not None and isinstance(v, _np.ndarray) and v.dtype == _np.float64 and v.ndim == 1)
 
 
 # ---------------------------------------------------------------- DataContainers
@@ -224,6 +232,10 @@ class DataContainer(dict):
             self[k] = v
         dict.__setitem__(self, "extra", extra)
 
+    def to_dict(self):
+        """A plain dict of the fields (python-box's to_dict, which Flojoy's DataContainer has)."""
+        return {k: (v.to_dict() if isinstance(v, DataContainer) else v) for k, v in self.items()}
+
     def validate(self):
         allowed = _KEYS.get(self.type)
         if allowed is None:
@@ -244,6 +256,7 @@ def _container(name, keys, arrays, optional=()):
         for k in keys:
             v = kw.get(k)
             if v is None and k in optional:
+                dict.__setitem__(self, k, None)  # present and None, as in Flojoy
                 continue
             self[k] = _arr(v) if k in arrays else v
 
@@ -256,7 +269,17 @@ OrderedTriple = _container("OrderedTriple", ("x", "y", "z"), {"x", "y", "z"})
 Surface = _container("Surface", ("x", "y", "z"), {"x", "y", "z"})
 Vector = _container("Vector", ("v",), {"v"})
 Matrix = _container("Matrix", ("m",), {"m"})
-Grayscale = _container("Grayscale", ("m",), {"m"})
+_GrayscaleBase = _container("Grayscale", ("m",), {"m"})
+
+
+class Grayscale(_GrayscaleBase):
+    """Flojoy's Grayscale DataContainer (m), made as ``Grayscale(img=...)`` in Studio's blocks."""
+
+    def __init__(self, *args, img=None, extra=None, **kw):
+        if img is not None:
+            kw.setdefault("m", img)
+        _GrayscaleBase.__init__(self, *args, extra=extra, **kw)
+
 Image = _container("Image", ("r", "g", "b", "a"), {"r", "g", "b", "a"}, optional=("a",))
 Plotly = _container("Plotly", ("fig",), set())
 String = _container("String", ("s",), set())
@@ -292,6 +315,13 @@ class DataFrame(DataContainer):
         self["m"] = {str(k): list(v) for k, v in (table or {}).items()}
 
 
+# Flojoy's Parametric* types (a base type plus an ascending `t`): defined so that blocks naming
+# them import and `match` them; no node here makes one
+ParametricDataFrame, ParametricOrderedPair, ParametricOrderedTriple, ParametricSurface, ParametricScalar, \
+    ParametricVector, ParametricMatrix, ParametricImage, ParametricGrayscale, ParametricPlotly = (
+        type("Parametric" + base.type, (base,), {"type": "Parametric" + base.type})
+        for base in (DataFrame, OrderedPair, OrderedTriple, Surface, Scalar, Vector, Matrix, Image, Grayscale, Plotly))
+
 _CLASSES = {c.type: c for c in (OrderedPair, OrderedTriple, Surface, Scalar, Vector, Matrix, DataFrame, Grayscale, Image, Plotly, String, Bytes, Boolean)}
 
 
@@ -307,9 +337,15 @@ class NodeReference(str):
     def ref(self):
         return str(self)
 
+    def unwrap(self):
+        return str(self)
+
 
 class Array(list):
     """A comma-separated list parameter of mixed numbers and text."""
+
+    def unwrap(self):
+        return list(self)
 
 
 class File(str):
@@ -384,6 +420,14 @@ class JobResultBuilder:
         if self.directions is None:
             return self.data
         return {"FLOW_TO_DIRECTIONS": self.directions, "RESULT_FIELD": "data", "data": self.data}
+
+
+def get_job_result(job_id):
+    """Flojoy Studio's access to another block's last result (its FEEDBACK block uses it). Its
+    scheduler kept every result in a store; here results stay with the runner."""
+    raise RuntimeError(
+        f"get_job_result({job_id!r}): Python nodes cannot read other nodes' results here; "
+        "use the built-in FEEDBACK node (or wire the node's output in)")
 
 
 def flojoy(original_function=None, *, node_type=None, deps=None, inject_node_metadata=False, inject_connection=False, forward_result=False):
@@ -486,7 +530,8 @@ def manifest(fn):
                 tp, multiple = args[0], True
         names = _dc_names(tp)
         if names is not None:
-            optional = p.default is None or type(None) in _typing.get_args(tp)
+            # a port whose argument has a default may stay unwired (Flojoy only said so for None)
+            optional = p.default is not _inspect.Parameter.empty or type(None) in _typing.get_args(tp)
             inputs.append({"name": name, "type": _type_string(names), "multiple": multiple, "optional": bool(optional)})
         else:
             params.append(_param(name, tp, p.default))
@@ -534,6 +579,9 @@ def _module(name, code, filename):
     """Runs node code as a module of its own (registered, so that dataclasses and TypedDicts
     defined in it resolve their annotations); returns its namespace."""
     mod = _types.ModuleType(name)
+    # Studio's blocks find files beside themselves (os.path.dirname(__file__)): here that is
+    # the folder the node runs in (the flow's, natively)
+    mod.__file__ = f"{name}.py"
     _sys.modules[name] = mod
     exec(compile(code, filename, "exec"), mod.__dict__)
     return mod.__dict__
@@ -563,7 +611,7 @@ def _field(obj, key):
 
 def _plain(v):
     """A host's value → Python: float64 buffers → arrays, JavaScript objects/arrays → dict/list."""
-    if hasattr(v, "to_bytes") and hasattr(v, "byteLength") or isinstance(v, (bytes, bytearray, memoryview)):
+    if _is_buffer(v):
         return _floats(v)
     if hasattr(v, "to_py"):
         return v.to_py()
@@ -585,7 +633,7 @@ def from_wire(obj):
     if t == "DataFrame":
         m = _field(obj, "m")
         cols = m.to_py(depth=1) if hasattr(m, "to_py") else m
-        return DataFrame(df={k: _plain(v) for k, v in cols.items()})
+        return DataFrame(df={k: _dates(_plain(v)) for k, v in cols.items()})
     if t == "Plotly":
         fig = _field(obj, "fig")
         return Plotly(fig=fig.to_py() if hasattr(fig, "to_py") else fig)
@@ -608,7 +656,40 @@ def from_wire(obj):
                     fields[k] = [flat[r * cols:(r + 1) * cols] for r in range(rows)]
             else:
                 fields[k] = v
+    if t == "Image" and _np is not None:
+        fields = {k: _pixels(v) for k, v in fields.items()}
     return cls(**fields)
+
+
+def _pixels(channel):
+    """An image channel of whole numbers 0–255 as uint8, the dtype Flojoy's images have (image
+    libraries read uint8 as 0–255 and floats as 0–1)."""
+    if isinstance(channel, _np.ndarray) and channel.size and channel.min() >= 0 and channel.max() <= 255 \
+            and _np.array_equal(channel, _np.floor(channel)):
+        return channel.astype(_np.uint8)
+    return channel
+
+
+_ISO_DATE = None
+
+
+def _dates(col):
+    """A text column of ISO dates (how tables carry dates between nodes) as datetimes, when
+    tables are pandas DataFrames."""
+    global _ISO_DATE
+    pd = _pandas()
+    if pd is None or not isinstance(col, list) or not col or not all(isinstance(x, str) for x in col):
+        return col
+    if _ISO_DATE is None:
+        import re
+
+        _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+    if not all(_ISO_DATE.fullmatch(x) for x in col):
+        return col
+    try:
+        return pd.to_datetime(pd.Series(col), format="ISO8601")
+    except (ValueError, TypeError):
+        return col
 
 
 def _flat(v):
@@ -651,7 +732,12 @@ def _column(col):
     """A table column → float64 bytes when all its cells are numbers, else text (dates as ISO)."""
     pd = _pandas()
     if pd is not None and isinstance(col, pd.Series):
-        if pd.api.types.is_numeric_dtype(col.dtype):
+        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+            # dates as ISO text; midnight-only dates as plain dates (2023-01-01)
+            times = col.dt.tz_localize(None) if getattr(col.dt, "tz", None) is not None else col
+            fmt = "%Y-%m-%d" if (times.dropna() == times.dropna().dt.normalize()).all() else "%Y-%m-%dT%H:%M:%S"
+            return [("" if pd.isna(x) else x.strftime(fmt)) for x in col]
+        if pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_numeric_dtype(col.dtype):
             return _flat(col.to_numpy(dtype=_np.float64, na_value=_np.nan))
         return [_text(x) for x in col.tolist()]
     if isinstance(col, FloatArray) or _np is not None and isinstance(col, _np.ndarray) and col.dtype.kind in "biuf":
@@ -681,6 +767,9 @@ def to_wire(dc):
         v = dc.get(k)
         if v is None:
             continue
+        if t == "Surface" and k in "xy" and _np is not None and _np.ndim(v) == 2:
+            # Studio's blocks give a Surface's x and y as meshgrids; here they are its axes
+            v = _np.asarray(v)[0, :] if k == "x" else _np.asarray(v)[:, 0]
         if t in ("OrderedPair", "OrderedTriple", "Vector") or (t == "Surface" and k in "xy"):
             out[k] = _flat(v)
         elif t in ("Matrix", "Grayscale", "Image") or (t == "Surface" and k == "z"):
@@ -787,8 +876,14 @@ def call(code, func, node_key, inputs, params, outputs):
     if hasattr(params, "to_py"):
         params = params.to_py()
     for name, value in params.items():
-        if name in sig.parameters and value is not None:
+        if name not in sig.parameters:
+            continue
+        if value is not None:
             kwargs[name] = _param_value(kinds.get(name), value)
+        elif sig.parameters[name].default is _inspect.Parameter.empty:
+            # Flojoy passes an empty parameter as None (a reference to no node as an empty one)
+            kwargs[name] = NodeReference("") if kinds.get(name) == "NodeReference" else None
+
     if "default_params" in sig.parameters:
         kwargs["default_params"] = DefaultParams(node_key, node_key, "run")
     if "default" in sig.parameters and "default" not in kwargs and sig.parameters["default"].default is _inspect.Parameter.empty:

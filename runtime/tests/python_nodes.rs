@@ -328,3 +328,35 @@ fn studio_control_flow_blocks_choose_the_branch() {
     assert_eq!(r.by_label("YES").unwrap().runs, 0, "3 >= 5 is false: the true branch never runs");
     assert_eq!(scalar(out(&r, "CONDITIONAL-1", "false")), 5.0, "CONDITIONAL forwards y when false");
 }
+
+#[test]
+fn large_arrays_cross_unchanged_both_ways() {
+    // above the size that goes through the shared files instead of the pipe, in and out;
+    // the values are the node's own arithmetic on numpy arrays, checked against numpy
+    let code = "from flojoy import flojoy, OrderedPair\n\n@flojoy\ndef FLIP(default: OrderedPair) -> OrderedPair:\n    return OrderedPair(x=default.x[::-1], y=default.y * -2 + default.x)\n";
+    let (flow, _) = load(
+        vec![
+            node("LINSPACE-1", "LINSPACE", json!({"start": -3, "end": 7, "step": 200_000}), None),
+            node("SINE-1", "SINE", json!({"frequency": 0.3}), None),
+            node("FLIP-1", "FLIP", json!({}), Some(code)),
+        ],
+        &[("LINSPACE-1", "default", "SINE-1", "default"), ("SINE-1", "default", "FLIP-1", "default")],
+    );
+    let host = Rc::new(NativeHost::default());
+    for _ in 0..2 {
+        let r = run_on(&flow, host.clone());
+        assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+        let x = numpy("np.linspace(-3, 7, 200000)[::-1]", &[]);
+        let y = numpy("-2 * np.sin(2 * np.pi * 0.3 * np.linspace(-3, 7, 200000)) + np.linspace(-3, 7, 200000)", &[]);
+        let v = out(&r, "FLIP-1", "default");
+        assert_eq!((xs(v).len(), ys(v).len()), (200_000, 200_000));
+        let worst = |got: &[f64], want: &[f64]| got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        assert!(
+            worst(xs(v), &x) <= 1e-12 && worst(ys(v), &y) <= 1e-12,
+            "x off by {}, y by {}",
+            worst(xs(v), &x),
+            worst(ys(v), &y)
+        );
+    }
+    assert_eq!(host.python.starts(), 1);
+}

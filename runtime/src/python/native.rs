@@ -14,10 +14,12 @@
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::ffi::OsString;
+use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -137,7 +139,13 @@ impl Python {
 
     /// Sends one request and reads its reply, starting the worker if there is none. A worker
     /// that was stopped or died is dropped, so the next call starts a fresh one.
-    fn exchange(&self, func: &str, dir: &Path, header: &Json, bufs: &[&[u8]]) -> Result<(Json, Bufs), CallError> {
+    fn exchange(
+        &self,
+        func: &str,
+        dir: &Path,
+        header: &Json,
+        bufs: &[wire::Out<'_>],
+    ) -> Result<(Json, Bufs), CallError> {
         if self.worker.borrow().is_none() {
             let w = Worker::start(&self.program, dir, self.interrupt.clone()).map_err(|e| match e {
                 None => CallError::Interrupted,
@@ -216,6 +224,44 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Buffers at least this large go through the shared files instead of the pipe.
+const LARGE: usize = 1 << 16;
+
+/// The two files a worker shares with the runner for large buffers (one per direction), in
+/// `/dev/shm` where there is one: each side writes its buffers in place and names the offsets
+/// in the frame, so a large array is copied once per side, without the two processes taking
+/// turns on a pipe, and the files' pages are reused from call to call.
+struct Shared {
+    dir: PathBuf,
+    input: File,
+    output: File,
+}
+
+impl Shared {
+    fn create() -> Option<Shared> {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let base = Path::new("/dev/shm");
+        let base = if base.is_dir() { base.to_path_buf() } else { std::env::temp_dir() };
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = base.join(format!("flojoy-python-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).ok()?;
+        let open = |name: &str| File::options().read(true).write(true).create(true).truncate(true).open(dir.join(name));
+        match (open("in.bin"), open("out.bin")) {
+            (Ok(input), Ok(output)) => Some(Shared { dir, input, output }),
+            _ => {
+                let _ = std::fs::remove_dir_all(&dir);
+                None
+            }
+        }
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// One running `worker.py`.
 struct Worker {
     child: Arc<Mutex<Child>>,
@@ -227,6 +273,7 @@ struct Worker {
     stderr: Arc<Mutex<VecDeque<String>>>,
     version: String,
     numpy: Option<String>,
+    shared: Option<Shared>,
 }
 
 impl Worker {
@@ -286,11 +333,16 @@ impl Worker {
             stderr: tail,
             version: String::new(),
             numpy: None,
+            shared: None,
         };
-        match worker.exchange(&json!({"type": "init", "api": API}), &[], Some(START_TIMEOUT)) {
+        let shared = Shared::create();
+        let files = shared.as_ref().map(|s| s.dir.display().to_string());
+        match worker.exchange(&json!({"type": "init", "api": API, "files": files}), &[], Some(START_TIMEOUT)) {
             Ok((ready, _)) if ready.get("type").and_then(Json::as_str) == Some("ready") => {
                 worker.version = ready.get("version").and_then(Json::as_str).unwrap_or_default().to_owned();
                 worker.numpy = ready.get("numpy").and_then(Json::as_str).map(str::to_owned);
+                // the worker says whether it can use the files (it needs os.preadv)
+                worker.shared = shared.filter(|_| ready.get("files").and_then(Json::as_bool) == Some(true));
                 Ok(worker)
             }
             Ok((other, _)) => {
@@ -313,7 +365,12 @@ impl Worker {
     }
 
     /// One request and its reply, under the watchdog.
-    fn exchange(&mut self, header: &Json, bufs: &[&[u8]], timeout: Option<Duration>) -> Result<(Json, Bufs), Stop> {
+    fn exchange(
+        &mut self,
+        header: &Json,
+        bufs: &[wire::Out<'_>],
+        timeout: Option<Duration>,
+    ) -> Result<(Json, Bufs), Stop> {
         {
             let mut st = lock(&self.watch.state);
             st.busy = Some(timeout.map(|t| Instant::now() + t));
@@ -334,10 +391,28 @@ impl Worker {
         }
     }
 
-    fn write(&mut self, header: &Json, bufs: &[&[u8]]) -> Result<(), String> {
+    fn write(&mut self, header: &Json, bufs: &[wire::Out<'_>]) -> Result<(), String> {
+        let io = |e: std::io::Error| format!("writing to it failed: {e}");
         let mut header = header.clone();
+        let mut inline = Vec::new();
+        let mut specs = Vec::with_capacity(bufs.len());
+        let mut offset = 0u64;
+        for (b, float) in bufs {
+            let kind = if *float { "d" } else { "u8" };
+            match &self.shared {
+                Some(shared) if b.len() >= LARGE => {
+                    shared.input.write_all_at(b, offset).map_err(io)?;
+                    specs.push(json!([b.len(), kind, offset]));
+                    offset += b.len() as u64;
+                }
+                _ => {
+                    specs.push(json!([b.len(), kind]));
+                    inline.push(*b);
+                }
+            }
+        }
         if let Some(o) = header.as_object_mut() {
-            o.insert("bufs".into(), bufs.iter().map(|b| b.len()).collect());
+            o.insert("bufs".into(), Json::Array(specs));
         }
         let text = serde_json::to_vec(&header).map_err(|e| e.to_string())?;
         let len = u32::try_from(text.len()).map_err(|_| "the request is too large".to_owned())?;
@@ -345,9 +420,8 @@ impl Worker {
         frame.extend_from_slice(&len.to_le_bytes());
         frame.extend_from_slice(&text);
         let stdin = self.stdin.as_mut().ok_or("its input is closed")?;
-        let io = |e: std::io::Error| format!("writing to it failed: {e}");
         stdin.write_all(&frame).map_err(io)?;
-        for b in bufs {
+        for b in inline {
             stdin.write_all(b).map_err(io)?;
         }
         stdin.flush().map_err(io)
@@ -364,16 +438,23 @@ impl Worker {
         let mut bufs = Vec::new();
         for spec in specs.as_array().into_iter().flatten() {
             let n = spec.get(0).and_then(Json::as_u64).and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+            // [length, kind, offset]: in the shared file; [length, kind]: next on the pipe
+            let at = spec.get(2).and_then(Json::as_u64);
+            let mut fill = |dst: &mut [u8]| match (at, &self.shared) {
+                (Some(at), Some(shared)) => shared.output.read_exact_at(dst, at).map_err(io),
+                (Some(_), None) => Err("it used a shared file it was not given".to_owned()),
+                (None, _) => self.stdout.read_exact(dst).map_err(io),
+            };
             let buf = if spec.get(1).and_then(Json::as_str) == Some("u8") {
                 let mut b = vec![0u8; n];
-                self.stdout.read_exact(&mut b).map_err(io)?;
+                fill(&mut b)?;
                 Buf::U8(b)
             } else {
                 if n % 8 != 0 {
                     return Err(format!("it sent a float64 buffer of {n} bytes"));
                 }
                 let mut v = vec![0f64; n / 8];
-                self.stdout.read_exact(bytemuck::cast_slice_mut(&mut v)).map_err(io)?;
+                fill(bytemuck::cast_slice_mut(&mut v))?;
                 Buf::F64(v)
             };
             bufs.push(Some(buf));

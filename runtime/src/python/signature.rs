@@ -7,7 +7,8 @@
 //! signature (and Flojoy Studio's manifest builder before it):
 //! - a parameter annotated with DataContainer types is an input (`A | B`, `Optional[A]`,
 //!   `Union[...]`; bare `DataContainer` or `Any`, or no annotation, is `Any`); `list[A]` takes
-//!   several wires; it is optional when its default is `None` or its type admits `None`;
+//!   several wires; it is optional when it has a default or its type admits `None` (Flojoy
+//!   said so only for a `None` default, yet ran such a block unwired with its default);
 //! - any other parameter is a parameter: `Literal[...]` a select (options as text), `int`,
 //!   `float`, `bool`, `str`, `list[int|float|str]`, `TextArea`, `NodeReference`, `Array`,
 //!   `File`, `Directory`, `Secret` (else text), `Optional[X]` as X;
@@ -790,7 +791,7 @@ impl Module {
             let default = p.default.clone().map(|d| d.unwrap_or(Json::Null));
             match self.dc_names(&tp) {
                 Some(names) => {
-                    let optional = matches!(default, Some(Json::Null)) || admits_none(&tp);
+                    let optional = default.is_some() || admits_none(&tp);
                     inputs.push(Input { name: p.name.clone(), types: type_string(&names), multiple, optional });
                 }
                 None => params.push(self.param(&p.name, &tp, default)),

@@ -32,10 +32,13 @@ fn read_number(j: &Json) -> Option<f64> {
     }
 }
 
+/// A buffer going to Python: its bytes, and whether they are float64 numbers.
+pub type Out<'a> = (&'a [u8], bool);
+
 /// Encodes `v` for the header; the arrays it holds are borrowed into `bufs`.
-pub fn encode<'a>(v: &'a Value, bufs: &mut Vec<&'a [u8]>) -> Json {
+pub fn encode<'a>(v: &'a Value, bufs: &mut Vec<Out<'a>>) -> Json {
     let mut floats = |x: &'a [f64]| {
-        bufs.push(bytemuck::cast_slice(x));
+        bufs.push((bytemuck::cast_slice(x), true));
         json!({"$b": bufs.len() - 1})
     };
     let mut o = Map::new();
@@ -69,7 +72,7 @@ pub fn encode<'a>(v: &'a Value, bufs: &mut Vec<&'a [u8]>) -> Json {
             for c in &m.columns {
                 let col = match &c.data {
                     ColumnData::Num(v) => {
-                        bufs.push(bytemuck::cast_slice(v));
+                        bufs.push((bytemuck::cast_slice(v), true));
                         json!({"$b": bufs.len() - 1})
                     }
                     ColumnData::Text(t) => Json::from(t.clone()),
@@ -93,7 +96,7 @@ pub fn encode<'a>(v: &'a Value, bufs: &mut Vec<&'a [u8]>) -> Json {
             o.insert("s".into(), Json::from(s.as_str()));
         }
         Value::Bytes { b } => {
-            bufs.push(b);
+            bufs.push((b, false));
             o.insert("b".into(), json!({"$b": bufs.len() - 1}));
         }
         Value::Boolean { b } => {
@@ -103,8 +106,8 @@ pub fn encode<'a>(v: &'a Value, bufs: &mut Vec<&'a [u8]>) -> Json {
     Json::Object(o)
 }
 
-fn matrix<'a>(m: &'a Matrix, bufs: &mut Vec<&'a [u8]>) -> Json {
-    bufs.push(bytemuck::cast_slice(&m.data));
+fn matrix<'a>(m: &'a Matrix, bufs: &mut Vec<Out<'a>>) -> Json {
+    bufs.push((bytemuck::cast_slice(&m.data), true));
     json!({"rows": m.rows, "cols": m.cols, "data": {"$b": bufs.len() - 1}})
 }
 
@@ -274,12 +277,8 @@ mod tests {
         let header = encode(v, &mut out);
         let bufs = out
             .iter()
-            .map(|b| {
-                Some(if matches!(v, Value::Bytes { .. }) {
-                    Buf::U8(b.to_vec())
-                } else {
-                    Buf::F64(bytemuck::pod_collect_to_vec(b))
-                })
+            .map(|(b, float)| {
+                Some(if *float { Buf::F64(bytemuck::pod_collect_to_vec(b)) } else { Buf::U8(b.to_vec()) })
             })
             .collect();
         Bufs(bufs).decode(&header).unwrap()

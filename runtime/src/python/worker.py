@@ -6,7 +6,7 @@ One process serves a whole run. It reads requests on stdin and answers on stdout
 each: a little-endian u32 length, a JSON header, then the raw buffers the header lists in
 "bufs" (float64 arrays as their bytes: never a number per JSON element). In the header a
 buffer is {"$b": index}; a float that JSON cannot hold (NaN, ±inf) is {"$f": "nan"}.
-Requests: init {api}, call {code, func, node_key, inputs, params, outputs}, parse {code}.
+Requests: init {api, files}, call {code, func, node_key, inputs, params, outputs}, parse {code}.
 Replies: ready {version, numpy}, result {outputs, log, flow_to?}, error {message, traceback,
 line, log}, parsed {spec}. The protocol's Rust side is runtime/src/python/.
 """
@@ -29,33 +29,50 @@ sys.stdin = open(os.devnull)
 
 
 def _bigger_pipes():
-    # Linux: a 1 MiB pipe moves a large array in fewer rounds between the two processes
+    # Linux: a bigger pipe moves a large array in fewer rounds between the two processes (16 MiB
+    # needs privileges; 1 MiB is what anyone may ask for)
     try:
         import fcntl
+    except ImportError:
+        return
+    for f in (_IN, _OUT):
+        for size in (16 << 20, 1 << 20):
+            try:
+                fcntl.fcntl(f.fileno(), 1031, size)  # F_SETPIPE_SZ
+                break
+            except OSError:
+                pass
 
-        for f in (_IN, _OUT):
-            fcntl.fcntl(f.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
-    except Exception:
-        pass
 
-
-def _orphan_watch():
+def _orphan_watch(folder):
     # the runner kills this process when it stops a node; should the runner itself die first,
-    # a node stuck in a loop must not outlive it
+    # a node stuck in a loop must not outlive it (nor the files they shared)
     parent = os.getppid()
 
     def watch():
         while True:
             threading.Event().wait(0.5)
             if os.getppid() != parent:
+                if folder:
+                    import shutil
+
+                    shutil.rmtree(folder, ignore_errors=True)
                 os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _read_exact(n):
-    buf = bytearray(n)
-    view = memoryview(buf)
+def _buffer(n, floats):
+    # float64 arrays are read into numpy's own memory when numpy is there: a fresh bytearray
+    # of megabytes is new pages from the system, each first touch a page fault, which costs
+    # more than the copy itself; numpy's allocator reuses freed memory
+    np = sys.modules.get("numpy") if floats and n % 8 == 0 else None
+    return np.empty(n // 8, dtype=np.float64) if np is not None else bytearray(n)
+
+
+def _read_exact(n, floats=False):
+    buf = _buffer(n, floats)
+    view = memoryview(buf).cast("B")
     got = 0
     while got < n:
         k = _IN.readinto(view[got:])
@@ -65,10 +82,33 @@ def _read_exact(n):
     return buf
 
 
+# Large buffers do not go through the pipe: the runner writes them into a file it shares with
+# this process (in /dev/shm where there is one) and names the offset; replies do the same in
+# a second file. Each side copies once, without waiting for the other, and the files are
+# rewritten in place, so their memory pages are reused from call to call.
+_FILES = {}
+LARGE = 1 << 16
+
+
+def _read_file(n, floats, offset):
+    buf = _buffer(n, floats)
+    view = memoryview(buf).cast("B")
+    got = 0
+    while got < n:
+        k = os.preadv(_FILES["in"], [view[got:]], offset + got)
+        if not k:
+            raise EOFError
+        got += k
+    return buf
+
+
 def _read():
     (n,) = struct.unpack("<I", _read_exact(4))
     header = json.loads(_read_exact(n))
-    bufs = [_read_exact(k) for k in header.pop("bufs", [])]
+    bufs = []
+    for spec in header.pop("bufs", []):
+        size, floats = spec[0], spec[1] == "d"
+        bufs.append(_read_file(size, floats, spec[2]) if len(spec) > 2 else _read_exact(size, floats))
     return _decode(header, bufs)
 
 
@@ -114,11 +154,23 @@ def _encode(v, bufs, raw=False):
 def _write(msg):
     bufs = []
     header = _encode(msg, bufs)
-    header["bufs"] = [[memoryview(b).nbytes, kind] for b, kind in bufs]
+    specs, inline, offset = [], [], 0
+    for b, kind in bufs:
+        view = memoryview(b).cast("B")
+        if view.nbytes >= LARGE and "out" in _FILES:
+            done = 0
+            while done < view.nbytes:
+                done += os.pwritev(_FILES["out"], [view[done:]], offset + done)
+            specs.append([view.nbytes, kind, offset])
+            offset += view.nbytes
+        else:
+            specs.append([view.nbytes, kind])
+            inline.append(view)
+    header["bufs"] = specs
     text = json.dumps(header, allow_nan=False, separators=(",", ":")).encode()
     _send(struct.pack("<I", len(text)) + text)
-    for b, _ in bufs:
-        _send(b)
+    for view in inline:
+        _send(view)
 
 
 def _send(data):
@@ -186,14 +238,19 @@ def main():
         sys.stderr.write(f"Python 3.10 or newer is needed to run Python nodes; this is {sys.version.split()[0]}\n")
         sys.exit(3)
     _bigger_pipes()
-    _orphan_watch()
     try:
         init = _read()
     except EOFError:
         return
+    folder = init.get("files")
+    if folder and hasattr(os, "preadv") and hasattr(os, "pwritev"):
+        _FILES["in"] = os.open(os.path.join(folder, "in.bin"), os.O_RDONLY)
+        _FILES["out"] = os.open(os.path.join(folder, "out.bin"), os.O_WRONLY)
+    _orphan_watch(folder)
     flojoy = _install(init["api"])
     numpy = sys.modules.get("numpy")
-    _write({"type": "ready", "version": sys.version.split()[0], "numpy": getattr(numpy, "__version__", None)})
+    _write({"type": "ready", "version": sys.version.split()[0], "numpy": getattr(numpy, "__version__", None),
+            "files": bool(_FILES)})
     _serve(flojoy)
 
 
