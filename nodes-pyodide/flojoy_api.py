@@ -559,7 +559,8 @@ _modules = {}
 
 
 def _load(code, func):
-    """Executes a node's source once per distinct source; returns its function and manifest."""
+    """Executes a node's source once per distinct source; returns its function, manifest and
+    signature (each computed once: a call is then only the call)."""
     key = (code, func)
     hit = _modules.get(key)
     if hit is not None:
@@ -571,7 +572,7 @@ def _load(code, func):
         if len(marked) != 1:
             raise NameError(f"the code defines no function named {func}")
         fn = marked[0]
-    hit = _modules[key] = (fn, manifest(fn))
+    hit = _modules[key] = (fn, manifest(fn), _inspect.signature(fn))
     return hit
 
 
@@ -860,8 +861,7 @@ def _unwrap(result):
 def call(code, func, node_key, inputs, params, outputs):
     """Runs one node. ``inputs``: {name: [wire dicts]}; returns [[output, wire value]] (and,
     through ``call.directions``, the outputs a control-flow block chose to follow)."""
-    fn, spec = _load(code, func)
-    sig = _inspect.signature(fn)
+    fn, spec, sig = _load(code, func)
     multiple = {i["name"] for i in spec["inputs"] if i["multiple"]}
     kinds = {p["name"]: p["type"] for p in spec["params"]}
     kwargs = {}

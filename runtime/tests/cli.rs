@@ -277,3 +277,17 @@ fn ctrl_c_stops_a_running_python_node_and_the_run_is_reported() {
     assert_eq!(r["error"], "interrupted (Ctrl+C)");
     assert_eq!(r["nodes"]["SINE-1"]["status"], "done");
 }
+
+#[test]
+fn check_names_a_wire_into_a_port_the_code_does_not_declare() {
+    let code = "from flojoy import flojoy, OrderedPair\n\n@flojoy\ndef HALF(signal: OrderedPair) -> OrderedPair:\n    return OrderedPair(x=signal.x, y=signal.y / 2)\n";
+    // the wire targets 'default', as a stale port list in a file would; the code says 'signal'
+    let f = sine_flow("undeclared", &[("HALF", code)]);
+    let (code, out, err) = flojoy(&["check", f.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("HALF: input 'default' is wired, but the code of HALF declares no parameter 'default'"),
+        "{err}"
+    );
+    assert!(err.contains("HALF: input 'signal' is not connected"), "{err}");
+}

@@ -640,6 +640,7 @@ fn studio_blocks_run_as_python_nodes_and_agree_with_the_built_ins() {
     let t0 = std::time::Instant::now();
     let (mut passed, mut failed, mut differ, mut unexplained) = (0, Vec::new(), Vec::new(), Vec::new());
     let mut unexpected = Vec::new();
+    let mut times = Vec::new();
     let mut compared = 0;
     // STUDIO_BLOCKS=A,B runs only those (to look into one); the report says so
     let only: Option<Vec<String>> =
@@ -649,7 +650,10 @@ fn studio_blocks_run_as_python_nodes_and_agree_with_the_built_ins() {
             continue;
         }
         let code = std::fs::read_to_string(path).unwrap();
-        match sweep_one(block, folder, &code, &blocks, &python, &scratch) {
+        let started = std::time::Instant::now();
+        let outcome = sweep_one(block, folder, &code, &blocks, &python, &scratch);
+        times.push((started.elapsed().as_secs_f64(), block.clone()));
+        match outcome {
             Outcome::Passed { how, diffs } => {
                 passed += 1;
                 if nodes::lookup(block).is_some() {
@@ -693,6 +697,9 @@ fn studio_blocks_run_as_python_nodes_and_agree_with_the_built_ins() {
     for d in &differ {
         eprintln!("  DIFFERS {d}");
     }
+    times.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let slowest: Vec<String> = times.iter().take(6).map(|(t, b)| format!("{b} {t:.1} s")).collect();
+    eprintln!("slowest: {}", slowest.join(", "));
     if let Some(o) = &only {
         eprintln!("(only {} of them: STUDIO_BLOCKS={})", o.len(), o.join(","));
         return;

@@ -576,6 +576,9 @@ const DATA_CONTAINERS: &[&str] = &[
     "Boolean",
 ];
 
+/// A class of the code: its bases and its `name: type` fields.
+type Class = (Vec<String>, Vec<(String, Ty)>);
+
 struct Def {
     name: String,
     /// Index of the `def` line.
@@ -591,8 +594,8 @@ struct Module {
     imports: HashMap<String, String>,
     /// `X = <type>` at the top level.
     aliases: HashMap<String, Ty>,
-    /// Classes: name → (bases, fields).
-    classes: HashMap<String, (Vec<String>, Vec<(String, Ty)>)>,
+    /// Classes by name.
+    classes: HashMap<String, Class>,
 }
 
 struct Arg {
@@ -742,10 +745,9 @@ impl Module {
         let mut c = Cursor { toks, pos: open + 1 };
         let mut params = Vec::new();
         while !c.is_op(")") {
-            if c.eat("*") || c.eat("**") || c.eat("/") {
-                if c.eat(",") || c.is_op(")") {
-                    continue;
-                }
+            // `*`, `/` alone are markers; `*args`, `**kwargs` go on to their name
+            if (c.eat("*") || c.eat("**") || c.eat("/")) && (c.eat(",") || c.is_op(")")) {
+                continue;
             }
             let Some(Tok::Name(name)) = c.peek() else { return Err(bad()) };
             c.pos += 1;

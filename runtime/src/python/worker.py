@@ -90,15 +90,24 @@ _FILES = {}
 LARGE = 1 << 16
 
 
+_MAP = {}
+
+
 def _read_file(n, floats, offset):
+    # the file stays mapped while it keeps its size (the runner rewrites it in place), so a
+    # read is one copy out of memory already mapped: much faster than a read() of the file
+    import mmap
+
+    size = os.fstat(_FILES["in"]).st_size
+    if offset + n > size:
+        raise EOFError
+    if _MAP.get("size") != size:
+        old = _MAP.pop("map", None)
+        if old is not None:
+            old.close()
+        _MAP["map"], _MAP["size"] = mmap.mmap(_FILES["in"], size, access=mmap.ACCESS_READ), size
     buf = _buffer(n, floats)
-    view = memoryview(buf).cast("B")
-    got = 0
-    while got < n:
-        k = os.preadv(_FILES["in"], [view[got:]], offset + got)
-        if not k:
-            raise EOFError
-        got += k
+    memoryview(buf).cast("B")[:] = memoryview(_MAP["map"])[offset:offset + n]
     return buf
 
 
