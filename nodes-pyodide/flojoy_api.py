@@ -29,7 +29,7 @@ __all__ = [
     "DataFrame", "Grayscale", "Image", "Plotly", "String", "TextBlob", "Bytes", "Boolean",
     "flojoy", "display", "DefaultParams", "TextArea", "NodeReference", "Array", "File",
     "Directory", "FloatArray", "node_initialization", "SmallMemory", "Secret", "JobResultBuilder",
-    "DCNpArrayType", "PlotlyJSONEncoder", "get_job_result",
+    "DCNpArrayType", "PlotlyJSONEncoder", "get_job_result", "get_env_var", "get_flojoy_cloud_url", "node_preflight",
 ]
 
 try:  # numpy is optional: only when the user enabled it (it needs Pyodide's package index)
@@ -428,6 +428,24 @@ def get_job_result(job_id):
     raise RuntimeError(
         f"get_job_result({job_id!r}): Python nodes cannot read other nodes' results here; "
         "use the built-in FEEDBACK node (or wire the node's output in)")
+
+
+def get_env_var(key):
+    """A secret or setting by name: Flojoy Studio kept them in its key store; here they are
+    environment variables (natively; the browser has none)."""
+    import os
+
+    return os.environ.get(key)
+
+
+def get_flojoy_cloud_url():
+    """Flojoy Cloud's address (FLOJOY_CLOUD_URI): the service no longer runs."""
+    return get_env_var("FLOJOY_CLOUD_URI")
+
+
+def node_preflight(fn):
+    """Studio ran these before a flow; here they are kept and not run."""
+    return fn
 
 
 def flojoy(original_function=None, *, node_type=None, deps=None, inject_node_metadata=False, inject_connection=False, forward_result=False):
@@ -984,7 +1002,7 @@ def _install_studio_modules():
     if me is None:
         return
     for sub in ("data_container", "utils", "job_result_builder", "parameter_types", "small_memory",
-                "node_init", "flojoy_python", "config"):
+                "node_init", "flojoy_python", "config", "env_var"):
         _sys.modules.setdefault(f"{__name__}.{sub}", me)
     helpers = {
         "blocks.DATA.VISUALIZATION.template": {"plot_layout": _plot_layout},
