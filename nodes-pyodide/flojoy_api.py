@@ -3,31 +3,56 @@
 A node written for Flojoy Studio (``@flojoy`` decorator, DataContainer classes) runs here
 unchanged. Numbers arrive as ``FloatArray`` (a compact float64 sequence with element-wise
 arithmetic, backed by the typed array that crossed from the page) or, when numpy is loaded,
-as numpy arrays.
+as numpy arrays (and tables as pandas DataFrames when pandas is there too).
 
-Installed into Pyodide's file system as the package ``flojoy`` by the worker.
+The same module serves both Python hosts: Pyodide's worker (``worker.js``) installs it as the
+package ``flojoy``, and the native runner's worker (``runtime/src/python/worker.py``) loads it
+under that name in the machine's CPython. Arrays reach ``from_wire`` as raw float64 bytes in
+both (a typed array's bytes in the page, a buffer read from a pipe natively), and with numpy
+they become numpy arrays by one path, ``_floats``.
 """
 
 import array as _array
 import builtins as _builtins
 import inspect as _inspect
 import io as _io
+import json as _json
 import math as _math
+import numbers as _numbers
 import sys as _sys
 import traceback as _traceback
+import types as _types
 import typing as _typing
 
 __all__ = [
     "DataContainer", "OrderedPair", "OrderedTriple", "Surface", "Scalar", "Vector", "Matrix",
     "DataFrame", "Grayscale", "Image", "Plotly", "String", "TextBlob", "Bytes", "Boolean",
     "flojoy", "display", "DefaultParams", "TextArea", "NodeReference", "Array", "File",
-    "Directory", "FloatArray", "node_initialization", "SmallMemory",
+    "Directory", "FloatArray", "node_initialization", "SmallMemory", "Secret", "JobResultBuilder",
+    "DCNpArrayType", "PlotlyJSONEncoder", "get_job_result", "get_env_var", "get_flojoy_cloud_url", "node_preflight",
 ]
 
 try:  # numpy is optional: only when the user enabled it (it needs Pyodide's package index)
     import numpy as _np  # noqa: F401
 except Exception:  # pragma: no cover - depends on the environment
     _np = None
+
+_pd = False  # pandas, imported when a table first needs it (None: not installed)
+
+
+def _pandas():
+    """pandas when tables should be pandas DataFrames, as in Flojoy (it needs numpy); imported
+    on first use, since importing it takes longer than starting Python."""
+    global _pd
+    if _np is None:
+        return None
+    if _pd is False:
+        try:
+            import pandas as pd
+        except Exception:  # pragma: no cover - depends on the environment
+            pd = None
+        _pd = pd
+    return _pd
 
 
 # ---------------------------------------------------------------- arrays without numpy
@@ -142,12 +167,38 @@ def _arr(v):
     if _np is not None:
         if isinstance(v, FloatArray):
             return _np.frombuffer(v._a, dtype=_np.float64).copy()
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return _np.array([v])  # Flojoy stores a lone number as a one-element array
         return _np.asarray(v)
     if isinstance(v, (FloatArray, str, bytes)):
         return v
     if isinstance(v, (list, tuple)) and v and isinstance(v[0], (list, tuple, FloatArray)):
         return [FloatArray(r) for r in v]
     return FloatArray(v)
+
+
+def _floats(raw):
+    """Raw float64 bytes from a host → the array a node gets: numpy (no copy when the host's
+    buffer is writable) or, without numpy, a FloatArray. ``raw`` is a typed array from the
+    page (a JsProxy) or a bytes-like object (the native worker's buffers)."""
+    if _is_js_buffer(raw):
+        raw = raw.to_bytes()
+    if _np is not None:
+        if isinstance(raw, _np.ndarray) and raw.dtype == _np.float64:
+            return raw  # the native worker reads float64 buffers straight into numpy arrays
+        a = _np.frombuffer(raw, dtype=_np.float64)
+        return a if a.flags.writeable else a.copy()
+    return FloatArray(raw)
+
+
+def _is_js_buffer(v):
+    # a typed array from the page (a JsProxy); Python's ints have a to_bytes too
+    return hasattr(v, "to_bytes") and hasattr(v, "byteLength")
+
+
+def _is_buffer(v):
+    return _is_js_buffer(v) or isinstance(v, (bytes, bytearray, memoryview)) \
+        or (_np is not None and isinstance(v, _np.ndarray) and v.dtype == _np.float64 and v.ndim == 1)
 
 
 # ---------------------------------------------------------------- DataContainers
@@ -181,6 +232,10 @@ class DataContainer(dict):
             self[k] = v
         dict.__setitem__(self, "extra", extra)
 
+    def to_dict(self):
+        """A plain dict of the fields (python-box's to_dict, which Flojoy's DataContainer has)."""
+        return {k: (v.to_dict() if isinstance(v, DataContainer) else v) for k, v in self.items()}
+
     def validate(self):
         allowed = _KEYS.get(self.type)
         if allowed is None:
@@ -201,6 +256,7 @@ def _container(name, keys, arrays, optional=()):
         for k in keys:
             v = kw.get(k)
             if v is None and k in optional:
+                dict.__setitem__(self, k, None)  # present and None, as in Flojoy
                 continue
             self[k] = _arr(v) if k in arrays else v
 
@@ -213,7 +269,17 @@ OrderedTriple = _container("OrderedTriple", ("x", "y", "z"), {"x", "y", "z"})
 Surface = _container("Surface", ("x", "y", "z"), {"x", "y", "z"})
 Vector = _container("Vector", ("v",), {"v"})
 Matrix = _container("Matrix", ("m",), {"m"})
-Grayscale = _container("Grayscale", ("m",), {"m"})
+_GrayscaleBase = _container("Grayscale", ("m",), {"m"})
+
+
+class Grayscale(_GrayscaleBase):
+    """Flojoy's Grayscale DataContainer (m), made as ``Grayscale(img=...)`` in Studio's blocks."""
+
+    def __init__(self, *args, img=None, extra=None, **kw):
+        if img is not None:
+            kw.setdefault("m", img)
+        _GrayscaleBase.__init__(self, *args, extra=extra, **kw)
+
 Image = _container("Image", ("r", "g", "b", "a"), {"r", "g", "b", "a"}, optional=("a",))
 Plotly = _container("Plotly", ("fig",), set())
 String = _container("String", ("s",), set())
@@ -240,10 +306,21 @@ class DataFrame(DataContainer):
     def __init__(self, df=None, m=None, extra=None):
         DataContainer.__init__(self, extra=extra)
         table = df if df is not None else m
+        pd = _pandas()
+        if pd is not None:  # as in Flojoy: a pandas DataFrame
+            self["m"] = table if isinstance(table, pd.DataFrame) else pd.DataFrame(table if table is not None else {})
+            return
         if table is not None and hasattr(table, "to_dict") and hasattr(table, "columns"):
             table = {str(c): list(table[c]) for c in table.columns}
         self["m"] = {str(k): list(v) for k, v in (table or {}).items()}
 
+
+# Flojoy's Parametric* types (a base type plus an ascending `t`): defined so that blocks naming
+# them import and `match` them; no node here makes one
+ParametricDataFrame, ParametricOrderedPair, ParametricOrderedTriple, ParametricSurface, ParametricScalar, \
+    ParametricVector, ParametricMatrix, ParametricImage, ParametricGrayscale, ParametricPlotly = (
+        type("Parametric" + base.type, (base,), {"type": "Parametric" + base.type})
+        for base in (DataFrame, OrderedPair, OrderedTriple, Surface, Scalar, Vector, Matrix, Image, Grayscale, Plotly))
 
 _CLASSES = {c.type: c for c in (OrderedPair, OrderedTriple, Surface, Scalar, Vector, Matrix, DataFrame, Grayscale, Image, Plotly, String, Bytes, Boolean)}
 
@@ -260,9 +337,15 @@ class NodeReference(str):
     def ref(self):
         return str(self)
 
+    def unwrap(self):
+        return str(self)
+
 
 class Array(list):
     """A comma-separated list parameter of mixed numbers and text."""
+
+    def unwrap(self):
+        return list(self)
 
 
 class File(str):
@@ -274,6 +357,17 @@ class File(str):
 
 class Directory(File):
     """A folder parameter."""
+
+
+class Secret(str):
+    """A secret parameter (Flojoy reads it from its key store; here it is the text given)."""
+
+    def unwrap(self):
+        return str(self)
+
+
+# the type Flojoy's helpers annotate arrays with (a numpy array, or a FloatArray here)
+DCNpArrayType = _typing.Any
 
 
 class DefaultParams:
@@ -294,6 +388,64 @@ class SmallMemory:
 
     def delete_object(self, node_id, key):
         self._store.pop((node_id, key), None)
+
+
+class JobResultBuilder:
+    """Flojoy's result builder, for blocks that choose which outputs the flow follows
+    (CONDITIONAL, LOOP, TIMER, FEEDBACK). ``build()`` gives the data alone, or with
+    ``flow_to_directions`` the dict Flojoy's scheduler reads (``FLOW_TO_DIRECTIONS``)."""
+
+    def __init__(self):
+        self.data = None
+        self.directions = None
+
+    def from_inputs(self, inputs):
+        inputs = list(inputs or [])
+        self.data = inputs[0] if len(inputs) == 1 else (None if not inputs else inputs[-1])
+        return self
+
+    def from_data(self, data):
+        self.data = data
+        return self
+
+    def flow_to_directions(self, directions):
+        self.directions = list(directions)
+        return self
+
+    def flow_by_flag(self, flag, false_direction, true_direction):
+        self.directions = list(true_direction if flag else false_direction)
+        return self
+
+    def build(self):
+        if self.directions is None:
+            return self.data
+        return {"FLOW_TO_DIRECTIONS": self.directions, "RESULT_FIELD": "data", "data": self.data}
+
+
+def get_job_result(job_id):
+    """Flojoy Studio's access to another block's last result (its FEEDBACK block uses it). Its
+    scheduler kept every result in a store; here results stay with the runner."""
+    raise RuntimeError(
+        f"get_job_result({job_id!r}): Python nodes cannot read other nodes' results here; "
+        "use the built-in FEEDBACK node (or wire the node's output in)")
+
+
+def get_env_var(key):
+    """A secret or setting by name: Flojoy Studio kept them in its key store; here they are
+    environment variables (natively; the browser has none)."""
+    import os
+
+    return os.environ.get(key)
+
+
+def get_flojoy_cloud_url():
+    """Flojoy Cloud's address (FLOJOY_CLOUD_URI): the service no longer runs."""
+    return get_env_var("FLOJOY_CLOUD_URI")
+
+
+def node_preflight(fn):
+    """Studio ran these before a flow; here they are kept and not run."""
+    return fn
 
 
 def flojoy(original_function=None, *, node_type=None, deps=None, inject_node_metadata=False, inject_connection=False, forward_result=False):
@@ -342,7 +494,17 @@ def _type_string(names):
     return "Any" if "Any" in names or not names else "|".join(names)
 
 
+def _unoptional(tp):
+    """X for Optional[X] (a parameter that may be None is still an X for its editor)."""
+    if _typing.get_origin(tp) is _typing.Union or type(tp).__name__ == "UnionType":
+        args = [a for a in _typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
 def _param(name, tp, default):
+    tp = _unoptional(tp)
     origin = _typing.get_origin(tp)
     p = {"name": name, "default": default if default is not _inspect.Parameter.empty else None}
     if origin is _typing.Literal:
@@ -355,10 +517,14 @@ def _param(name, tp, default):
         p["type"] = "list[" + getattr(item, "__name__", "str") + "]"
     elif tp in (int, float, bool, str):
         p["type"] = tp.__name__
-    elif isinstance(tp, type) and issubclass(tp, (TextArea, NodeReference, Array, File)):
-        p["type"] = {"TextArea": "TextArea", "NodeReference": "NodeReference", "Array": "Array", "File": "File", "Directory": "Directory"}[tp.__name__]
+    elif isinstance(tp, type) and issubclass(tp, (TextArea, NodeReference, Array, File, Secret)):
+        p["type"] = {"TextArea": "TextArea", "NodeReference": "NodeReference", "Array": "Array", "File": "File", "Directory": "Directory", "Secret": "Secret"}[tp.__name__]
     else:
         p["type"] = "str"
+    if isinstance(p["default"], (TextArea, NodeReference, File, Secret)):
+        p["default"] = str(p["default"])
+    elif isinstance(p["default"], Array):
+        p["default"] = list(p["default"])
     return p
 
 
@@ -382,7 +548,8 @@ def manifest(fn):
                 tp, multiple = args[0], True
         names = _dc_names(tp)
         if names is not None:
-            optional = p.default is None or type(None) in _typing.get_args(tp)
+            # a port whose argument has a default may stay unwired (Flojoy only said so for None)
+            optional = p.default is not _inspect.Parameter.empty or type(None) in _typing.get_args(tp)
             inputs.append({"name": name, "type": _type_string(names), "multiple": multiple, "optional": bool(optional)})
         else:
             params.append(_param(name, tp, p.default))
@@ -410,26 +577,38 @@ _modules = {}
 
 
 def _load(code, func):
-    """Executes a node's source once per distinct source and returns its function."""
+    """Executes a node's source once per distinct source; returns its function, manifest and
+    signature (each computed once: a call is then only the call)."""
     key = (code, func)
-    mod = _modules.get(key)
-    if mod is None:
-        ns = {"__name__": f"flojoy_node_{func}"}
-        exec(compile(code, f"<node {func}>", "exec"), ns)
-        mod = _modules[key] = ns
-    fn = mod.get(func)
+    hit = _modules.get(key)
+    if hit is not None:
+        return hit
+    ns = _module(f"flojoy_node_{func}", code, f"<node {func}>")
+    fn = ns.get(func)
     if fn is None:
-        marked = [v for v in mod.values() if callable(v) and hasattr(v, "__flojoy__")]
-        if len(marked) == 1:
-            return marked[0]
-        raise NameError(f"the code defines no function named {func}")
-    return fn
+        marked = [v for v in ns.values() if callable(v) and hasattr(v, "__flojoy__")]
+        if len(marked) != 1:
+            raise NameError(f"the code defines no function named {func}")
+        fn = marked[0]
+    hit = _modules[key] = (fn, manifest(fn), _inspect.signature(fn))
+    return hit
+
+
+def _module(name, code, filename):
+    """Runs node code as a module of its own (registered, so that dataclasses and TypedDicts
+    defined in it resolve their annotations); returns its namespace."""
+    mod = _types.ModuleType(name)
+    # Studio's blocks find files beside themselves (os.path.dirname(__file__)): here that is
+    # the folder the node runs in (the flow's, natively)
+    mod.__file__ = f"{name}.py"
+    _sys.modules[name] = mod
+    exec(compile(code, filename, "exec"), mod.__dict__)
+    return mod.__dict__
 
 
 def parse(code):
     """The manifest of the single @flojoy function in ``code`` (what 'Save' calls)."""
-    ns = {"__name__": "flojoy_node_parse"}
-    exec(compile(code, "<node>", "exec"), ns)
+    ns = _module("flojoy_node_parse", code, "<node>")
     marked = [v for v in ns.values() if callable(v) and hasattr(v, "__flojoy__")]
     if not marked:
         plain = [v for k, v in ns.items() if _inspect.isfunction(v) and v.__module__ == "flojoy_node_parse"]
@@ -450,16 +629,16 @@ def _field(obj, key):
 
 
 def _plain(v):
-    """A JavaScript value → Python: typed arrays → FloatArray, objects/arrays → dict/list."""
-    if hasattr(v, "to_bytes") and hasattr(v, "byteLength"):
-        return FloatArray(v.to_bytes())
+    """A host's value → Python: float64 buffers → arrays, JavaScript objects/arrays → dict/list."""
+    if _is_buffer(v):
+        return _floats(v)
     if hasattr(v, "to_py"):
         return v.to_py()
     return v
 
 
 def from_wire(obj):
-    """A value from the page (an object with float64 typed arrays) → a DataContainer."""
+    """A value from the host (an object with float64 buffers) → a DataContainer."""
     if obj is None:
         return None
     t = _field(obj, "type")
@@ -473,7 +652,7 @@ def from_wire(obj):
     if t == "DataFrame":
         m = _field(obj, "m")
         cols = m.to_py(depth=1) if hasattr(m, "to_py") else m
-        return DataFrame(df={k: _plain(v) for k, v in cols.items()})
+        return DataFrame(df={k: _dates(_plain(v)) for k, v in cols.items()})
     if t == "Plotly":
         fig = _field(obj, "fig")
         return Plotly(fig=fig.to_py() if hasattr(fig, "to_py") else fig)
@@ -484,20 +663,52 @@ def from_wire(obj):
     for k in _KEYS[t]:
         v = _field(obj, k)
         if v is not None:
-            if hasattr(v, "to_bytes") or isinstance(v, (bytes, bytearray, memoryview)):
-                fields[k] = FloatArray(v.to_bytes() if hasattr(v, "to_bytes") else v)
+            if _is_buffer(v):
+                fields[k] = _floats(v)
             elif _field(v, "rows") is not None and not isinstance(v, (str, bool, int, float)):  # a matrix
-                data = _field(v, "data")
-                flat = FloatArray(data.to_bytes() if hasattr(data, "to_bytes") else data)
+                flat = _floats(_field(v, "data"))
                 cols = int(_field(v, "cols"))
                 rows = int(_field(v, "rows"))
                 if _np is not None:
-                    fields[k] = _np.frombuffer(flat._a, dtype=_np.float64).reshape(rows, cols).copy()
+                    fields[k] = flat.reshape(rows, cols)
                 else:
                     fields[k] = [flat[r * cols:(r + 1) * cols] for r in range(rows)]
             else:
                 fields[k] = v
+    if t == "Image" and _np is not None:
+        fields = {k: _pixels(v) for k, v in fields.items()}
     return cls(**fields)
+
+
+def _pixels(channel):
+    """An image channel of whole numbers 0–255 as uint8, the dtype Flojoy's images have (image
+    libraries read uint8 as 0–255 and floats as 0–1)."""
+    if isinstance(channel, _np.ndarray) and channel.size and channel.min() >= 0 and channel.max() <= 255 \
+            and _np.array_equal(channel, _np.floor(channel)):
+        return channel.astype(_np.uint8)
+    return channel
+
+
+_ISO_DATE = None
+
+
+def _dates(col):
+    """A text column of ISO dates (how tables carry dates between nodes) as datetimes, when
+    tables are pandas DataFrames."""
+    global _ISO_DATE
+    pd = _pandas()
+    if pd is None or not isinstance(col, list) or not col or not all(isinstance(x, str) for x in col):
+        return col
+    if _ISO_DATE is None:
+        import re
+
+        _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+    if not all(_ISO_DATE.fullmatch(x) for x in col):
+        return col
+    try:
+        return pd.to_datetime(pd.Series(col), format="ISO8601")
+    except (ValueError, TypeError):
+        return col
 
 
 def _flat(v):
@@ -516,6 +727,8 @@ def _flat(v):
 def _matrix(v):
     if _np is not None and isinstance(v, _np.ndarray):
         a = _np.atleast_2d(_np.asarray(v, dtype=_np.float64))
+        if a.ndim != 2:
+            raise ValueError(f"a matrix must have 2 dimensions, this array has {a.ndim} (shape {a.shape})")
         return {"rows": a.shape[0], "cols": a.shape[1], "data": a.tobytes()}
     rows = list(v)
     cols = len(rows[0]) if rows else 0
@@ -528,8 +741,40 @@ def _matrix(v):
     return {"rows": len(rows), "cols": cols, "data": buf.tobytes()}
 
 
+def _text(x):
+    if x is None or (isinstance(x, float) and x != x):
+        return ""
+    return x.isoformat() if hasattr(x, "isoformat") else str(x)
+
+
+def _column(col):
+    """A table column → float64 bytes when all its cells are numbers, else text (dates as ISO)."""
+    pd = _pandas()
+    if pd is not None and isinstance(col, pd.Series):
+        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+            # dates as ISO text; midnight-only dates as plain dates (2023-01-01)
+            times = col.dt.tz_localize(None) if getattr(col.dt, "tz", None) is not None else col
+            fmt = "%Y-%m-%d" if (times.dropna() == times.dropna().dt.normalize()).all() else "%Y-%m-%dT%H:%M:%S"
+            return [("" if pd.isna(x) else x.strftime(fmt)) for x in col]
+        if pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_numeric_dtype(col.dtype):
+            return _flat(col.to_numpy(dtype=_np.float64, na_value=_np.nan))
+        return [_text(x) for x in col.tolist()]
+    if isinstance(col, FloatArray) or _np is not None and isinstance(col, _np.ndarray) and col.dtype.kind in "biuf":
+        return _flat(col)
+    cells = list(col)
+    if all(x is None or isinstance(x, _numbers.Real) for x in cells):
+        return _flat(float("nan") if x is None else x for x in cells)
+    return [_text(x) for x in cells]
+
+
+def _figure(fig):
+    """A plotly figure (a ``go.Figure`` where plotly is installed) as plain data; its numpy
+    arrays stay arrays, for the host to move as buffers."""
+    return fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig
+
+
 def to_wire(dc):
-    """A DataContainer → a dict the page reads (arrays as float64 bytes)."""
+    """A DataContainer → a dict the host reads (arrays as float64 bytes)."""
     if dc is None:
         return None
     if not isinstance(dc, DataContainer):
@@ -541,6 +786,9 @@ def to_wire(dc):
         v = dc.get(k)
         if v is None:
             continue
+        if t == "Surface" and k in "xy" and _np is not None and _np.ndim(v) == 2:
+            # Studio's blocks give a Surface's x and y as meshgrids; here they are its axes
+            v = _np.asarray(v)[0, :] if k == "x" else _np.asarray(v)[:, 0]
         if t in ("OrderedPair", "OrderedTriple", "Vector") or (t == "Surface" and k in "xy"):
             out[k] = _flat(v)
         elif t in ("Matrix", "Grayscale", "Image") or (t == "Surface" and k == "z"):
@@ -548,9 +796,13 @@ def to_wire(dc):
         elif t == "Scalar":
             out[k] = float(v)
         elif t == "DataFrame":
-            out[k] = {name: (list(col) if any(isinstance(x, str) for x in col) else _flat(col)) for name, col in v.items()}
+            pd = _pandas()
+            if pd is not None and isinstance(v, pd.DataFrame):
+                out[k] = {str(name): _column(v[name]) for name in v.columns}
+            else:
+                out[k] = {str(name): _column(col) for name, col in v.items()}
         elif t == "Plotly":
-            out[k] = v.to_plotly_json() if hasattr(v, "to_plotly_json") else v
+            out[k] = _figure(v)
         elif t == "Bytes":
             out[k] = bytes(v)
         elif t == "Boolean":
@@ -560,12 +812,76 @@ def to_wire(dc):
     return out
 
 
+def _split(text):
+    return [p.strip() for p in str(text).split(",") if p.strip()]
+
+
+def _number_or_text(p):
+    for cast in (int, float):
+        try:
+            return cast(p)
+        except ValueError:
+            pass
+    return p
+
+
+_LIST_ITEM = {"list[int]": int, "list[float]": float, "list[str]": str}
+_TEXT_KINDS = {"str": str, "TextArea": TextArea, "NodeReference": NodeReference, "File": File,
+               "Directory": Directory, "Secret": Secret, "select": str}
+
+
+def _param_value(kind, value):
+    """A parameter value as Flojoy hands it to a block (its ``format_param_value``)."""
+    if value is None:
+        return None
+    if kind == "int":
+        return int(float(value)) if isinstance(value, str) else int(value)
+    if kind == "float":
+        return float(value)
+    if kind == "bool":
+        return value if isinstance(value, bool) else str(value).strip().lower() in ("true", "1", "yes", "on")
+    if kind in _LIST_ITEM:
+        items = value if isinstance(value, (list, tuple)) else _split(value)
+        return [_LIST_ITEM[kind](x) for x in items]
+    if kind == "Array":
+        items = value if isinstance(value, (list, tuple)) else _split(value)
+        return Array(_number_or_text(x) if isinstance(x, str) else x for x in items)
+    if kind in _TEXT_KINDS:
+        if kind == "str" and not isinstance(value, str):
+            return value  # a parameter whose annotation we do not know: as the file gives it
+        return _TEXT_KINDS[kind](value)
+    return value
+
+
+def _unwrap(result):
+    """A block's return value → ({output: DataContainer}, directions or None)."""
+    directions = None
+
+    def plain(v):
+        nonlocal directions
+        if isinstance(v, dict) and not isinstance(v, DataContainer) and "FLOW_TO_DIRECTIONS" in v:
+            directions = list(v["FLOW_TO_DIRECTIONS"])
+            return v.get(v.get("RESULT_FIELD", "data"))
+        return v
+
+    result = plain(result)
+    if isinstance(result, DataContainer):
+        produced = {"default": result}
+    elif isinstance(result, dict):
+        produced = {k: plain(v) for k, v in result.items()}
+    elif result is None:
+        produced = {}
+    else:
+        raise TypeError(f"the node returned {type(result).__name__}; a node must return a DataContainer (or a dict of them)")
+    return produced, directions
+
+
 def call(code, func, node_key, inputs, params, outputs):
-    """Runs one node. ``inputs``: {name: [wire dicts]}; returns (outputs, log lines)."""
-    fn = _load(code, func)
-    sig = _inspect.signature(fn)
-    hints = manifest(fn)
-    multiple = {i["name"] for i in hints["inputs"] if i["multiple"]}
+    """Runs one node. ``inputs``: {name: [wire dicts]}; returns [[output, wire value]] (and,
+    through ``call.directions``, the outputs a control-flow block chose to follow)."""
+    fn, spec, sig = _load(code, func)
+    multiple = {i["name"] for i in spec["inputs"] if i["multiple"]}
+    kinds = {p["name"]: p["type"] for p in spec["params"]}
     kwargs = {}
     if hasattr(inputs, "to_py"):
         inputs = inputs.to_py(depth=1)
@@ -575,23 +891,27 @@ def call(code, func, node_key, inputs, params, outputs):
             continue
         dcs = [from_wire(v) for v in values]
         kwargs[name] = dcs if name in multiple else dcs[-1]
+    if hasattr(params, "to_py"):
+        params = params.to_py()
     for name, value in params.items():
-        if name in sig.parameters and value is not None:
-            kwargs[name] = value
+        if name not in sig.parameters:
+            continue
+        if value is not None:
+            kwargs[name] = _param_value(kinds.get(name), value)
+        elif sig.parameters[name].default is _inspect.Parameter.empty:
+            # Flojoy passes an empty parameter as None (a reference to no node as an empty one)
+            kwargs[name] = NodeReference("") if kinds.get(name) == "NodeReference" else None
+
     if "default_params" in sig.parameters:
         kwargs["default_params"] = DefaultParams(node_key, node_key, "run")
     if "default" in sig.parameters and "default" not in kwargs and sig.parameters["default"].default is _inspect.Parameter.empty:
         kwargs["default"] = None
-    result = fn(**kwargs)
-    if isinstance(result, DataContainer):
-        produced = {"default": result}
-    elif isinstance(result, dict):
-        produced = result
-    elif result is None:
-        produced = {}
-    else:
-        raise TypeError(f"{func} returned {type(result).__name__}; a node must return a DataContainer (or a dict of them)")
+    produced, directions = _unwrap(fn(**kwargs))
+    call.directions = directions
     return [[name, to_wire(dc)] for name, dc in produced.items()]
+
+
+call.directions = None
 
 
 def run(code, func, node_key, inputs, params, outputs):
@@ -599,9 +919,13 @@ def run(code, func, node_key, inputs, params, outputs):
     buf = _io.StringIO()
     old = _sys.stdout
     _sys.stdout = buf
+    call.directions = None
     try:
         outs = call(code, func, node_key, inputs, params, outputs)
-        return {"ok": True, "outputs": outs, "log": buf.getvalue().splitlines()}
+        report = {"ok": True, "outputs": outs, "log": buf.getvalue().splitlines()}
+        if call.directions is not None:
+            report["flow_to"] = call.directions
+        return report
     except BaseException as e:  # KeyboardInterrupt too: that is how Cancel arrives
         err = format_error(e)
         if isinstance(e, KeyboardInterrupt):
@@ -630,3 +954,72 @@ def format_error(exc):
         line = exc.lineno
     text = "".join(_traceback.format_list(frames)) + "".join(_traceback.format_exception_only(type(exc), exc))
     return {"message": f"{type(exc).__name__}: {exc}", "traceback": "Traceback (most recent call last):\n" + text if frames else text, "line": line}
+
+
+# ---------------------------------------------------------------- Studio's module layout
+class PlotlyJSONEncoder(_json.JSONEncoder):
+    """JSON for what blocks export: numpy arrays and numbers, tables, dates, plotly figures."""
+
+    def default(self, o):
+        if hasattr(o, "to_plotly_json"):
+            return o.to_plotly_json()
+        if hasattr(o, "tolist"):  # numpy arrays and numpy numbers
+            return o.tolist()
+        if hasattr(o, "to_dict"):  # pandas
+            return o.to_dict()
+        if hasattr(o, "isoformat"):
+            return o.isoformat()
+        if isinstance(o, FloatArray):
+            return o.tolist()
+        if isinstance(o, (bytes, bytearray)):
+            return o.decode("utf-8", "replace")
+        return super().default(o)
+
+
+def _plot_layout(title):
+    """Studio's shared figure layout for its plotting blocks: a title, 30 px on top, no template."""
+    import plotly.graph_objects as go
+
+    return go.Layout(title=title, autosize=True, margin={"t": 30, "r": 0, "b": 0, "l": 0}, xaxis={"type": "-"}, template={})
+
+
+def _get_val(dc):
+    """The numbers of an arithmetic block's operand: OrderedPair.y, Scalar.c or Vector.v."""
+    if isinstance(dc, OrderedPair):
+        return dc.y
+    if isinstance(dc, Scalar):
+        return dc.c
+    if isinstance(dc, Vector):
+        return dc.v
+    return None
+
+
+def _install_studio_modules():
+    """Blocks copied from Flojoy Studio import ``flojoy.<submodule>`` and two helpers of the
+    Studio repository (``blocks.….template.plot_layout``, ``…arithmetic_utils.get_val``):
+    register those names so that such code runs unchanged."""
+    me = _sys.modules.get(__name__)
+    if me is None:
+        return
+    for sub in ("data_container", "utils", "job_result_builder", "parameter_types", "small_memory",
+                "node_init", "flojoy_python", "config", "env_var"):
+        _sys.modules.setdefault(f"{__name__}.{sub}", me)
+    helpers = {
+        "blocks.DATA.VISUALIZATION.template": {"plot_layout": _plot_layout},
+        "blocks.MATH.ARITHMETIC.utils.arithmetic_utils": {"get_val": _get_val},
+    }
+    for path, names in helpers.items():
+        parts = path.split(".")
+        for i in range(1, len(parts) + 1):
+            name = ".".join(parts[:i])
+            mod = _sys.modules.get(name)
+            if mod is None:
+                mod = _sys.modules[name] = _types.ModuleType(name)
+                mod.__path__ = []  # a package, so that its children import
+                if i > 1:
+                    setattr(_sys.modules[".".join(parts[:i - 1])], parts[i - 1], mod)
+        for k, v in names.items():
+            setattr(_sys.modules[path], k, v)
+
+
+_install_studio_modules()

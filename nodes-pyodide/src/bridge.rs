@@ -285,7 +285,7 @@ impl PythonWorker {
                     };
                     out.push((name, value));
                 }
-                Ok(PythonResult { outputs: out, log })
+                Ok(PythonResult { outputs: out, log, ..Default::default() })
             }
             Reply::Error(e) => Err(e),
             _ => Err(PythonError::plain("unexpected reply from the Python worker")),

@@ -3,8 +3,12 @@
 //!
 //! The runtime knows nothing of the browser. The page implements [`Host`] with
 //! `performance.now()`, `setTimeout`, the Pyodide worker and browser downloads; the CLI and the
-//! tests use [`NativeHost`].
+//! tests use [`NativeHost`] (Python nodes in the machine's CPython, see [`crate::python`]).
 
+#[cfg(not(target_family = "wasm"))]
+use std::sync::Arc;
+#[cfg(not(target_family = "wasm"))]
+use std::sync::atomic::{AtomicBool, Ordering};
 #[cfg(not(target_family = "wasm"))]
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -12,6 +16,8 @@ use futures::future::LocalBoxFuture;
 use serde_json::{Map, Value as Json};
 
 use crate::error::NodeError;
+#[cfg(not(target_family = "wasm"))]
+use crate::schedule::CancelToken;
 use crate::value::Data;
 
 /// A call to a Python node: everything the worker needs, by value.
@@ -36,6 +42,9 @@ pub struct PythonResult {
     pub outputs: Vec<(String, Option<Data>)>,
     /// Lines the node printed.
     pub log: Vec<String>,
+    /// The outputs the flow follows, when the node chose (a Studio control-flow block's
+    /// `JobResultBuilder().flow_to_directions(...)`); `None`: all of them.
+    pub flow_to: Option<Vec<String>>,
 }
 
 /// The environment a flow runs in.
@@ -98,20 +107,33 @@ pub fn is_url(path: &str) -> bool {
     [&b"http://"[..], b"https://"].iter().any(|s| p.len() >= s.len() && p[..s.len()].eq_ignore_ascii_case(s))
 }
 
-/// The host for native runs (CLI, tests, benchmarks): real clocks, files relative to a folder.
+/// The host for native runs (CLI, tests, benchmarks): real clocks, files relative to a folder,
+/// Python nodes in the machine's CPython.
 #[cfg(not(target_family = "wasm"))]
 pub struct NativeHost {
     start: Instant,
     /// Fixed seed for reproducible runs; `None` draws from the clock.
     pub seed: Option<u64>,
-    /// Where relative file paths resolve and exported files are written.
+    /// Where relative file paths resolve and exported files are written (and where Python
+    /// nodes run).
     pub dir: std::path::PathBuf,
+    /// Runs Python nodes: `python3` on PATH unless set, one worker process for this host's
+    /// life, started by the first Python node.
+    pub python: crate::python::Python,
+    /// Ctrl+C: the flag a signal handler sets, and the run it cancels.
+    interrupt: Option<(Arc<AtomicBool>, CancelToken)>,
 }
 
 #[cfg(not(target_family = "wasm"))]
 impl Default for NativeHost {
     fn default() -> Self {
-        NativeHost { start: Instant::now(), seed: None, dir: std::path::PathBuf::from(".") }
+        NativeHost {
+            start: Instant::now(),
+            seed: None,
+            dir: std::path::PathBuf::from("."),
+            python: crate::python::Python::default(),
+            interrupt: None,
+        }
     }
 }
 
@@ -121,7 +143,29 @@ impl NativeHost {
     pub fn seeded(seed: u64) -> NativeHost {
         NativeHost { seed: Some(seed), ..NativeHost::default() }
     }
+
+    /// Makes `flag` (set by a Ctrl+C handler) stop the run `cancel` switches: a running Python
+    /// node at once (its worker is killed), otherwise at the next node or timer tick.
+    pub fn stop_on(&mut self, flag: Arc<AtomicBool>, cancel: CancelToken) {
+        self.python.interrupt = Some(flag.clone());
+        self.interrupt = Some((flag, cancel));
+    }
+
+    /// Whether Ctrl+C was pressed; the run is cancelled the first time this sees it.
+    fn interrupted(&self) -> bool {
+        match &self.interrupt {
+            Some((flag, cancel)) if flag.load(Ordering::SeqCst) => {
+                cancel.cancel(INTERRUPTED);
+                true
+            }
+            _ => false,
+        }
+    }
 }
+
+/// Why a run stopped on Ctrl+C.
+#[cfg(not(target_family = "wasm"))]
+pub const INTERRUPTED: &str = "interrupted (Ctrl+C)";
 
 #[cfg(not(target_family = "wasm"))]
 impl Host for NativeHost {
@@ -141,11 +185,41 @@ impl Host for NativeHost {
     }
 
     fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
+        let interrupt = self.interrupt.clone();
         Box::pin(async move {
-            if ms > 0.0 {
-                std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1000.0));
+            // in slices, so that Ctrl+C ends a long TIMER too
+            let until = Instant::now() + std::time::Duration::from_secs_f64(ms.clamp(0.0, 1e12) / 1000.0);
+            loop {
+                if let Some((flag, cancel)) = &interrupt
+                    && flag.load(Ordering::SeqCst)
+                {
+                    cancel.cancel(INTERRUPTED);
+                    return;
+                }
+                let left = until.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return;
+                }
+                std::thread::sleep(left.min(std::time::Duration::from_millis(20)));
             }
         })
+    }
+
+    fn yield_now(&self) -> LocalBoxFuture<'static, ()> {
+        self.interrupted();
+        Box::pin(async {})
+    }
+
+    fn run_python(&self, call: PythonCall) -> LocalBoxFuture<'static, Result<PythonResult, NodeError>> {
+        let result = match self.python.call(&call, &self.dir) {
+            Ok(r) => Ok(r),
+            Err(crate::python::CallError::Node(e)) => Err(e),
+            Err(crate::python::CallError::Interrupted) => {
+                self.interrupted();
+                Err(NodeError::new(INTERRUPTED))
+            }
+        };
+        Box::pin(async move { result })
     }
 
     fn read_file(&self, path: &str) -> LocalBoxFuture<'static, Result<Vec<u8>, String>> {

@@ -13,6 +13,7 @@ pub mod host;
 pub mod nodes;
 pub mod numeric;
 pub mod param;
+pub mod python;
 pub mod schedule;
 pub mod spec;
 pub mod validate;

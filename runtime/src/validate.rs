@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::flow::{Flow, NodeId, NodeKind};
 use crate::param;
+use crate::python::signature;
 use crate::spec::{Availability, ParamKind};
 use crate::value::TypeSet;
 
@@ -75,7 +76,52 @@ pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
                     );
                 }
             }
-            NodeKind::Python(_) => {}
+            NodeKind::Python(p) => {
+                // a wire into or out of a port the code does not declare (a file's port list
+                // that no longer matches its code) would never carry anything
+                if let Some(declared) = signature::declared(&p.code, Some(&spec.func)) {
+                    let into = flow.edges_into(n.id);
+                    for (i, port) in spec.inputs.iter().enumerate() {
+                        if !declared.params.contains(&port.name) && into.iter().any(|e| usize::from(e.to.port) == i) {
+                            push(
+                                Severity::Error,
+                                Some(n),
+                                Some(&port.name),
+                                format!(
+                                    "{}: input '{}' is wired, but the code of {} declares no parameter '{}'",
+                                    n.label, port.name, spec.func, port.name
+                                ),
+                            );
+                        }
+                    }
+                    if let Some(outputs) = &declared.outputs {
+                        let from = flow.edges_from(n.id);
+                        for (i, port) in spec.outputs.iter().enumerate() {
+                            if !outputs.contains(&port.name) && from.iter().any(|e| usize::from(e.from.port) == i) {
+                                let why = if outputs.is_empty() {
+                                    format!(
+                                        "{} has no return annotation, so it has no outputs (annotate it, e.g. -> OrderedPair)",
+                                        spec.func
+                                    )
+                                } else {
+                                    format!(
+                                        "{} returns no output '{}' (it returns {})",
+                                        spec.func,
+                                        port.name,
+                                        outputs.join(", ")
+                                    )
+                                };
+                                push(
+                                    Severity::Error,
+                                    Some(n),
+                                    Some(&port.name),
+                                    format!("{}: output '{}' is wired, but {why}", n.label, port.name),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         // parameters

@@ -107,3 +107,187 @@ fn a_failing_node_exits_1_naming_it() {
     assert_eq!(r["nodes"]["LOOP_INDEX-1"]["status"], "failed");
     assert!(err.contains("node IDX (LOOP_INDEX-1) failed: 'loop_node' must name a LOOP node"), "{err}");
 }
+
+// ------------------------------------------------------------------------------------------
+// Python nodes, --set, --python, --timeout and Ctrl+C
+
+/// A flow file in a fresh folder: LINSPACE → SINE, then each `(label, code)` Python node
+/// (code only, as Flojoy files carry it) wired after SINE.
+fn sine_flow(name: &str, python: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("flojoy-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut nodes = vec![
+        serde_json::json!({"id": "LINSPACE-1", "data": {"func": "LINSPACE", "label": "LINSPACE", "ctrls": {}}}),
+        serde_json::json!({"id": "SINE-1", "data": {"func": "SINE", "label": "SINE", "ctrls": {}}}),
+    ];
+    let mut edges = vec![
+        serde_json::json!({"source": "LINSPACE-1", "sourceHandle": "default", "target": "SINE-1", "targetHandle": "default"}),
+    ];
+    for (label, code) in python {
+        let id = format!("{label}-1");
+        nodes.push(serde_json::json!({"id": id, "data": {"func": label, "label": label, "code": code}}));
+        edges.push(
+            serde_json::json!({"source": "SINE-1", "sourceHandle": "default", "target": id, "targetHandle": "default"}),
+        );
+    }
+    let f = dir.join(format!("{name}.json"));
+    std::fs::write(&f, serde_json::json!({"rfInstance": {"nodes": nodes, "edges": edges}}).to_string()).unwrap();
+    f
+}
+
+/// `python3 -c script` on the host; its stdout as JSON.
+fn host_python(script: &str) -> serde_json::Value {
+    let out = Command::new("python3").args(["-c", script]).output().expect("python3 runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn studios_kurtosis_block_runs_as_a_python_node_and_agrees_with_scipy() {
+    // the block's source exactly as Flojoy Studio ships it, pasted as the node's code
+    let code = std::fs::read_to_string(support::apps().join("../blocks-py/SCIPY/STATS/KURTOSIS/KURTOSIS.py")).unwrap();
+    let f = sine_flow("kurtosis", &[("KURTOSIS", &code)]);
+    let (code, out, err) = flojoy(&["run", f.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let got = &r["nodes"]["KURTOSIS-1"]["outputs"]["default"];
+    assert_eq!(got["type"], "Scalar", "{r}");
+    // the reference: LINSPACE's and SINE's defaults (10 → 0, 1000 points; sin 2πx) and the
+    // kurtosis, all computed by numpy/scipy on the host
+    let want = host_python(
+        "import json, numpy as np, scipy.stats\n\
+         y = np.sin(2 * np.pi * np.linspace(10, 0, 1000))\n\
+         print(json.dumps({'y': y.tolist(), 'k': float(scipy.stats.kurtosis(y))}))",
+    );
+    let sine_y: Vec<f64> = serde_json::from_value(r["nodes"]["SINE-1"]["outputs"]["default"]["y"].clone()).unwrap();
+    let ref_y: Vec<f64> = serde_json::from_value(want["y"].clone()).unwrap();
+    assert!(sine_y.iter().zip(&ref_y).all(|(a, b)| (a - b).abs() <= 1e-12), "SINE agrees with numpy");
+    let (k, k_ref) = (got["c"].as_f64().unwrap(), want["k"].as_f64().unwrap());
+    // the same numbers up to an ulp of sin: the kurtosis agrees far inside 1e-9
+    assert!((k - k_ref).abs() <= 1e-9 * k_ref.abs(), "kurtosis {k}, scipy {k_ref}");
+}
+
+#[test]
+fn set_overrides_parameters_by_label_or_id_with_the_editors_checks() {
+    let f = sine_flow("set", &[]);
+    let f = f.to_str().unwrap();
+    let (code, out, err) = flojoy(&[
+        "run",
+        f,
+        "--json",
+        "--set",
+        "SINE.amplitude=2.5",
+        "--set",
+        "LINSPACE-1.step=5",
+        "--set",
+        "LINSPACE.end=1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let y = &r["nodes"]["SINE-1"]["outputs"]["default"]["y"];
+    let want = host_python(
+        "import json, numpy as np\nprint(json.dumps((2.5 * np.sin(2 * np.pi * np.linspace(10, 1, 5))).tolist()))",
+    );
+    let (y, want): (Vec<f64>, Vec<f64>) =
+        (serde_json::from_value(y.clone()).unwrap(), serde_json::from_value(want).unwrap());
+    assert_eq!(y.len(), 5);
+    assert!(y.iter().zip(&want).all(|(a, b)| (a - b).abs() <= 1e-12), "{y:?} vs {want:?}");
+
+    for (arg, message) in [
+        (
+            "NOPE.amplitude=1",
+            "--set NOPE.amplitude=1: no node is labelled 'NOPE' or has that id (labels: LINSPACE, SINE)",
+        ),
+        (
+            "SINE.volume=1",
+            "--set SINE.volume=1: SINE has no parameter 'volume' (it has: amplitude, frequency, offset, phase, waveform)",
+        ),
+        (
+            "SINE.waveform=circle",
+            "--set SINE.waveform=circle: SINE: 'waveform' must be one of sine, square, triangle, sawtooth, got \"circle\"",
+        ),
+        ("LINSPACE.step=many", "--set LINSPACE.step=many: LINSPACE: \"many\" is not a number"),
+    ] {
+        let (code, out, err) = flojoy(&["run", f, "--set", arg]);
+        assert_eq!(code, 2, "{arg}: {err}");
+        assert!(out.is_empty(), "nothing runs: {out}");
+        assert!(err.contains(message), "{arg}: {err}");
+    }
+    let (code, _, err) = flojoy(&["run", f, "--set", "SINE"]);
+    assert_eq!(code, 64, "{err}");
+}
+
+#[test]
+fn python_that_is_missing_or_runs_away_fails_the_node_and_the_runner_reports() {
+    let forever = "from flojoy import flojoy, OrderedPair\n\n@flojoy\ndef FOREVER(default: OrderedPair) -> OrderedPair:\n    while True:\n        pass\n";
+    let double = "from flojoy import flojoy, OrderedPair\n\n@flojoy\ndef DOUBLE(default: OrderedPair) -> OrderedPair:\n    return OrderedPair(x=default.x, y=default.y * 2)\n";
+    let f = sine_flow("python", &[("FOREVER", forever), ("DOUBLE", double)]);
+    let f = f.to_str().unwrap();
+    let (code, out, err) = flojoy(&["run", f, "--json", "--timeout", "1"]);
+    assert_eq!(code, 1, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["nodes"]["FOREVER-1"]["status"], "failed");
+    assert_eq!(r["nodes"]["DOUBLE-1"]["status"], "done", "the run went on after the stop: {r}");
+    assert!(err.contains("node FOREVER (FOREVER-1) failed: stopped after 1 s (--timeout)"), "{err}");
+
+    let (code, out, err) = flojoy(&["run", f, "--json", "--python", "/no/such/python3"]);
+    assert_eq!(code, 1);
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["nodes"]["SINE-1"]["status"], "done");
+    assert!(
+        err.contains(
+            "node DOUBLE (DOUBLE-1) failed: cannot run the Python node DOUBLE: no Python found ('/no/such/python3'"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = flojoy(&["run", f, "--timeout", "soon"]);
+    assert_eq!(code, 64, "{err}");
+}
+
+#[test]
+fn ctrl_c_stops_a_running_python_node_and_the_run_is_reported() {
+    let dir = std::env::temp_dir().join(format!("flojoy-cli-ctrlc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let marker = dir.join("running");
+    let _ = std::fs::remove_file(&marker);
+    // the node says it is running (a file the test waits for), then never returns
+    let code = format!(
+        "from flojoy import flojoy, OrderedPair\n\n@flojoy\ndef FOREVER(default: OrderedPair) -> OrderedPair:\n    open({:?}, 'w').close()\n    while True:\n        pass\n",
+        marker.display().to_string()
+    );
+    let f = sine_flow("ctrlc", &[("FOREVER", &code)]);
+    let child = Command::new(env!("CARGO_BIN_EXE_flojoy"))
+        .args(["run", f.to_str().unwrap(), "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !marker.exists() {
+        assert!(std::time::Instant::now() < until, "the Python node never started");
+        // a poll interval, not a timing assumption: the run is waited on by the file
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["status"], "cancelled");
+    assert_eq!(r["error"], "interrupted (Ctrl+C)");
+    assert_eq!(r["nodes"]["SINE-1"]["status"], "done");
+}
+
+#[test]
+fn check_names_a_wire_into_a_port_the_code_does_not_declare() {
+    let code = "from flojoy import flojoy, OrderedPair\n\n@flojoy\ndef HALF(signal: OrderedPair) -> OrderedPair:\n    return OrderedPair(x=signal.x, y=signal.y / 2)\n";
+    // the wire targets 'default', as a stale port list in a file would; the code says 'signal'
+    let f = sine_flow("undeclared", &[("HALF", code)]);
+    let (code, out, err) = flojoy(&["check", f.to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("HALF: input 'default' is wired, but the code of HALF declares no parameter 'default'"),
+        "{err}"
+    );
+    assert!(err.contains("HALF: input 'signal' is not connected"), "{err}");
+}

@@ -372,12 +372,15 @@ fn a_waiting_node_is_stopped_at_the_maximum_run_time() {
 
 #[test]
 fn python_nodes_without_a_python_host_fail_with_a_clear_message() {
+    // a host that does not run Python (the trait's default); NativeHost runs it in CPython
+    // (tests/python_nodes.rs)
     let text = serde_json::json!({"rfInstance": {"nodes": [
         {"id": "DOUBLE-1", "data": {"func": "DOUBLE", "label": "DOUBLE", "code": "def DOUBLE(default=None):\n    return default\n",
          "inputs": [], "outputs": [{"name": "default", "id": "default", "type": "Any"}], "ctrls": {}}}
     ], "edges": []}});
     let f = runtime::file::load_json(&text, 1).unwrap().flow;
-    let r = run(&f);
+    let host: Rc<dyn Host> = Rc::new(SlowTimers);
+    let r = run_with(&f, host, &RunOptions::default(), &mut Cache::new()).0;
     assert_eq!(r.status, RunStatus::Failed);
     assert!(r.by_label("DOUBLE").unwrap().error.as_deref().unwrap().contains("Pyodide"));
 }

@@ -1,21 +1,29 @@
 //! `flojoy`: runs Flojoy flow files headlessly.
 //!
 //! ```text
-//! flojoy run FLOW.json [--json] [--seed N] [--max-seconds S]
-//! flojoy check FLOW.json          # import and validate only
+//! flojoy run FLOW.json [--json] [--seed N] [--max-seconds S] [--set LABEL.PARAM=VALUE]…
+//!                      [--python PATH] [--timeout SECONDS]
+//! flojoy check FLOW.json [--set LABEL.PARAM=VALUE]…   # import and validate only
 //! flojoy nodes                    # list the built-in nodes
 //! ```
+//! Python nodes run in the machine's CPython (`python3` on PATH, or `--python PATH`), one
+//! worker process for the run; `--timeout` stops a Python node that runs longer (its worker
+//! is restarted and the run goes on); Ctrl+C stops the run and reports it (twice: exit now).
 //! Exit codes: 0 the flow ran; 1 a node failed or the run was cancelled; 2 the file could not
-//! be read or the flow is not valid; 64 bad usage.
+//! be read, the flow is not valid or a `--set` names no node or parameter; 64 bad usage.
 
 use std::process::ExitCode;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use runtime::host::NativeHost;
+use runtime::python::Python;
 use runtime::schedule::{self, Cache, CancelToken, RunOptions, RunStatus};
-use runtime::{file, nodes, validate};
+use runtime::{Edit, Flow, file, nodes, validate};
 
-const USAGE: &str = "usage: flojoy run FLOW.json [--json] [--seed N] [--max-seconds S]\n       flojoy check FLOW.json\n       flojoy nodes";
+const USAGE: &str = "usage: flojoy run FLOW.json [--json] [--seed N] [--max-seconds S] [--set LABEL.PARAM=VALUE]...\n                  [--python PATH] [--timeout SECONDS]\n       flojoy check FLOW.json [--set LABEL.PARAM=VALUE]...\n       flojoy nodes";
 
 // glibc's malloc gives every freed 8 MB vector back to the system and page-faults the next one
 // in: a million-sample flow ran at 59 ms instead of 33 (tests/bench/compare_dsp.mjs)
@@ -46,6 +54,9 @@ fn run(args: &[String]) -> ExitCode {
     let mut json = false;
     let mut host = NativeHost::default();
     let mut opts = RunOptions::default();
+    let mut sets = Vec::new();
+    let mut python = None;
+    let mut timeout = None;
     let mut it = args[1..].iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -57,6 +68,18 @@ fn run(args: &[String]) -> ExitCode {
             "--max-seconds" => match it.next().and_then(|s| s.parse::<f64>().ok()) {
                 Some(s) => opts.max_runtime_ms = s * 1000.0,
                 None => return usage("--max-seconds needs a number"),
+            },
+            "--set" => match it.next() {
+                Some(s) if s.contains('=') => sets.push(s.clone()),
+                _ => return usage("--set needs LABEL.PARAM=VALUE"),
+            },
+            "--python" => match it.next() {
+                Some(p) => python = Some(p.clone()),
+                None => return usage("--python needs the path of a Python 3 interpreter"),
+            },
+            "--timeout" => match it.next().and_then(|s| s.parse::<f64>().ok()).filter(|s| *s > 0.0 && s.is_finite()) {
+                Some(s) => timeout = Some(Duration::from_secs_f64(s)),
+                None => return usage("--timeout needs a number of seconds above 0"),
             },
             p if path.is_none() && !p.starts_with("--") => path = Some(p.to_owned()),
             other => return usage(&format!("unexpected argument '{other}'")),
@@ -72,7 +95,7 @@ fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let loaded = match file::load(&text, host.entropy_seed()) {
+    let mut loaded = match file::load(&text, host.entropy_seed()) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("flojoy: {path}: {e}");
@@ -82,9 +105,25 @@ fn run(args: &[String]) -> ExitCode {
     for w in &loaded.warnings {
         eprintln!("flojoy: {path}: warning: {w}");
     }
+    for s in &sets {
+        if let Err(e) = set_param(&mut loaded.flow, s) {
+            eprintln!("flojoy: --set {s}: {e}");
+            return ExitCode::from(2);
+        }
+    }
     if let Some(dir) = std::path::Path::new(&path).parent() {
         host.dir = dir.to_path_buf();
     }
+    if let Some(p) = python {
+        host.python = Python::new(p);
+    }
+    host.python.timeout = timeout;
+    // Ctrl+C stops the running node and the run, which then reports; a second one exits at once
+    let cancel = CancelToken::new();
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let _ = signal_hook::flag::register_conditional_shutdown(signal_hook::consts::SIGINT, 130, interrupted.clone());
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, interrupted.clone());
+    host.stop_on(interrupted, cancel.clone());
     if check_only {
         let diags = validate::validate(&loaded.flow);
         for d in &diags {
@@ -94,14 +133,8 @@ fn run(args: &[String]) -> ExitCode {
         return if validate::has_errors(&diags) { ExitCode::from(2) } else { ExitCode::SUCCESS };
     }
     let host: Rc<dyn runtime::host::Host> = Rc::new(host);
-    let report = futures::executor::block_on(schedule::run(
-        &loaded.flow,
-        host,
-        &opts,
-        &CancelToken::new(),
-        &mut Cache::new(),
-        &mut |_| {},
-    ));
+    let report =
+        futures::executor::block_on(schedule::run(&loaded.flow, host, &opts, &cancel, &mut Cache::new(), &mut |_| {}));
     if json {
         println!("{}", report.to_json());
     } else {
@@ -131,6 +164,34 @@ fn run(args: &[String]) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `--set LABEL.PARAM=VALUE`: the parameter of the node with that label (or id), checked as
+/// the editor checks it. Labels may hold dots (`2.0` is a CONSTANT's label): the parameter is
+/// after the last one.
+fn set_param(flow: &mut Flow, arg: &str) -> Result<(), String> {
+    let (target, value) = arg.split_once('=').ok_or("expected LABEL.PARAM=VALUE")?;
+    let (label, name) = target.rsplit_once('.').ok_or("expected LABEL.PARAM=VALUE (no '.' before the parameter)")?;
+    let Some(id) = flow.find_label(label).or_else(|| flow.find_key(label)) else {
+        let mut labels: Vec<&str> = flow.nodes().map(|n| n.label.as_str()).collect();
+        labels.sort_unstable();
+        return Err(format!("no node is labelled '{label}' or has that id (labels: {})", labels.join(", ")));
+    };
+    let node = flow.node(id).ok_or("no such node")?;
+    if node.spec().param_spec(name).is_none() {
+        let names: Vec<&str> = node.spec().params.iter().map(|p| p.name.as_str()).collect();
+        return Err(format!(
+            "{} has no parameter '{name}' ({})",
+            node.label,
+            if names.is_empty() { "it has none".to_owned() } else { format!("it has: {}", names.join(", ")) }
+        ));
+    }
+    runtime::apply(
+        flow,
+        Edit::SetParam { node: id, name: name.to_owned(), value: serde_json::Value::String(value.to_owned()) },
+    )
+    .map(drop)
+    .map_err(|e| e.to_string())
 }
 
 fn usage(msg: &str) -> ExitCode {

@@ -17,6 +17,7 @@ use super::{FileError, IdSource, node_key};
 use crate::flow::{Dashboard, Edge, Flow, InPort, Node, NodeId, NodeKind, OutPort, PythonNode, TextNode};
 use crate::nodes;
 use crate::param;
+use crate::python::signature;
 use crate::spec::{NodeSpec, ParamKind, ParamSpec, PortSpec};
 use crate::value::TypeSet;
 
@@ -155,7 +156,7 @@ impl Reader {
         let kind = match (&code, nodes::lookup(&func)) {
             (Some(code), _) => NodeKind::Python(Arc::new(PythonNode {
                 code: code.clone(),
-                spec: spec_from_file(&func, &data, &ctrls),
+                spec: self.python_spec(&func, code, &data, &ctrls, label_in_file.as_deref()),
             })),
             (None, Some(def)) => NodeKind::Builtin(def),
             (None, None) => NodeKind::Unknown(Arc::new(spec_from_file(&func, &data, &ctrls))),
@@ -209,6 +210,29 @@ impl Reader {
         Ok((file_key, self.flow.insert_node(node)))
     }
 
+    /// A Python node's spec, read from its code (as the editor's Save reads it in Pyodide):
+    /// files often carry only `data.code`, and the code is what runs. Code whose signature
+    /// cannot be read keeps the ports and parameters the file gives, with a warning.
+    fn python_spec(
+        &mut self,
+        func: &str,
+        code: &str,
+        data: &Json,
+        ctrls: &Map<String, Json>,
+        label: Option<&str>,
+    ) -> NodeSpec {
+        match signature::read(code, Some(func)) {
+            Ok(m) => m.to_node_spec(),
+            Err(e) => {
+                self.warnings.push(format!(
+                    "{}: {e}; it keeps the ports the file gives",
+                    label.map_or_else(|| func.replace('_', " "), str::to_owned)
+                ));
+                spec_from_file(func, data, ctrls)
+            }
+        }
+    }
+
     /// 2022 unknown nodes carry no ports: give them what their wires need.
     fn fill_legacy_ports(&mut self, edges: &[&Json], by_file_id: &HashMap<String, NodeId>) {
         if !self.legacy {
@@ -249,6 +273,14 @@ impl Reader {
         let dst_key = str_of(e, "target").ok_or("it has no target")?;
         let src = *by_file_id.get(src_key).ok_or_else(|| format!("its source {src_key} is not in the file"))?;
         let dst = *by_file_id.get(dst_key).ok_or_else(|| format!("its target {dst_key} is not in the file"))?;
+        // a wire into (or out of) a port a Python node's code does not declare is kept, on a
+        // port added for it, so that validation names it and the file loses nothing
+        for (id, handle, is_input) in [(src, str_of(e, "sourceHandle"), false), (dst, str_of(e, "targetHandle"), true)]
+        {
+            if let Some(h) = handle {
+                self.keep_undeclared_port(id, h, is_input);
+            }
+        }
         let (a, b) = (self.flow.node(src).ok_or("missing source")?, self.flow.node(dst).ok_or("missing target")?);
         let (sa, sb) = (a.spec(), b.spec());
         let out = match str_of(e, "sourceHandle") {
@@ -273,6 +305,26 @@ impl Reader {
         };
         self.flow.insert_edge(edge);
         Ok(())
+    }
+}
+
+impl Reader {
+    fn keep_undeclared_port(&mut self, id: NodeId, handle: &str, is_input: bool) {
+        let Some(node) = self.flow.node_mut(id) else { return };
+        let NodeKind::Python(p) = &mut node.kind else { return };
+        let ports = if is_input { &p.spec.inputs } else { &p.spec.outputs };
+        if ports.iter().any(|q| q.name == handle) {
+            return;
+        }
+        let spec = &mut Arc::make_mut(p).spec;
+        let ports = if is_input { &mut spec.inputs } else { &mut spec.outputs };
+        ports.push(PortSpec {
+            name: handle.to_owned(),
+            types: TypeSet::ANY,
+            multiple: false,
+            optional: true,
+            doc: "not declared by the node's code".into(),
+        });
     }
 }
 

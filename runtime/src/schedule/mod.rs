@@ -499,8 +499,9 @@ impl<'p, 'f> Scheduler<'p, 'f> {
                 Started::Waiting(Box::pin(async move {
                     match fut.await {
                         Ok(r) => {
-                            let out =
+                            let mut out =
                                 r.outputs.into_iter().fold(Outputs::none(), |out, (name, d)| out.with_data(name, d));
+                            out.flow_to = r.flow_to.map(|d| d.into_iter().map(std::borrow::Cow::Owned).collect());
                             (job, Ok(out), r.log)
                         }
                         Err(e) => (job, Err(e), Vec::new()),

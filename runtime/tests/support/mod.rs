@@ -102,3 +102,30 @@ pub fn std(v: &[f64]) -> f64 {
     let m = mean(v);
     (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / v.len() as f64).sqrt()
 }
+
+/// Flojoy Studio's block sources that are blocks (`NAME/NAME.py`), outside HARDWARE and
+/// AI_ML: `(NAME, path relative to blocks-py, file)`.
+pub fn studio_blocks() -> Vec<(String, String, PathBuf)> {
+    let root = apps().join("../blocks-py");
+    let mut out = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(&root).unwrap().display().to_string();
+            if rel.starts_with("HARDWARE") || rel.starts_with("AI_ML") {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "py")
+                && p.file_stem() == p.parent().and_then(|d| d.file_name())
+            {
+                let folder = p.parent().unwrap().strip_prefix(&root).unwrap().display().to_string();
+                out.push((p.file_stem().unwrap().to_string_lossy().into_owned(), folder, p));
+            }
+        }
+    }
+    out.sort();
+    out
+}

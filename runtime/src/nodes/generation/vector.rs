@@ -12,8 +12,8 @@ pub(super) fn vector() -> NodeDef {
             "VECTOR",
             SIMULATIONS,
             "Make a Vector from comma-separated elements. boolean: each element is true when it is exactly \
-             'true' (any case, no spaces), else false. numeric: each element is a number, stored as Flojoy \
-             does in 16-bit integers (fractions are cut off; the range is -32768 to 32767).",
+             'true' (any case, no spaces), else false. numeric: each element is a number, kept as written \
+             (Studio's block makes whole numbers ints and the rest floats, in one numpy array).",
         )
         .output("default", VEC, "The elements")
         .str("elements", "", "The elements, comma-separated")
@@ -33,12 +33,9 @@ pub(super) fn vector() -> NodeDef {
                         if f.is_infinite() {
                             return Err(NodeError::new("cannot convert float infinity to integer"));
                         }
-                        // numpy.array(..., dtype=int16): Python ints/floats outside int16 are refused
-                        let t = f.trunc();
-                        if !(-32768.0..=32767.0).contains(&t) {
-                            return Err(NodeError(format!("Python integer {t:.0} out of bounds for int16")));
-                        }
-                        out.push(t + 0.0);
+                        // int(x) when x is whole, else x, then numpy.array: the numbers as written
+                        // (-0.0 is whole, so it becomes the int 0)
+                        out.push(f + 0.0);
                     }
                     out
                 }

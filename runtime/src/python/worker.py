@@ -1,0 +1,266 @@
+"""Flojoy Web's native Python worker: runs Python nodes for the `flojoy` runner in the
+machine's CPython, through the same `flojoy` module the browser's Pyodide worker uses
+(nodes-pyodide/flojoy_api.py, sent as the first message).
+
+One process serves a whole run. It reads requests on stdin and answers on stdout, one frame
+each: a little-endian u32 length, a JSON header, then the raw buffers the header lists in
+"bufs" (float64 arrays as their bytes: never a number per JSON element). In the header a
+buffer is {"$b": index}; a float that JSON cannot hold (NaN, ±inf) is {"$f": "nan"}.
+Requests: init {api, files}, call {code, func, node_key, inputs, params, outputs}, parse {code}.
+Replies: ready {version, numpy}, result {outputs, log, flow_to?}, error {message, traceback,
+line, log}, parsed {spec}. The protocol's Rust side is runtime/src/python/.
+"""
+
+import json
+import math
+import os
+import struct
+import sys
+import threading
+import types
+
+# the protocol's own file descriptors: node code that prints, or a C library writing to fd 1,
+# must never mix bytes into the replies, and input() must not read the requests
+_IN = os.fdopen(os.dup(0), "rb", buffering=0)
+_OUT = os.fdopen(os.dup(1), "wb", buffering=0)
+os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+os.dup2(2, 1)
+sys.stdin = open(os.devnull)
+
+
+def _bigger_pipes():
+    # Linux: a bigger pipe moves a large array in fewer rounds between the two processes (16 MiB
+    # needs privileges; 1 MiB is what anyone may ask for)
+    try:
+        import fcntl
+    except ImportError:
+        return
+    for f in (_IN, _OUT):
+        for size in (16 << 20, 1 << 20):
+            try:
+                fcntl.fcntl(f.fileno(), 1031, size)  # F_SETPIPE_SZ
+                break
+            except OSError:
+                pass
+
+
+def _orphan_watch(folder):
+    # the runner kills this process when it stops a node; should the runner itself die first,
+    # a node stuck in a loop must not outlive it (nor the files they shared)
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            threading.Event().wait(0.5)
+            if os.getppid() != parent:
+                if folder:
+                    import shutil
+
+                    shutil.rmtree(folder, ignore_errors=True)
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _buffer(n, floats):
+    # float64 arrays are read into numpy's own memory when numpy is there: a fresh bytearray
+    # of megabytes is new pages from the system, each first touch a page fault, which costs
+    # more than the copy itself; numpy's allocator reuses freed memory
+    np = sys.modules.get("numpy") if floats and n % 8 == 0 else None
+    return np.empty(n // 8, dtype=np.float64) if np is not None else bytearray(n)
+
+
+def _read_exact(n, floats=False):
+    buf = _buffer(n, floats)
+    view = memoryview(buf).cast("B")
+    got = 0
+    while got < n:
+        k = _IN.readinto(view[got:])
+        if not k:
+            raise EOFError
+        got += k
+    return buf
+
+
+# Large buffers do not go through the pipe: the runner writes them into a file it shares with
+# this process (in /dev/shm where there is one) and names the offset; replies do the same in
+# a second file. Each side copies once, without waiting for the other, and the files are
+# rewritten in place, so their memory pages are reused from call to call.
+_FILES = {}
+LARGE = 1 << 16
+
+
+_MAP = {}
+
+
+def _read_file(n, floats, offset):
+    # the file stays mapped while it keeps its size (the runner rewrites it in place), so a
+    # read is one copy out of memory already mapped: much faster than a read() of the file
+    import mmap
+
+    size = os.fstat(_FILES["in"]).st_size
+    if offset + n > size:
+        raise EOFError
+    if _MAP.get("size") != size:
+        old = _MAP.pop("map", None)
+        if old is not None:
+            old.close()
+        _MAP["map"], _MAP["size"] = mmap.mmap(_FILES["in"], size, access=mmap.ACCESS_READ), size
+    buf = _buffer(n, floats)
+    memoryview(buf).cast("B")[:] = memoryview(_MAP["map"])[offset:offset + n]
+    return buf
+
+
+def _read():
+    (n,) = struct.unpack("<I", _read_exact(4))
+    header = json.loads(_read_exact(n))
+    bufs = []
+    for spec in header.pop("bufs", []):
+        size, floats = spec[0], spec[1] == "d"
+        bufs.append(_read_file(size, floats, spec[2]) if len(spec) > 2 else _read_exact(size, floats))
+    return _decode(header, bufs)
+
+
+def _decode(v, bufs):
+    if isinstance(v, dict):
+        if len(v) == 1:
+            if "$b" in v:
+                return bufs[v["$b"]]
+            if "$f" in v:
+                return float(v["$f"])
+        return {k: _decode(x, bufs) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_decode(x, bufs) for x in v]
+    return v
+
+
+def _encode(v, bufs, raw=False):
+    """A reply → JSON-ready data; byte buffers are moved aside into ``bufs``."""
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        bufs.append((v, "u8" if raw else "d"))
+        return {"$b": len(bufs) - 1}
+    if isinstance(v, bool) or v is None or isinstance(v, (int, str)):
+        return v
+    if isinstance(v, float):
+        return v if math.isfinite(v) else {"$f": repr(v)}
+    if isinstance(v, dict):
+        is_bytes = v.get("type") == "Bytes"
+        return {str(k): _encode(x, bufs, is_bytes and k == "b") for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_encode(x, bufs) for x in v]
+    if hasattr(v, "tolist"):  # numpy inside a figure: numeric 1-D arrays travel as buffers
+        if getattr(v, "ndim", 0) == 1 and v.dtype.kind in "biuf":
+            import numpy
+
+            bufs.append((numpy.ascontiguousarray(v, dtype=numpy.float64), "d"))
+            return {"$b": len(bufs) - 1}
+        return _encode(v.tolist(), bufs)
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    raise TypeError(f"cannot send a {type(v).__name__} back to the runner")
+
+
+def _write(msg):
+    bufs = []
+    header = _encode(msg, bufs)
+    specs, inline, offset = [], [], 0
+    for b, kind in bufs:
+        view = memoryview(b).cast("B")
+        if view.nbytes >= LARGE and "out" in _FILES:
+            done = 0
+            while done < view.nbytes:
+                done += os.pwritev(_FILES["out"], [view[done:]], offset + done)
+            specs.append([view.nbytes, kind, offset])
+            offset += view.nbytes
+        else:
+            specs.append([view.nbytes, kind])
+            inline.append(view)
+    header["bufs"] = specs
+    text = json.dumps(header, allow_nan=False, separators=(",", ":")).encode()
+    _send(struct.pack("<I", len(text)) + text)
+    for view in inline:
+        _send(view)
+
+
+def _send(data):
+    view = memoryview(data).cast("B")
+    while view:
+        n = _OUT.write(view)
+        view = view[n:]
+
+
+def _captured(f, *args):
+    """Runs f with what it writes to stderr (warnings) kept, for the node's log."""
+    import io
+
+    old, sys.stderr = sys.stderr, io.StringIO()
+    try:
+        return f(*args), sys.stderr.getvalue().splitlines()
+    finally:
+        sys.stderr = old
+
+
+def _install(api):
+    mod = types.ModuleType("flojoy")
+    mod.__file__ = "flojoy_api.py"
+    sys.modules["flojoy"] = mod
+    exec(compile(api, "flojoy_api.py", "exec"), mod.__dict__)
+    return mod
+
+
+def _serve(flojoy):
+    while True:
+        try:
+            msg = _read()
+        except EOFError:
+            return
+        kind = msg.get("type")
+        if kind == "call":
+            report, warnings = _captured(
+                flojoy.run, msg["code"], msg["func"], msg["node_key"], msg["inputs"], msg["params"], msg["outputs"]
+            )
+            log = report.get("log", []) + warnings
+            if report["ok"]:
+                reply = {"type": "result", "outputs": report["outputs"], "log": log}
+                if "flow_to" in report:
+                    reply["flow_to"] = report["flow_to"]
+                try:
+                    _write(reply)
+                except (TypeError, ValueError) as e:
+                    _write({"type": "error", "message": f"{type(e).__name__}: {e}", "traceback": "", "line": None, "log": log})
+            else:
+                _write({"type": "error", "message": report["message"], "traceback": report["traceback"],
+                        "line": report.get("line"), "log": log})
+        elif kind == "parse":
+            r = flojoy.parse_report(msg["code"])
+            if r["ok"]:
+                _write({"type": "parsed", "spec": r["spec"]})
+            else:
+                _write({"type": "error", "message": r["message"], "traceback": r["traceback"],
+                        "line": r.get("line"), "log": []})
+        else:
+            _write({"type": "error", "message": f"unknown request '{kind}'", "traceback": "", "line": None, "log": []})
+
+
+def main():
+    if sys.version_info < (3, 10):
+        sys.stderr.write(f"Python 3.10 or newer is needed to run Python nodes; this is {sys.version.split()[0]}\n")
+        sys.exit(3)
+    _bigger_pipes()
+    try:
+        init = _read()
+    except EOFError:
+        return
+    folder = init.get("files")
+    if folder and hasattr(os, "preadv") and hasattr(os, "pwritev"):
+        _FILES["in"] = os.open(os.path.join(folder, "in.bin"), os.O_RDONLY)
+        _FILES["out"] = os.open(os.path.join(folder, "out.bin"), os.O_WRONLY)
+    _orphan_watch(folder)
+    flojoy = _install(init["api"])
+    numpy = sys.modules.get("numpy")
+    _write({"type": "ready", "version": sys.version.split()[0], "numpy": getattr(numpy, "__version__", None),
+            "files": bool(_FILES)})
+    _serve(flojoy)
+
+
+main()
