@@ -552,7 +552,7 @@ fn py_str(v: &Json) -> String {
         Json::Bool(true) => "True".into(),
         Json::Bool(false) => "False".into(),
         Json::Null => "None".into(),
-        Json::Number(n) if n.is_f64() => crate::nodes::files::py_float(n.as_f64().unwrap_or(f64::NAN)),
+        Json::Number(n) if n.is_f64() => crate::numeric::python::float_repr(n.as_f64().unwrap_or(f64::NAN)),
         other => other.to_string(),
     }
 }
