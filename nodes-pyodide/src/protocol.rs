@@ -12,9 +12,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-use runtime::spec::{NodeSpec, ParamKind, ParamSpec, PortSpec};
-use runtime::value::TypeSet;
-
 /// A message to the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -79,90 +76,14 @@ impl<J> FromWorker<J> {
     }
 }
 
-/// A port as the signature gives it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ParsedPort {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub types: String,
-    #[serde(default)]
-    pub multiple: bool,
-    #[serde(default)]
-    pub optional: bool,
-}
-
-/// A parameter as the signature gives it (Flojoy's manifest rules: `Literal[...]` → select…).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ParsedParam {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    #[serde(default)]
-    pub default: Json,
-    #[serde(default)]
-    pub options: Option<Vec<String>>,
-}
-
-/// A Python node's manifest, derived from its function signature in Pyodide.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ParsedSpec {
-    pub func: String,
-    #[serde(default)]
-    pub doc: String,
-    #[serde(default)]
-    pub category: String,
-    pub inputs: Vec<ParsedPort>,
-    pub outputs: Vec<ParsedPort>,
-    pub params: Vec<ParsedParam>,
-}
-
-impl ParsedSpec {
-    /// The runtime spec of the node.
-    pub fn to_node_spec(&self) -> NodeSpec {
-        let category = if self.category.is_empty() { "PYTHON" } else { &self.category };
-        let mut spec =
-            NodeSpec::new(&self.func, category, if self.doc.is_empty() { "A Python node." } else { &self.doc });
-        spec.path = "PYTHON".into();
-        spec.inputs = self
-            .inputs
-            .iter()
-            .map(|p| PortSpec {
-                name: p.name.clone(),
-                types: TypeSet::parse(&p.types),
-                multiple: p.multiple,
-                optional: p.optional,
-                doc: String::new(),
-            })
-            .collect();
-        spec.outputs = self
-            .outputs
-            .iter()
-            .map(|p| PortSpec {
-                name: p.name.clone(),
-                types: TypeSet::parse(&p.types),
-                multiple: false,
-                optional: false,
-                doc: String::new(),
-            })
-            .collect();
-        spec.params = self
-            .params
-            .iter()
-            .map(|p| ParamSpec {
-                name: p.name.clone(),
-                kind: ParamKind::from_flojoy_type(&p.kind, p.options.clone()),
-                default: p.default.clone(),
-                doc: String::new(),
-                shown_when: None,
-            })
-            .collect();
-        spec
-    }
-}
+/// A Python node's manifest, derived from its function signature in Pyodide: the runtime's
+/// [`Manifest`](runtime::python::signature::Manifest), which also reads it from the code alone.
+pub use runtime::python::signature::Manifest as ParsedSpec;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use runtime::spec::ParamKind;
     use serde_json::json;
 
     /// One message of every kind, with its wire form.

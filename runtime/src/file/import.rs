@@ -222,7 +222,16 @@ impl Reader {
         label: Option<&str>,
     ) -> NodeSpec {
         match signature::read(code, Some(func)) {
-            Ok(m) => m.to_node_spec(),
+            Ok(m) => {
+                // the code gives the ports; the file's palette path (HARDWARE/… for an
+                // instrument block) still says what the node reaches
+                let mut spec = m.to_node_spec();
+                let path = palette_path(data);
+                if !path.is_empty() {
+                    spec.path = path;
+                }
+                spec
+            }
             Err(e) => {
                 self.warnings.push(format!(
                     "{}: {e}; it keeps the ports the file gives",
@@ -367,13 +376,18 @@ fn spec_from_file(func: &str, data: &Json, ctrls: &Map<String, Json>) -> NodeSpe
             }
         })
         .collect();
-    let path = str_of(data, "path").unwrap_or_default();
     let mut spec = NodeSpec::new(func, str_of(data, "type").unwrap_or("PYTHON"), "");
-    // `DSP/FFT/FFT.py` → palette folder `DSP` (export adds `FFT/FFT.py` back)
-    spec.path = path.rsplitn(3, '/').nth(2).unwrap_or_default().to_owned();
+    spec.path = palette_path(data);
     spec.doc = format!("{func} (from the file)");
     spec.inputs = ports("inputs", true);
     spec.outputs = ports("outputs", false);
     spec.params = params;
     spec
+}
+
+/// The palette folder of a node's `data.path`: `DSP/FFT/FFT.py` → `DSP` (export adds
+/// `FFT/FFT.py` back); empty when the file gives none.
+fn palette_path(data: &Json) -> String {
+    let path = str_of(data, "path").unwrap_or_default();
+    path.rsplitn(3, '/').nth(2).unwrap_or_default().to_owned()
 }

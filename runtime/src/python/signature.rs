@@ -23,46 +23,54 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use crate::spec::{NodeSpec, ParamKind, ParamSpec, PortSpec};
 use crate::value::TypeSet;
 
-/// The manifest of a Python node, shaped as `flojoy_api.manifest` returns it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// The manifest of a Python node, shaped as `flojoy_api.manifest` returns it: read here from
+/// the code by [`parse`], and by Pyodide when the editor saves a node (the worker's reply is
+/// this type too).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub func: String,
+    #[serde(default)]
     pub doc: String,
+    #[serde(default)]
     pub category: String,
     pub inputs: Vec<Input>,
     pub outputs: Vec<Output>,
     pub params: Vec<Param>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Input {
     pub name: String,
     #[serde(rename = "type")]
     pub types: String,
+    #[serde(default)]
     pub multiple: bool,
+    #[serde(default)]
     pub optional: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Output {
     pub name: String,
     #[serde(rename = "type")]
     pub types: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A parameter as the signature gives it (Flojoy's manifest rules: `Literal[...]` → select…).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     pub name: String,
+    #[serde(default)]
     pub default: Json,
     #[serde(rename = "type")]
     pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
 }
 

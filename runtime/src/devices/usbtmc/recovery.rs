@@ -41,6 +41,13 @@ impl std::fmt::Display for Recovery {
 /// How many Bulk-IN reads a drain may take (each ends at a short packet or a timeout).
 const MAX_DRAIN_READS: usize = 64;
 
+/// The bulk transfer that failed, by direction and bTag.
+#[derive(Clone, Copy)]
+enum Bulk {
+    In(u8),
+    Out(u8),
+}
+
 impl Usbtmc {
     /// Handles a failed Bulk-IN transfer of request `tag`: aborts it on a timeout, clears the
     /// instrument on anything else, and says so in the error.
@@ -52,25 +59,7 @@ impl Usbtmc {
         timeout_ms: f64,
         during: &'static str,
     ) -> TmcError {
-        let error = match fault {
-            Fault::Device(DeviceError::Disconnected) => {
-                self.disconnected = true;
-                return TmcError::Disconnected { during };
-            }
-            Fault::Timeout => {
-                let recovery = self.abort_bulk_in(timer, tag).await;
-                TmcError::Timeout { during, seconds: timeout_ms / 1000.0, recovery }
-            }
-            Fault::Protocol(detail) => {
-                let recovery = self.clear_or_fail(timer).await;
-                TmcError::Protocol { during, detail, recovery }
-            }
-            Fault::Device(error) => {
-                let recovery = self.clear_or_fail(timer).await;
-                TmcError::Transfer { during, error, recovery }
-            }
-        };
-        if self.disconnected { TmcError::Disconnected { during } } else { error }
+        self.recover(timer, fault, Bulk::In(tag), timeout_ms, during).await
     }
 
     /// Handles a failed Bulk-OUT transfer with bTag `tag`, like [`Usbtmc::recover_in`].
@@ -82,13 +71,29 @@ impl Usbtmc {
         timeout_ms: f64,
         during: &'static str,
     ) -> TmcError {
+        self.recover(timer, fault, Bulk::Out(tag), timeout_ms, during).await
+    }
+
+    /// One recovery for both directions: a timeout aborts the transfer that timed out, any
+    /// other fault clears the instrument.
+    async fn recover(
+        &mut self,
+        timer: &(impl Timer + ?Sized),
+        fault: Fault,
+        transfer: Bulk,
+        timeout_ms: f64,
+        during: &'static str,
+    ) -> TmcError {
         let error = match fault {
             Fault::Device(DeviceError::Disconnected) => {
                 self.disconnected = true;
                 return TmcError::Disconnected { during };
             }
             Fault::Timeout => {
-                let recovery = self.abort_bulk_out(timer, tag).await;
+                let recovery = match transfer {
+                    Bulk::In(tag) => self.abort_bulk_in(timer, tag).await,
+                    Bulk::Out(tag) => self.abort_bulk_out(timer, tag).await,
+                };
                 TmcError::Timeout { during, seconds: timeout_ms / 1000.0, recovery }
             }
             Fault::Protocol(detail) => {
