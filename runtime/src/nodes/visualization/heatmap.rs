@@ -148,7 +148,7 @@ fn run_heatmap(ctx: &mut Ctx<'_>) -> NodeResult {
         }
         // Flojoy's port lists Surface but its block draws nothing for it: an empty heatmap figure
         Value::Surface { .. } => {}
-        other => return Err(ctx.wrong_type("default", other)),
+        other => ctx.cannot_draw("default", other),
     }
     if with_hist {
         // make_subplots(rows=1, cols=2, column_widths=[0.9, 0.1], horizontal_spacing=0.05)
