@@ -32,7 +32,7 @@ fn two_rows(v: &[f64]) -> Result<Matrix, NodeError> {
 /// A text cell of z as plotly.js reads it (`Lib.cleanNumber`): quotes, `%`, `$`, `#` and
 /// spaces stripped from both ends, commas and spaces removed, then a decimal number; anything
 /// else is a gap (NaN). (plotly.js also reads hexadecimal; no Flojoy data has it.)
-fn plotly_js_number(s: &str) -> f64 {
+pub(super) fn plotly_js_number(s: &str) -> f64 {
     let edge = |c: char| matches!(c, '\'' | '"' | '%' | ',' | '$' | '#') || c.is_whitespace();
     let s: String = s.trim_matches(edge).chars().filter(|&c| c != ',' && c != ' ').collect();
     let numeric = !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
