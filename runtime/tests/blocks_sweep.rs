@@ -51,14 +51,13 @@ fn not_runnable(flow: &Flow) -> Option<String> {
         match &n.kind {
             NodeKind::Unknown(_) => why.push(format!("{}: not a node we have", n.func())),
             NodeKind::Python(_) => why.push(format!("{}: Python (runs in the browser)", n.func())),
-            NodeKind::Builtin(_) if spec.path.starts_with("HARDWARE") => {
-                why.push(format!("{}: needs a device (runs in the browser)", n.func()))
-            }
-            NodeKind::Builtin(_) => {
-                if let Availability::Unavailable { reason } = &spec.availability {
-                    why.push(format!("{}: {reason}", n.func()));
+            NodeKind::Builtin(_) => match &spec.availability {
+                Availability::Unavailable { reason } => why.push(format!("{}: {reason}", n.func())),
+                Availability::Native if spec.path.starts_with("HARDWARE") => {
+                    why.push(format!("{}: needs a device (runs in the browser)", n.func()))
                 }
-            }
+                Availability::Native => {}
+            },
         }
     }
     why.sort();
