@@ -26,10 +26,20 @@ use crate::value::{Column, ColumnData, DataFrame, DataType as T, Matrix, TypeSet
 
 const DF: TypeSet = TypeSet::of(T::DataFrame);
 
+mod matlab;
 mod remote_file;
 
 pub fn nodes() -> Vec<NodeDef> {
-    vec![read_csv(), local_file(), remote_file::remote_file(), extract_columns(), export_csv(), export_json()]
+    vec![
+        read_csv(),
+        local_file(),
+        remote_file::remote_file(),
+        matlab::open_matlab(),
+        extract_columns(),
+        export_csv(),
+        export_json(),
+        matlab::export_matlab(),
+    ]
 }
 
 // ---------------------------------------------------------------------------------------------
