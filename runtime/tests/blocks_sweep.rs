@@ -96,6 +96,11 @@ const FAILS_IN_FLOJOY_TOO: &[(&str, &str, &str)] = &[
         "DOT PRODUCT 1 multiplies MATRIX 2, 100 × 100 as its row and column are unwired inputs that \
          keep their defaults, by LINSPACE's 2 points; Flojoy's block asserts this message",
     ),
+    (
+        "ETL/EXTRACT/FILE/OPEN_IMAGE",
+        "OPEN IMAGE: parameter 'file_path' is empty: pick an image file (PNG, JPEG or TIFF)",
+        "the example leaves file_path empty, and Flojoy's block calls os.path.exists(None), a TypeError",
+    ),
     ("ETL/TRANSFORM/ORDERED_PAIR_MANIPULATION/ORDERED_PAIR_DELETE", OP_DELETE_ERROR, OP_DELETE_EMPTY),
     ("ETL/TRANSFORM/ORDERED_PAIR_MANIPULATION/ORDERED_PAIR_INDEXING", OP_DELETE_ERROR, OP_DELETE_EMPTY),
     ("ETL/TRANSFORM/ORDERED_PAIR_MANIPULATION/ORDERED_PAIR_LENGTH", OP_DELETE_ERROR, OP_DELETE_EMPTY),
@@ -150,6 +155,10 @@ fn not_runnable_because(app: &str, app_dir: &Path, label: &str, error: &str) -> 
     if error.contains("Flojoy Web bundles only") {
         // the node is here, the sample data set or image is not (see SKIMAGE, datasets)
         return Some(cause);
+    }
+    // an empty path that Flojoy fills with the block's example file, which the example set lacks
+    if let Some(file) = error.split("example file ").nth(1).and_then(|r| r.split(',').next()) {
+        return Some(format!("needs Flojoy's example file {file} ({label}), which the example set does not ship"));
     }
     // a file the example names but the example set does not ship: Flojoy keeps these in the
     // block's assets/ folder of its repository

@@ -215,8 +215,8 @@ fn run_open(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
         let path = ctx.text("file_path").to_owned();
         if path.is_empty() {
             return Err(NodeError::new(
-                "parameter 'file_path' is empty: pick a .mat file (Flojoy's own example file, default.mat, is not \
-                 bundled)",
+                "parameter 'file_path' is empty: pick a .mat file (Flojoy then opens the block's example file \
+                 assets/default.mat, which is not bundled)",
             ));
         }
         if !path.ends_with(".mat") {

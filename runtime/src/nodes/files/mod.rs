@@ -27,6 +27,7 @@ use crate::value::{Column, ColumnData, DataFrame, DataType as T, Matrix, TypeSet
 const DF: TypeSet = TypeSet::of(T::DataFrame);
 
 mod matlab;
+mod open_image;
 mod remote_file;
 
 pub fn nodes() -> Vec<NodeDef> {
@@ -34,6 +35,7 @@ pub fn nodes() -> Vec<NodeDef> {
         read_csv(),
         local_file(),
         remote_file::remote_file(),
+        open_image::open_image(),
         matlab::open_matlab(),
         extract_columns(),
         export_csv(),
