@@ -12,6 +12,7 @@
 use super::NodeDef;
 use crate::value::{DataType as T, TypeSet};
 
+mod annotate;
 mod bar;
 mod big_number;
 mod composite;
@@ -50,5 +51,6 @@ pub fn nodes() -> Vec<NodeDef> {
         debugging::print_datacontainer(),
         debugging::datacontainer_type(),
         debugging::dc_content_type(),
+        annotate::annotate_plotly(),
     ]
 }
