@@ -277,8 +277,8 @@ fn every_per_block_app_runs_headless() {
         }
     }
     let _ = std::fs::remove_dir_all(&scratch);
-    eprintln!(
-        "\nper-block apps: {} passed, {} failed, {} not runnable here",
+    let mut summary = format!(
+        "per-block apps: {} passed, {} failed, {} not runnable here\n",
         passed.len(),
         failed.len(),
         skipped.len()
@@ -288,16 +288,19 @@ fn every_per_block_app_runs_headless() {
         |why: &str| ["needs a device", "vendor's driver", "model", "Prophet"].iter().any(|k| why.contains(k));
     let excluded = skipped.iter().filter(|(_, why)| needs_hardware_or_model(why)).count();
     let eligible = files.len() - excluded;
-    eprintln!(
-        "apps needing no hardware and no model: {} of {eligible} pass ({:.0}%)",
+    summary += &format!(
+        "apps needing no hardware and no model: {} of {eligible} pass ({:.0}%)\n",
         passed.len(),
         100.0 * passed.len() as f64 / eligible as f64
     );
     for (n, why) in &failed {
-        eprintln!("  FAILED  {n}: {why}");
+        summary += &format!("  FAILED  {n}: {why}\n");
     }
     for (n, why) in &skipped {
-        eprintln!("  skipped {n}: {why}");
+        summary += &format!("  skipped {n}: {why}\n");
     }
+    eprint!("\n{summary}");
+    // ./dev test prints it after the native tests (cargo shows a passing test's output only with --nocapture)
+    let _ = std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/blocks_sweep.txt"), &summary);
     assert!(failed.is_empty(), "{} apps whose nodes are all here failed: {failed:#?}", failed.len());
 }
