@@ -2,6 +2,7 @@
 //! against the text pandas' to_csv / to_json and Flojoy's json.dump write, computed by
 //! tests/fixtures/families/files.py into tests/data/exports.json), LOCAL_FILE's default
 //! astronaut picture (too big for a fixture: checked by shape and sample pixels read with PIL),
+//! EXPORT_MATLAB's files (byte for byte what scipy's savemat writes),
 //! and a READ_CSV → EXPORT_CSV flow through the scheduler.
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
@@ -81,9 +82,22 @@ fn exports_write_what_flojoy_writes() {
         let (node, name, file) =
             (c["node"].as_str().unwrap(), c["case"].as_str().unwrap(), c["file"].as_str().unwrap());
         let value = Data::new(Value::from_json(&c["value"]).unwrap());
-        let outs = invoke(node, &[("dc", vec![value])], json!({"filename": file}), host.clone())
+        let mut params = json!({"filename": file});
+        if let Some(p) = c["params"].as_object() {
+            params.as_object_mut().unwrap().extend(p.clone());
+        }
+        let outs = invoke(node, &[("dc", vec![value])], params, host.clone())
             .unwrap_or_else(|e| panic!("{node} [{name}]: {e}"));
         assert!(outs.iter().all(|(_, d)| d.is_none()), "{node} [{name}] outputs nothing");
+        if node == "EXPORT_MATLAB" {
+            // scipy's savemat bytes; a MATLAB 5 file from byte 116 on (its header text names the writer)
+            let file = if file.ends_with(".mat") { file.to_owned() } else { format!("{file}.mat") };
+            let written = std::fs::read(dir.join(&file)).unwrap_or_else(|e| panic!("{node} [{name}]: {e}"));
+            let from = if c["params"]["format"] == "4" { 0 } else { 116 };
+            let hex: String = written[from..].iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(hex, c["hex"].as_str().unwrap(), "{node} [{name}]");
+            continue;
+        }
         let written = std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{node} [{name}]: {e}"));
         let expected = c["expected"].as_str().unwrap();
         if node == "EXPORT_CSV" {

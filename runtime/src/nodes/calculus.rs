@@ -2,11 +2,15 @@
 //! keeps the full x; its Vector path truncates the differences to integers; INTEGRATE is a
 //! cumulative trapezoid starting at 0).
 //!
-//! DOUBLE_DEFINITE_INTEGRAL is not here: Flojoy parses the function with sympy and integrates it
-//! with scipy's nquad over `tuple(func.free_symbols)`, a set whose order follows Python's
-//! per-process string hashing, so which bound belongs to which variable is not reproducible.
+//! DOUBLE_DEFINITE_INTEGRAL parses the function (`numeric::expr`, sympy's syntax) and integrates
+//! it as scipy's nquad does (`numeric::quad`). Flojoy passes `tuple(func.free_symbols)` to nquad, a
+//! set whose order follows Python's per-process string hashing, so which bounds belong to which
+//! variable changes from run to run there; here the variables are taken in name order (x, then y),
+//! the first over the x bounds, which is what the parameter names promise.
 
 use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
+use crate::numeric::expr::Expr;
+use crate::numeric::quad::dblquad;
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, Matrix, TypeSet, Value};
 
@@ -14,7 +18,7 @@ const OP: TypeSet = TypeSet::of(T::OrderedPair);
 const OP_VEC: TypeSet = TypeSet::union(&[T::OrderedPair, T::Vector]);
 
 pub fn nodes() -> Vec<NodeDef> {
-    vec![abs(), differentiate(), integrate(), double_indefinite_integral()]
+    vec![abs(), differentiate(), integrate(), double_indefinite_integral(), double_definite_integral()]
 }
 
 fn err(msg: impl Into<String>) -> NodeError {
@@ -122,6 +126,46 @@ fn integrate() -> NodeDef {
                 m.push(acc);
             }
             Ok(Outputs::one(Value::pair(x, m)))
+        },
+    )
+}
+
+fn double_definite_integral() -> NodeDef {
+    NodeDef::sync(
+        NodeSpec::new(
+            "DOUBLE_DEFINITE_INTEGRAL",
+            "MATH/CALCULUS",
+            "The double integral of a function of two variables over a rectangle (scipy's nquad, tolerance \
+             1.49e-8). Write the function in Python syntax with '*' for products: 2*x*y, sin(x)*exp(-y**2). \
+             The variables are taken in name order: the first (x) runs over the x bounds, the second over y.",
+        )
+        .output("default", TypeSet::of(T::Scalar), "The integral")
+        .str("function", "", "The function of two variables, e.g. x*y")
+        .float("upper_bound_x", 0.0, "Upper bound of the first variable")
+        .float("lower_bound_x", 0.0, "Lower bound of the first variable")
+        .float("upper_bound_y", 0.0, "Upper bound of the second variable")
+        .float("lower_bound_y", 0.0, "Lower bound of the second variable"),
+        |ctx| {
+            let text = ctx.text("function");
+            let f = Expr::parse(text).map_err(|e| err(format!("parameter 'function': {e}")))?;
+            let vars = f.variables();
+            if vars.len() != 2 {
+                return Err(err(format!(
+                    "parameter 'function' must use two variables (it uses {}: {}); nquad integrates over two",
+                    vars.len(),
+                    if vars.is_empty() { "none".to_owned() } else { vars.join(", ") }
+                )));
+            }
+            let mut bounds = [0.0; 4];
+            for (b, name) in bounds.iter_mut().zip(["lower_bound_x", "upper_bound_x", "lower_bound_y", "upper_bound_y"])
+            {
+                *b = ctx.f64(name)?;
+                if !b.is_finite() {
+                    return Err(err(format!("parameter '{name}' must be a finite number")));
+                }
+            }
+            let c = dblquad(|x, y| f.eval(&vars, &[x, y]), (bounds[0], bounds[1]), (bounds[2], bounds[3]));
+            Ok(Outputs::one(Value::Scalar { c }))
         },
     )
 }

@@ -126,6 +126,15 @@ impl<'a> Ctx<'a> {
         NodeError(format!("input '{name}' got {}, but {} handles {types}", got.data_type(), self.spec.func))
     }
 
+    /// Notes at the node that an input's value cannot be drawn, for a plotting node that then
+    /// shows an empty figure and lets the run go on. Flojoy's plotting blocks match on their
+    /// input's type and draw nothing for any other, which is how a value that went through an
+    /// `Any` port (CONDITIONAL, FEEDBACK, …) reaches them; here the log says why it is empty.
+    pub fn cannot_draw(&mut self, name: &str, got: &Value) {
+        let why = self.wrong_type(name, got).0;
+        self.log(format!("warning: {why}; the figure is empty"));
+    }
+
     /// The numbers of a Vector input, or an error naming the input.
     pub fn vector(&self, name: &str) -> Result<&'a [f64], NodeError> {
         match self.need(name)? {

@@ -1,5 +1,5 @@
-//! Decoding images into `Value::Image` (the `image` crate, PNG only: what Flojoy's sample data
-//! and users' files need), and the bundled sample image.
+//! Decoding images into `Value::Image` with the `image` crate (PNG, JPEG and TIFF: what Flojoy's
+//! sample data and users' files need), and the bundled sample image.
 
 use crate::value::{Matrix, Value};
 

@@ -7,6 +7,8 @@ use super::{Ctx, NodeDef, NodeError, NodeResult};
 use crate::spec::{Availability, NodeSpec, ParamKind};
 use crate::value::{DataType as T, TypeSet};
 
+const ANY: TypeSet = TypeSet::ANY;
+
 const IMAGE: TypeSet = TypeSet::of(T::Image);
 const DF: TypeSet = TypeSet::of(T::DataFrame);
 
@@ -29,6 +31,8 @@ pub fn nodes() -> Vec<NodeDef> {
         export_s3(),
         flojoy_cloud_download(),
         flojoy_cloud_upload(),
+        peak_connect(),
+        open_parquet(),
     ]
     .into_iter()
     .map(|spec| NodeDef::sync(spec, refuse))
@@ -171,6 +175,38 @@ fn prophet_plot(func: &str, doc: &str) -> NodeSpec {
 }
 
 const NETWORK: &str = "it talks to an online service, and Flojoy Web sends no request outside the page";
+
+fn open_parquet() -> NodeSpec {
+    NodeSpec::new("OPEN_PARQUET", "ETL/EXTRACT/FILE", "Read a Parquet file into a DataFrame (pandas' read_parquet).")
+        .unavailable(
+            "reading Parquet needs a Parquet reader (Apache Arrow's parquet crate with its Thrift metadata and \
+             compression codecs), which Flojoy Web does not include; save the table as CSV and use READ_CSV",
+        )
+        .output("default", DF, "The table")
+        .param(
+            "file_path",
+            ParamKind::File { accept: vec![".parquet".into()] },
+            serde_json::Value::Null,
+            "The .parquet file",
+        )
+}
+
+fn peak_connect() -> NodeSpec {
+    NodeSpec::new(
+        "PEAK_CONNECT",
+        "HARDWARE/PROTOCOLS/CAN/BUS",
+        "Connect to a PEAK-System PCAN CAN-bus adapter (python-can's PCAN interface).",
+    )
+    .unavailable(
+        "it needs the vendor's driver: PEAK-System's PCAN-Basic library (PCAN driver on Windows and Linux, \
+         MacCAN on macOS) through python-can, which a browser cannot load; PCAN adapters are not reachable \
+         over WebSerial or WebUSB without it",
+    )
+    .optional_input("default", ANY, "Optional: passed through")
+    .output("default", ANY, "The connection")
+    .str("PCAN_address", "", "The PCAN channel, e.g. PCAN_USBBUS1")
+    .int("bitrate", 500000, "The bus bit rate")
+}
 
 fn snowflake() -> NodeSpec {
     NodeSpec::new(

@@ -6,6 +6,7 @@
 pub mod array;
 pub mod array_repr;
 pub mod complex;
+pub mod expr;
 pub mod histogram;
 pub mod image;
 pub mod index;
@@ -13,6 +14,7 @@ pub mod kmeans;
 pub mod linalg;
 pub mod png;
 pub mod python;
+pub mod quad;
 pub mod random;
 pub mod signal;
 pub mod sort;

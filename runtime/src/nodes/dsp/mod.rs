@@ -14,6 +14,7 @@ mod peak_detection;
 mod pid;
 mod savgol;
 mod second_order_system;
+mod two_dimensional_fft;
 mod volt_to_db;
 mod wavepacket;
 
@@ -52,6 +53,7 @@ pub fn nodes() -> Vec<NodeDef> {
     vec![
         fft::fft(),
         fft::ifft(),
+        two_dimensional_fft::two_dimensional_fft(),
         fir::fir(),
         butter::butter(),
         savgol::savgol(),

@@ -1,10 +1,13 @@
-//! Sample data sets: SKIMAGE's images, SCIKIT_LEARN_DATASET's iris, PLOTLY_DATASET's tables.
+//! Sample data sets: SKIMAGE's images, SCIKIT_LEARN_DATASET's and PLOTLY_DATASET's tables (the
+//! bundled files are in `samples`).
 
+use super::samples;
 use crate::nodes::{NodeDef, NodeError, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{Column, DataFrame, DataType as T, TypeSet, Value};
 
-/// skimage.data's sample images, as Flojoy lists them (all but the astronaut need files we do not ship).
+/// skimage.data's sample images, as Flojoy lists them (the astronaut and `samples::image_names`
+/// are bundled; the others need files we do not ship).
 const SKIMAGE_KEYS: &[&str] = &[
     "astronaut",
     "binary_blobs",
@@ -56,8 +59,8 @@ pub(super) fn skimage() -> NodeDef {
         NodeSpec::new(
             "SKIMAGE",
             "DATA/GENERATION/SAMPLE_IMAGES",
-            "Load a sample image as an RGB Image. Flojoy Web bundles the astronaut only; the other \
-             scikit-image samples are not included.",
+            "Load a sample image as an RGB Image (a grayscale sample has r = g = b). Flojoy Web bundles \
+             astronaut, camera, moon and coins; the other scikit-image samples are not included.",
         )
         .output("default", TypeSet::of(T::Image), "The image (r, g, b channels, 0–255)")
         .select("img_key", SKIMAGE_KEYS, "astronaut", "The sample image"),
@@ -65,9 +68,13 @@ pub(super) fn skimage() -> NodeDef {
             // NOTE: this is Flojoy's bundled astronaut.png (LOCAL_FILE's default, 640×480), not
             // skimage.data.astronaut() (512×512), which Flojoy's SKIMAGE returns.
             "astronaut" => Ok(Outputs::one(crate::nodes::image_io::decode_rgb(crate::nodes::image_io::ASTRONAUT_PNG)?)),
-            other => Err(NodeError(format!(
-                "the sample image '{other}' is not available: Flojoy Web bundles only 'astronaut'"
-            ))),
+            other => match samples::image(other) {
+                Some(png) => Ok(Outputs::one(crate::nodes::image_io::decode_rgb(png)?)),
+                None => Err(NodeError(format!(
+                    "the sample image '{other}' is not available: Flojoy Web bundles only 'astronaut', {}",
+                    samples::image_names().iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+                ))),
+            },
         },
     )
 }
@@ -98,7 +105,7 @@ pub(super) fn scikit_learn_dataset() -> NodeDef {
             "SCIKIT_LEARN_DATASET",
             "DATA/GENERATION/SAMPLE_DATASETS",
             "A scikit-learn sample data set as a DataFrame of its features (load_X(as_frame=True, \
-             return_X_y=True)[0]). Flojoy Web bundles 'iris' only.",
+             return_X_y=True)[0]). All six are bundled.",
         )
         .output("default", TypeSet::of(T::DataFrame), "The features")
         .select(
@@ -114,9 +121,17 @@ pub(super) fn scikit_learn_dataset() -> NodeDef {
                 let columns: Vec<Column> = names.iter().zip(cols).map(|(n, v)| DataFrame::num(n, v)).collect();
                 Ok(Outputs::one(Value::DataFrame { m: DataFrame::new(columns) }))
             }
-            other => Err(NodeError(format!("the data set '{other}' is not available: Flojoy Web bundles only 'iris'"))),
+            other => bundled_table(other),
         },
     )
+}
+
+/// A bundled table as the node's output, or why it is not there.
+fn bundled_table(name: &str) -> Result<Outputs, NodeError> {
+    match samples::table(name) {
+        Some(df) => Ok(Outputs::one(Value::DataFrame { m: df.map_err(NodeError)? })),
+        None => Err(NodeError(format!("the data set '{name}' is not available: Flojoy Web bundles only those listed"))),
+    }
 }
 
 pub(super) fn plotly_dataset() -> NodeDef {
@@ -124,7 +139,8 @@ pub(super) fn plotly_dataset() -> NodeDef {
         NodeSpec::new(
             "PLOTLY_DATASET",
             "DATA/GENERATION/SAMPLE_DATASETS",
-            "A Plotly Express sample data set as a DataFrame. Flojoy Web bundles 'iris' only.",
+            "A Plotly Express sample data set as a DataFrame (plotly.express.data.X() with its defaults). \
+             All ten are bundled.",
         )
         .output("default", TypeSet::of(T::DataFrame), "The table")
         .select(
@@ -170,7 +186,7 @@ pub(super) fn plotly_dataset() -> NodeDef {
                 columns.push(DataFrame::num("species_id", ids));
                 Ok(Outputs::one(Value::DataFrame { m: DataFrame::new(columns) }))
             }
-            other => Err(NodeError(format!("the data set '{other}' is not available: Flojoy Web bundles only 'iris'"))),
+            other => bundled_table(other),
         },
     )
 }

@@ -9,6 +9,7 @@ mod linspace;
 mod matrix;
 mod oscillator;
 mod random;
+mod samples;
 mod sine;
 mod timeseries;
 mod vector;

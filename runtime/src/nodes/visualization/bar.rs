@@ -20,7 +20,7 @@ pub(super) fn bar() -> NodeDef {
             let v = ctx.need("default")?;
             let mut fig = plot_layout(Vec::new(), "BAR");
             if !add_traces(&mut fig, Kind::Bar, v, true) {
-                return Err(ctx.wrong_type("default", v));
+                ctx.cannot_draw("default", v);
             }
             Ok(Outputs::one(Value::Plotly { fig }))
         },

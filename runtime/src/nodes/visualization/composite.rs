@@ -22,7 +22,7 @@ pub(super) fn composite() -> NodeDef {
         .select("first_figure", kinds, "scatter", "How to draw the primary data")
         .select("second_figure", kinds, "line", "How to draw the secondary data"),
         |ctx| {
-            let kind = |name: &str| match ctx.text(name) {
+            let kind = |name: &str| match name {
                 "bar" => Kind::Bar,
                 "line" => Kind::Line,
                 "histogram" => Kind::Histogram,
@@ -31,8 +31,10 @@ pub(super) fn composite() -> NodeDef {
             let mut fig = plot_layout(Vec::new(), "COMPOSITE");
             for (input, param) in [("primary_trace", "first_figure"), ("secondary_trace", "second_figure")] {
                 let v = ctx.need(input)?;
-                if !add_traces(&mut fig, kind(param), v, false) {
-                    return Err(ctx.wrong_type(input, v));
+                let k = kind(ctx.text(param));
+                // Flojoy's match_figure adds nothing for a type it does not handle
+                if !add_traces(&mut fig, k, v, false) {
+                    ctx.cannot_draw(input, v);
                 }
             }
             // fig.update_layout(autosize=True, height=None, width=None) leaves this layout as it is

@@ -32,7 +32,7 @@ fn two_rows(v: &[f64]) -> Result<Matrix, NodeError> {
 /// A text cell of z as plotly.js reads it (`Lib.cleanNumber`): quotes, `%`, `$`, `#` and
 /// spaces stripped from both ends, commas and spaces removed, then a decimal number; anything
 /// else is a gap (NaN). (plotly.js also reads hexadecimal; no Flojoy data has it.)
-fn plotly_js_number(s: &str) -> f64 {
+pub(super) fn plotly_js_number(s: &str) -> f64 {
     let edge = |c: char| matches!(c, '\'' | '"' | '%' | ',' | '$' | '#') || c.is_whitespace();
     let s: String = s.trim_matches(edge).chars().filter(|&c| c != ',' && c != ' ').collect();
     let numeric = !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
@@ -148,7 +148,7 @@ fn run_heatmap(ctx: &mut Ctx<'_>) -> NodeResult {
         }
         // Flojoy's port lists Surface but its block draws nothing for it: an empty heatmap figure
         Value::Surface { .. } => {}
-        other => return Err(ctx.wrong_type("default", other)),
+        other => ctx.cannot_draw("default", other),
     }
     if with_hist {
         // make_subplots(rows=1, cols=2, column_widths=[0.9, 0.1], horizontal_spacing=0.05)

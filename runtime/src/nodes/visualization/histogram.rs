@@ -19,7 +19,7 @@ pub(super) fn histogram() -> NodeDef {
             let v = ctx.need("default")?;
             let mut fig = plot_layout(Vec::new(), "HISTOGRAM");
             if !add_traces(&mut fig, Kind::Histogram, v, true) {
-                return Err(ctx.wrong_type("default", v));
+                ctx.cannot_draw("default", v);
             }
             Ok(Outputs::one(Value::Plotly { fig }))
         },

@@ -85,7 +85,10 @@ pub(super) fn scatter3d() -> NodeDef {
                         .layout("legend", json!({"tracegroupgap": 0}))
                         .layout("margin", json!({"t": 60}))
                 }
-                other => return Err(ctx.wrong_type("default", other)),
+                other => {
+                    ctx.cannot_draw("default", other);
+                    plot_layout(Vec::new(), "SCATTER3D")
+                }
             };
             Ok(Outputs::one(Value::Plotly { fig }))
         },

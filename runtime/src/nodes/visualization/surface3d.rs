@@ -1,9 +1,9 @@
 //! SURFACE3D: a 3-D surface.
 
 use super::PLOTLY;
-use super::heatmap::triple_grid;
+use super::heatmap::{plotly_js_number, triple_grid};
 use super::traces::plot_layout;
-use crate::nodes::{NodeDef, NodeError, Outputs};
+use crate::nodes::{NodeDef, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{ColumnData, DataType as T, Matrix, Trace, TypeSet, Value};
 
@@ -44,12 +44,9 @@ pub(super) fn surface3d() -> NodeDef {
                         for c in &m.columns {
                             match &c.data {
                                 ColumnData::Num(v) => data.push(v[r]),
-                                ColumnData::Text(_) => {
-                                    return Err(NodeError(format!(
-                                        "SURFACE3D needs a DataFrame of numbers, but column '{}' holds text",
-                                        c.name
-                                    )));
-                                }
+                                // go.Surface(z=df.values) sends the text as is and plotly.js reads
+                                // it as HEATMAP's z does: a number where it can, else a gap
+                                ColumnData::Text(v) => data.push(plotly_js_number(&v[r])),
                             }
                         }
                     }

@@ -35,7 +35,10 @@ pub(super) fn table() -> NodeDef {
                     let names: Vec<&str> = m.columns.iter().map(|c| c.name.as_str()).collect();
                     center(json!(names), Json::Array(m.columns.iter().map(column_json).collect()))
                 }
-                other => return Err(ctx.wrong_type("default", other)),
+                other => {
+                    ctx.cannot_draw("default", other);
+                    return Ok(Outputs::one(Value::Plotly { fig: plot_layout(Vec::new(), "TABLE") }));
+                }
             };
             Ok(Outputs::one(Value::Plotly { fig: plot_layout(vec![trace], "TABLE") }))
         },

@@ -44,11 +44,11 @@ fn plot_spec(func: &str, doc: &str) -> NodeSpec {
 }
 
 /// The figure of the input drawn as `kind`, titled with the node's name.
-fn xy_figure(ctx: &Ctx<'_>, kind: Kind) -> Result<Figure, NodeError> {
+fn xy_figure(ctx: &mut Ctx<'_>, kind: Kind) -> Result<Figure, NodeError> {
     let v = ctx.need("default")?;
     let mut fig = plot_layout(Vec::new(), &ctx.spec.func);
     if !add_traces(&mut fig, kind, v, true) {
-        return Err(ctx.wrong_type("default", v));
+        ctx.cannot_draw("default", v);
     }
     Ok(fig)
 }

@@ -26,8 +26,22 @@ use crate::value::{Column, ColumnData, DataFrame, DataType as T, Matrix, TypeSet
 
 const DF: TypeSet = TypeSet::of(T::DataFrame);
 
+mod matlab;
+mod open_image;
+mod remote_file;
+
 pub fn nodes() -> Vec<NodeDef> {
-    vec![read_csv(), local_file(), extract_columns(), export_csv(), export_json()]
+    vec![
+        read_csv(),
+        local_file(),
+        remote_file::remote_file(),
+        open_image::open_image(),
+        matlab::open_matlab(),
+        extract_columns(),
+        export_csv(),
+        export_json(),
+        matlab::export_matlab(),
+    ]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,15 +390,18 @@ fn run_local_file(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
             ctx.host.read_file(&path).await.map_err(NodeError)?
         };
         let shown = if path.is_empty() { "astronaut.png" } else { path.as_str() };
-        let value = match kind.as_str() {
-            "Grayscale" => decode_gray_skimage(&bytes),
-            "CSV" => parse_csv(&bytes).map(|m| Value::DataFrame { m }),
-            "JSON" => parse_json(&bytes).map(|m| Value::DataFrame { m }),
-            _ => decode_rgba(&bytes),
-        }
-        .map_err(|e| NodeError(format!("{shown}: {e}")))?;
-        Ok(Outputs::one(value))
+        Ok(Outputs::one(decode_as(&bytes, &kind).map_err(|e| NodeError(format!("{shown}: {e}")))?))
     })
+}
+
+/// A file's bytes read as LOCAL_FILE's / REMOTE_FILE's `file_type` says.
+fn decode_as(bytes: &[u8], kind: &str) -> Result<Value, String> {
+    match kind {
+        "Grayscale" => decode_gray_skimage(bytes),
+        "CSV" => parse_csv(bytes).map(|m| Value::DataFrame { m }),
+        "JSON" => parse_json(bytes).map(|m| Value::DataFrame { m }),
+        _ => decode_rgba(bytes),
+    }
 }
 
 fn extract_columns() -> NodeDef {
