@@ -222,7 +222,16 @@ impl Reader {
         label: Option<&str>,
     ) -> NodeSpec {
         match signature::read(code, Some(func)) {
-            Ok(m) => m.to_node_spec(),
+            Ok(m) => {
+                let mut spec = m.to_node_spec();
+                // the palette folder is the file's to say, not the code's: a Flojoy instrument
+                // block (HARDWARE/…) stays a hardware node that only a click may start
+                let path = palette_path(data);
+                if !path.is_empty() {
+                    spec.path = path;
+                }
+                spec
+            }
             Err(e) => {
                 self.warnings.push(format!(
                     "{}: {e}; it keeps the ports the file gives",
@@ -330,6 +339,13 @@ impl Reader {
 
 /// The spec a file gives a node we do not have built in (Python or unknown): ports from its
 /// `inputs`/`outputs`, parameters from its `ctrls`.
+/// The palette folder a file gives a node: `DSP/FFT/FFT.py` → `DSP` (export adds `FFT/FFT.py`
+/// back); empty when the file says nothing.
+fn palette_path(data: &Json) -> String {
+    let path = str_of(data, "path").unwrap_or_default();
+    path.rsplitn(3, '/').nth(2).unwrap_or_default().to_owned()
+}
+
 fn spec_from_file(func: &str, data: &Json, ctrls: &Map<String, Json>) -> NodeSpec {
     let ports = |key: &str, is_input: bool| -> Vec<PortSpec> {
         data.get(key)
@@ -367,10 +383,8 @@ fn spec_from_file(func: &str, data: &Json, ctrls: &Map<String, Json>) -> NodeSpe
             }
         })
         .collect();
-    let path = str_of(data, "path").unwrap_or_default();
     let mut spec = NodeSpec::new(func, str_of(data, "type").unwrap_or("PYTHON"), "");
-    // `DSP/FFT/FFT.py` → palette folder `DSP` (export adds `FFT/FFT.py` back)
-    spec.path = path.rsplitn(3, '/').nth(2).unwrap_or_default().to_owned();
+    spec.path = palette_path(data);
     spec.doc = format!("{func} (from the file)");
     spec.inputs = ports("inputs", true);
     spec.outputs = ports("outputs", false);
