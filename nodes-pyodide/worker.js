@@ -4,7 +4,8 @@
 // its kind (`{ call: { id, ... } }`), and requests carry an "id" that the reply repeats (that
 // file's tests check that this one handles and posts exactly its kinds). Numbers travel as
 // Float64Array buffers, transferred, never as lists.
-// Pyodide is loaded from the app's own folder (vendored at build time), never from a CDN.
+// Pyodide is loaded from the app's own folder (vendored at build time), never from a CDN;
+// optional packages from the package base the site was built with.
 
 import { loadPyodide, version } from "./pyodide/pyodide.mjs";
 
@@ -53,19 +54,37 @@ async function forgetSnapshot() {
   } catch {}
 }
 
+/**
+ * The package base of this build (pyodide/flojoy-packages.json): `site` when the packages are
+ * the site's own files. Without the file (an older build), Pyodide's CDN, as before.
+ */
+async function packageBase(indexURL) {
+  const cdn = { base: `https://cdn.jsdelivr.net/pyodide/v${version}/full/`, site: false };
+  try {
+    const res = await fetch(new URL("flojoy-packages.json", indexURL));
+    if (!res.ok) return cdn;
+    const { base, site } = await res.json();
+    return typeof base === "string" ? { base: new URL(base, indexURL).href, site: site === true } : cdn;
+  } catch {
+    return cdn;
+  }
+}
+
 const boot = (async () => {
   const t0 = performance.now();
   post({ progress: { stage: "loading Python" } });
   const indexURL = new URL("./pyodide/", import.meta.url).href;
+  const base = packageBase(indexURL);
   const res = await fetch(new URL("./flojoy_api.py", import.meta.url));
   if (!res.ok) throw new Error(`flojoy_api.py: HTTP ${res.status}`);
   const api = await res.text();
   const key = await snapshotKey(api);
+  const packages = await base;
   const options = {
     indexURL,
-    // only optional packages (numpy, when the user asks for it) come from Pyodide's online
-    // package index; Pyodide itself and the standard library are ours
-    packageBaseUrl: `https://cdn.jsdelivr.net/pyodide/v${version}/full/`,
+    // Pyodide itself and the standard library are ours; optional packages (numpy, …) come
+    // from the package base the site was built with (app/build/packages.mjs)
+    packageBaseUrl: packages.base,
     stdout: () => {},
     stderr: () => {},
   };
@@ -103,7 +122,7 @@ const boot = (async () => {
       const py = await start({ _loadSnapshot: snapshot });
       // the snapshot holds the imported module, not the file system: put the file back too
       const flojoy = install(py);
-      return { py, api: flojoy, ms: performance.now() - t0, from: "snapshot" };
+      return { py, api: flojoy, ms: performance.now() - t0, from: "snapshot", packages };
     } catch (e) {
       await files; // a missing file is not the snapshot's fault: fail with it
       console.warn("python: the start-up snapshot did not load, starting normally", e);
@@ -119,7 +138,7 @@ const boot = (async () => {
   } catch (e) {
     console.warn("python: no start-up snapshot", e);
   }
-  return { py, api: flojoy, ms: performance.now() - t0, from: "start", bytes, key };
+  return { py, api: flojoy, ms: performance.now() - t0, from: "start", bytes, key, packages };
 })();
 
 boot.then(
@@ -167,6 +186,32 @@ const toJs = (proxy) => {
   }
 };
 
+/**
+ * With the packages on the site itself, a node's imports of the distribution's packages
+ * (`import scipy`) load them first, as Flojoy's Python has them installed; from the CDN they
+ * load only when the user asks (+ numpy), so nothing reaches another origin unasked. Once
+ * numpy is there, the flojoy module is reloaded so that nodes receive numpy arrays.
+ */
+async function loadImports(env, code) {
+  if (!env.packages.site || env.imported.has(code)) return;
+  const { py } = env;
+  const problems = [];
+  const numpy = !!py.loadedPackages.numpy;
+  try {
+    await py.loadPackagesFromImports(code, { messageCallback: () => {}, errorCallback: (m) => problems.push(String(m)) });
+  } catch (e) {
+    problems.push(String((e && e.message) || e));
+  }
+  if (problems.length) {
+    throw new Error(`a package could not be loaded from ${env.packages.base}: ${problems.join(" ").replace(/\s+/g, " ").trim()}`);
+  }
+  env.imported.add(code);
+  if (!numpy && py.loadedPackages.numpy) {
+    py.runPython("import importlib, flojoy; importlib.reload(flojoy)");
+    env.api = py.pyimport("flojoy");
+  }
+}
+
 /** Runs a node call in Python; gives flojoy.run's report. */
 function callNode({ py, api }, msg) {
   const params = py.toPy(msg.params ?? {});
@@ -184,6 +229,13 @@ async function handle(kind, msg) {
   const { py, api } = env;
   switch (kind) {
     case "call": {
+      env.imported ??= new Set();
+      try {
+        await loadImports(env, msg.code);
+      } catch (e) {
+        fail(msg.id, String((e && e.message) || e));
+        return;
+      }
       const r = callNode(env, msg);
       if (!r.ok) {
         post({ error: { id: msg.id, message: r.message, traceback: r.traceback, line: r.line ?? null, log: r.log } });

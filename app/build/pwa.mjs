@@ -1,11 +1,14 @@
-// Trunk post-build hook: makes the staged site an offline app. Lists every file of the build
-// (the service worker precaches them all), derives the version from their contents, writes
+// Trunk post-build hook: places the Python package base (packages.mjs), then makes the staged
+// site an offline app. Lists every file of the build (the service worker precaches them all,
+// except Python package files, which it keeps once loaded), derives the version from their contents, writes
 // sw.js from app/js/sw.js and stamps the version into index.html (<meta name="flojoy-version">).
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { packages } from "./packages.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -21,9 +24,10 @@ function walk(dir) {
   });
 }
 
+const onDemand = new Set(packages(staging));
 const files = walk(staging)
   .map((p) => relative(staging, p).split(sep).join("/"))
-  .filter((f) => f !== "sw.js")
+  .filter((f) => f !== "sw.js" && !onDemand.has(f))
   .sort();
 const hash = createHash("sha256");
 for (const f of files) {

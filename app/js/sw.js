@@ -2,10 +2,15 @@
 // the first visit, so the app opens and runs offline. One cache per version: a new version is
 // downloaded completely in the background and used from the next load on (the page asks for
 // the switch at start-up and says "updated"), never a mix of old and new files.
+// Python packages served by the site itself (a build setting, app/build/packages.mjs) are not
+// precached, as a full Pyodide distribution is hundreds of megabytes: each is kept in this
+// version's cache when a Python node first loads it, so it loads offline from then on.
 // app/build/pwa.mjs fills VERSION and FILES at build time.
 const VERSION = "__VERSION__";
 const FILES = __FILES__;
 const CACHE = `flojoy-web-${VERSION}`;
+// a package file of the site's Pyodide folder (wheels; zips of unvendored modules and tests)
+const PACKAGES = /\/pyodide\/[^/]+\.(whl|zip|tar|tgz|tar\.gz)$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -41,7 +46,11 @@ self.addEventListener("fetch", (event) => {
         : await cache.match(req, { ignoreSearch: true });
       if (hit) return hit;
       try {
-        return await fetch(req);
+        const res = await fetch(req);
+        if (res.ok && res.type === "basic" && PACKAGES.test(new URL(req.url).pathname)) {
+          event.waitUntil(cache.put(req, res.clone()));
+        }
+        return res;
       } catch (e) {
         if (req.mode === "navigate") {
           return new Response("Flojoy Web is offline and this page is not cached yet.", { status: 503 });

@@ -161,6 +161,7 @@ fn studios_kurtosis_block_runs_as_a_python_node_and_agrees_with_scipy() {
     );
     let sine_y: Vec<f64> = serde_json::from_value(r["nodes"]["SINE-1"]["outputs"]["default"]["y"].clone()).unwrap();
     let ref_y: Vec<f64> = serde_json::from_value(want["y"].clone()).unwrap();
+    assert_eq!(sine_y.len(), ref_y.len(), "SINE gives LINSPACE's 1000 points");
     assert!(sine_y.iter().zip(&ref_y).all(|(a, b)| (a - b).abs() <= 1e-12), "SINE agrees with numpy");
     let (k, k_ref) = (got["c"].as_f64().unwrap(), want["k"].as_f64().unwrap());
     // the same numbers up to an ulp of sin: the kurtosis agrees far inside 1e-9

@@ -23,11 +23,12 @@ const TYPES = {
 // `files` adds in-memory files (path → text), e.g. flows for `?flow=` links. `cache` lets
 // the browser keep files (as a static host with long cache lifetimes would).
 export async function serve(root, { base = "/", isolate = false, port = 0, headers = {}, files = {}, cache = false } = {}) {
-  // what was sent: a first visit's transfer size is measured here
-  const stats = { requests: 0, bytes: 0 };
+  // what was sent: a first visit's transfer size is measured here; the paths asked for
+  const stats = { requests: 0, bytes: 0, paths: [] };
   const server = createServer((req, res) => {
     stats.requests += 1;
     const url = new URL(req.url, "http://127.0.0.1");
+    stats.paths.push(url.pathname);
     let path = decodeURIComponent(url.pathname);
     if (files[path] !== undefined) {
       res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "text/plain", "access-control-allow-origin": "*", ...headers });
