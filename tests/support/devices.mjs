@@ -53,15 +53,12 @@ export function makeFlow(nodes, wires = []) {
 /** The page's device state (ports, events, stream counters). */
 export const devices = (page) => page.evaluate(() => window.flojoy.devices());
 
-/** Waits until a stream's counters satisfy `pred` (evaluated in the page as a string). */
+/** Waits until a stream's counters satisfy `pred` (an expression of `s`, evaluated in the
+ * page; compiled by the test driver, not by `new Function`, which the site's CSP forbids). */
 export async function waitStream(page, pred, timeout = 30_000) {
-  await page.waitForFunction(
-    (p) => {
-      const s = window.flojoy.devices().streams[0]?.stats;
-      return s && new Function("s", `return ${p}`)(s);
-    },
-    pred,
-    { timeout, polling: 50 },
-  );
+  await page.waitForFunction(`(() => { const s = window.flojoy.devices().streams[0]?.stats; return !!s && (${pred}); })()`, null, {
+    timeout,
+    polling: 50,
+  });
   return (await devices(page)).streams[0].stats;
 }

@@ -222,7 +222,16 @@ impl Reader {
         label: Option<&str>,
     ) -> NodeSpec {
         match signature::read(code, Some(func)) {
-            Ok(m) => m.to_node_spec(),
+            Ok(m) => {
+                let mut spec = m.to_node_spec();
+                // the file's palette folder says where the block belongs: a Flojoy instrument
+                // block stays under HARDWARE (it reaches devices: never started without a click)
+                let folder = palette_folder(str_of(data, "path").unwrap_or_default());
+                if !folder.is_empty() {
+                    spec.path = folder;
+                }
+                spec
+            }
             Err(e) => {
                 self.warnings.push(format!(
                     "{}: {e}; it keeps the ports the file gives",
@@ -367,13 +376,17 @@ fn spec_from_file(func: &str, data: &Json, ctrls: &Map<String, Json>) -> NodeSpe
             }
         })
         .collect();
-    let path = str_of(data, "path").unwrap_or_default();
     let mut spec = NodeSpec::new(func, str_of(data, "type").unwrap_or("PYTHON"), "");
-    // `DSP/FFT/FFT.py` → palette folder `DSP` (export adds `FFT/FFT.py` back)
-    spec.path = path.rsplitn(3, '/').nth(2).unwrap_or_default().to_owned();
+    spec.path = palette_folder(str_of(data, "path").unwrap_or_default());
     spec.doc = format!("{func} (from the file)");
     spec.inputs = ports("inputs", true);
     spec.outputs = ports("outputs", false);
     spec.params = params;
     spec
+}
+
+/// A Flojoy block path's palette folder: `DSP/FFT/FFT.py` → `DSP` (export adds `FFT/FFT.py`
+/// back); empty when the path has no folder.
+fn palette_folder(path: &str) -> String {
+    path.rsplitn(3, '/').nth(2).unwrap_or_default().to_owned()
 }

@@ -554,7 +554,7 @@ fn export_csv() -> NodeDef {
             Ok(Outputs::none())
         },
     )
-    .stateful()
+    .writes_files()
 }
 
 /// pandas' `DataFrame.to_json()` (orient "columns"): `{"col": {"0": v, …}, …}`.
@@ -627,7 +627,7 @@ fn export_json() -> NodeDef {
             Ok(Outputs::none())
         },
     )
-    .stateful()
+    .writes_files()
 }
 
 #[cfg(test)]
