@@ -143,10 +143,10 @@ const boot = (async () => {
 
 boot.then(
   (env) => {
-    const ready = { version: env.py.version, ms: env.ms, snapshot: env.from === "snapshot" };
+    const info = { version: env.py.version, ms: env.ms, snapshot: env.from === "snapshot" };
     // the digest of the snapshot just made, before any request (user code) was handled
-    if (env.digest) ready.digest = env.digest;
-    post({ ready });
+    if (env.digest) info.digest = env.digest;
+    post({ ready: info });
     // stored after "ready": the user never waits for it
     if (env.bytes) storeSnapshot(env.key, env.bytes).finally(() => (env.bytes = null));
   },

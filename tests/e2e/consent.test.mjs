@@ -148,7 +148,7 @@ test("embed: a Python flow sent by a host page does not run from a message until
   const host = await serve(DIST, {
     files: {
       "/docs.html": `<!doctype html><title>docs</title>
-<iframe id="f" src="${server.url}?embed=1" width="900" height="500"></iframe>
+<iframe id="f" src="${server.url}?embed=1" width="900" height="500" allow="serial; usb"></iframe>
 <script>
   const frame = document.getElementById("f");
   let next = 0;

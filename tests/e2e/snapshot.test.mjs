@@ -36,22 +36,39 @@ const entry = (page) =>
     return [bytes.byteLength, Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("")];
   }, CACHE);
 
-// a node that rewrites the snapshot entry (the good bytes and 16 more) once it has returned
-const TAMPER = `from flojoy import flojoy, Scalar
-import asyncio
-import js
+/** Waits until the snapshot entry's size is any (`mode` "any"), equal to (`"eq"`) or other than
+ * (`"ne"`) `size`; returns the size. (A loop in the page: Cache Storage answers asynchronously.) */
+const waitEntry = (page, mode, size = 0) =>
+  page.evaluate(
+    async ([name, mode, size]) => {
+      for (const end = Date.now() + 90_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+        const c = await caches.open(name);
+        const [k] = await c.keys();
+        if (!k) continue;
+        const n = (await (await c.match(k)).arrayBuffer()).byteLength;
+        if (mode === "any" || (mode === "eq" && n === size) || (mode === "ne" && n !== size)) return n;
+      }
+      throw new Error(`the snapshot entry never became ${mode} ${size}`);
+    },
+    [CACHE, mode, size],
+  );
 
-async def _tamper():
-    cache = await js.caches.open("${CACHE}")
-    for key in await cache.keys():
-        good = js.Uint8Array.new(await (await cache.match(key)).arrayBuffer())
-        bad = js.Uint8Array.new(good.length + 16)
-        bad.set(good)
-        await cache.put(key, js.Response.new(bad))
+// a node that rewrites the snapshot entry (the good bytes and 16 more), in the background once
+// it has returned: Python reaches the origin's Cache Storage through Pyodide's JavaScript bridge
+const TAMPER = `from flojoy import flojoy, Scalar
+from pyodide.code import run_js
 
 @flojoy
 def TAMPER() -> Scalar:
-    asyncio.ensure_future(_tamper())
+    run_js("""(async () => {
+      const c = await caches.open("${CACHE}");
+      for (const k of await c.keys()) {
+        const good = new Uint8Array(await (await c.match(k)).arrayBuffer());
+        const bad = new Uint8Array(good.length + 16);
+        bad.set(good);
+        await c.put(k, new Response(bad));
+      }
+    })()""")
     return Scalar(c=1)
 `;
 
@@ -61,7 +78,7 @@ test("a Python node that overwrites the snapshot does not change what the next v
   page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
   try {
     await waitPythonState(page, "ready");
-    await page.waitForFunction(async (name) => (await (await caches.open(name)).keys()).length === 1, CACHE, { timeout: 60_000 });
+    await waitEntry(page, "any");
     const good = await entry(page);
     assert.equal(await page.evaluate((k) => localStorage.getItem(k), DIGEST_KEY), good[1], "the page keeps the fresh snapshot's digest");
     // the user's own flow with the tampering node runs
@@ -69,11 +86,7 @@ test("a Python node that overwrites the snapshot does not change what the next v
     await load(page, f);
     const r = await run(page);
     assert.equal(r.status, "ok", JSON.stringify(r));
-    await page.waitForFunction(async ([name, size]) => {
-      const c = await caches.open(name);
-      const [k] = await c.keys();
-      return k && (await (await c.match(k)).arrayBuffer()).byteLength === size + 16;
-    }, [CACHE, good[0]], { timeout: 30_000 });
+    await waitEntry(page, "eq", good[0] + 16);
     assert.notEqual((await entry(page))[1], good[1], "the entry was overwritten");
     assert.equal(await page.evaluate((k) => localStorage.getItem(k), DIGEST_KEY), good[1], "Python cannot reach the digest");
 
@@ -81,14 +94,14 @@ test("a Python node that overwrites the snapshot does not change what the next v
     await page.reload();
     await waitPythonState(page, "ready");
     assert.doesNotMatch(await pythonTitle(page), /snapshot/, "not restored from the tampered snapshot");
+    // (the autosave brought TAMPER back: replace it, or it would tamper again)
+    const ok = { rfInstance: { nodes: [{ id: "OK-1", data: { func: "OK", label: "OK", code: "from flojoy import flojoy, Scalar\n\n@flojoy\ndef OK() -> Scalar:\n    return Scalar(c=2)\n" }, position: { x: 0, y: 0 } }], edges: [] } };
+    await load(page, ok);
     const again = await run(page);
     assert.equal(again.status, "ok");
+    assert.equal(again.nodes["OK-1"].outputs.default.c, 2);
     // a good snapshot is stored again, and its digest is the one the page keeps
-    await page.waitForFunction(async ([name, size]) => {
-      const c = await caches.open(name);
-      const [k] = await c.keys();
-      return k && (await (await c.match(k)).arrayBuffer()).byteLength !== size + 16;
-    }, [CACHE, good[0]], { timeout: 60_000 });
+    await waitEntry(page, "ne", good[0] + 16);
     const fresh = await entry(page);
     await page.waitForFunction(([k, d]) => localStorage.getItem(k) === d, [DIGEST_KEY, fresh[1]]);
     // and the visit after restores that one
