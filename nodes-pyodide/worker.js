@@ -18,7 +18,17 @@ const fail = (id, message, traceback = "", log = []) => post({ error: { id, mess
 // Python again (~0.25 s instead of ~1.3 s). The snapshot belongs to one Pyodide version and
 // one flojoy_api.py; anything else, or a snapshot that fails to load, means a normal start.
 // (Pyodide's snapshot API is experimental: `_makeSnapshot` / `_loadSnapshot`.)
+// Python code can write Cache Storage (through `js`), so a snapshot is restored only when its
+// SHA-256 equals the digest the page gives as the worker's name: the page keeps it where
+// worker code cannot reach (localStorage) and takes it only from the "ready" of a fresh start,
+// which reports the digest of a snapshot made before any user code ran (bridge.rs).
 const SNAPSHOTS = "flojoy-python-snapshot";
+const TRUSTED_DIGEST = self.name || "";
+
+async function sha256(bytes) {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 async function snapshotKey(api) {
   // crypto.subtle and Cache Storage exist only in secure contexts (https, localhost): on plain
@@ -93,7 +103,12 @@ const boot = (async () => {
     py.FS.writeFile("/home/pyodide/flojoy/__init__.py", api);
     return py.pyimport("flojoy");
   };
-  const snapshot = key ? await readSnapshot(key) : null;
+  let snapshot = key ? await readSnapshot(key) : null;
+  if (snapshot && (await sha256(snapshot)) !== TRUSTED_DIGEST) {
+    console.warn("python: the start-up snapshot does not match the digest the page keeps; starting normally");
+    snapshot = null;
+    await forgetSnapshot();
+  }
   // Pyodide only logs a warning when its wasm cannot be fetched, and never settles, and a
   // missing standard library ends in "Program terminated with exit(1)": ask for both files
   // ourselves (headers only, then cancel; at the same time as Pyodide, which then shares the
@@ -133,17 +148,24 @@ const boot = (async () => {
   post({ progress: { stage: "loading the flojoy module" } });
   const flojoy = install(py);
   let bytes = null;
+  let digest = null;
   try {
-    if (key) bytes = py.makeMemorySnapshot();
+    if (key) {
+      bytes = py.makeMemorySnapshot();
+      digest = await sha256(bytes);
+    }
   } catch (e) {
     console.warn("python: no start-up snapshot", e);
   }
-  return { py, api: flojoy, ms: performance.now() - t0, from: "start", bytes, key, packages };
+  return { py, api: flojoy, ms: performance.now() - t0, from: "start", bytes, key, packages, digest };
 })();
 
 boot.then(
   (env) => {
-    post({ ready: { version: env.py.version, ms: env.ms, snapshot: env.from === "snapshot" } });
+    const info = { version: env.py.version, ms: env.ms, snapshot: env.from === "snapshot" };
+    // the digest of the snapshot just made, before any request (user code) was handled
+    if (env.digest) info.digest = env.digest;
+    post({ ready: info });
     // stored after "ready": the user never waits for it
     if (env.bytes) storeSnapshot(env.key, env.bytes).finally(() => (env.bytes = null));
   },

@@ -3,7 +3,8 @@
 //! - `flojoy.load(flow)`: a flow object or JSON text; returns the diagnostics (an array of
 //!   `{severity, node, port, message}`), or throws with the reason if it is not a flow.
 //! - `flojoy.run(options?)`: a promise of the run report, exactly the headless runner's `--json`
-//!   form. `{outputs: false}` leaves every node's outputs out (`"outputs": {}`), `{outputs:
+//!   form; rejected while the flow waits for the user's consent (a flow from a link or a file
+//!   with Python code, hardware nodes or file exports runs only from the review's Run). `{outputs: false}` leaves every node's outputs out (`"outputs": {}`), `{outputs:
 //!   ["<node id>", …]}` keeps only those nodes' outputs: what a benchmark or a page that wants
 //!   the timings needs, without serialising millions of numbers.
 //! - `flojoy.flow()`: the current flow in Flojoy's 2024 format.
@@ -11,6 +12,15 @@
 //! - `flojoy.output(label)`: the first output the node with this label shows now (JSON), or null.
 //! - `flojoy.devices()`: the devices panel's state: ports, USB devices, events, stream counters.
 //! - `flojoy.plotDraws()`: how many plots were drawn since the page loaded.
+//! - `flojoy.recent()`: a promise of the recent flows, newest first: `[{id, name, savedAt,
+//!   nodes}]` (`savedAt` in ms since 1970); `flojoy.restore(id)` opens one (the current flow
+//!   goes into the list first). `flojoy.saved()`: resolves when the autosave writes asked for
+//!   so far have finished.
+//! - `flojoy.pendingConsent()`: what the flow waits for the user's consent for ("2 Python
+//!   nodes; code from this link"), or null.
+//! - `?flow=<url>` and `#flow=…` open flows from outside the site (a `?flow=` file in the
+//!   site's own `gallery/` excepted): with `run=1` they run at once only when they hold
+//!   built-in nodes that compute; otherwise the review opens and the user clicks Run.
 //! - `?demo=1` in the URL turns the simulated demo devices on at start.
 
 use leptos::prelude::*;
@@ -20,10 +30,11 @@ use wasm_bindgen::prelude::Closure;
 use crate::commands::Command;
 use crate::{Editor, js};
 
-/// Loads flow text; the diagnostics as JSON, or why it could not be loaded.
-pub fn load(ed: Editor, text: &str) -> Result<serde_json::Value, String> {
+/// Loads flow text (`outside`: where it came from when that is outside the site); the
+/// diagnostics as JSON, or why it could not be loaded.
+pub fn load(ed: Editor, text: &str, outside: Option<String>) -> Result<serde_json::Value, String> {
     runtime::file::load(text, js::random_u64()).map_err(|e| e.to_string())?;
-    ed.open_text(text, "the flow");
+    ed.open_text_from(text, "the flow", outside);
     Ok(ed.diagnostics.with_untracked(|d| serde_json::to_value(d).unwrap_or_default()))
 }
 
@@ -60,20 +71,24 @@ fn outputs_option(options: &JsValue) -> Result<KeepOutputs, String> {
 }
 
 /// Runs the current flow and resolves with its whole report.
-pub async fn run(ed: Editor) -> serde_json::Value {
+pub async fn run(ed: Editor) -> Result<serde_json::Value, String> {
     run_keeping(ed, KeepOutputs::All).await
 }
 
-/// Runs the current flow and resolves with its report, keeping the outputs asked for.
-async fn run_keeping(ed: Editor, outputs: KeepOutputs) -> serde_json::Value {
+/// Runs the current flow and resolves with its report, keeping the outputs asked for; an
+/// error while the flow waits for the user's consent.
+async fn run_keeping(ed: Editor, outputs: KeepOutputs) -> Result<serde_json::Value, String> {
+    if let Some(what) = ed.consent_pending() {
+        return Err(format!("this flow has {what}: it runs when the user has reviewed it and clicked Run"));
+    }
     let runner = ed.runner();
     let report = runner.next_report();
     ed.run();
-    match (report.await, outputs) {
+    Ok(match (report.await, outputs) {
         (Some(r), KeepOutputs::All) => r.to_json(),
         (Some(r), KeepOutputs::Of(ids)) => r.to_json_keeping(|key| ids.iter().any(|id| id == key)),
         (None, _) => serde_json::json!({"status": "cancelled", "nodes": {}}),
-    }
+    })
 }
 
 pub fn install(ed: Editor) {
@@ -86,13 +101,14 @@ pub fn install(ed: Editor) {
                 .and_then(|s| s.as_string())
                 .ok_or_else(|| JsValue::from_str("flojoy.load needs a flow object or JSON text"))?,
         };
-        load(ed, &text).map(|d| js::json_to_js(&d)).map_err(|e| js_sys::Error::new(&e).into())
+        load(ed, &text, None).map(|d| js::json_to_js(&d)).map_err(|e| js_sys::Error::new(&e).into())
     });
     let run_fn = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |options: JsValue| {
         let outputs = outputs_option(&options);
         wasm_bindgen_futures::future_to_promise(async move {
-            let outputs = outputs.map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
-            Ok(js::json_to_js(&run_keeping(ed, outputs).await))
+            let error = |e: String| JsValue::from(js_sys::Error::new(&e));
+            let outputs = outputs.map_err(error)?;
+            Ok(js::json_to_js(&run_keeping(ed, outputs).await.map_err(error)?))
         })
     });
     let flow_fn = Closure::<dyn FnMut() -> JsValue>::new(move || {
@@ -117,6 +133,27 @@ pub fn install(ed: Editor) {
         }))
     });
     let draws_fn = Closure::<dyn FnMut() -> f64>::new(|| crate::plot::draws() as f64);
+    let recent_fn = Closure::<dyn FnMut() -> js_sys::Promise>::new(|| {
+        wasm_bindgen_futures::future_to_promise(async {
+            let list = js::store::recent_list().await.map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+            let list: Vec<_> = list
+                .iter()
+                .map(|r| serde_json::json!({"id": r.id, "name": r.name, "savedAt": r.saved_at, "nodes": r.nodes}))
+                .collect();
+            Ok(js::json_to_js(&serde_json::Value::Array(list)))
+        })
+    });
+    let restore_fn = Closure::<dyn FnMut(f64) -> js_sys::Promise>::new(move |id: f64| {
+        wasm_bindgen_futures::future_to_promise(async move {
+            ed.restore(id).await.map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+            Ok(JsValue::TRUE)
+        })
+    });
+    let saved_fn = Closure::<dyn FnMut() -> js_sys::Promise>::new(js::store::autosave_settled);
+    let consent_fn = Closure::<dyn FnMut() -> JsValue>::new(move || match ed.consent_pending() {
+        Some(t) => JsValue::from_str(&t),
+        None => JsValue::NULL,
+    });
     // the functions belong to the `window.flojoy` object (JavaScript's garbage collector frees
     // them with it), which lives as long as the app
     js::set(&api, "load", &load_fn.into_js_value());
@@ -126,6 +163,10 @@ pub fn install(ed: Editor) {
     js::set(&api, "output", &output_fn.into_js_value());
     js::set(&api, "devices", &devices_fn.into_js_value());
     js::set(&api, "plotDraws", &draws_fn.into_js_value());
+    js::set(&api, "recent", &recent_fn.into_js_value());
+    js::set(&api, "restore", &restore_fn.into_js_value());
+    js::set(&api, "saved", &saved_fn.into_js_value());
+    js::set(&api, "pendingConsent", &consent_fn.into_js_value());
     if let Some(w) = js::window() {
         js::set(&w, "flojoy", &api);
     }
@@ -151,9 +192,10 @@ pub fn install(ed: Editor) {
     if let Some(url) = params.as_ref().and_then(|p| p.get("flow")) {
         let run_after = params.as_ref().and_then(|p| p.get("run")).is_some_and(|v| v == "1" || v == "true");
         leptos::task::spawn_local(async move {
+            let outside = (!shipped_with_site(&url)).then(|| "this link".to_owned());
             match js::net::fetch_text(&url).await {
                 Ok(text) => {
-                    if ed.open_text(&text, &url) && run_after {
+                    if ed.open_text_from(&text, &url, outside) && run_after {
                         ed.run_from_link("flow");
                     }
                 }
@@ -173,7 +215,7 @@ fn open_fragment(ed: Editor) {
     let Some(flow) = frag.flow else { return };
     match flow {
         Ok(text) => {
-            if ed.open_text(&text, "the shared flow") && frag.run {
+            if ed.open_text_from(&text, "the shared flow", Some("this link".into())) && frag.run {
                 ed.run_from_link("shared flow");
             }
         }
@@ -186,4 +228,18 @@ fn open_fragment(ed: Editor) {
         let clean = format!("{}{}", loc.pathname().unwrap_or_default(), loc.search().unwrap_or_default());
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
     }
+}
+
+/// A `?flow=` URL that names one of the site's own examples (`gallery/` beside the page, same
+/// origin): it runs like an example opened from the gallery. Any other URL is from outside.
+fn shipped_with_site(url: &str) -> bool {
+    let Some(loc) = js::window().map(|w| w.location()) else { return false };
+    let Ok(here) = loc.href() else { return false };
+    let (Ok(page), Ok(target)) = (web_sys::Url::new(&here), web_sys::Url::new_with_base(url, &here)) else {
+        return false;
+    };
+    let dir = page.pathname();
+    let dir = &dir[..dir.rfind('/').map_or(0, |i| i + 1)];
+    target.origin() == page.origin()
+        && target.pathname().strip_prefix(dir).is_some_and(|rest| rest.starts_with("gallery/") && !rest.contains(".."))
 }

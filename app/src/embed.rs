@@ -9,7 +9,10 @@
 //! `{flojoy: "result", id, ok: true, value}` or `{flojoy: "result", id, ok: false, error}`.
 //! The frame announces `{flojoy: "ready"}` to its parent at start and sends
 //! `{flojoy: "report", report}` after each run to the origins that have talked to it.
-//! A flow that uses devices never runs from a message: the user clicks Run in the frame.
+//! A flow that uses devices never runs from a message: the user clicks Run in the frame. A flow
+//! loaded by a message is from outside the site: when it has Python code or file exports, a
+//! `run` message is refused until the user has reviewed it and clicked Run in the frame
+//! (after that, `run` messages run it).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -73,6 +76,7 @@ pub fn EmbedBar() -> impl IntoView {
     view! {
         <header class="toolbar embed-bar" data-testid="embed-bar">
             <RunButton/>
+            <crate::editor::recent::ConsentBadge/>
             <span class="flow-name" data-testid="flow-name">{title}</span>
             <span class="run-status" data-testid="run-status">{status}</span>
             <ViewTabs/>
@@ -101,7 +105,7 @@ fn reply(source: &JsValue, origin: &str, msg: &Json) {
     }
 }
 
-async fn handle(ed: Editor, data: &Json) -> Result<Json, String> {
+async fn handle(ed: Editor, data: &Json, origin: &str) -> Result<Json, String> {
     match data.get("flojoy").and_then(Json::as_str).unwrap_or_default() {
         "load" => {
             let flow = data.get("flow").ok_or("load needs a flow")?;
@@ -109,13 +113,18 @@ async fn handle(ed: Editor, data: &Json) -> Result<Json, String> {
                 Json::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            automation::load(ed, &text)
+            automation::load(ed, &text, Some(format!("a message from {origin}")))
         }
         "run" => {
             if ed.doc.with_untracked(|d| d.flow.uses_devices()) {
                 return Err("this flow uses devices: it runs only when the user clicks Run in the frame".into());
             }
-            Ok(automation::run(ed).await)
+            if let Some(what) = ed.consent_pending() {
+                return Err(format!(
+                    "this flow has {what}: it runs only when the user has reviewed it and clicked Run in the frame"
+                ));
+            }
+            automation::run(ed).await
         }
         "flow" => Ok(ed.doc.with_untracked(|d| runtime::file::to_json(&d.flow))),
         "stop" => {
@@ -147,7 +156,7 @@ pub fn install(ed: Editor) {
         }
         let id = data.get("id").cloned().unwrap_or(Json::Null);
         leptos::task::spawn_local(async move {
-            let msg = match handle(ed, &data).await {
+            let msg = match handle(ed, &data, &origin).await {
                 Ok(value) => json!({"flojoy": "result", "id": id, "ok": true, "value": value}),
                 Err(error) => json!({"flojoy": "result", "id": id, "ok": false, "error": error}),
             };

@@ -69,6 +69,8 @@ pub struct Editor {
     pub share_open: RwSignal<bool>,
     /// The example gallery is open.
     pub gallery_open: RwSignal<bool>,
+    /// The review of a flow from outside the site (what will run, its code) is open.
+    pub consent_open: RwSignal<bool>,
     /// Shown in an iframe (`?embed=1`): compact, read-only unless `edit=1`, no autosave.
     pub embed: bool,
     /// The canvas element's size on screen.
@@ -133,7 +135,9 @@ pub fn App() -> impl IntoView {
     let worker = PythonWorker::start("worker.js", move |s| python.set(s.clone()));
     let runner = Runner::new(Rc::new(BrowserHost { python: worker, devices: devices::BrowserDevices::new() }));
     let mode = embed::Mode::from_url();
-    let mut first = Document::new(if mode.embed { state::welcome_flow() } else { autosave::initial_flow() });
+    let mut first = Document::default();
+    let (flow, outside) = if mode.embed { (state::welcome_flow(), None) } else { autosave::initial_flow() };
+    first.replace(flow, outside);
     first.read_only = mode.embed && !mode.edit;
     let doc = RwSignal::new(first);
     let diagnostics = Memo::new(move |_| doc.with(|d| runtime::validate::validate(&d.flow)));
@@ -159,6 +163,7 @@ pub fn App() -> impl IntoView {
         devices_open: RwSignal::new(false),
         share_open: RwSignal::new(false),
         gallery_open: RwSignal::new(false),
+        consent_open: RwSignal::new(false),
         embed: mode.embed,
         canvas_size: RwSignal::new((1000.0, 700.0)),
         diagnostics,
@@ -200,6 +205,7 @@ pub fn App() -> impl IntoView {
             <editor::devices_panel::DevicesPanel/>
             <editor::share_dialog::ShareDialog/>
             <editor::gallery::Gallery/>
+            <editor::consent::ConsentDialog/>
             <editor::toast::Toasts/>
         </div>
     }
@@ -212,6 +218,7 @@ pub fn start() {
     // not leptos::task::spawn_local: its executor is set up by mount_to_body, after this
     wasm_bindgen_futures::spawn_local(async {
         pwa::boot().await;
+        autosave::preload().await;
         leptos::mount::mount_to_body(App);
     });
 }

@@ -73,6 +73,18 @@ struct Inner {
     interrupt: RefCell<Option<js_sys::Int32Array>>,
     onmessage: RefCell<Option<MessageHandler>>,
     onerror: RefCell<Option<ErrorHandler>>,
+    /// This worker (since its last spawn) has been sent a request, so user code may have run.
+    asked: Cell<bool>,
+    /// This worker has said "ready" (a later "ready" is not the worker's own start-up).
+    ready_seen: Cell<bool>,
+}
+
+/// Where the page keeps the digest of the trusted Python snapshot: localStorage, which no
+/// worker can reach (Python reaches Cache Storage and IndexedDB through `js`, not this).
+const SNAPSHOT_DIGEST_KEY: &str = "flojoy-web:python-snapshot-digest";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// A handle on the Python worker. Cheap to clone.
@@ -93,6 +105,8 @@ impl PythonWorker {
             interrupt: RefCell::new(None),
             onmessage: RefCell::new(None),
             onerror: RefCell::new(None),
+            asked: Cell::new(false),
+            ready_seen: Cell::new(false),
         }));
         w.spawn();
         w
@@ -115,6 +129,11 @@ impl PythonWorker {
     fn spawn(&self) {
         let opts = WorkerOptions::new();
         opts.set_type(WorkerType::Module);
+        // the worker restores a start-up snapshot only when its digest is this one
+        let digest = local_storage().and_then(|s| s.get_item(SNAPSHOT_DIGEST_KEY).ok().flatten());
+        opts.set_name(&digest.unwrap_or_default());
+        self.0.asked.set(false);
+        self.0.ready_seen.set(false);
         let worker = match Worker::new_with_options(&self.0.url, &opts) {
             Ok(w) => w,
             Err(e) => {
@@ -177,7 +196,18 @@ impl PythonWorker {
         };
         match msg {
             FromWorker::Progress { stage } => self.set_status(WorkerStatus::Loading { stage }),
-            FromWorker::Ready { version, ms, snapshot } => {
+            FromWorker::Ready { version, ms, snapshot, digest } => {
+                // only the worker's own start-up, before it was asked anything, vouches for a
+                // snapshot: a "ready" posted later could come from Python code
+                if self.0.ready_seen.replace(true) {
+                    web_sys::console::warn_1(&"python worker: a second 'ready' was ignored".into());
+                    return;
+                }
+                if let Some(d) = digest.filter(|_| !self.0.asked.get())
+                    && let Some(s) = local_storage()
+                {
+                    let _ = s.set_item(SNAPSHOT_DIGEST_KEY, &d);
+                }
                 self.set_status(WorkerStatus::Ready { version, ms, snapshot })
             }
             FromWorker::Failed { reason } => {
@@ -227,6 +257,9 @@ impl PythonWorker {
     /// Posts a message to the worker, transferring the buffers in `transfer`.
     fn post(&self, msg: &Request, transfer: &Array) -> Result<(), PythonError> {
         let ser = serde_wasm_bindgen::Serializer::json_compatible();
+        if !matches!(msg, ToWorker::SetInterrupt { .. }) {
+            self.0.asked.set(true);
+        }
         let msg = serde::Serialize::serialize(msg, &ser).map_err(|e| PythonError::plain(e.to_string()))?;
         match self.0.worker.borrow().as_ref() {
             Some(w) => w

@@ -42,12 +42,16 @@ pub enum FromWorker<J> {
     /// Start-up progress.
     Progress { stage: String },
     /// Python is ready; `ms` is how long start-up took inside the worker; `snapshot`: it was
-    /// restored from the start-up snapshot of an earlier visit.
+    /// restored from the start-up snapshot of an earlier visit; `digest`: the SHA-256 (hex) of
+    /// the snapshot this start made, before any request was handled (the page keeps it and
+    /// gives it to the next worker, which restores only a snapshot with this digest).
     Ready {
         version: String,
         ms: f64,
         #[serde(default)]
         snapshot: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        digest: Option<String>,
     },
     /// Python could not start.
     Failed { reason: String },
@@ -113,8 +117,12 @@ mod tests {
         vec![
             (FromWorker::Progress { stage: "loading Python".into() }, json!({"progress": {"stage": "loading Python"}})),
             (
-                FromWorker::Ready { version: "0.29".into(), ms: 812.5, snapshot: true },
+                FromWorker::Ready { version: "0.29".into(), ms: 812.5, snapshot: true, digest: None },
                 json!({"ready": {"version": "0.29", "ms": 812.5, "snapshot": true}}),
+            ),
+            (
+                FromWorker::Ready { version: "0.29".into(), ms: 1300.0, snapshot: false, digest: Some("ab12".into()) },
+                json!({"ready": {"version": "0.29", "ms": 1300.0, "snapshot": false, "digest": "ab12"}}),
             ),
             (FromWorker::Failed { reason: "no wasm".into() }, json!({"failed": {"reason": "no wasm"}})),
             (
@@ -165,10 +173,10 @@ mod tests {
     #[test]
     fn replies_name_their_request() {
         let ids: Vec<_> = replies().into_iter().map(|(m, _)| m.id()).collect();
-        assert_eq!(ids, [None, None, None, Some(3), Some(3), Some(4), Some(5)]);
+        assert_eq!(ids, [None, None, None, None, Some(3), Some(3), Some(4), Some(5)]);
         // a worker of an older snapshot may leave `snapshot` out
         let ready: FromWorker<Json> = serde_json::from_value(json!({"ready": {"version": "v", "ms": 1.0}})).unwrap();
-        assert_eq!(ready, FromWorker::Ready { version: "v".into(), ms: 1.0, snapshot: false });
+        assert_eq!(ready, FromWorker::Ready { version: "v".into(), ms: 1.0, snapshot: false, digest: None });
     }
 
     #[test]

@@ -111,6 +111,7 @@ test("the layout survives save/open and a reload; moves and resizes snap to the 
   assert.equal(saved.type, "radio group");
   assert.equal(saved.data.blockParameter, "waveform");
   // reload: the autosaved flow brings the dashboard back
+  await page.evaluate(() => window.flojoy.saved()); // the autosave (IndexedDB) has written
   await page.reload();
   await page.waitForFunction(() => window.flojoy && window.flojoy.flow().controlNodes.length === 1);
   const again = await flow(page);

@@ -88,6 +88,7 @@ test("save downloads a 2024 file that opens again; autosave survives a reload", 
   assert.equal(saved.name, "Intro to Loops");
   assert.equal(saved.rfInstance.nodes.find((n) => n.data.func === "LOOP").data.ctrls.num_loops.value, 7);
   const before = JSON.stringify(await flow(page));
+  await page.evaluate(() => window.flojoy.saved()); // the autosave (IndexedDB) has written
   await page.reload();
   await page.waitForFunction(() => window.flojoy && window.flojoy.flow().rfInstance.nodes.length === 5);
   assert.equal(JSON.stringify(await flow(page)), before, "the flow is back exactly");

@@ -172,8 +172,11 @@ test("an endless loop is cancelled; the app keeps working and the next run succe
   await ctx.close();
 });
 
-test("a flow file with Python nodes round-trips and runs from ?flow=…&run=1", async () => {
+test("a flow file with Python nodes round-trips and runs from ?flow=…&run=1 after the review's Run", async () => {
   const { page, errors, outside, ctx } = await openEditor(browser, server.url + "?flow=flows/python.json&run=1");
+  // a link's Python code runs only once the user has seen it and clicked Run (issue 13)
+  await page.getByTestId("consent-dialog").waitFor();
+  await page.getByTestId("consent-run").click();
   await page.waitForFunction(() => document.querySelector('[data-testid="node-STATS"]')?.dataset.status === "done", null, { timeout: 60_000 });
   assert.match(await page.getByTestId("result-STATS").textContent(), /Scalar 6/);
   const saved = await flow(page);
@@ -507,18 +510,17 @@ const snapshots = (page) =>
     const cache = await caches.open("flojoy-python-snapshot");
     return Promise.all((await cache.keys()).map(async (k) => [k.url, (await (await cache.match(k)).arrayBuffer()).byteLength]));
   });
-/** Waits (in the page) until `entry(cache)` is true for the snapshot cache. */
+/** Waits (in the page) until `entry(cache)` is true for the snapshot cache (the source is
+ * compiled by the test driver, not by `new Function`, which the site's CSP forbids). */
 const untilSnapshot = (page, entry, arg) =>
-  page.evaluate(
-    async ([entry, arg]) => {
-      const test = new Function("cache", "arg", `return (${entry})(cache, arg)`);
-      for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
-        if (await test(await caches.open("flojoy-python-snapshot"), arg)) return;
-      }
-      throw new Error("the start-up snapshot was not stored");
-    },
-    [entry.toString(), arg],
-  );
+  page.evaluate(`(async () => {
+    const test = ${entry.toString()};
+    const arg = ${JSON.stringify(arg ?? null)};
+    for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+      if (await test(await caches.open("flojoy-python-snapshot"), arg)) return;
+    }
+    throw new Error("the start-up snapshot was not stored");
+  })()`);
 const pythonTitle = (page) => page.getByTestId("python-status").getAttribute("title");
 
 test("a second visit restores Python from the start-up snapshot and runs nodes; a broken snapshot falls back to a normal start", { timeout: 180_000 }, async () => {

@@ -53,15 +53,11 @@ export function makeFlow(nodes, wires = []) {
 /** The page's device state (ports, events, stream counters). */
 export const devices = (page) => page.evaluate(() => window.flojoy.devices());
 
-/** Waits until a stream's counters satisfy `pred` (evaluated in the page as a string). */
+/** Waits until a stream's counters satisfy `pred` (an expression of `s`). The predicate is
+ * built here in Node and handed to the page as a function (the site's CSP forbids the page to
+ * evaluate strings, which Playwright does for string predicates). */
 export async function waitStream(page, pred, timeout = 30_000) {
-  await page.waitForFunction(
-    (p) => {
-      const s = window.flojoy.devices().streams[0]?.stats;
-      return s && new Function("s", `return ${p}`)(s);
-    },
-    pred,
-    { timeout, polling: 50 },
-  );
+  const check = new Function(`return () => { const s = window.flojoy.devices().streams[0]?.stats; return !!s && (${pred}); }`)();
+  await page.waitForFunction(check, null, { timeout, polling: 50 });
   return (await devices(page)).streams[0].stats;
 }

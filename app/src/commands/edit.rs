@@ -90,7 +90,8 @@ impl Editor {
         });
         // unchanged (a slider's closing `change` repeats its last `input`): nothing to re-run
         let changed = result.map_err(|e| e.to_string())?;
-        if changed && self.live.get_untracked() {
+        // live mode never starts a flow that still waits for the user's consent
+        if changed && self.live.get_untracked() && self.consent_pending().is_none() {
             let flow = self.doc.with_untracked(|d| d.flow.clone());
             self.runner().start(flow, true);
         }

@@ -8,12 +8,26 @@ use crate::state::selection::Selection;
 use crate::{Editor, js};
 
 impl Editor {
-    /// Replaces the current flow with one read from `text`. A file that fails to parse leaves
-    /// the current flow untouched and says why.
+    /// Replaces the current flow with one read from `text`, the site's or the user's own (an
+    /// example, a recent flow, `window.flojoy.load`). A file that fails to parse leaves the
+    /// current flow untouched and says why.
     pub fn open_text(&self, text: &str, name: &str) -> bool {
+        self.open_text_from(text, name, None)
+    }
+
+    /// Replaces the current flow with one read from `text`; `outside` says where it came from
+    /// when that is outside the site ("this link"): then its Python code, hardware nodes and
+    /// file exports wait for the user's consent ([`Document::pending_consent`]). The flow it
+    /// replaces goes into the recent flows. A file that fails to parse leaves the current flow
+    /// untouched and says why.
+    ///
+    /// [`Document::pending_consent`]: crate::state::document::Document::pending_consent
+    pub fn open_text_from(&self, text: &str, name: &str, outside: Option<String>) -> bool {
         match file::load(text, js::random_u64()) {
             Ok(loaded) => {
+                self.keep_in_recent();
                 self.runner().reset("a new flow was opened");
+                self.consent_open.set(false);
                 // a flow may ask for live mode (the gallery's apps do)
                 self.live.set(
                     loaded
@@ -24,11 +38,15 @@ impl Editor {
                         .and_then(|l| l.as_bool())
                         .unwrap_or(false),
                 );
-                self.doc.update(|d| d.replace(loaded.flow));
+                self.doc.update(|d| d.replace(loaded.flow, outside));
                 self.selection.set(Selection::default());
                 self.fit_view();
                 let n = loaded.warnings.len();
-                if n == 0 {
+                if let Some((_, what)) = self.doc.with_untracked(|d| d.pending_consent()) {
+                    self.announce(format!(
+                        "opened {name}: {what}. Nothing runs until you have seen it and clicked Run"
+                    ));
+                } else if n == 0 {
                     self.info(format!("opened {name}"));
                 } else {
                     self.info(format!(
@@ -52,7 +70,7 @@ impl Editor {
         leptos::task::spawn_local(async move {
             match js::file::read_text(&f).await {
                 Ok(text) => {
-                    ed.open_text(&text, &f.name());
+                    ed.open_text_from(&text, &f.name(), Some(format!("the file {}", f.name())));
                 }
                 Err(e) => ed.error(e),
             }
@@ -69,11 +87,12 @@ impl Editor {
         }
     }
 
-    /// New: an empty flow (undo does not bring the old one back; it is still in the autosave until
-    /// the next edit, and a Save first is offered by the toolbar's confirm).
+    /// New: an empty flow (undo does not bring the old one back; it goes into the recent flows).
     pub fn new_flow(&self) {
+        self.keep_in_recent();
         self.runner().reset("a new flow was started");
-        self.doc.update(|d| d.replace(Flow::new()));
+        self.consent_open.set(false);
+        self.doc.update(|d| d.replace(Flow::new(), None));
         self.selection.set(Selection::default());
     }
 

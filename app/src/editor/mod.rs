@@ -2,6 +2,7 @@
 
 pub mod canvas;
 pub mod code_editor;
+pub mod consent;
 pub mod devices_panel;
 pub mod gallery;
 pub mod keys;
@@ -13,6 +14,7 @@ pub mod note;
 pub mod palette;
 pub mod panel;
 pub mod plot_view;
+pub mod recent;
 pub mod share_dialog;
 pub mod toast;
 pub mod toolbar;

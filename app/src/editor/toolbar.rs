@@ -72,6 +72,7 @@ pub fn Toolbar() -> impl IntoView {
                 <button data-testid="examples" title="Example flows to learn from" on:click=move |_| ed.execute(Command::Examples)>"Examples"</button>
                 <button data-testid="new" title="New flow" on:click=move |_| ed.execute(Command::New)>"New"</button>
                 <button data-testid="open" title="Open a flow file (Ctrl+O)" on:click=move |_| ed.execute(Command::Open)>"Open"</button>
+                <crate::editor::recent::RecentMenu/>
                 <input id="open-file" type="file" accept=".json,.flojoy,.txt,application/json" hidden on:change=on_file data-testid="open-file"/>
                 <button data-testid="save" title="Save (Ctrl+S)" on:click=move |_| ed.execute(Command::Save)>"Save"</button>
                 <button data-testid="share" title="Share as a link, or embed in a page" on:click=move |_| ed.execute(Command::Share)>"Share"</button>
@@ -81,6 +82,7 @@ pub fn Toolbar() -> impl IntoView {
                 <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled=move || !can_redo() on:click=move |_| ed.execute(Command::Redo)>"↷"</button>
             </div>
             <RunButton/>
+            <crate::editor::recent::ConsentBadge/>
             <button
                 data-testid="devices"
                 title="Serial and USB devices (WebSerial, WebUSB) and demo devices"

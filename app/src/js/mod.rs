@@ -8,6 +8,7 @@ pub mod file;
 pub mod listener;
 pub mod net;
 pub mod plotly;
+pub mod store;
 
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -112,10 +113,19 @@ pub async fn load_script(src: &str) -> Result<(), String> {
     JsFuture::from(script(src, false)).await.map(|_| ()).map_err(|_| format!("{src} could not be loaded"))
 }
 
+// `import()` from a module file of the site (not `new Function`, which the Content-Security-
+// Policy forbids); relative to the page, as the app's other URLs are
+#[wasm_bindgen::prelude::wasm_bindgen(
+    inline_js = "export function import_module(u) { return import(new URL(u, document.baseURI).href); }"
+)]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = import_module)]
+    fn import_module_(url: &str) -> Result<Promise, JsValue>;
+}
+
 /// `import(url)`: loads an ES module of ours (the code editor) when it is first needed.
 pub async fn import_module(url: &str) -> Result<JsValue, String> {
-    let import = Function::new_with_args("u", "return import(u)");
-    let p: Promise = import.call1(&JsValue::NULL, &JsValue::from_str(url)).map_err(|e| format!("{e:?}"))?.into();
+    let p = import_module_(url).map_err(|e| format!("{e:?}"))?;
     JsFuture::from(p).await.map_err(|e| format!("{url} could not be loaded: {e:?}"))
 }
 

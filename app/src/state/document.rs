@@ -1,6 +1,6 @@
 //! The flow being edited, with its undo history: every change is an `Edit`, applied here.
 
-use runtime::flow::Node;
+use runtime::flow::{Consent, Node};
 use runtime::{Edit, EditError, Flow, NodeId, file, nodes};
 
 use super::history::History;
@@ -49,6 +49,10 @@ pub struct Document {
     pub dirty: bool,
     /// Bumped by every change (autosave and caches watch it).
     pub version: u64,
+    /// Where the flow came from when that was outside the site ("this link", "the file
+    /// a.json", "a message from https://…"): until the user consents, its Python code,
+    /// hardware nodes and file exports do not run. None: the user's own flow or the site's.
+    pub outside: Option<String>,
 }
 
 impl Document {
@@ -106,12 +110,33 @@ impl Document {
         self.history.can_redo()
     }
 
-    /// Replaces the whole flow (New, Open): history starts over.
-    pub fn replace(&mut self, flow: Flow) {
+    /// Replaces the whole flow (New, Open): history starts over. `outside` says where it came
+    /// from when that was outside the site.
+    pub fn replace(&mut self, flow: Flow, outside: Option<String>) {
         self.flow = flow;
+        self.outside = outside;
         self.history.clear();
         self.dirty = false;
         self.version += 1;
+    }
+
+    /// What the user must see and accept before this flow runs: it came from outside the site
+    /// and has Python code, hardware nodes or file exports ([`Flow::consent`]). The text says
+    /// what and from where: "2 Python nodes; code from this link".
+    pub fn pending_consent(&self) -> Option<(Consent, String)> {
+        let from = self.outside.as_ref()?;
+        let consent = self.flow.consent();
+        if consent.is_empty() {
+            return None;
+        }
+        let what = if consent.python.is_empty() { "flow" } else { "code" };
+        let text = format!("{}; {what} from {from}", consent.summary());
+        Some((consent, text))
+    }
+
+    /// The user has seen the flow and clicked Run: it runs as their own from now on.
+    pub fn consent(&mut self) {
+        self.outside = None;
     }
 
     fn changed(&mut self) {

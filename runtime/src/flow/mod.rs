@@ -5,6 +5,7 @@
 
 pub mod edit;
 mod needs;
+pub use needs::Consent;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;

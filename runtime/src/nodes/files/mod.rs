@@ -571,7 +571,7 @@ fn export_csv() -> NodeDef {
             Ok(Outputs::none())
         },
     )
-    .stateful()
+    .writes_files()
 }
 
 /// pandas' `DataFrame.to_json()` (orient "columns"): `{"col": {"0": v, …}, …}`.
@@ -644,7 +644,7 @@ fn export_json() -> NodeDef {
             Ok(Outputs::none())
         },
     )
-    .stateful()
+    .writes_files()
 }
 
 #[cfg(test)]

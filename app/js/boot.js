@@ -1,0 +1,32 @@
+// Offline app (app/js/sw.js). Before the app starts: if a newer version finished downloading
+// on an earlier visit, switch to it now (one reload), so a page never mixes versions.
+// The app waits for `flojoyBoot`; it shows "updated" when the version changed.
+window.flojoyBoot = (async () => {
+  const sw = navigator.serviceWorker;
+  if (!sw || !location.protocol.startsWith("http")) return;
+  try {
+    const reg = await Promise.race([sw.getRegistration(), new Promise((ok) => setTimeout(ok, 500))]);
+    if (reg && reg.waiting && sw.controller) {
+      sw.addEventListener("controllerchange", () => location.reload(), { once: true });
+      reg.waiting.postMessage("flojoy:activate");
+      await new Promise(() => {}); // the reload comes
+    }
+  } catch (e) {
+    console.warn("offline support:", e);
+  }
+})();
+window.addEventListener("load", async () => {
+  const sw = navigator.serviceWorker;
+  if (!sw || !location.protocol.startsWith("http")) return;
+  try {
+    const reg = await sw.register("sw.js");
+    reg.addEventListener("updatefound", () => {
+      const next = reg.installing;
+      next?.addEventListener("statechange", () => {
+        if (next.state === "installed" && sw.controller) window.dispatchEvent(new Event("flojoy-update-ready"));
+      });
+    });
+  } catch (e) {
+    console.warn("offline support unavailable:", e);
+  }
+});

@@ -1,0 +1,101 @@
+// The app's records in the browser's IndexedDB (imported by app/src/js/store.rs): the autosaved
+// flow, and the recent flows (what Open, New, a link, a file or an example replaced).
+//
+// A record is {text, name, nodes, outside, savedAt}: the flow's Flojoy JSON, its name, its
+// node count, where it came from when that was outside the site (null otherwise), and when it
+// was saved (ms since 1970). A write that does not fit the quota rejects with an Error whose
+// name is "QuotaExceededError"; its transaction is aborted, so the previous record stays.
+
+const DB = "flojoy-web";
+const AUTOSAVE = "autosave";
+const RECENT = "recent";
+
+let opened = null;
+
+function db() {
+  opened ??= new Promise((ok, fail) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => {
+      const d = req.result;
+      d.createObjectStore(AUTOSAVE);
+      d.createObjectStore(RECENT, { keyPath: "id", autoIncrement: true });
+    };
+    req.onsuccess = () => ok(req.result);
+    req.onerror = () => {
+      opened = null;
+      fail(req.error ?? new Error("IndexedDB could not be opened"));
+    };
+    req.onblocked = () => fail(new Error("IndexedDB is blocked by another tab of an older version"));
+  });
+  return opened;
+}
+
+/** Runs `work(store)` in one transaction; resolves with what `work` returns once committed. */
+async function tx(name, mode, work) {
+  const d = await db();
+  return new Promise((ok, fail) => {
+    const t = d.transaction(name, mode);
+    let result;
+    t.oncomplete = () => ok(result);
+    t.onerror = () => fail(t.error);
+    t.onabort = () => fail(t.error ?? new Error("the write was aborted"));
+    Promise.resolve(work(t.objectStore(name))).then((r) => (result = r), (e) => {
+      fail(e);
+      try { t.abort(); } catch { // already finished
+      }
+    });
+  });
+}
+
+const request = (r) => new Promise((ok, fail) => { r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+
+/** The autosaved record, or null. */
+export function autosaveGet() {
+  return tx(AUTOSAVE, "readonly", (s) => request(s.get("flow"))).then((r) => r ?? null);
+}
+
+let lastWrite = Promise.resolve();
+
+/** Replaces the autosaved record (after the writes before it). */
+export function autosavePut(record) {
+  const p = lastWrite.then(() => tx(AUTOSAVE, "readwrite", (s) => { s.put(record, "flow"); }));
+  lastWrite = p.catch(() => {});
+  return p;
+}
+
+/** Resolves when every autosave write asked for so far has finished (saved or failed). */
+export function autosaveSettled() {
+  return lastWrite;
+}
+
+/**
+ * Adds a record to the recent flows (unless it is the same flow as the newest one) and keeps
+ * the newest `keep`. Resolves with its id (or the newest's id when it was the same).
+ */
+export function recentPush(record, keep) {
+  return tx(RECENT, "readwrite", async (s) => {
+    const newest = await new Promise((ok, fail) => {
+      const c = s.openCursor(null, "prev");
+      c.onsuccess = () => ok(c.result?.value ?? null);
+      c.onerror = () => fail(c.error);
+    });
+    if (newest && newest.text === record.text) return newest.id;
+    const id = await request(s.add({ ...record }));
+    const keys = await request(s.getAllKeys());
+    for (const k of keys.slice(0, Math.max(0, keys.length - keep))) s.delete(k);
+    return id;
+  });
+}
+
+/** The recent flows, newest first, without their text: [{id, name, savedAt, nodes, outside}]. */
+export function recentList() {
+  return tx(RECENT, "readonly", async (s) => {
+    const all = await request(s.getAll());
+    return all.reverse().map(({ id, name, savedAt, nodes, outside }) => ({ id, name, savedAt, nodes, outside: outside ?? null }));
+  });
+}
+
+/** One recent flow's record (with its text), or null. */
+export function recentGet(id) {
+  return tx(RECENT, "readonly", (s) => request(s.get(id))).then((r) => r ?? null);
+}
