@@ -19,6 +19,7 @@ use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use runtime::devices::{
     DeviceError, Devices, FlowControl, Parity, PortInfo, SerialOptions, SerialPort, StreamStats, Streams, UsbDevice,
+    UsbInfo,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -461,6 +462,10 @@ impl Devices for BrowserDevices {
             me.publish();
             Ok(Rc::new(open) as Rc<dyn UsbDevice>)
         })
+    }
+
+    fn usb_info(&self, id: &str) -> Option<UsbInfo> {
+        self.state.usb.borrow().iter().find(|e| e.info.id == id).map(|e| usb::describe(&e.device))
     }
 
     fn spawn(&self, task: LocalBoxFuture<'static, ()>) {
