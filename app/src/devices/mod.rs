@@ -51,13 +51,15 @@ pub struct DeviceView {
 struct SerialEntry {
     info: PortInfo,
     port: web_sys::SerialPort,
-    open: Option<OpenSerial>,
+    /// Shared, so every node of a session gets the same object (SCPI sessions are kept per
+    /// device object).
+    open: Option<Rc<OpenSerial>>,
 }
 
 struct UsbEntry {
     info: PortInfo,
     device: web_sys::UsbDevice,
-    open: Option<OpenUsb>,
+    open: Option<Rc<OpenUsb>>,
 }
 
 #[derive(Default)]
@@ -306,8 +308,9 @@ impl BrowserDevices {
         if self.view.with_untracked(|v| v.streams.iter().any(|(_, s)| s.running)) {
             self.view.update(|v| v.streams.iter_mut().for_each(|(_, s)| s.running = false));
         }
-        let serial: Vec<OpenSerial> = self.state.serial.borrow_mut().iter_mut().filter_map(|e| e.open.take()).collect();
-        let usb: Vec<OpenUsb> = self.state.usb.borrow_mut().iter_mut().filter_map(|e| e.open.take()).collect();
+        let serial: Vec<Rc<OpenSerial>> =
+            self.state.serial.borrow_mut().iter_mut().filter_map(|e| e.open.take()).collect();
+        let usb: Vec<Rc<OpenUsb>> = self.state.usb.borrow_mut().iter_mut().filter_map(|e| e.open.take()).collect();
         for s in &serial {
             s.close().await;
         }
@@ -388,12 +391,12 @@ impl Devices for BrowserDevices {
                 let serial = me.state.serial.borrow();
                 let entry = serial.iter().find(|e| e.info.id == id).ok_or_else(|| DeviceError::NotFound(id.clone()))?;
                 if let Some(open) = entry.open.as_ref().filter(|o| o.failed().is_none()) {
-                    return Ok(Rc::new(open.clone()) as Rc<dyn SerialPort>);
+                    return Ok(open.clone() as Rc<dyn SerialPort>);
                 }
                 entry.port.clone()
             };
             JsFuture::from(port.open(&web_options(&options))).await.map_err(device_error)?;
-            let open = OpenSerial::start(port.clone())?;
+            let open = Rc::new(OpenSerial::start(port.clone())?);
             let label = {
                 let mut serial = me.state.serial.borrow_mut();
                 match serial.iter_mut().find(|e| js_sys::Object::is(&e.port, &port)) {
@@ -407,7 +410,7 @@ impl Devices for BrowserDevices {
             };
             me.event(format!("{label} opened at {} baud", options.baud_rate));
             me.publish();
-            Ok(Rc::new(open) as Rc<dyn SerialPort>)
+            Ok(open as Rc<dyn SerialPort>)
         })
     }
 
@@ -442,11 +445,11 @@ impl Devices for BrowserDevices {
                 let usb = me.state.usb.borrow();
                 let entry = usb.iter().find(|e| e.info.id == id).ok_or_else(|| DeviceError::NotFound(id.clone()))?;
                 if let Some(open) = entry.open.as_ref().filter(|o| o.interface == interface) {
-                    return Ok(Rc::new(open.clone()) as Rc<dyn UsbDevice>);
+                    return Ok(open.clone() as Rc<dyn UsbDevice>);
                 }
                 entry.device.clone()
             };
-            let open = OpenUsb::open(device.clone(), interface).await?;
+            let open = Rc::new(OpenUsb::open(device.clone(), interface).await?);
             let label = {
                 let mut usb = me.state.usb.borrow_mut();
                 match usb.iter_mut().find(|e| js_sys::Object::is(&e.device, &device)) {
@@ -460,7 +463,7 @@ impl Devices for BrowserDevices {
             };
             me.event(format!("{label} opened (interface {interface})"));
             me.publish();
-            Ok(Rc::new(open) as Rc<dyn UsbDevice>)
+            Ok(open as Rc<dyn UsbDevice>)
         })
     }
 
