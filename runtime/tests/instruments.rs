@@ -153,6 +153,36 @@ fn keithley(smu: Smu) -> Instrument {
     )
 }
 
+/// A Rigol DS1074Z showing a sine on channel 1: 1200 bytes 127 + round(100·sin(2πi/200)),
+/// YORigin 0, YREFerence 127, YINCrement 0.01 V, XORigin −3 ms, XINCrement 5 µs.
+fn rigol() -> (Instrument, Vec<u8>) {
+    let raw: Vec<u8> = (0..1200)
+        .map(|i| (127.0 + (100.0 * (2.0 * std::f64::consts::PI * i as f64 / 200.0).sin()).round()) as u8)
+        .collect();
+    let mut block = runtime::devices::scpi::block_header(raw.len());
+    block.extend_from_slice(&raw);
+    block.push(b'\n');
+    let block = Rc::new(block);
+    let inst = Instrument::new(
+        Config { idn: "RIGOL TECHNOLOGIES,DS1074Z,DS1ZA000000001,00.04.04".into(), ..Config::default() },
+        move |line| {
+            let text = |s: &str| Reply::Text(s.into());
+            match line {
+                ":WAVeform:XORigin?" => text("-3.000000e-03"),
+                ":WAVeform:XINCrement?" => text("5.000000e-06"),
+                ":WAVeform:YORigin?" => text("0"),
+                ":WAVeform:YINCrement?" => text("1.000000e-02"),
+                ":WAVeform:YREFerence?" => text("127"),
+                ":CHANnel1:UNITs?" => text("VOLT"),
+                ":WAVeform:DATA?" => Reply::Bytes(block.clone()),
+                l if l.starts_with(':') && !l.ends_with('?') => Reply::Done,
+                _ => Reply::Unknown,
+            }
+        },
+    );
+    (inst, raw)
+}
+
 /// The granted devices: USB instruments only (opened once per lab: one run).
 struct Lab {
     usb: Vec<(PortInfo, Instrument, UsbInfo)>,
@@ -435,4 +465,62 @@ fn the_scpi_nodes_take_a_usb_instrument_too() {
     assert_eq!(output(&r, "SCPI_WRITE"), Value::string("sent"));
     assert!(node(&r, "SCPI_WRITE").log.join(" ").contains("using the only connected USB instrument"));
     assert_eq!(told(&inst), ["*IDN?", "MEASURE:VOLTAGE:DC?", "*CLS"]);
+}
+
+#[test]
+fn studio_s_rigol_extract_trace_app_reads_the_waveform_in_volts() {
+    let text = std::fs::read_to_string(support::apps().join("studio-examples/rigolExtractTrace.json")).unwrap();
+    let loaded = runtime::file::load(&text, 7).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let (inst, raw) = rigol();
+    let lab = Lab::with(vec![inst.clone()]);
+    let r = run(&loaded.flow, &lab);
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert_eq!(
+        told(&inst),
+        [
+            "*IDN?",
+            ":CHANnel1:DISPlay ON",
+            ":CHANnel2:DISPlay ON",
+            ":CHANnel3:DISPlay OFF",
+            ":CHANnel4:DISPlay OFF",
+            ":TRIGger:EDGE:SOURce CHANnel1",
+            ":TRIGger:EDGE:LEVel 0.5",
+            ":TRIGger:EDGE:SLOPe POS",
+            ":TRIGger:COUPling DC",
+            ":CHANnel1:SCALe 1.0",
+            ":CHANnel1:OFFSet 0.0",
+            ":CHANnel1:UNITs?",
+            ":TIMebase:MAIN:SCALe 0.0005",
+            ":TIMebase:MAIN:OFFSet 0.0",
+            ":WAVeform:SOURce CHANnel1",
+            ":WAVeform:FORMat BYTE",
+            ":WAVeform:MODE NORMal",
+            ":WAVeform:XORigin?",
+            ":WAVeform:XINCrement?",
+            ":WAVeform:YORigin?",
+            ":WAVeform:YINCrement?",
+            ":WAVeform:YREFerence?",
+            ":WAVeform:DATA?",
+        ]
+    );
+    assert!(node(&r, "CONNECTION_DS1074Z").log.join(" ").contains("connected to RIGOL TECHNOLOGIES,DS1074Z"));
+    assert_eq!(
+        output(&r, "CHANNEL_ON_OFF_DS1074Z"),
+        Value::string("Channel 1: ON, Channel 2: ON, Channel 3: OFF, Channel 4: OFF")
+    );
+    assert_eq!(
+        output(&r, "TRIGGER_DS1074Z"),
+        Value::string("Channel: ch1; Level: 0.5V ;; Slope: positiveCoupling: DC")
+    );
+    assert_eq!(output(&r, "VERTICAL_AXIS_DS1074Z"), Value::string("Offset: 0.0VOLT; Scale: 1.0VOLT"));
+    assert_eq!(output(&r, "TIME_AXIS_DS1074Z"), Value::string("Offset: 0.0s; Scale: 0.0005s"));
+    // Rigol's formula, from the bytes the scope sent: (byte - 0 - 127) * 0.01 V at -3 ms + i * 5 us
+    let Value::OrderedPair { x, y } = output(&r, "EXTRACT_TRACE_DS1074Z") else { panic!() };
+    assert_eq!(y.len(), 1200);
+    for (i, b) in raw.iter().enumerate() {
+        assert!((y[i] - (f64::from(*b) - 127.0) * 0.01).abs() < 1e-12, "y[{i}]");
+        assert!((x[i] - (-3e-3 + i as f64 * 5e-6)).abs() < 1e-15, "x[{i}]");
+    }
+    assert_eq!(y[50], 1.0, "the sine's crest: byte 227");
 }

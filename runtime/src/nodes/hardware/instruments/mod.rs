@@ -8,6 +8,7 @@
 //! instrument, with a note (see `devices::scpi::connect`).
 
 mod keithley2450;
+mod rigol_ds1074z;
 
 use crate::devices::scpi::Connection;
 use crate::nodes::{AsyncCtx, NodeDef, NodeError};
@@ -18,18 +19,23 @@ use crate::value::TypeSet;
 use super::port::{device_param, scpi_error};
 
 pub fn nodes() -> Vec<NodeDef> {
-    keithley2450::nodes()
+    keithley2450::nodes().into_iter().chain(rigol_ds1074z::nodes()).collect()
 }
 
 /// Studio's `connection: VisaConnection` parameter and optional `input` (it only orders).
 fn with_connection(spec: NodeSpec, connect_node: &str) -> NodeSpec {
+    with_connection_named(spec, connect_node, "input")
+}
+
+/// [`with_connection`] whose ordering input is called `input`.
+fn with_connection_named(spec: NodeSpec, connect_node: &str, input: &str) -> NodeSpec {
     let spec = device_param(
         spec,
         "connection",
         "VisaConnection",
         &format!("The instrument (opened by {connect_node}): a USB instrument, a serial port or a VISA resource name"),
     );
-    spec.optional_input("input", TypeSet::ANY, "Only sets the order: the node runs after what is wired here")
+    spec.optional_input(input, TypeSet::ANY, "Only sets the order: the node runs after what is wired here")
 }
 
 /// A number as Python's `str(float)` writes it (what the blocks' f-strings and `tm_devices` send).
