@@ -566,7 +566,7 @@ fn resolve_picks_by_id_or_label_else_the_only_device_with_a_note() {
 fn every_hardware_node_says_where_it_runs_when_the_host_has_no_devices() {
     let host: Rc<dyn Host> = Rc::new(NativeHost::default());
     let hardware: Vec<_> = nodes::all().iter().filter(|d| d.spec.path.starts_with("HARDWARE/")).collect();
-    assert_eq!(hardware.len(), 27);
+    assert_eq!(hardware.len(), 31);
     for def in hardware {
         let r = futures::executor::block_on(nodes::invoke(def, &[], &Map::new(), host.clone()));
         assert_eq!(r.unwrap_err().0, NO_DEVICES, "{}", def.spec.func);

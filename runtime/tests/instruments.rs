@@ -524,3 +524,28 @@ fn studio_s_rigol_extract_trace_app_reads_the_waveform_in_volts() {
     }
     assert_eq!(y[50], 1.0, "the sine's crest: byte 227");
 }
+
+#[test]
+fn studio_s_dmm_read_app_reads_the_dmm7510() {
+    let text = std::fs::read_to_string(support::apps().join("studio-examples/dmmRead.json")).unwrap();
+    let loaded = runtime::file::load(&text, 7).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let inst = Instrument::new(
+        Config { idn: "KEITHLEY INSTRUMENTS,MODEL DMM7510,04400001,1.7.12b".into(), ..Config::default() },
+        |line| match line {
+            "*LANG?" => Reply::Text("TSP".into()),
+            "print(dmm.measure.read())" => Reply::Text("1.234567890e+00".into()),
+            "*LANG TSP" | "reset()" | "dmm.measure.func = dmm.FUNC_DC_VOLTAGE" => Reply::Done,
+            _ => Reply::Unknown,
+        },
+    );
+    let lab = Lab::with(vec![inst.clone()]);
+    let r = run(&loaded.flow, &lab);
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert_eq!(
+        told(&inst),
+        ["*LANG TSP", "*LANG?", "reset()", "dmm.measure.func = dmm.FUNC_DC_VOLTAGE", "print(dmm.measure.read())"]
+    );
+    assert_eq!(output(&r, "READ_MEASUREMENT_DMM7510"), Value::scalar(1.23456789));
+    assert_eq!(output(&r, "FUNCTION_DMM7510"), Value::string("Measure DC voltage"));
+}

@@ -10,7 +10,7 @@
 
 use futures::future::LocalBoxFuture;
 
-use super::{num, number, numbers, query, send, with_connection};
+use super::{num, number, numbers, query, send, tsp_connect, with_connection};
 use crate::nodes::hardware::port::{device_param, instrument};
 use crate::nodes::{AsyncCtx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::spec::NodeSpec;
@@ -52,14 +52,7 @@ fn connect() -> NodeDef {
 
 fn run_connect(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
     Box::pin(async move {
-        let c = instrument(&ctx, "device").await?;
-        send(&ctx, &c, &["*LANG TSP".into()]).await?;
-        let lang = query(&ctx, &c, "*LANG?").await?;
-        if lang != "TSP" {
-            return Err(NodeError(format!(
-                "the instrument answered '{lang}' to *LANG?: its command set is not TSP. Set it to TSP on its front panel (Menu > System > Settings > Command Set) and restart it"
-            )));
-        }
+        tsp_connect(&ctx, "device").await?;
         Ok(Outputs::one(Value::string(ctx.text("device"))))
     })
 }

@@ -8,6 +8,7 @@
 //! instrument, with a note (see `devices::scpi::connect`).
 
 mod keithley2450;
+mod keithley_dmm7510;
 mod rigol_ds1074z;
 
 use crate::devices::scpi::Connection;
@@ -16,10 +17,10 @@ use crate::numeric::python::float_repr;
 use crate::spec::NodeSpec;
 use crate::value::TypeSet;
 
-use super::port::{device_param, scpi_error};
+use super::port::{device_param, instrument, scpi_error};
 
 pub fn nodes() -> Vec<NodeDef> {
-    keithley2450::nodes().into_iter().chain(rigol_ds1074z::nodes()).collect()
+    keithley2450::nodes().into_iter().chain(keithley_dmm7510::nodes()).chain(rigol_ds1074z::nodes()).collect()
 }
 
 /// Studio's `connection: VisaConnection` parameter and optional `input` (it only orders).
@@ -70,4 +71,18 @@ fn numbers(command: &str, answer: &str) -> Result<Vec<f64>, NodeError> {
         return Ok(Vec::new());
     }
     answer.split(',').map(|field| number(command, field)).collect()
+}
+
+/// Opens the Keithley instrument `param` names and switches it to its TSP command set, as
+/// Studio's CONNECT blocks do (`*LANG TSP`, then `*LANG?` must answer TSP).
+async fn tsp_connect(ctx: &AsyncCtx, param: &str) -> Result<Connection, NodeError> {
+    let c = instrument(ctx, param).await?;
+    send(ctx, &c, &["*LANG TSP".into()]).await?;
+    let lang = query(ctx, &c, "*LANG?").await?;
+    if lang != "TSP" {
+        return Err(NodeError(format!(
+            "the instrument answered '{lang}' to *LANG?: its command set is not TSP. Set it to TSP on its front panel (Menu > System > Settings > Command Set) and restart it"
+        )));
+    }
+    Ok(c)
 }
