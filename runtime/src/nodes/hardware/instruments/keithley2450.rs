@@ -206,7 +206,7 @@ fn iv_sweep() -> NodeDef {
 fn run_iv_sweep(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
     Box::pin(async move {
         let points = ctx.f64("points")?;
-        if !(points >= 2.0 && points <= 1e6 && points.fract() == 0.0) {
+        if !((2.0..=1e6).contains(&points) && points.fract() == 0.0) {
             return Err(NodeError(format!("'points' must be a whole number from 2 to 1000000, got {points}")));
         }
         let (delay, nplc) = (ctx.f64("measurement_delay")?, ctx.f64("measurement_time")?);
