@@ -109,7 +109,7 @@ test("an instrument that does not answer: the query is aborted, the node says so
   assert.equal(r.status, "failed");
   assert.match(r.nodes.C.error, /'\*LANG\?': the instrument did not respond within 2 s while sending its answer; the transfer was aborted/);
   r = await page.evaluate(() => window.flojoy.run());
-  assert.equal(r.status, "ok", JSON.stringify(r).slice(0, 2000));
+  assert.equal(r.status, "ok", JSON.stringify(Object.values(r.nodes).map((n) => [n.func, n.status, n.error])));
   // 0.5 V across the diode: 1e-12·(exp(0.5 / (1.8 · 25.852 mV)) − 1)
   const current = 1e-12 * Math.expm1(0.5 / (1.8 * 0.025852));
   assert.ok(Math.abs(r.nodes.READ.outputs.default.c - current) <= 1e-9 * current, JSON.stringify(r.nodes.READ));

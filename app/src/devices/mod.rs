@@ -303,6 +303,10 @@ impl BrowserDevices {
 
     /// Ends a session: stops streams, closes every port and device this session opened.
     pub async fn close_session(&self) {
+        // a run started meanwhile opens its devices after these have closed (Chrome refuses
+        // to claim an interface while the device is closing)
+        let opening = self.state.opening.clone();
+        let _turn = opening.lock().await;
         self.publish_streams();
         self.state.streams.stop_all();
         if self.view.with_untracked(|v| v.streams.iter().any(|(_, s)| s.running)) {
