@@ -34,7 +34,28 @@ const NOT_GOLDEN: &[(&str, &str)] = &[
     ("USB_CONTROL_TRANSFER", "talks to a device: tests/hardware.rs, against scripted devices"),
     ("SERIAL_STREAM", "talks to a device: tests/hardware.rs, against scripted devices"),
     ("USB_STREAM", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("CONNECT_2450", INSTRUMENT),
+    ("RESET_2450", INSTRUMENT),
+    ("SOURCE_2450", INSTRUMENT),
+    ("MEASURE_SETTINGS_2450", INSTRUMENT),
+    ("OUTPUT_2450", INSTRUMENT),
+    ("MEASURE_READ_2450", INSTRUMENT),
+    ("IV_SWEEP_2450", INSTRUMENT),
+    ("BEEP_2450", INSTRUMENT),
+    ("CONNECT_DMM7510", INSTRUMENT),
+    ("RESET_DMM7510", INSTRUMENT),
+    ("FUNCTION_DMM7510", INSTRUMENT),
+    ("READ_MEASUREMENT_DMM7510", INSTRUMENT),
+    ("CONNECTION_DS1074Z", INSTRUMENT),
+    ("CHANNEL_ON_OFF_DS1074Z", INSTRUMENT),
+    ("TRIGGER_DS1074Z", INSTRUMENT),
+    ("VERTICAL_AXIS_DS1074Z", INSTRUMENT),
+    ("TIME_AXIS_DS1074Z", INSTRUMENT),
+    ("EXTRACT_TRACE_DS1074Z", INSTRUMENT),
 ];
+
+const INSTRUMENT: &str =
+    "talks to an instrument: tests/instruments.rs, golden checks against scripted USBTMC instruments";
 
 struct Case {
     file: String,

@@ -571,7 +571,7 @@ fn every_hardware_node_says_where_it_runs_when_the_host_has_no_devices() {
         .filter(|d| d.spec.path.starts_with("HARDWARE/"))
         .filter(|d| d.spec.availability == runtime::spec::Availability::Native)
         .collect();
-    assert_eq!(hardware.len(), 13);
+    assert_eq!(hardware.len(), 31);
     for def in hardware {
         let r = futures::executor::block_on(nodes::invoke(def, &[], &Map::new(), host.clone()));
         assert_eq!(r.unwrap_err().0, NO_DEVICES, "{}", def.spec.func);
@@ -586,7 +586,7 @@ fn every_hardware_node_says_where_it_runs_when_the_host_has_no_devices() {
 #[test]
 fn without_the_browser_apis_nodes_say_so_rather_than_no_device_is_connected() {
     let mut b = Bench::new();
-    assert!(err(b.invoke("IDN", json!({}))).contains("no device is connected"));
+    assert!(err(b.invoke("IDN", json!({}))).contains("no instrument is connected"));
     b.lab.no_apis.set(true);
     assert!(err(b.invoke("IDN", json!({}))).contains("no WebSerial"));
     assert!(err(b.invoke("USB_TRANSFER_IN", json!({}))).contains("no WebUSB"));

@@ -113,7 +113,7 @@ describe("controller", () => {
     );
     assert.deepEqual(
       demo.usb.map((h) => h.name),
-      ["echo", "usb-stream"],
+      ["echo", "usb-stream", "keithley-2450"],
     );
     assert.equal(demo.find("arduino").rate, 1000);
     assert.equal(demo.find("usb-stream").rate, 10000);
@@ -802,6 +802,57 @@ describe("usb: streamer", () => {
     handle.setRate(20000);
     const [next] = await readSamples(device, 1, 2);
     assert.equal((next - 999 - 1 + 32768) % 32768, overflowSamples % 32768);
+    await device.close();
+  });
+});
+
+describe("usb: keithley-2450 (USBTMC)", () => {
+  /** A DEV_DEP_MSG_OUT (EOM) or REQUEST_DEV_DEP_MSG_IN transfer, built by hand per USBTMC 1.0. */
+  const header = (msgId, tag, size, attributes = 0) => {
+    const b = new Uint8Array(12);
+    b.set([msgId, tag, ~tag & 0xff, 0, size & 0xff, (size >> 8) & 0xff, 0, 0, attributes]);
+    return b;
+  };
+  const message = (tag, text) => {
+    const body = new TextEncoder().encode(text);
+    const t = new Uint8Array(12 + body.length + ((4 - (body.length % 4)) % 4));
+    t.set(header(1, tag, body.length, 0x01));
+    t.set(body, 12);
+    return t;
+  };
+
+  test("a USB488 interface; a query is answered in a DEV_DEP_MSG_IN transfer with the request's bTag and EOM", async () => {
+    demo.install({ usb: [{ kind: "keithley-2450", load: { kind: "resistor", ohms: 500 } }] });
+    const [device] = await navigator.usb.getDevices();
+    assert.equal(device.vendorId, 0x05e6);
+    assert.equal(device.productId, 0x2450);
+    assert.equal(device.serialNumber, "04512345");
+    const alt = device.configurations[0].interfaces[0].alternates[0];
+    assert.deepEqual([alt.interfaceClass, alt.interfaceSubclass, alt.interfaceProtocol], [0xfe, 0x03, 0x01]);
+    assert.deepEqual(alt.endpoints.map((e) => [e.endpointNumber, e.direction, e.type]), [[1, "out", "bulk"], [2, "in", "bulk"]]);
+    await device.open();
+    await device.selectConfiguration(1);
+    await device.claimInterface(0);
+    const caps = await device.controlTransferIn({ requestType: "class", recipient: "interface", request: 7, value: 0, index: 0 }, 24);
+    assert.equal(caps.data.getUint8(0), 1, "GET_CAPABILITIES: STATUS_SUCCESS");
+    const lines = ["smu.source.func = smu.FUNC_DC_VOLTAGE", "smu.source.ilimit.level = 0.1", "smu.source.level = 2.0", "smu.source.output = smu.ON"];
+    for (const [i, line] of lines.entries()) {
+      assert.equal((await device.transferOut(1, message(5 + i, `${line}\n`))).status, "ok");
+    }
+    await device.transferOut(1, message(10, "print(smu.measure.read())\n"));
+    await device.transferOut(1, header(2, 11, 1024));
+    const r = await device.transferIn(2, 1024 + 12 + 3);
+    const b = new Uint8Array(r.data.buffer);
+    assert.deepEqual(Array.from(b.subarray(0, 3)), [2, 11, ~11 & 0xff], "MsgID, bTag, bTagInverse");
+    const size = b[4] | (b[5] << 8);
+    assert.equal(b[8] & 1, 1, "EOM");
+    // 2 V across 500 Ω: 4 mA (below the 0.1 A limit), printed with 10 significant digits
+    assert.equal(new TextDecoder().decode(b.subarray(12, 12 + size)), "4.000000000e-3\n");
+    assert.equal(b.length % 4, 0, "padded to 4 bytes");
+    const sim = demo.find("keithley-2450");
+    assert.deepEqual(sim.messages.slice(-1), ["print(smu.measure.read())"]);
+    // a malformed header stalls the endpoint
+    assert.equal((await device.transferOut(1, new Uint8Array([1, 5, 5, 0, 1, 0, 0, 0, 1, 0, 0, 0, 65]))).status, "stall");
     await device.close();
   });
 });

@@ -5,6 +5,7 @@ import { ArduinoSim, UnplugSim, MalformedSim, BusySim } from "./serial/devices.j
 import { ScpiSim } from "./serial/scpi.js";
 import { USBSimApi } from "./usb/api.js";
 import { EchoSim, UsbStreamSim } from "./usb/devices.js";
+import { Keithley2450Sim } from "./usb/keithley2450.js";
 
 /** Kinds: class, bus, and what a device of that kind looks like unless its spec says otherwise. */
 const KINDS = {
@@ -22,6 +23,15 @@ const KINDS = {
     productId: 0x4002,
     serialNumber: "SIM-STREAM-0001",
   },
+  "keithley-2450": {
+    bus: "usb",
+    make: Keithley2450Sim,
+    label: "Keithley 2450 SourceMeter (simulated)",
+    manufacturerName: "Keithley Instruments",
+    vendorId: 0x05e6,
+    productId: 0x2450,
+    serialNumber: "04512345",
+  },
 };
 
 /** install({ demo: true }): what a visitor without hardware gets. */
@@ -33,6 +43,7 @@ const DEMO_SET = Object.freeze({
   usb: Object.freeze([
     Object.freeze({ kind: "echo", name: "echo" }),
     Object.freeze({ kind: "usb-stream", name: "usb-stream", rate: 10000 }),
+    Object.freeze({ kind: "keithley-2450", name: "keithley-2450", load: Object.freeze({ kind: "diode" }) }),
   ]),
 });
 

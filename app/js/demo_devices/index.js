@@ -18,7 +18,8 @@
 //   install(options) -> controller   Replaces navigator.serial / navigator.usb (own, configurable
 //                                     getters on `navigator`); a second install() uninstalls first.
 //     options.serial: [spec, ...]     serial devices (kinds: arduino, scpi, unplug, malformed, busy)
-//     options.usb:    [spec, ...]     USB devices (kinds: echo, usb-stream)
+//     options.usb:    [spec, ...]     USB devices (kinds: echo, usb-stream, keithley-2450: a USBTMC
+//                                     SourceMeter, see usb/keithley2450.js and usb/usbtmc.js)
 //     options.demo: true              adds the demo set (see DEMO_SET) in front of the lists above
 //     options.granted = true          devices start permitted (listed by getPorts()/getDevices());
 //                                     a spec's own `granted` wins

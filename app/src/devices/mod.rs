@@ -19,6 +19,7 @@ use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use runtime::devices::{
     DeviceError, Devices, FlowControl, Parity, PortInfo, SerialOptions, SerialPort, StreamStats, Streams, UsbDevice,
+    UsbInfo,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -50,13 +51,15 @@ pub struct DeviceView {
 struct SerialEntry {
     info: PortInfo,
     port: web_sys::SerialPort,
-    open: Option<OpenSerial>,
+    /// Shared, so every node of a session gets the same object (SCPI sessions are kept per
+    /// device object).
+    open: Option<Rc<OpenSerial>>,
 }
 
 struct UsbEntry {
     info: PortInfo,
     device: web_sys::UsbDevice,
-    open: Option<OpenUsb>,
+    open: Option<Rc<OpenUsb>>,
 }
 
 #[derive(Default)]
@@ -300,13 +303,18 @@ impl BrowserDevices {
 
     /// Ends a session: stops streams, closes every port and device this session opened.
     pub async fn close_session(&self) {
+        // a run started meanwhile opens its devices after these have closed (Chrome refuses
+        // to claim an interface while the device is closing)
+        let opening = self.state.opening.clone();
+        let _turn = opening.lock().await;
         self.publish_streams();
         self.state.streams.stop_all();
         if self.view.with_untracked(|v| v.streams.iter().any(|(_, s)| s.running)) {
             self.view.update(|v| v.streams.iter_mut().for_each(|(_, s)| s.running = false));
         }
-        let serial: Vec<OpenSerial> = self.state.serial.borrow_mut().iter_mut().filter_map(|e| e.open.take()).collect();
-        let usb: Vec<OpenUsb> = self.state.usb.borrow_mut().iter_mut().filter_map(|e| e.open.take()).collect();
+        let serial: Vec<Rc<OpenSerial>> =
+            self.state.serial.borrow_mut().iter_mut().filter_map(|e| e.open.take()).collect();
+        let usb: Vec<Rc<OpenUsb>> = self.state.usb.borrow_mut().iter_mut().filter_map(|e| e.open.take()).collect();
         for s in &serial {
             s.close().await;
         }
@@ -387,12 +395,12 @@ impl Devices for BrowserDevices {
                 let serial = me.state.serial.borrow();
                 let entry = serial.iter().find(|e| e.info.id == id).ok_or_else(|| DeviceError::NotFound(id.clone()))?;
                 if let Some(open) = entry.open.as_ref().filter(|o| o.failed().is_none()) {
-                    return Ok(Rc::new(open.clone()) as Rc<dyn SerialPort>);
+                    return Ok(open.clone() as Rc<dyn SerialPort>);
                 }
                 entry.port.clone()
             };
             JsFuture::from(port.open(&web_options(&options))).await.map_err(device_error)?;
-            let open = OpenSerial::start(port.clone())?;
+            let open = Rc::new(OpenSerial::start(port.clone())?);
             let label = {
                 let mut serial = me.state.serial.borrow_mut();
                 match serial.iter_mut().find(|e| js_sys::Object::is(&e.port, &port)) {
@@ -406,7 +414,7 @@ impl Devices for BrowserDevices {
             };
             me.event(format!("{label} opened at {} baud", options.baud_rate));
             me.publish();
-            Ok(Rc::new(open) as Rc<dyn SerialPort>)
+            Ok(open as Rc<dyn SerialPort>)
         })
     }
 
@@ -441,11 +449,11 @@ impl Devices for BrowserDevices {
                 let usb = me.state.usb.borrow();
                 let entry = usb.iter().find(|e| e.info.id == id).ok_or_else(|| DeviceError::NotFound(id.clone()))?;
                 if let Some(open) = entry.open.as_ref().filter(|o| o.interface == interface) {
-                    return Ok(Rc::new(open.clone()) as Rc<dyn UsbDevice>);
+                    return Ok(open.clone() as Rc<dyn UsbDevice>);
                 }
                 entry.device.clone()
             };
-            let open = OpenUsb::open(device.clone(), interface).await?;
+            let open = Rc::new(OpenUsb::open(device.clone(), interface).await?);
             let label = {
                 let mut usb = me.state.usb.borrow_mut();
                 match usb.iter_mut().find(|e| js_sys::Object::is(&e.device, &device)) {
@@ -459,8 +467,12 @@ impl Devices for BrowserDevices {
             };
             me.event(format!("{label} opened (interface {interface})"));
             me.publish();
-            Ok(Rc::new(open) as Rc<dyn UsbDevice>)
+            Ok(open as Rc<dyn UsbDevice>)
         })
+    }
+
+    fn usb_info(&self, id: &str) -> Option<UsbInfo> {
+        self.state.usb.borrow().iter().find(|e| e.info.id == id).map(|e| usb::describe(&e.device))
     }
 
     fn spawn(&self, task: LocalBoxFuture<'static, ()>) {

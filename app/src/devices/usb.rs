@@ -1,13 +1,77 @@
-//! One open WebUSB device with a claimed interface: transfers as the runtime asks for them.
+//! WebUSB devices: what a granted one says about itself ([`describe`]), and one open device
+//! with a claimed interface, moving bytes as the runtime asks (transfers, control requests,
+//! clearing a halt).
 
 use std::rc::Rc;
 
 use futures::future::LocalBoxFuture;
-use runtime::devices::{ControlSetup, DeviceError, UsbDevice};
+use runtime::devices::{
+    ControlSetup, DeviceError, Direction, EndpointKind, UsbDevice, UsbEndpointInfo, UsbInfo, UsbInterfaceInfo,
+};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{UsbControlTransferParameters, UsbRecipient, UsbRequestType, UsbTransferStatus};
+use web_sys::{
+    UsbControlTransferParameters, UsbDirection, UsbEndpointType, UsbRecipient, UsbRequestType, UsbTransferStatus,
+};
 
 use super::device_error;
+
+/// A granted device's ids, strings and the interfaces (alternate setting 0) of the
+/// configuration it is in, or of the one [`OpenUsb::open`] will select (value 1, else the
+/// first), as WebUSB reports them without opening the device.
+pub fn describe(d: &web_sys::UsbDevice) -> UsbInfo {
+    let configuration = d.configuration().or_else(|| {
+        let all: Vec<web_sys::UsbConfiguration> = d.configurations().iter().collect();
+        all.iter().find(|c| c.configuration_value() == 1).or(all.first()).cloned()
+    });
+    let interfaces = configuration
+        .map(|c| c.interfaces().iter().filter_map(|i| describe_interface(&i)).collect())
+        .unwrap_or_default();
+    let text = |s: Option<String>| s.filter(|s| !s.is_empty());
+    UsbInfo {
+        vendor_id: d.vendor_id(),
+        product_id: d.product_id(),
+        serial_number: text(d.serial_number()),
+        manufacturer: text(d.manufacturer_name()),
+        product: text(d.product_name()),
+        interfaces,
+    }
+}
+
+fn describe_interface(i: &web_sys::UsbInterface) -> Option<UsbInterfaceInfo> {
+    let alternates: Vec<web_sys::UsbAlternateInterface> = i.alternates().iter().collect();
+    let alt = alternates.iter().find(|a| a.alternate_setting() == 0).or(alternates.first())?;
+    let endpoints = alt
+        .endpoints()
+        .iter()
+        .filter_map(|e| {
+            let kind = match e.type_() {
+                UsbEndpointType::Bulk => EndpointKind::Bulk,
+                UsbEndpointType::Interrupt => EndpointKind::Interrupt,
+                UsbEndpointType::Isochronous => EndpointKind::Isochronous,
+                _ => return None,
+            };
+            let direction = match e.direction() {
+                UsbDirection::In => Direction::In,
+                UsbDirection::Out => Direction::Out,
+                _ => return None,
+            };
+            Some(UsbEndpointInfo {
+                number: e.endpoint_number(),
+                direction,
+                kind,
+                packet_size: u16::try_from(e.packet_size()).unwrap_or(u16::MAX),
+            })
+        })
+        .collect();
+    Some(UsbInterfaceInfo {
+        number: i.interface_number(),
+        alternate: alt.alternate_setting(),
+        class: alt.interface_class(),
+        subclass: alt.interface_subclass(),
+        protocol: alt.interface_protocol(),
+        endpoints,
+    })
+}
 
 #[derive(Clone)]
 pub struct OpenUsb {
@@ -111,6 +175,18 @@ impl UsbDevice for OpenUsb {
             let params = setup(&s)?;
             let p = d.control_transfer_out_with_u8_slice(&params, &data).map_err(device_error)?;
             out_count(JsFuture::from(p).await.map_err(device_error)?)
+        })
+    }
+
+    fn clear_halt(&self, direction: Direction, endpoint: u8) -> LocalBoxFuture<'static, Result<(), DeviceError>> {
+        let d = self.device.clone();
+        let direction = match direction {
+            Direction::In => UsbDirection::In,
+            Direction::Out => UsbDirection::Out,
+        };
+        Box::pin(async move {
+            JsFuture::from(d.clear_halt(direction, endpoint)).await.map_err(device_error)?;
+            Ok(())
         })
     }
 }

@@ -176,9 +176,24 @@ fn ParamField(id: NodeId, spec: ParamSpec, value: Json) -> impl IntoView {
         ParamKind::Device { class } => {
             let current = as_text(&value);
             let commit = commit.clone();
-            let usb = class.to_ascii_lowercase().starts_with("usb");
+            // a VISA instrument is a USBTMC device or a serial port
+            let class = class.to_ascii_lowercase();
+            let (usb, serial) = if class.starts_with("visa") {
+                (true, true)
+            } else {
+                let usb = class.starts_with("usb");
+                (usb, !usb)
+            };
             let devices = ed.runner().devices().clone();
-            let choices = move || devices.view.with(|v| if usb { v.usb.clone() } else { v.serial.clone() });
+            let choices = move || {
+                devices.view.with(|v| {
+                    let mut list = if usb { v.usb.clone() } else { Vec::new() };
+                    if serial {
+                        list.extend(v.serial.iter().cloned());
+                    }
+                    list
+                })
+            };
             let current_for_opts = current.clone();
             let opts = move || {
                 let list = choices();

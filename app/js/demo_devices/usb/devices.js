@@ -26,13 +26,16 @@ function freshUsbStats() {
   };
 }
 
-/** A vendor-specific device: configuration 1, interface 0 (class 0xFF), the given endpoints. */
-function vendorDescriptor(spec, defaults, endpoints) {
+/**
+ * A device with configuration 1 and one interface 0: vendor-specific (class 0xFF) unless
+ * `iface` gives its class, subclass and protocol (a USBTMC instrument: 0xFE, 0x03, 0x01).
+ */
+function vendorDescriptor(spec, defaults, endpoints, iface = { cls: 0xff, sub: 0, proto: 0 }) {
   return {
     usbVersionMajor: 2,
     usbVersionMinor: 0,
     usbVersionSubminor: 0,
-    deviceClass: 0xff,
+    deviceClass: iface.cls === 0xff ? 0xff : 0,
     deviceSubclass: 0,
     deviceProtocol: 0,
     vendorId: spec.vendorId !== undefined ? spec.vendorId : defaults.vendorId,
@@ -40,7 +43,7 @@ function vendorDescriptor(spec, defaults, endpoints) {
     deviceVersionMajor: 1,
     deviceVersionMinor: 0,
     deviceVersionSubminor: 0,
-    manufacturerName: spec.manufacturerName !== undefined ? spec.manufacturerName : "Flojoy",
+    manufacturerName: spec.manufacturerName !== undefined ? spec.manufacturerName : defaults.manufacturerName || "Flojoy",
     productName: spec.productName !== undefined ? spec.productName : defaults.label,
     serialNumber: spec.serialNumber !== undefined ? spec.serialNumber : defaults.serialNumber,
     configurations: [
@@ -51,7 +54,14 @@ function vendorDescriptor(spec, defaults, endpoints) {
           {
             interfaceNumber: 0,
             alternates: [
-              { alternateSetting: 0, interfaceClass: 0xff, interfaceSubclass: 0, interfaceProtocol: 0, interfaceName: null, endpoints },
+              {
+                alternateSetting: 0,
+                interfaceClass: iface.cls,
+                interfaceSubclass: iface.sub,
+                interfaceProtocol: iface.proto,
+                interfaceName: null,
+                endpoints,
+              },
             ],
           },
         ],
@@ -63,10 +73,10 @@ function vendorDescriptor(spec, defaults, endpoints) {
 const bulk = (endpointNumber, direction) => ({ endpointNumber, direction, type: "bulk", packetSize: 64 });
 
 /** Base class of USB devices. Vendor control IN request 0x01 answers the firmware version. */
-class UsbSim extends DeviceSim {
-  constructor(ctl, spec, defaults, endpoints) {
+export class UsbSim extends DeviceSim {
+  constructor(ctl, spec, defaults, endpoints, iface) {
     super(ctl, spec, defaults);
-    this.desc = vendorDescriptor(spec, Object.assign({}, defaults, { label: this.label }), endpoints);
+    this.desc = vendorDescriptor(spec, Object.assign({}, defaults, { label: this.label }), endpoints, iface);
     /** Configuration already active when the device appears (null: none until selectConfiguration). */
     this.activeConfiguration = spec.activeConfiguration !== undefined ? spec.activeConfiguration : null;
     this.link = null;

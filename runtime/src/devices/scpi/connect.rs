@@ -261,7 +261,7 @@ fn nothing_connected(devices: &dyn Devices) -> String {
     let usb = devices.usb_devices();
     let described = usb.iter().filter(|p| devices.usb_info(&p.id).is_some()).count();
     match (devices.usb_unsupported(), devices.serial_unsupported()) {
-        (Some(u), Some(_)) => return u,
+        (Some(u), Some(s)) => return format!("{s}; {u}"),
         (Some(u), None) if devices.serial_ports().is_empty() => return u,
         _ => {}
     }

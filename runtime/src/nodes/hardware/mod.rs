@@ -1,5 +1,5 @@
-//! HARDWARE: serial ports (Flojoy's pyserial blocks), SCPI instruments over serial, USB
-//! transfers, and live streams. Every node reaches devices through `Host::devices` (the page's
+//! HARDWARE: serial ports (Flojoy's pyserial blocks), SCPI instruments over serial or USBTMC,
+//! Studio's instrument nodes (`instruments/`), USB transfers, and live streams. Every node reaches devices through `Host::devices` (the page's
 //! WebSerial/WebUSB or demo devices); without it each fails with [`NO_DEVICES`](crate::host::NO_DEVICES).
 //!
 //! Ports are named by the id the page lists (or its label). Flojoy files name them the
@@ -15,6 +15,7 @@
 
 use super::NodeDef;
 
+mod instruments;
 mod port;
 mod scpi;
 mod serial;
@@ -39,6 +40,9 @@ pub fn nodes() -> Vec<NodeDef> {
         stream::serial_stream(),
         stream::usb_stream(),
     ]
+    .into_iter()
+    .chain(instruments::nodes())
+    .collect()
 }
 
 const SERIAL: &str = "HARDWARE/PROTOCOLS/SERIAL";

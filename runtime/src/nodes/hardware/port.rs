@@ -9,7 +9,8 @@ use std::sync::Arc;
 use futures::future::{Either, select};
 use futures::lock::{Mutex, OwnedMutexGuard};
 
-use super::LINE_TIMEOUT_MS;
+use super::{LINE_TIMEOUT_MS, SCPI_TIMEOUT_MS};
+use crate::devices::scpi::{self, ConnectOptions, Connection, ScpiError};
 use crate::devices::{self, DeviceError, Devices, SerialOptions, SerialPort, UsbDevice, read_line};
 use crate::host::{Host, NO_DEVICES};
 use crate::nodes::{AsyncCtx, NodeError};
@@ -101,6 +102,24 @@ pub(super) async fn open_usb(ctx: &AsyncCtx) -> Result<(String, Rc<dyn UsbDevice
     }
     let device = devs.open_usb(&id, interface).await.map_err(|e| NodeError(format!("cannot open '{id}': {e}")))?;
     Ok((id, device))
+}
+
+/// The instrument parameter `param` names (a granted USBTMC instrument, a serial port, a VISA
+/// resource name such as `USB0::0x05E6::0x2450::04512345::INSTR`), as an SCPI session shared
+/// by every node of the run that names it; a guess (an OS port name, a network address while
+/// one USB instrument is connected) is noted in the node's log.
+pub(super) async fn instrument(ctx: &AsyncCtx, param: &str) -> Result<Connection, NodeError> {
+    let devs = devices(ctx)?;
+    let options = ConnectOptions { timeout_ms: SCPI_TIMEOUT_MS, ..ConnectOptions::default() };
+    let (connection, note) = scpi::connect(&*devs, &*ctx.host, ctx.text(param), &options).await.map_err(scpi_error)?;
+    if let Some(note) = note {
+        ctx.log(note);
+    }
+    Ok(connection)
+}
+
+pub(super) fn scpi_error(e: ScpiError) -> NodeError {
+    NodeError(e.to_string())
 }
 
 /// `fut`, or [`DeviceError::Timeout`] after `ms`.

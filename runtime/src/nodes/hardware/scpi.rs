@@ -1,10 +1,10 @@
-//! SCPI instruments on a serial port: SCPI_WRITE, IDN, MEASURE_VOLTAGE, and `scpi`, the query an SCPI instrument node sends.
+//! SCPI instruments over either connection (a serial port, or USBTMC over WebUSB): SCPI_WRITE,
+//! IDN, MEASURE_VOLTAGE, and `scpi`, the exchange an SCPI node makes.
 
 use futures::future::LocalBoxFuture;
 
-use super::port::{dev, device_param, devices, exclusive, next_text_line, open_serial_port, trigger, within};
-use super::{LINE_TIMEOUT_MS, SCPI, SCPI_TIMEOUT_MS};
-use crate::devices::{DeviceError, SerialOptions};
+use super::port::{device_param, instrument, scpi_error, trigger};
+use super::{SCPI, SCPI_TIMEOUT_MS};
 use crate::nodes::{AsyncCtx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, TypeSet, Value};
@@ -14,14 +14,19 @@ pub const MEASURE_VOLTAGE_COMMAND: &str = "MEASURE:VOLTAGE:DC?";
 
 fn scpi_node(func: &str, doc: &str, output: TypeSet, output_doc: &str) -> NodeSpec {
     let spec = trigger(NodeSpec::new(func, SCPI, doc));
-    device_param(spec, "connection", "SerialConnection", "The instrument's serial port (opened by OPEN_SERIAL)")
-        .output("default", output, output_doc)
+    device_param(
+        spec,
+        "connection",
+        "VisaConnection",
+        "The instrument: a USB (USBTMC) instrument, a serial port (opened by OPEN_SERIAL), or a VISA resource name",
+    )
+    .output("default", output, output_doc)
 }
 
 pub(super) fn scpi_write() -> NodeDef {
     let spec = scpi_node(
         "SCPI_WRITE",
-        "Send an SCPI command to an instrument on a serial port. A query (a command with '?') outputs the answer: a Scalar when it is a number, else a String; other commands output \"sent\".",
+        "Send an SCPI command to an instrument (USB or serial). A query (a command with '?') outputs the answer: a Scalar when it is a number, else a String; other commands output \"sent\".",
         TypeSet::union(&[T::Scalar, T::String]),
         "The answer, or \"sent\"",
     )
@@ -48,7 +53,7 @@ fn run_scpi_write(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
 pub(super) fn idn() -> NodeDef {
     let spec = scpi_node(
         "IDN",
-        "Ask an instrument on a serial port who it is (the SCPI *IDN? query): maker, model, serial number, firmware.",
+        "Ask an instrument (USB or serial) who it is (the SCPI *IDN? query): maker, model, serial number, firmware.",
         TypeSet::of(T::String),
         "The instrument's answer",
     );
@@ -63,7 +68,7 @@ pub(super) fn idn() -> NodeDef {
 pub(super) fn measure_voltage() -> NodeDef {
     let spec = scpi_node(
         "MEASURE_VOLTAGE",
-        "Measure a DC voltage with an instrument on a serial port (a multimeter, a power supply): sends MEASURE:VOLTAGE:DC?.",
+        "Measure a DC voltage with an instrument, USB or serial (a multimeter, a power supply): sends MEASURE:VOLTAGE:DC?.",
         TypeSet::of(T::Scalar),
         "The voltage",
     );
@@ -80,23 +85,14 @@ pub(super) fn measure_voltage() -> NodeDef {
     })
 }
 
-/// Writes `command` and a newline; for a query, returns the answer line (trimmed).
+/// Sends `command`; for a query (a command with '?'), returns the answer (trimmed).
 async fn scpi(ctx: &AsyncCtx, command: &str) -> Result<Option<String>, NodeError> {
-    let devs = devices(ctx)?;
-    let port = open_serial_port(ctx, &*devs, "connection", &SerialOptions::default()).await?;
-    let _turn = exclusive(&port.id).await;
+    let connection = instrument(ctx, "connection").await?;
+    let mut session = connection.lock().await;
     let host = &*ctx.host;
-    // an answer left over from an earlier query must not be taken for this one's
-    port.port.discard_pending();
-    within(host, LINE_TIMEOUT_MS, port.port.write(format!("{command}\n").into_bytes())).await.map_err(dev)?;
     if !command.contains('?') {
+        session.write(host, command).await.map_err(scpi_error)?;
         return Ok(None);
     }
-    let answer = within(host, SCPI_TIMEOUT_MS, next_text_line(&*port.port)).await.map_err(|e| match e {
-        DeviceError::Timeout(_) => {
-            NodeError(format!("the instrument did not answer '{command}' within {} s", SCPI_TIMEOUT_MS / 1000.0))
-        }
-        other => dev(other),
-    })?;
-    Ok(Some(answer.trim().to_owned()))
+    Ok(Some(session.query_within(host, command, SCPI_TIMEOUT_MS).await.map_err(scpi_error)?))
 }

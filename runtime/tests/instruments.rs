@@ -1,0 +1,551 @@
+//! Studio's instrument nodes against scripted instruments at the `UsbDevice` boundary (the
+//! USB488 instrument of `support/usbtmc_instrument.rs`, here running a Keithley 2450's TSP
+//! command set with a resistor load): Studio's IVSweep.json opens with every node known and
+//! runs; golden checks on every line the instrument was told and on what came back (the
+//! currents are the load's, V / R). The SCPI nodes take a USB instrument as well as a serial
+//! port. Timeouts are deterministic: the host's timer fires at once.
+#![allow(clippy::unwrap_used)]
+
+#[path = "support/usbtmc_instrument.rs"]
+mod instrument;
+mod support;
+
+use std::rc::Rc;
+
+use futures::future::LocalBoxFuture;
+use instrument::{Config, Instrument, Reply};
+use runtime::devices::{DeviceError, Devices, PortInfo, SerialOptions, SerialPort, Streams, UsbDevice, UsbInfo};
+use runtime::host::Host;
+use runtime::schedule::{Cache, RunOptions, RunReport, RunStatus};
+use runtime::value::Value;
+use serde_json::json;
+
+const SERIAL: &str = "04512345";
+const ID: &str = "05e6:2450";
+
+/// A Keithley 2450 in its TSP command set, sourcing into a resistor.
+struct Smu {
+    ohms: f64,
+    lang: &'static str,
+    source_voltage: bool,
+    measure_current: bool,
+    level: f64,
+    limit: f64,
+    output: bool,
+    sweep: Option<(f64, f64, usize)>,
+    source_values: Vec<f64>,
+    readings: Vec<f64>,
+    /// `print(status.operation.condition)` answers 1 this many more times after initiate.
+    running_polls: u32,
+    /// The sweep never ends (a trigger model waiting forever).
+    stuck: bool,
+}
+
+impl Smu {
+    fn new(ohms: f64) -> Smu {
+        Smu {
+            ohms,
+            lang: "TSP",
+            source_voltage: true,
+            measure_current: true,
+            level: 0.0,
+            limit: 1.05e-4,
+            output: false,
+            sweep: None,
+            source_values: Vec::new(),
+            readings: Vec::new(),
+            running_polls: 0,
+            stuck: false,
+        }
+    }
+
+    /// The load: what is measured when `x` is sourced, within the compliance limit.
+    fn measure(&self, x: f64) -> f64 {
+        let y = if self.source_voltage { x / self.ohms } else { x * self.ohms };
+        if self.measure_current != self.source_voltage {
+            return x;
+        }
+        y.clamp(-self.limit, self.limit)
+    }
+
+    fn reset(&mut self) {
+        *self = Smu { ohms: self.ohms, stuck: self.stuck, ..Smu::new(self.ohms) };
+    }
+
+    fn list(v: &[f64]) -> String {
+        v.iter().map(|x| format!("{x:.9e}")).collect::<Vec<_>>().join(", ")
+    }
+
+    fn handle(&mut self, line: &str) -> Reply {
+        let args = |l: &str| -> Vec<String> {
+            let inner = &l[l.find('(').unwrap() + 1..l.rfind(')').unwrap()];
+            inner.split(',').map(|s| s.trim().to_owned()).collect()
+        };
+        match line {
+            "*LANG TSP" => Reply::Done,
+            "*LANG?" => Reply::Text(self.lang.into()),
+            "reset()" => {
+                self.reset();
+                Reply::Done
+            }
+            "trigger.model.initiate()" => {
+                let Some((start, stop, n)) = self.sweep else { return Reply::Unknown };
+                self.source_values = (0..n).map(|i| start + (stop - start) * i as f64 / (n - 1) as f64).collect();
+                self.readings = self.source_values.iter().map(|x| self.measure(*x)).collect();
+                self.running_polls = 2;
+                Reply::Done
+            }
+            "print(status.operation.condition)" => {
+                if self.running_polls > 0 || self.stuck {
+                    self.running_polls = self.running_polls.saturating_sub(1);
+                    Reply::Text("1".into())
+                } else {
+                    Reply::Text("0".into())
+                }
+            }
+            "print(defbuffer1.n)" => Reply::Text(self.readings.len().to_string()),
+            "print(smu.measure.read())" => {
+                let x = if self.output { self.level } else { 0.0 };
+                Reply::Text(format!("{:.9e}", self.measure(x)))
+            }
+            l if l.starts_with("printbuffer(") => {
+                let a = args(l);
+                let n: usize = a[1].parse().unwrap();
+                match a[2].as_str() {
+                    "defbuffer1.sourcevalues" => Reply::Text(Smu::list(&self.source_values[..n])),
+                    "defbuffer1" => Reply::Text(Smu::list(&self.readings[..n])),
+                    _ => Reply::Unknown,
+                }
+            }
+            l if l.starts_with("smu.source.sweeplinear(") => {
+                let a = args(l);
+                let f = |i: usize| a[i].parse::<f64>().unwrap();
+                self.sweep = Some((f(1), f(2), f(3) as usize));
+                Reply::Done
+            }
+            l if l.starts_with("status.operation.setmap(") || l.starts_with("beeper.beep(") => Reply::Done,
+            l => match l.split_once(" = ") {
+                Some((attr, value)) => {
+                    match (attr, value) {
+                        ("smu.source.func", v) => self.source_voltage = v == "smu.FUNC_DC_VOLTAGE",
+                        ("smu.measure.func", v) => self.measure_current = v == "smu.FUNC_DC_CURRENT",
+                        ("smu.source.level", v) => self.level = v.parse().unwrap(),
+                        ("smu.source.ilimit.level" | "smu.source.vlimit.level", v) => self.limit = v.parse().unwrap(),
+                        ("smu.source.output", v) => self.output = v == "smu.ON",
+                        _ => {}
+                    }
+                    Reply::Done
+                }
+                None => Reply::Unknown,
+            },
+        }
+    }
+}
+
+fn keithley(smu: Smu) -> Instrument {
+    let smu = std::cell::RefCell::new(smu);
+    Instrument::new(
+        Config { idn: format!("KEITHLEY INSTRUMENTS,MODEL 2450,{SERIAL},1.7.3c"), ..Config::default() },
+        move |line| match line {
+            "MEASURE:VOLTAGE:DC?" => Reply::Text("+2.500000E+00".into()),
+            l => smu.borrow_mut().handle(l),
+        },
+    )
+}
+
+/// A Rigol DS1074Z showing a sine on channel 1: 1200 bytes 127 + round(100·sin(2πi/200)),
+/// YORigin 0, YREFerence 127, YINCrement 0.01 V, XORigin −3 ms, XINCrement 5 µs.
+fn rigol() -> (Instrument, Vec<u8>) {
+    let raw: Vec<u8> = (0..1200)
+        .map(|i| (127.0 + (100.0 * (2.0 * std::f64::consts::PI * i as f64 / 200.0).sin()).round()) as u8)
+        .collect();
+    let mut block = runtime::devices::scpi::block_header(raw.len());
+    block.extend_from_slice(&raw);
+    block.push(b'\n');
+    let block = Rc::new(block);
+    let inst = Instrument::new(
+        Config { idn: "RIGOL TECHNOLOGIES,DS1074Z,DS1ZA000000001,00.04.04".into(), ..Config::default() },
+        move |line| {
+            let text = |s: &str| Reply::Text(s.into());
+            match line {
+                ":WAVeform:XORigin?" => text("-3.000000e-03"),
+                ":WAVeform:XINCrement?" => text("5.000000e-06"),
+                ":WAVeform:YORigin?" => text("0"),
+                ":WAVeform:YINCrement?" => text("1.000000e-02"),
+                ":WAVeform:YREFerence?" => text("127"),
+                ":CHANnel1:UNITs?" => text("VOLT"),
+                ":WAVeform:DATA?" => Reply::Bytes(block.clone()),
+                l if l.starts_with(':') && !l.ends_with('?') => Reply::Done,
+                _ => Reply::Unknown,
+            }
+        },
+    );
+    (inst, raw)
+}
+
+/// The granted devices: USB instruments only (opened once per lab: one run).
+struct Lab {
+    usb: Vec<(PortInfo, Instrument, UsbInfo)>,
+    opened: std::cell::RefCell<Vec<(String, Rc<dyn UsbDevice>)>>,
+    streams: Streams,
+}
+
+impl Lab {
+    fn with(instruments: Vec<Instrument>) -> Rc<Lab> {
+        let usb = instruments
+            .into_iter()
+            .enumerate()
+            .map(|(i, inst)| {
+                let id = if i == 0 { ID.to_owned() } else { format!("{ID}#{}", i + 1) };
+                let info = inst.info(SERIAL);
+                (PortInfo { id, label: "Keithley Model 2450".into(), open: false }, inst, info)
+            })
+            .collect();
+        Rc::new(Lab { usb, opened: Default::default(), streams: Streams::default() })
+    }
+}
+
+impl Devices for Lab {
+    fn serial_ports(&self) -> Vec<PortInfo> {
+        Vec::new()
+    }
+    fn open_serial(
+        &self,
+        id: &str,
+        _: &SerialOptions,
+    ) -> LocalBoxFuture<'static, Result<Rc<dyn SerialPort>, DeviceError>> {
+        let id = id.to_owned();
+        Box::pin(async move { Err(DeviceError::NotFound(id)) })
+    }
+    fn usb_devices(&self) -> Vec<PortInfo> {
+        self.usb.iter().map(|(p, _, _)| p.clone()).collect()
+    }
+    fn open_usb(&self, id: &str, interface: u8) -> LocalBoxFuture<'static, Result<Rc<dyn UsbDevice>, DeviceError>> {
+        assert_eq!(interface, instrument::INTERFACE);
+        let kept = self.opened.borrow().iter().find(|(i, _)| i == id).map(|(_, d)| d.clone());
+        let r = kept.or_else(|| {
+            let inst = self.usb.iter().find(|(p, _, _)| p.id == id)?.1.clone();
+            let d: Rc<dyn UsbDevice> = Rc::new(inst);
+            self.opened.borrow_mut().push((id.to_owned(), d.clone()));
+            Some(d)
+        });
+        let id = id.to_owned();
+        Box::pin(async move { r.ok_or(DeviceError::NotFound(id)) })
+    }
+    fn usb_info(&self, id: &str) -> Option<UsbInfo> {
+        self.usb.iter().find(|(p, _, _)| p.id == id).map(|(_, _, i)| i.clone())
+    }
+    fn spawn(&self, _task: LocalBoxFuture<'static, ()>) {}
+    fn streams(&self) -> &Streams {
+        &self.streams
+    }
+}
+
+/// Time stands still and every wait ends at once.
+struct LabHost(Rc<Lab>);
+
+impl Host for LabHost {
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+    fn unix_time_s(&self) -> f64 {
+        1.7e9
+    }
+    fn entropy(&self) -> u64 {
+        7
+    }
+    fn sleep(&self, _ms: f64) -> LocalBoxFuture<'static, ()> {
+        Box::pin(async {})
+    }
+    fn devices(&self) -> Option<Rc<dyn Devices>> {
+        Some(self.0.clone())
+    }
+}
+
+fn run(flow: &runtime::Flow, lab: &Rc<Lab>) -> RunReport {
+    let host: Rc<dyn Host> = Rc::new(LabHost(lab.clone()));
+    support::run_with(flow, host, &RunOptions::default(), &mut Cache::new()).0
+}
+
+fn told(inst: &Instrument) -> Vec<String> {
+    inst.log(|l| {
+        assert!(l.host_errors.is_empty(), "{:?}", l.host_errors);
+        l.messages.clone()
+    })
+}
+
+fn node<'r>(r: &'r RunReport, func: &str) -> &'r runtime::schedule::NodeReport {
+    r.nodes.iter().map(|(_, n)| n).find(|n| n.func == func).unwrap_or_else(|| panic!("no {func} in {r:?}"))
+}
+
+fn output(r: &RunReport, func: &str) -> Value {
+    let n = node(r, func);
+    assert!(n.error.is_none(), "{func}: {:?}", n.error);
+    n.outputs.iter().find(|(k, _)| k == "default").map(|(_, d)| (**d).clone()).unwrap()
+}
+
+#[test]
+fn studio_s_iv_sweep_app_opens_and_measures_the_load_through_usbtmc() {
+    let text = std::fs::read_to_string(support::apps().join("studio-examples/IVSweep.json")).unwrap();
+    let loaded = runtime::file::load(&text, 7).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let inst = keithley(Smu::new(1000.0));
+    let lab = Lab::with(vec![inst.clone()]);
+    let r = run(&loaded.flow, &lab);
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    // the app names the 2450 by a network address, which a page cannot reach: the only USB
+    // instrument is used, and the log says so
+    let log = node(&r, "CONNECT_2450").log.join("\n");
+    assert!(log.contains("'TCPIP::169.254.175.123::INSTR' is a network instrument, which a web page cannot reach; using the only connected USB instrument 'Keithley Model 2450'"), "{log}");
+    assert_eq!(output(&r, "CONNECT_2450"), Value::string("TCPIP::169.254.175.123::INSTR"));
+    // what the instrument was told, line by line (the app: 0 to 1 V, 100 points, NPLC 1,
+    // 50 ms delay, 1 A limit, 2 V range)
+    let mut expected: Vec<String> = [
+        "*LANG TSP",
+        "*LANG?",
+        "reset()",
+        "smu.measure.func = smu.FUNC_DC_CURRENT",
+        "smu.source.func = smu.FUNC_DC_VOLTAGE",
+        "smu.terminals = smu.TERMINALS_FRONT",
+        "smu.measure.sense = smu.SENSE_2WIRE",
+        "smu.measure.autorange = smu.ON",
+        "smu.measure.nplc = 1.0",
+        "smu.source.highc = smu.OFF",
+        "smu.source.range = 2.0",
+        "smu.source.readback = smu.ON",
+        "smu.source.ilimit.level = 1.0",
+        "smu.source.sweeplinear(\"IVSweep\", 0.0, 1.0, 100.0, 0.05)",
+        "status.operation.setmap(0, 2731, 2732)",
+        "trigger.model.initiate()",
+    ]
+    .map(String::from)
+    .to_vec();
+    expected.extend(std::iter::repeat_n("print(status.operation.condition)".to_owned(), 3));
+    expected.extend(
+        ["print(defbuffer1.n)", "printbuffer(1, 100, defbuffer1.sourcevalues)", "printbuffer(1, 100, defbuffer1)"]
+            .map(String::from),
+    );
+    assert_eq!(told(&inst), expected);
+    // what came back: x is numpy.linspace(0, 1, 100), y the resistor's current x / 1 kΩ, to the
+    // 10 significant digits the instrument prints
+    let Value::OrderedPair { x, y } = output(&r, "IV_SWEEP_2450") else { panic!("not a pair") };
+    assert_eq!(x.len(), 100);
+    for (i, (x, y)) in x.iter().zip(&y).enumerate() {
+        let v = i as f64 / 99.0;
+        assert!((x - v).abs() <= 1e-9 * v.abs(), "x[{i}] = {x}, not {v}");
+        assert!((y - v / 1000.0).abs() <= 1e-9 * (v / 1000.0).abs(), "y[{i}] = {y}, not {}", v / 1000.0);
+    }
+    assert_eq!(node(&r, "LINE").status, runtime::schedule::NodeState::Done);
+}
+
+#[test]
+fn the_2450_nodes_send_studio_s_tsp_and_a_reading_is_the_load_s_current() {
+    let inst = keithley(Smu::new(250.0));
+    let lab = Lab::with(vec![inst.clone()]);
+    let conn = json!(format!("USB0::0x05E6::0x2450::{SERIAL}::INSTR"));
+    let flow = support::flow(
+        &[
+            ("C", "CONNECT_2450", json!({"device": conn})),
+            ("R", "RESET_2450", json!({"connection": conn})),
+            (
+                "S",
+                "SOURCE_2450",
+                json!({"connection": conn, "function": "voltage", "level": 0.5, "limit": 0.01, "protect": "20V"}),
+            ),
+            (
+                "M",
+                "MEASURE_SETTINGS_2450",
+                json!({"connection": conn, "measure": "current", "wires": "4", "digits": "5.5", "meas_range": 0.01}),
+            ),
+            ("O", "OUTPUT_2450", json!({"connection": conn, "output": "on"})),
+            ("READ", "MEASURE_READ_2450", json!({"connection": conn})),
+            ("B", "BEEP_2450", json!({"connection": conn, "duration": 0.5, "frequency": 440})),
+        ],
+        &[
+            ("C", "default", "R", "input"),
+            ("R", "default", "S", "input"),
+            ("S", "default", "M", "input"),
+            ("M", "default", "O", "input"),
+            ("O", "default", "READ", "input"),
+            ("READ", "default", "B", "input"),
+        ],
+    );
+    let r = run(&flow, &lab);
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert_eq!(
+        told(&inst),
+        [
+            "*LANG TSP",
+            "*LANG?",
+            "reset()",
+            "smu.source.protect.level = smu.PROTECT_20V",
+            "smu.terminals = smu.TERMINALS_FRONT",
+            "smu.source.func = smu.FUNC_DC_VOLTAGE",
+            "smu.source.ilimit.level = 0.01",
+            "smu.source.level = 0.5",
+            "smu.measure.displaydigits = smu.DIGITS_5_5",
+            "smu.measure.func = smu.FUNC_DC_CURRENT",
+            "smu.measure.sense = smu.SENSE_4WIRE",
+            "smu.measure.range = 0.01",
+            "smu.source.output = smu.ON",
+            "print(smu.measure.read())",
+            "beeper.beep(0.5, 440.0)",
+        ]
+    );
+    // 0.5 V into 250 Ω: 2 mA
+    let Value::Scalar { c } = output(&r, "MEASURE_READ_2450") else { panic!() };
+    assert!((c - 0.002).abs() <= 1e-12, "{c}");
+    assert_eq!(output(&r, "MEASURE_SETTINGS_2450"), Value::string("Measure current"));
+    assert_eq!(output(&r, "OUTPUT_2450"), Value::string("Output on"));
+    assert_eq!(output(&r, "RESET_2450"), Value::string("Reset 2450"));
+    // one USBTMC session for the whole run: bTags keep counting, never restarting at 1
+    inst.log(|l| assert!(l.tags.windows(2).all(|w| w[1] == w[0] % 255 + 1), "{:?}", l.tags));
+}
+
+#[test]
+fn the_sweep_s_limit_is_the_compliance_the_instrument_applies() {
+    // 0 to 1 V into 1 kΩ with a 0.5 mA limit: the current flattens at 0.5 mA
+    let inst = keithley(Smu::new(1000.0));
+    let lab = Lab::with(vec![inst.clone()]);
+    let flow =
+        support::flow(&[("IV", "IV_SWEEP_2450", json!({"start": 0, "stop": 1, "points": 11, "y_limit": 5e-4}))], &[]);
+    let r = run(&flow, &lab);
+    let Value::OrderedPair { x, y } = output(&r, "IV_SWEEP_2450") else { panic!() };
+    let expected: Vec<f64> = x.iter().map(|v| (v / 1000.0).min(5e-4)).collect();
+    for (got, want) in y.iter().zip(&expected) {
+        assert!((got - want).abs() <= 1e-9 * want.abs(), "{y:?} vs {expected:?}");
+    }
+    assert!(told(&inst).contains(&"smu.source.sweeplinear(\"IVSweep\", 0.0, 1.0, 11.0, 0.05)".to_owned()));
+}
+
+#[test]
+fn faults_give_clear_errors_at_the_node() {
+    // a 2450 in its SCPI command set
+    let inst = keithley(Smu { lang: "SCPI", ..Smu::new(1000.0) });
+    let lab = Lab::with(vec![inst]);
+    let r = run(&support::flow(&[("C", "CONNECT_2450", json!({}))], &[]), &lab);
+    let e = node(&r, "CONNECT_2450").error.clone().unwrap();
+    assert!(e.contains("answered 'SCPI' to *LANG?") && e.contains("Command Set"), "{e}");
+    // a sweep that never ends: bounded, and says what to check
+    let inst = keithley(Smu { stuck: true, ..Smu::new(1000.0) });
+    let lab = Lab::with(vec![inst]);
+    let r = run(&support::flow(&[("IV", "IV_SWEEP_2450", json!({"points": 10}))], &[]), &lab);
+    let e = node(&r, "IV_SWEEP_2450").error.clone().unwrap();
+    assert!(e.starts_with("the sweep did not finish within 63 s"), "{e}");
+    // bad parameters are refused before anything is sent
+    let inst = keithley(Smu::new(1000.0));
+    let lab = Lab::with(vec![inst.clone()]);
+    let r = run(&support::flow(&[("IV", "IV_SWEEP_2450", json!({"points": 1.5}))], &[]), &lab);
+    assert!(node(&r, "IV_SWEEP_2450").error.clone().unwrap().contains("'points' must be a whole number"));
+    assert!(told(&inst).is_empty());
+    // a GPIB address with no instrument: why a page cannot reach it
+    let lab = Lab::with(vec![]);
+    let r = run(&support::flow(&[("C", "CONNECT_2450", json!({"device": "GPIB0::24::INSTR"}))], &[]), &lab);
+    let e = node(&r, "CONNECT_2450").error.clone().unwrap();
+    assert!(e.contains("GPIB"), "{e}");
+}
+
+#[test]
+fn the_scpi_nodes_take_a_usb_instrument_too() {
+    let inst = keithley(Smu::new(1000.0));
+    let lab = Lab::with(vec![inst.clone()]);
+    let conn = json!(format!("USB0::0x05E6::0x2450::{SERIAL}::INSTR"));
+    let flow = support::flow(
+        &[
+            ("ID", "IDN", json!({"connection": conn})),
+            ("V", "MEASURE_VOLTAGE", json!({"connection": conn})),
+            ("W", "SCPI_WRITE", json!({"connection": "", "command": "*CLS"})),
+        ],
+        &[("ID", "default", "V", "default"), ("V", "default", "W", "default")],
+    );
+    let r = run(&flow, &lab);
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert_eq!(output(&r, "IDN"), Value::string(format!("KEITHLEY INSTRUMENTS,MODEL 2450,{SERIAL},1.7.3c")));
+    assert_eq!(output(&r, "MEASURE_VOLTAGE"), Value::scalar(2.5));
+    assert_eq!(output(&r, "SCPI_WRITE"), Value::string("sent"));
+    assert!(node(&r, "SCPI_WRITE").log.join(" ").contains("using the only connected USB instrument"));
+    assert_eq!(told(&inst), ["*IDN?", "MEASURE:VOLTAGE:DC?", "*CLS"]);
+}
+
+#[test]
+fn studio_s_rigol_extract_trace_app_reads_the_waveform_in_volts() {
+    let text = std::fs::read_to_string(support::apps().join("studio-examples/rigolExtractTrace.json")).unwrap();
+    let loaded = runtime::file::load(&text, 7).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let (inst, raw) = rigol();
+    let lab = Lab::with(vec![inst.clone()]);
+    let r = run(&loaded.flow, &lab);
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert_eq!(
+        told(&inst),
+        [
+            "*IDN?",
+            ":CHANnel1:DISPlay ON",
+            ":CHANnel2:DISPlay ON",
+            ":CHANnel3:DISPlay OFF",
+            ":CHANnel4:DISPlay OFF",
+            ":TRIGger:EDGE:SOURce CHANnel1",
+            ":TRIGger:EDGE:LEVel 0.5",
+            ":TRIGger:EDGE:SLOPe POS",
+            ":TRIGger:COUPling DC",
+            ":CHANnel1:SCALe 1.0",
+            ":CHANnel1:OFFSet 0.0",
+            ":CHANnel1:UNITs?",
+            ":TIMebase:MAIN:SCALe 0.0005",
+            ":TIMebase:MAIN:OFFSet 0.0",
+            ":WAVeform:SOURce CHANnel1",
+            ":WAVeform:FORMat BYTE",
+            ":WAVeform:MODE NORMal",
+            ":WAVeform:XORigin?",
+            ":WAVeform:XINCrement?",
+            ":WAVeform:YORigin?",
+            ":WAVeform:YINCrement?",
+            ":WAVeform:YREFerence?",
+            ":WAVeform:DATA?",
+        ]
+    );
+    assert!(node(&r, "CONNECTION_DS1074Z").log.join(" ").contains("connected to RIGOL TECHNOLOGIES,DS1074Z"));
+    assert_eq!(
+        output(&r, "CHANNEL_ON_OFF_DS1074Z"),
+        Value::string("Channel 1: ON, Channel 2: ON, Channel 3: OFF, Channel 4: OFF")
+    );
+    assert_eq!(
+        output(&r, "TRIGGER_DS1074Z"),
+        Value::string("Channel: ch1; Level: 0.5V ;; Slope: positiveCoupling: DC")
+    );
+    assert_eq!(output(&r, "VERTICAL_AXIS_DS1074Z"), Value::string("Offset: 0.0VOLT; Scale: 1.0VOLT"));
+    assert_eq!(output(&r, "TIME_AXIS_DS1074Z"), Value::string("Offset: 0.0s; Scale: 0.0005s"));
+    // Rigol's formula, from the bytes the scope sent: (byte - 0 - 127) * 0.01 V at -3 ms + i * 5 us
+    let Value::OrderedPair { x, y } = output(&r, "EXTRACT_TRACE_DS1074Z") else { panic!() };
+    assert_eq!(y.len(), 1200);
+    for (i, b) in raw.iter().enumerate() {
+        assert!((y[i] - (f64::from(*b) - 127.0) * 0.01).abs() < 1e-12, "y[{i}]");
+        assert!((x[i] - (-3e-3 + i as f64 * 5e-6)).abs() < 1e-15, "x[{i}]");
+    }
+    assert_eq!(y[50], 1.0, "the sine's crest: byte 227");
+}
+
+#[test]
+fn studio_s_dmm_read_app_reads_the_dmm7510() {
+    let text = std::fs::read_to_string(support::apps().join("studio-examples/dmmRead.json")).unwrap();
+    let loaded = runtime::file::load(&text, 7).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let inst = Instrument::new(
+        Config { idn: "KEITHLEY INSTRUMENTS,MODEL DMM7510,04400001,1.7.12b".into(), ..Config::default() },
+        |line| match line {
+            "*LANG?" => Reply::Text("TSP".into()),
+            "print(dmm.measure.read())" => Reply::Text("1.234567890e+00".into()),
+            "*LANG TSP" | "reset()" | "dmm.measure.func = dmm.FUNC_DC_VOLTAGE" => Reply::Done,
+            _ => Reply::Unknown,
+        },
+    );
+    let lab = Lab::with(vec![inst.clone()]);
+    let r = run(&loaded.flow, &lab);
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert_eq!(
+        told(&inst),
+        ["*LANG TSP", "*LANG?", "reset()", "dmm.measure.func = dmm.FUNC_DC_VOLTAGE", "print(dmm.measure.read())"]
+    );
+    assert_eq!(output(&r, "READ_MEASUREMENT_DMM7510"), Value::scalar(1.23456789));
+    assert_eq!(output(&r, "FUNCTION_DMM7510"), Value::string("Measure DC voltage"));
+}

@@ -1,0 +1,117 @@
+// Story: a bench instrument on USB, from a web page. Flojoy Studio's IV sweep app
+// (studio-examples/IVSweep.json) opens with no unknown node and runs against the demo mode's
+// simulated Keithley 2450 (?demo=1), a USBTMC device at the navigator.usb boundary with a diode
+// load: every line of our code runs for real (the WebUSB glue, USBTMC framing, the SCPI session,
+// the 2450 nodes). Golden checks on what the instrument was told and on what came back (the
+// currents are the Shockley diode's). A query the instrument never answers times out, is
+// aborted (USBTMC INITIATE_ABORT_BULK_IN over a control transfer) and the next run works.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { serve } from "../support/server.mjs";
+import { DIST, ROOT, launch } from "../support/browser.mjs";
+import { load, openEditor } from "../support/editor.mjs";
+import { makeFlow } from "../support/devices.mjs";
+
+const STUDIO = join(ROOT, "..", "shared", "flojoy", "apps", "studio-examples");
+
+let server, browser;
+before(async () => {
+  server = await serve(DIST);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The editor in demo mode, once the simulated 2450 is listed. */
+async function demoEditor() {
+  const { page, errors } = await openEditor(browser, `${server.url}?demo=1`);
+  await page.waitForFunction(
+    () => window.flojoy.devices().usb.some((d) => /Keithley 2450/.test(d.label)),
+    null,
+    { timeout: 20_000 },
+  );
+  return { page, errors };
+}
+
+const byFunc = (report, func) => Object.values(report.nodes).find((n) => n.func === func);
+const told = (page) => page.evaluate(() => flojoyDemoDevices.find("keithley-2450").messages.slice());
+
+test("Studio's IVSweep.json runs against the simulated Keithley 2450: the diode's currents come back", async () => {
+  const { page, errors } = await demoEditor();
+  const app = readFileSync(join(STUDIO, "IVSweep.json"), "utf8");
+  assert.deepEqual(await load(page, app), [], "opens with no warning (no unknown node)");
+  const r = await page.evaluate(() => window.flojoy.run());
+  assert.equal(r.status, "ok", JSON.stringify(r).slice(0, 2000));
+  const connect = byFunc(r, "CONNECT_2450");
+  assert.match(connect.log.join("\n"), /'TCPIP::169\.254\.175\.123::INSTR' is a network instrument, which a web page cannot reach; using the only connected USB instrument 'Keithley 2450 SourceMeter \(simulated\)'/);
+  assert.equal(connect.outputs.default.s, "TCPIP::169.254.175.123::INSTR");
+  // what the instrument was told (the app: 0 to 1 V, 100 points, NPLC 1, 50 ms, 1 A limit, 2 V range)
+  assert.deepEqual(await told(page), [
+    "*LANG TSP",
+    "*LANG?",
+    "reset()",
+    "smu.measure.func = smu.FUNC_DC_CURRENT",
+    "smu.source.func = smu.FUNC_DC_VOLTAGE",
+    "smu.terminals = smu.TERMINALS_FRONT",
+    "smu.measure.sense = smu.SENSE_2WIRE",
+    "smu.measure.autorange = smu.ON",
+    "smu.measure.nplc = 1.0",
+    "smu.source.highc = smu.OFF",
+    "smu.source.range = 2.0",
+    "smu.source.readback = smu.ON",
+    "smu.source.ilimit.level = 1.0",
+    'smu.source.sweeplinear("IVSweep", 0.0, 1.0, 100.0, 0.05)',
+    "status.operation.setmap(0, 2731, 2732)",
+    "trigger.model.initiate()",
+    "print(status.operation.condition)",
+    "print(status.operation.condition)",
+    "print(defbuffer1.n)",
+    "printbuffer(1, 100, defbuffer1.sourcevalues)",
+    "printbuffer(1, 100, defbuffer1)",
+  ]);
+  // what came back: x = linspace(0, 1, 100); y = the diode's Shockley current
+  // 1e-12·(exp(V / (1.8 · 25.852 mV)) − 1), to the 10 significant digits the instrument prints
+  const { x, y } = byFunc(r, "IV_SWEEP_2450").outputs.default;
+  assert.equal(x.length, 100);
+  for (let i = 0; i < 100; i++) {
+    const v = i / 99;
+    const current = 1e-12 * Math.expm1(v / (1.8 * 0.025852));
+    assert.ok(Math.abs(x[i] - v) <= 1e-9 * v, `x[${i}] = ${x[i]}, not ${v}`);
+    assert.ok(Math.abs(y[i] - current) <= 1e-9 * current, `y[${i}] = ${y[i]}, not ${current}`);
+  }
+  assert.ok(y[99] > 1e-3 && y[50] < 1e-6, "a diode's knee, not a line");
+  assert.equal(byFunc(r, "LINE").status, "done");
+  // the device was closed after the run
+  await page.waitForFunction(() => window.flojoy.devices().usb.every((d) => !d.open));
+  assert.deepEqual(errors, []);
+});
+
+test("an instrument that does not answer: the query is aborted, the node says so, the next run works", async () => {
+  const { page, errors } = await demoEditor();
+  const flow = makeFlow(
+    [
+      ["C", "CONNECT_2450", { device: "USB0::0x05E6::0x2450::04512345::INSTR" }],
+      ["S", "SOURCE_2450", { function: "voltage", level: 0.5, limit: 0.1 }],
+      ["O", "OUTPUT_2450", { output: "on" }],
+      ["READ", "MEASURE_READ_2450", {}],
+    ],
+    [["C", "S:input"], ["S", "O:input"], ["O", "READ:input"]],
+  );
+  assert.deepEqual(await load(page, flow), []);
+  await page.evaluate(() => flojoyDemoDevices.find("keithley-2450").fault("timeout"));
+  // the fault takes the first query: *LANG? in CONNECT_2450
+  let r = await page.evaluate(() => window.flojoy.run());
+  assert.equal(r.status, "failed");
+  assert.match(r.nodes.C.error, /'\*LANG\?': the instrument did not respond within 2 s while sending its answer; the transfer was aborted/);
+  r = await page.evaluate(() => window.flojoy.run());
+  assert.equal(r.status, "ok", JSON.stringify(Object.values(r.nodes).map((n) => [n.func, n.status, n.error])));
+  // 0.5 V across the diode: 1e-12·(exp(0.5 / (1.8 · 25.852 mV)) − 1)
+  const current = 1e-12 * Math.expm1(0.5 / (1.8 * 0.025852));
+  assert.ok(Math.abs(r.nodes.READ.outputs.default.c - current) <= 1e-9 * current, JSON.stringify(r.nodes.READ));
+  assert.deepEqual(errors, []);
+});
