@@ -54,7 +54,7 @@ pub(super) fn export_matlab() -> NodeDef {
         .bool("do_compression", false, "Compress each variable (MATLAB 5)"),
         run_export,
     )
-    .stateful()
+    .writes_files()
 }
 
 fn run_export(ctx: &mut Ctx<'_>) -> NodeResult {
