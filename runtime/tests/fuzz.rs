@@ -138,3 +138,21 @@ proptest! {
         exercise(&text[..text.char_indices().map(|(i, _)| i).nth(truncate.index(text.chars().count())).unwrap_or(0)]);
     }
 }
+
+/// Found by `./dev fuzz` (the import target): a Python node whose signature cannot be read,
+/// wired from an output its code does not declare into a node we do not know. The wire is
+/// dropped, and so must be the port added for it, or the saved file gains a port that the next
+/// load drops again (a save/load round trip changed the file).
+#[test]
+fn a_dropped_wire_leaves_no_port_behind_on_a_python_node() {
+    let text = include_str!("data/fuzz_undeclared_port_dropped_wire.json");
+    let loaded = file::load(text, 3).unwrap();
+    assert!(loaded.warnings.iter().any(|w| w.contains("dropped")), "{:?}", loaded.warnings);
+    let parse = loaded.flow.nodes().find(|n| n.label == "PARSE LOG").unwrap();
+    let outputs: Vec<&str> = parse.spec().outputs.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(outputs, ["readings"], "only the output a kept wire uses");
+    let saved = file::save(&loaded.flow);
+    let again = file::load(&saved, 3).unwrap().flow;
+    assert_eq!(file::save(&again), saved, "a second round trip changes nothing");
+    exercise(text);
+}

@@ -283,13 +283,33 @@ impl Reader {
         let src = *by_file_id.get(src_key).ok_or_else(|| format!("its source {src_key} is not in the file"))?;
         let dst = *by_file_id.get(dst_key).ok_or_else(|| format!("its target {dst_key} is not in the file"))?;
         // a wire into (or out of) a port a Python node's code does not declare is kept, on a
-        // port added for it, so that validation names it and the file loses nothing
-        for (id, handle, is_input) in [(src, str_of(e, "sourceHandle"), false), (dst, str_of(e, "targetHandle"), true)]
-        {
-            if let Some(h) = handle {
-                self.keep_undeclared_port(id, h, is_input);
+        // port added for it, so that validation names it and the file loses nothing; if the
+        // wire cannot be kept after all, neither are the ports added for it
+        let ends = [(src, str_of(e, "sourceHandle"), false), (dst, str_of(e, "targetHandle"), true)];
+        let added: Vec<_> = ends
+            .into_iter()
+            .filter_map(|(id, handle, is_input)| {
+                let h = handle?;
+                self.keep_undeclared_port(id, h, is_input).then_some((id, h, is_input))
+            })
+            .collect();
+        let wired = self.wire(e, src, dst, legacy_slots);
+        if wired.is_err() {
+            for (id, h, is_input) in added {
+                self.forget_undeclared_port(id, h, is_input);
             }
         }
+        wired
+    }
+
+    /// The wire `e` from `src` to `dst`, once each end's port exists.
+    fn wire(
+        &mut self,
+        e: &Json,
+        src: NodeId,
+        dst: NodeId,
+        legacy_slots: &mut HashMap<NodeId, u16>,
+    ) -> Result<(), String> {
         let (a, b) = (self.flow.node(src).ok_or("missing source")?, self.flow.node(dst).ok_or("missing target")?);
         let (sa, sb) = (a.spec(), b.spec());
         let out = match str_of(e, "sourceHandle") {
@@ -318,12 +338,14 @@ impl Reader {
 }
 
 impl Reader {
-    fn keep_undeclared_port(&mut self, id: NodeId, handle: &str, is_input: bool) {
-        let Some(node) = self.flow.node_mut(id) else { return };
-        let NodeKind::Python(p) = &mut node.kind else { return };
+    /// Adds the port `handle` to Python node `id` when its code does not declare it; says
+    /// whether it did.
+    fn keep_undeclared_port(&mut self, id: NodeId, handle: &str, is_input: bool) -> bool {
+        let Some(node) = self.flow.node_mut(id) else { return false };
+        let NodeKind::Python(p) = &mut node.kind else { return false };
         let ports = if is_input { &p.spec.inputs } else { &p.spec.outputs };
         if ports.iter().any(|q| q.name == handle) {
-            return;
+            return false;
         }
         let spec = &mut Arc::make_mut(p).spec;
         let ports = if is_input { &mut spec.inputs } else { &mut spec.outputs };
@@ -334,6 +356,16 @@ impl Reader {
             optional: true,
             doc: "not declared by the node's code".into(),
         });
+        true
+    }
+
+    /// Takes back a port [`Reader::keep_undeclared_port`] added.
+    fn forget_undeclared_port(&mut self, id: NodeId, handle: &str, is_input: bool) {
+        let Some(node) = self.flow.node_mut(id) else { return };
+        let NodeKind::Python(p) = &mut node.kind else { return };
+        let spec = &mut Arc::make_mut(p).spec;
+        let ports = if is_input { &mut spec.inputs } else { &mut spec.outputs };
+        ports.retain(|q| q.name != handle);
     }
 }
 
