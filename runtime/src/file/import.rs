@@ -166,7 +166,16 @@ impl Reader {
             NodeKind::Python(p) => &p.spec,
             NodeKind::Unknown(s) => &**s,
         };
-        let mut params: Map<String, Json> = spec.params.iter().map(|p| (p.name.clone(), p.default.clone())).collect();
+        // a text parameter's default in the form its values take (a Python signature may give
+        // `x: SomeAlias = 300`: a text parameter with the number 300 as default, which would
+        // otherwise be saved as 300 and read back as "300")
+        let default = |p: &ParamSpec| match (&p.kind, &p.default) {
+            (ParamKind::Str | ParamKind::TextArea, Json::Number(_) | Json::Bool(_)) => {
+                param::normalize(p, &p.default).unwrap_or_else(|_| p.default.clone())
+            }
+            _ => p.default.clone(),
+        };
+        let mut params: Map<String, Json> = spec.params.iter().map(|p| (p.name.clone(), default(p))).collect();
         let label = label_in_file.clone().unwrap_or_else(|| func.replace('_', " "));
         for (key, ctrl) in &ctrls {
             // 2022 keys look like SINE_WAVEFORM with the real name in `param`
