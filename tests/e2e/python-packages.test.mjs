@@ -113,16 +113,20 @@ test("a Python node imports a package from the site, and again offline after a r
   try {
     const { ctx, outside } = await context(browser);
     const { page, errors } = await open(ctx, site.url);
+    // what the page and the server saw, for a failure's message
+    const seen = () => JSON.stringify({ errors, outside, asked: site.stats.paths.filter((p) => !p.startsWith("/gallery/")) });
     await page.getByTestId("run-button").waitFor();
     await page.waitForFunction(() => window.flojoy && typeof window.flojoy.flow === "function");
     // the service worker controls the page before the package is first loaded
     await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 60_000 });
+    await page
+      .waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 60_000 })
+      .catch((e) => assert.fail(`no service worker took the page (${e.message.split("\n")[0]}): ${seen()}`));
     await load(page, FLOW);
     const r = await page.evaluate(() => window.flojoy.run());
     assert.equal(r.status, "ok", JSON.stringify(r.error ?? r).slice(0, 800));
     assert.deepEqual(r.nodes["TRIPLE-1"].outputs.default.v, [3, 6, 9]);
-    assert.ok(site.stats.paths.includes(`/pyodide/${WHEEL}`), "the wheel came from the site");
+    assert.ok(site.stats.paths.includes(`/pyodide/${WHEEL}`), `the wheel came from the site: ${seen()}`);
     // kept by the service worker (cache.put may finish just after the response)
     await page.waitForFunction(
       async (wheel) => {
@@ -133,7 +137,7 @@ test("a Python node imports a package from the site, and again offline after a r
       },
       WHEEL,
       { timeout: 30_000, polling: 100 },
-    );
+    ).catch((e) => assert.fail(`the service worker did not keep the wheel (${e.message.split("\n")[0]}): ${seen()}`));
 
     // offline for real: the page is offline and the server is gone
     await ctx.setOffline(true);
@@ -144,7 +148,7 @@ test("a Python node imports a package from the site, and again offline after a r
     await page.waitForFunction(() => window.flojoy && typeof window.flojoy.flow === "function");
     await load(page, FLOW);
     const again = await page.evaluate(() => window.flojoy.run());
-    assert.equal(again.status, "ok", JSON.stringify(again.error ?? again).slice(0, 800));
+    assert.equal(again.status, "ok", `${JSON.stringify(again.error ?? again).slice(0, 800)} ${seen()}`);
     assert.deepEqual(again.nodes["TRIPLE-1"].outputs.default.v, [3, 6, 9]);
     assert.deepEqual(site.stats.paths.slice(asked), [], "offline: nothing reached the server");
     assert.deepEqual(outside, [], "nothing was asked of another origin");
