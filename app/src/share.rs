@@ -31,8 +31,16 @@ pub fn decode(value: &str) -> Result<String, String> {
     let bytes = URL_SAFE_NO_PAD
         .decode(value.trim().trim_end_matches('='))
         .map_err(|_| "the link is damaged (it is not base64url): was it cut short when copied?".to_owned())?;
-    let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_FLOW_BYTES)
-        .map_err(|_| "the link is damaged (its flow does not decompress): was it cut short when copied?".to_owned())?;
+    let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_FLOW_BYTES).map_err(|e| {
+        if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
+            format!(
+                "the link's flow is too large (over {} MB once unpacked): share it as a file instead",
+                MAX_FLOW_BYTES >> 20
+            )
+        } else {
+            "the link is damaged (its flow does not decompress): was it cut short when copied?".to_owned()
+        }
+    })?;
     String::from_utf8(raw).map_err(|_| "the link's flow is not text".to_owned())
 }
 
@@ -61,6 +69,14 @@ pub fn parse(hash: &str) -> Fragment {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_link_whose_flow_unpacks_past_the_limit_says_it_is_too_large() {
+        let bomb = URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&vec![b' '; MAX_FLOW_BYTES + 1], 9));
+        let e = decode(&bomb).unwrap_err();
+        assert!(e.contains("too large") && e.contains("32 MB"), "{e}");
+        assert!(decode(&bomb[..bomb.len() / 2]).unwrap_err().contains("damaged"));
+    }
 
     #[test]
     fn a_flow_round_trips_through_a_link() {

@@ -247,7 +247,7 @@ const OWN_PAGE = [
     const { deflateRawSync } = await import("node:zlib");
     const raw = deflateRawSync(Buffer.alloc(64 << 20, 0x20), { level: 9 }).toString("base64url");
     const { page, ctx } = await openEditor(browser, `${server.url}#flow=${raw}`);
-    const t = await toast(page, /shared link could not be opened/).textContent();
+    const t = await toast(page, /shared link could not be opened: the link's flow is too large \(over 32 MB/).textContent();
     assert.ok((await flow(page)).rfInstance.nodes.length > 0);
     await ctx.close();
     return t;
