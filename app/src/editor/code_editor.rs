@@ -62,7 +62,11 @@ fn CodeEditorModal(id: NodeId) -> impl IntoView {
             busy.set(None);
             match parsed {
                 Ok(spec) => {
-                    let python = Arc::new(PythonNode { code, spec: spec.to_node_spec() });
+                    let spec = ed.doc.with_untracked(|d| match d.flow.node(id).map(|n| &n.kind) {
+                        Some(NodeKind::Python(p)) => spec.to_node_spec_after(&p.spec),
+                        _ => spec.to_node_spec(),
+                    });
+                    let python = Arc::new(PythonNode { code, spec });
                     let unchanged = ed.doc.with_untracked(
                         |d| matches!(d.flow.node(id).map(|n| &n.kind), Some(NodeKind::Python(p)) if **p == *python),
                     );

@@ -127,6 +127,17 @@ impl Manifest {
             .collect();
         spec
     }
+
+    /// The spec of a Python node after its code is saved again: ports and parameters from
+    /// the new code, while the palette folder it already had (HARDWARE/… for an instrument
+    /// block from a Flojoy file) stays, as the code does not say where the node belongs.
+    pub fn to_node_spec_after(&self, previous: &NodeSpec) -> NodeSpec {
+        let mut spec = self.to_node_spec();
+        if !previous.path.is_empty() {
+            spec.path = previous.path.clone();
+        }
+        spec
+    }
 }
 
 /// What the code says about a node's ports, for validation: every parameter name of the
@@ -1143,6 +1154,20 @@ mod tests {
 
     fn manifest(code: &str) -> Json {
         serde_json::to_value(read(code, None).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn saving_new_code_keeps_the_palette_folder_the_node_had() {
+        let code = "from flojoy import flojoy, Scalar\n\n@flojoy\ndef ID(default: Scalar, x: int = 2) -> Scalar:\n    return default\n";
+        let m = read(code, None).unwrap();
+        let mut before = m.to_node_spec();
+        assert_eq!(before.path, "PYTHON");
+        before.path = "HARDWARE/SOURCEMETERS/KEITHLEY/2450".into();
+        before.inputs.clear();
+        let after = m.to_node_spec_after(&before);
+        assert_eq!(after.path, "HARDWARE/SOURCEMETERS/KEITHLEY/2450");
+        assert_eq!(after.inputs.len(), 1, "the ports come from the code");
+        assert_eq!(after.params[0].name, "x");
     }
 
     #[test]
