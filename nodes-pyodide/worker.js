@@ -162,7 +162,7 @@ const boot = (async () => {
 
 boot.then(
   (env) => {
-    const info = { version: env.py.version, ms: env.ms, snapshot: env.from === "snapshot" };
+    const info = { version: env.py.version, ms: env.ms, snapshot: env.from === "snapshot", site_packages: env.packages.site };
     // the digest of the snapshot just made, before any request (user code) was handled
     if (env.digest) info.digest = env.digest;
     post({ ready: info });
@@ -211,7 +211,7 @@ const toJs = (proxy) => {
 /**
  * With the packages on the site itself, a node's imports of the distribution's packages
  * (`import scipy`) load them first, as Flojoy's Python has them installed; from the CDN they
- * load only when the user asks (+ numpy), so nothing reaches another origin unasked. Once
+ * load only when the user asks (+ package), so nothing reaches another origin unasked. Once
  * numpy is there, the flojoy module is reloaded so that nodes receive numpy arrays.
  */
 async function loadImports(env, code) {
@@ -228,10 +228,36 @@ async function loadImports(env, code) {
     throw new Error(`a package could not be loaded from ${env.packages.base}: ${problems.join(" ").replace(/\s+/g, " ").trim()}`);
   }
   env.imported.add(code);
-  if (!numpy && py.loadedPackages.numpy) {
-    py.runPython("import importlib, flojoy; importlib.reload(flojoy)");
-    env.api = py.pyimport("flojoy");
+  numpyArrived(env, numpy);
+}
+
+/** Once numpy is there (it was not before), nodes receive numpy arrays: reload flojoy. */
+function numpyArrived(env, before) {
+  if (before || !env.py.loadedPackages.numpy) return;
+  env.py.runPython("import importlib, flojoy; importlib.reload(flojoy)");
+  env.api = env.py.pyimport("flojoy");
+}
+
+/**
+ * Loads packages of the package base by name (what "+ package" asks for). loadPackage reports
+ * a failed download to errorCallback and still resolves: only the package being listed as
+ * loaded afterwards says it is really there.
+ */
+async function loadPackages(env, names) {
+  const { py } = env;
+  const numpy = !!py.loadedPackages.numpy;
+  const problems = [];
+  try {
+    await py.loadPackage(names, { messageCallback: () => {}, errorCallback: (m) => problems.push(String(m)) });
+  } catch (e) {
+    problems.push(String((e && e.message) || e));
   }
+  const missing = names.filter((n) => !py.loadedPackages[n]);
+  if (missing.length) {
+    const why = problems.join(" ").replace(/\s+/g, " ").trim();
+    throw new Error(`${missing.join(", ")}: ${why || "not a package of this Pyodide's package list"}`);
+  }
+  numpyArrived(env, numpy);
 }
 
 /** Runs a node call in Python; gives flojoy.run's report. */
@@ -277,20 +303,10 @@ async function handle(kind, msg) {
     case "set_interrupt":
       py.setInterruptBuffer(msg.buffer);
       return;
-    case "load_numpy":
+    case "load_packages":
       try {
-        // loadPackage reports a failed download to errorCallback and still resolves: only a
-        // successful import says numpy is really there
-        const problems = [];
-        await py.loadPackage("numpy", { messageCallback: () => {}, errorCallback: (m) => problems.push(String(m)) });
-        try {
-          py.pyimport("numpy");
-        } catch (e) {
-          throw new Error(problems.join(" ").replace(/\s+/g, " ").trim() || String((e && e.message) || e));
-        }
-        py.runPython("import importlib, flojoy; importlib.reload(flojoy)");
-        env.api = py.pyimport("flojoy");
-        post({ numpy: { id: msg.id, ok: true } });
+        await loadPackages(env, msg.names ?? []);
+        post({ packages: { id: msg.id, loaded: msg.names } });
       } catch (e) {
         fail(msg.id, String((e && e.message) || e));
       }

@@ -56,8 +56,10 @@ pub struct Editor {
     pub editing_note: RwSignal<Option<String>>,
     /// The Python node whose code is open in the code editor.
     pub editing_code: RwSignal<Option<NodeId>>,
-    /// numpy is loaded in the Python worker.
-    pub numpy: RwSignal<bool>,
+    /// The packages loaded in the Python worker with "+ package", in the order asked.
+    pub packages: RwSignal<Vec<String>>,
+    /// The "+ package" field is open.
+    pub asking_package: RwSignal<bool>,
     /// Which view is showing: the flow chart or the dashboard.
     pub view: RwSignal<View>,
     /// Live mode: a parameter change re-runs what depends on it, right away.
@@ -156,7 +158,8 @@ pub fn App() -> impl IntoView {
         viewing: RwSignal::new(None),
         editing_note: RwSignal::new(None),
         editing_code: RwSignal::new(None),
-        numpy: RwSignal::new(false),
+        packages: RwSignal::new(Vec::new()),
+        asking_package: RwSignal::new(false),
         view: RwSignal::new(mode.view),
         live: RwSignal::new(false),
         command_palette: RwSignal::new(false),

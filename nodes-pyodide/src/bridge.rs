@@ -22,9 +22,19 @@ use crate::protocol::{FromWorker, ParsedSpec, ToWorker};
 /// Where the worker is in its life.
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerStatus {
-    Loading { stage: String },
-    Ready { version: String, ms: f64, snapshot: bool },
-    Failed { reason: String },
+    Loading {
+        stage: String,
+    },
+    /// `site_packages`: "+ package" loads from the site itself, else from Pyodide's index.
+    Ready {
+        version: String,
+        ms: f64,
+        snapshot: bool,
+        site_packages: bool,
+    },
+    Failed {
+        reason: String,
+    },
 }
 
 /// Why a Python request failed.
@@ -196,7 +206,7 @@ impl PythonWorker {
         };
         match msg {
             FromWorker::Progress { stage } => self.set_status(WorkerStatus::Loading { stage }),
-            FromWorker::Ready { version, ms, snapshot, digest } => {
+            FromWorker::Ready { version, ms, snapshot, site_packages, digest } => {
                 // only the worker's own start-up, before it was asked anything, vouches for a
                 // snapshot: a "ready" posted later could come from Python code
                 if self.0.ready_seen.replace(true) {
@@ -208,7 +218,7 @@ impl PythonWorker {
                 {
                     let _ = s.set_item(SNAPSHOT_DIGEST_KEY, &d);
                 }
-                self.set_status(WorkerStatus::Ready { version, ms, snapshot })
+                self.set_status(WorkerStatus::Ready { version, ms, snapshot, site_packages })
             }
             FromWorker::Failed { reason } => {
                 self.set_status(WorkerStatus::Failed { reason: reason.clone() });
@@ -219,10 +229,7 @@ impl PythonWorker {
                 self.reply(id, Reply::Error(PythonError { message, traceback, line, log }))
             }
             FromWorker::Parsed { id, spec } => self.reply(id, Reply::Parsed(spec)),
-            FromWorker::Numpy { id, ok } => self.reply(
-                id,
-                if ok { Reply::Done } else { Reply::Error(PythonError::plain("numpy could not be loaded")) },
-            ),
+            FromWorker::Packages { id, .. } => self.reply(id, Reply::Done),
         }
     }
 
@@ -334,9 +341,9 @@ impl PythonWorker {
         }
     }
 
-    /// Loads numpy (online only: from Pyodide's package index).
-    pub async fn load_numpy(&self) -> Result<(), PythonError> {
-        match self.request(|id| ToWorker::LoadNumpy { id }, &Array::new()).await? {
+    /// Loads packages by name from the package base (Pyodide's package index, or the site).
+    pub async fn load_packages(&self, names: &[String]) -> Result<(), PythonError> {
+        match self.request(|id| ToWorker::LoadPackages { id, names: names.to_vec() }, &Array::new()).await? {
             Reply::Done => Ok(()),
             Reply::Error(e) => Err(e),
             _ => Err(PythonError::plain("unexpected reply from the Python worker")),

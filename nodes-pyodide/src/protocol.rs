@@ -28,8 +28,9 @@ pub enum ToWorker<J> {
     },
     /// Read a node's signature (what "Save" in the code editor does).
     Parse { id: u32, code: String },
-    /// Load numpy from Pyodide's package index (needs the network).
-    LoadNumpy { id: u32 },
+    /// Load packages of the package base by name (Pyodide's package index, or the site's own
+    /// packages when it was built with them), e.g. `["numpy"]`.
+    LoadPackages { id: u32, names: Vec<String> },
     /// Pyodide's interrupt buffer (an `Int32Array` over a `SharedArrayBuffer`, when the page is
     /// cross-origin isolated): the page writes SIGINT into it to stop a runaway node. No reply.
     SetInterrupt { buffer: J },
@@ -44,12 +45,15 @@ pub enum FromWorker<J> {
     /// Python is ready; `ms` is how long start-up took inside the worker; `snapshot`: it was
     /// restored from the start-up snapshot of an earlier visit; `digest`: the SHA-256 (hex) of
     /// the snapshot this start made, before any request was handled (the page keeps it and
-    /// gives it to the next worker, which restores only a snapshot with this digest).
+    /// gives it to the next worker, which restores only a snapshot with this digest);
+    /// `site_packages`: packages load from the site itself (else from Pyodide's package index).
     Ready {
         version: String,
         ms: f64,
         #[serde(default)]
         snapshot: bool,
+        #[serde(default)]
+        site_packages: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         digest: Option<String>,
     },
@@ -63,8 +67,8 @@ pub enum FromWorker<J> {
     Error { id: u32, message: String, traceback: String, line: Option<u32>, log: Vec<String> },
     /// A node's signature.
     Parsed { id: u32, spec: ParsedSpec },
-    /// numpy was loaded (or not).
-    Numpy { id: u32, ok: bool },
+    /// The packages asked for are loaded (a failure is an `Error`).
+    Packages { id: u32, loaded: Vec<String> },
 }
 
 impl<J> FromWorker<J> {
@@ -75,7 +79,7 @@ impl<J> FromWorker<J> {
             FromWorker::Result { id, .. }
             | FromWorker::Error { id, .. }
             | FromWorker::Parsed { id, .. }
-            | FromWorker::Numpy { id, .. } => Some(*id),
+            | FromWorker::Packages { id, .. } => Some(*id),
         }
     }
 }
@@ -107,7 +111,10 @@ mod tests {
                                 "outputs": ["default"], "inputs": [["default", [{"type": "Scalar", "c": 1.0}]]]}}),
             ),
             (ToWorker::Parse { id: 8, code: "c".into() }, json!({"parse": {"id": 8, "code": "c"}})),
-            (ToWorker::LoadNumpy { id: 9 }, json!({"load_numpy": {"id": 9}})),
+            (
+                ToWorker::LoadPackages { id: 9, names: vec!["numpy".into(), "scipy".into()] },
+                json!({"load_packages": {"id": 9, "names": ["numpy", "scipy"]}}),
+            ),
             (ToWorker::SetInterrupt { buffer: json!([0]) }, json!({"set_interrupt": {"buffer": [0]}})),
         ]
     }
@@ -117,12 +124,24 @@ mod tests {
         vec![
             (FromWorker::Progress { stage: "loading Python".into() }, json!({"progress": {"stage": "loading Python"}})),
             (
-                FromWorker::Ready { version: "0.29".into(), ms: 812.5, snapshot: true, digest: None },
-                json!({"ready": {"version": "0.29", "ms": 812.5, "snapshot": true}}),
+                FromWorker::Ready {
+                    version: "0.29".into(),
+                    ms: 812.5,
+                    snapshot: true,
+                    site_packages: false,
+                    digest: None,
+                },
+                json!({"ready": {"version": "0.29", "ms": 812.5, "snapshot": true, "site_packages": false}}),
             ),
             (
-                FromWorker::Ready { version: "0.29".into(), ms: 1300.0, snapshot: false, digest: Some("ab12".into()) },
-                json!({"ready": {"version": "0.29", "ms": 1300.0, "snapshot": false, "digest": "ab12"}}),
+                FromWorker::Ready {
+                    version: "0.29".into(),
+                    ms: 1300.0,
+                    snapshot: false,
+                    site_packages: true,
+                    digest: Some("ab12".into()),
+                },
+                json!({"ready": {"version": "0.29", "ms": 1300.0, "snapshot": false, "site_packages": true, "digest": "ab12"}}),
             ),
             (FromWorker::Failed { reason: "no wasm".into() }, json!({"failed": {"reason": "no wasm"}})),
             (
@@ -150,7 +169,10 @@ mod tests {
                 FromWorker::Parsed { id: 4, spec: serde_json::from_value(spec.clone()).unwrap() },
                 json!({"parsed": {"id": 4, "spec": spec}}),
             ),
-            (FromWorker::Numpy { id: 5, ok: true }, json!({"numpy": {"id": 5, "ok": true}})),
+            (
+                FromWorker::Packages { id: 5, loaded: vec!["standin".into()] },
+                json!({"packages": {"id": 5, "loaded": ["standin"]}}),
+            ),
         ]
     }
 
@@ -174,9 +196,12 @@ mod tests {
     fn replies_name_their_request() {
         let ids: Vec<_> = replies().into_iter().map(|(m, _)| m.id()).collect();
         assert_eq!(ids, [None, None, None, None, Some(3), Some(3), Some(4), Some(5)]);
-        // a worker of an older snapshot may leave `snapshot` out
+        // a worker of an older snapshot may leave `snapshot` and `site_packages` out
         let ready: FromWorker<Json> = serde_json::from_value(json!({"ready": {"version": "v", "ms": 1.0}})).unwrap();
-        assert_eq!(ready, FromWorker::Ready { version: "v".into(), ms: 1.0, snapshot: false, digest: None });
+        assert_eq!(
+            ready,
+            FromWorker::Ready { version: "v".into(), ms: 1.0, snapshot: false, site_packages: false, digest: None }
+        );
     }
 
     #[test]

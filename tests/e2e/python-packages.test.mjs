@@ -158,6 +158,44 @@ test("a Python node imports a package from the site, and again offline after a r
   }
 });
 
+test("+ package loads a package from the site itself; a name the site does not list says so", { timeout: 120_000 }, async () => {
+  const site = await serve(SITE);
+  try {
+    const { ctx, outside } = await context(browser);
+    const { page, errors } = await open(ctx, site.url);
+    const status = page.getByTestId("python-status");
+    await page.waitForFunction(() => document.querySelector("[data-testid=python-status]")?.dataset.state === "ready", null, { timeout: 60_000 });
+    const button = page.getByTestId("add-package");
+    assert.match(await button.getAttribute("title"), /this site's Python distribution/);
+    // a name that is not in the site's lock file: an error naming it, nothing loaded
+    await button.click();
+    await page.getByTestId("package-name").fill("nosuchpackage");
+    await page.getByTestId("package-name").press("Enter");
+    const error = page.getByTestId("toast-error");
+    await error.waitFor({ timeout: 60_000 });
+    assert.match(await error.textContent(), /nosuchpackage could not be loaded from this site/);
+    assert.doesNotMatch(await status.textContent(), /nosuchpackage/);
+    // the stand-in package: loaded from the site, shown beside the Python status
+    await button.click();
+    await page.getByTestId("package-name").fill("standin");
+    await page.getByTestId("package-name").press("Enter");
+    await page.getByTestId("toast").filter({ hasText: "standin loaded" }).waitFor({ timeout: 60_000 });
+    assert.match(await status.textContent(), /· standin$/);
+    assert.ok(site.stats.paths.includes(`/pyodide/${WHEEL}`), "the wheel came from the site");
+    // a node imports it (already loaded: nothing more is asked of the server)
+    const asked = site.stats.paths.length;
+    await load(page, FLOW);
+    const r = await page.evaluate(() => window.flojoy.run());
+    assert.equal(r.status, "ok", JSON.stringify(r.error ?? r).slice(0, 800));
+    assert.deepEqual(r.nodes["TRIPLE-1"].outputs.default.v, [3, 6, 9]);
+    assert.deepEqual(site.stats.paths.slice(asked).filter((p) => p.endsWith(".whl")), []);
+    assert.deepEqual(outside, []);
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  } finally {
+    await site.close();
+  }
+});
+
 test("a package the site does not hold fails the node, naming it, and Python keeps working", { timeout: 120_000 }, async () => {
   const site = await serve(SITE);
   try {

@@ -561,12 +561,15 @@ test("a second visit restores Python from the start-up snapshot and runs nodes; 
 // numpy itself comes only from Pyodide's online package index, which this machine cannot
 // reach (PyPI and npm carry no numpy wheel for this Pyodide's ABI): what is tested is that
 // asking for it offline says so and loses nothing.
-test("+ numpy without the network: a clear error, Python and the flow keep working", { timeout: 180_000 }, async () => {
+test("+ package numpy without the network: a clear error, Python and the flow keep working", { timeout: 180_000 }, async () => {
   const { page, errors, outside, ctx } = await openEditor(browser, server.url);
   try {
     await waitPythonState(page, "ready");
     assert.deepEqual(await load(page, pairFlow), []);
-    await page.getByTestId("enable-numpy").click();
+    assert.match(await page.getByTestId("add-package").getAttribute("title"), /Pyodide's package index \(needs the network\)/);
+    await page.getByTestId("add-package").click();
+    await page.getByTestId("package-name").fill("numpy");
+    await page.getByTestId("package-name").press("Enter");
     const toast = page.getByTestId("toast-error");
     await toast.waitFor({ timeout: 60_000 });
     assert.match(await toast.textContent(), /numpy could not be loaded \(it comes from Pyodide's online package index\)/);

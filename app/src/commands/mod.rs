@@ -34,7 +34,7 @@ pub enum Command {
     ZoomOut,
     AddNote,
     AddPython,
-    EnableNumpy,
+    AddPackage,
     SelectAll,
     Duplicate,
     Delete,
@@ -64,7 +64,7 @@ impl Command {
         Command::ZoomOut,
         Command::AddNote,
         Command::AddPython,
-        Command::EnableNumpy,
+        Command::AddPackage,
         Command::SelectAll,
         Command::Duplicate,
         Command::Delete,
@@ -93,7 +93,7 @@ impl Command {
             Command::ZoomOut => "zoom out",
             Command::AddNote => "note",
             Command::AddPython => "python",
-            Command::EnableNumpy => "numpy",
+            Command::AddPackage => "package",
             Command::SelectAll => "select all",
             Command::Duplicate => "duplicate",
             Command::Delete => "delete",
@@ -123,7 +123,7 @@ impl Command {
             Command::ZoomOut => "Zoom out",
             Command::AddNote => "Add a note (markdown)",
             Command::AddPython => "New Python node",
-            Command::EnableNumpy => "Load numpy for Python nodes (needs the network)",
+            Command::AddPackage => "Load a Python package (numpy, scipy, pandas…)",
             Command::SelectAll => "Select every node",
             Command::Duplicate => "Duplicate the selected nodes",
             Command::Delete => "Delete the selection",
@@ -205,7 +205,7 @@ impl Editor {
             Command::ZoomOut => self.zoom_by(1.0 / ZOOM_STEP),
             Command::AddNote => self.add_note(),
             Command::AddPython => self.add_python(),
-            Command::EnableNumpy => self.enable_numpy(),
+            Command::AddPackage => self.asking_package.set(true),
             Command::SelectAll => self.select_all(),
             Command::Duplicate => self.duplicate(),
             Command::Delete => self.delete_selection(),
@@ -281,7 +281,7 @@ mod tests {
     fn the_palette_finds_commands_by_name_or_label() {
         assert!(Command::matching("").is_empty());
         assert_eq!(Command::matching("undo"), [Command::Undo]);
-        assert_eq!(Command::matching("PYTHON"), [Command::AddPython, Command::EnableNumpy]);
+        assert_eq!(Command::matching("PYTHON"), [Command::AddPython, Command::AddPackage]);
         assert_eq!(Command::matching("zoom"), [Command::ZoomIn, Command::ZoomOut]);
         assert!(Command::matching("note").contains(&Command::AddNote));
         // keys only: the palette does not offer itself, nor Escape

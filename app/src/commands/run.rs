@@ -1,8 +1,9 @@
-//! Commands that run: run, stop, run what a link opened, load numpy for Python nodes.
+//! Commands that run: run, stop, run what a link opened, load Python packages.
 
 use leptos::prelude::*;
 
 use crate::Editor;
+use nodes_pyodide::bridge::WorkerStatus;
 
 impl Editor {
     /// Runs the current flow (a snapshot: editing goes on while it runs). A flow from outside
@@ -52,19 +53,35 @@ impl Editor {
         self.runner().cancel(if streaming { "stopped by the user" } else { "cancelled by the user" });
     }
 
-    /// Loads numpy into the Python worker (from Pyodide's package index: needs the network).
-    pub fn enable_numpy(&self) {
+    /// Loads a package (or several, comma-separated) into the Python worker, from the package
+    /// base the site was built with: the site itself, or Pyodide's package index (network).
+    pub fn load_package(&self, asked: &str) {
+        let names: Vec<String> =
+            asked.split([',', ' ']).map(|n| n.trim().to_lowercase()).filter(|n| !n.is_empty()).collect();
+        if names.is_empty() {
+            return;
+        }
+        let list = names.join(", ");
+        let site = matches!(self.python.get_untracked(), WorkerStatus::Ready { site_packages: true, .. });
+        let from = if site { "this site" } else { "Pyodide's package index (needs the network)" };
+        self.info(format!("loading {list} from {from}…"));
         let worker = self.runner().python().clone();
-        self.info("loading numpy from Pyodide's package index…");
         let ed = *self;
         leptos::task::spawn_local(async move {
-            match worker.load_numpy().await {
+            match worker.load_packages(&names).await {
                 Ok(()) => {
-                    ed.numpy.set(true);
-                    ed.info("numpy is loaded: Python nodes now receive numpy arrays");
+                    ed.packages
+                        .update(|p| p.extend(names.iter().filter(|n| !p.contains(n)).cloned().collect::<Vec<_>>()));
+                    let numpy = if names.iter().any(|n| n == "numpy") {
+                        ": Python nodes now receive numpy arrays"
+                    } else {
+                        ": Python nodes can import it"
+                    };
+                    ed.info(format!("{list} loaded{numpy}"));
                 }
+                Err(e) if site => ed.error(format!("{list} could not be loaded from this site: {}", e.message)),
                 Err(e) => ed.error(format!(
-                    "numpy could not be loaded (it comes from Pyodide's online package index): {}",
+                    "{list} could not be loaded (it comes from Pyodide's online package index): {}",
                     e.message
                 )),
             }

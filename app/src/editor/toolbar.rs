@@ -46,6 +46,7 @@ pub fn Toolbar() -> impl IntoView {
         WorkerStatus::Ready { version, .. } => ("ready", format!("Python {version} ready")),
         WorkerStatus::Failed { reason } => ("failed", format!("Python unavailable: {reason}")),
     };
+    let site_packages = move || matches!(ed.python.get(), WorkerStatus::Ready { site_packages: true, .. });
     let can_undo = move || ed.doc.with(|d| d.can_undo());
     let can_redo = move || ed.doc.with(|d| d.can_redo());
     let title = move || {
@@ -108,16 +109,63 @@ pub fn Toolbar() -> impl IntoView {
                 _ => String::new(),
             }>
                 {move || python().1}
-                {move || ed.numpy.get().then_some(" · numpy")}
+                {move || ed.packages.with(|p| (!p.is_empty()).then(|| format!(" · {}", p.join(", "))))}
             </span>
             <button
-                data-testid="enable-numpy"
-                title="Python nodes get numpy arrays instead of plain sequences (downloads numpy: needs the network)"
-                class:hidden=move || ed.numpy.get() || python().0 != "ready"
-                on:click=move |_| ed.execute(Command::EnableNumpy)
+                data-testid="add-package"
+                title=move || if site_packages() {
+                    "Load a package of this site's Python distribution (numpy, scipy, pandas…)"
+                } else {
+                    "Load a package from Pyodide's package index (needs the network): numpy, scipy, pandas…"
+                }
+                class:hidden=move || ed.asking_package.get() || python().0 != "ready"
+                on:click=move |_| ed.execute(Command::AddPackage)
             >
-                "+ numpy"
+                "+ package"
             </button>
+            <Show when=move || ed.asking_package.get()>
+                <PackageField />
+            </Show>
         </header>
+    }
+}
+
+/// The "+ package" field: a package name (or several, comma-separated); Enter loads them,
+/// Escape or leaving the field closes it.
+#[component]
+fn PackageField() -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+        }
+    });
+    let on_key = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
+        "Enter" => {
+            let asked = input.get_untracked().map(|el| el.value()).unwrap_or_default();
+            ed.asking_package.set(false);
+            ed.load_package(&asked);
+        }
+        "Escape" => ed.asking_package.set(false),
+        _ => {}
+    };
+    view! {
+        <input
+            class="package-name"
+            data-testid="package-name"
+            node_ref=input
+            list="python-packages"
+            placeholder="numpy, scipy, pandas…"
+            aria-label="Python package to load"
+            on:keydown=on_key
+            on:blur=move |_| ed.asking_package.set(false)
+        />
+        <datalist id="python-packages">
+            {["numpy", "scipy", "pandas", "scikit-learn", "scikit-image", "matplotlib", "sympy", "statsmodels", "opencv-python"]
+                .into_iter()
+                .map(|p| view! { <option value=p></option> })
+                .collect_view()}
+        </datalist>
     }
 }
