@@ -50,6 +50,9 @@ pub struct Editor {
     pub toast: RwSignal<Option<Toast>>,
     pub python: RwSignal<WorkerStatus>,
     pub runner: StoredValue<Runner, LocalStorage>,
+    /// The text this page last put on the clipboard (copy, cut): pasting it back is the
+    /// user's own work; any other text is from outside.
+    pub copied: StoredValue<Option<String>, LocalStorage>,
     /// The node whose view (result, docs, code, error) is open.
     pub viewing: RwSignal<Option<NodeId>>,
     /// The note being edited.
@@ -155,6 +158,7 @@ pub fn App() -> impl IntoView {
         toast: RwSignal::new(None),
         python,
         runner: StoredValue::new_local(runner),
+        copied: StoredValue::new_local(None),
         viewing: RwSignal::new(None),
         editing_note: RwSignal::new(None),
         editing_code: RwSignal::new(None),

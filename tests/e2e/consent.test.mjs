@@ -1,8 +1,8 @@
 // Story: a flow from outside the site (a share link, a `?flow=` URL, a file, a host page's
-// message) never runs its Python code, hardware nodes or file exports before the visitor has
-// seen them and clicked Run: the review says what will run and shows the code. Flows of
-// computing built-in nodes still run from `run=1`; the site's examples and the user's own
-// flows run as before.
+// message, pasted text that this page did not copy) never runs its Python code, hardware
+// nodes or file exports before the visitor has seen them and clicked Run: the review says what
+// will run and shows the code. Flows of computing built-in nodes still run from `run=1`; the
+// site's examples and the user's own flows run as before.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 
@@ -140,6 +140,40 @@ test("an opened file with Python code waits for the review; the user's own flow 
   await page.getByTestId("run-button").click();
   await page.waitForFunction(() => window.flojoy.output("SQUARE") !== null, null, { timeout: 60_000 });
   assert.equal(await page.getByTestId("consent-dialog").count(), 0);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("Python nodes pasted from elsewhere wait for the review; the page's own copy pastes back as the user's", async () => {
+  const { ctx } = await context(browser, { permissions: ["clipboard-read", "clipboard-write"] });
+  const { page, errors } = await open(ctx, server.url);
+  await page.waitForFunction(() => window.flojoy && typeof window.flojoy.flow === "function");
+  const nodes = () => page.evaluate(() => window.flojoy.flow().rfInstance.nodes.length);
+  await load(page, PY_FLOW);
+  // copied and pasted back in this page: the user's own nodes, no review
+  await page.getByTestId("canvas").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("Control+a");
+  await page.keyboard.press("Control+c");
+  await page.keyboard.press("Control+v");
+  await page.waitForFunction(() => window.flojoy.flow().rfInstance.nodes.length === 4);
+  assert.equal(await page.evaluate(() => window.flojoy.pendingConsent()), null);
+  // a snippet with built-in nodes only, from elsewhere: no review either
+  const sine = { rfInstance: { nodes: [{ id: "SINE-9", data: { func: "SINE", label: "SINE" }, position: { x: 0, y: 400 } }], edges: [] } };
+  await page.evaluate((t) => navigator.clipboard.writeText(t), JSON.stringify(sine));
+  await page.keyboard.press("Control+v");
+  await page.waitForFunction(() => window.flojoy.flow().rfInstance.nodes.length === 5);
+  assert.equal(await page.evaluate(() => window.flojoy.pendingConsent()), null);
+  // Python code from elsewhere: the whole flow waits for the review
+  await page.evaluate((t) => navigator.clipboard.writeText(t), JSON.stringify(PY_FLOW));
+  await page.keyboard.press("Control+v");
+  await page.waitForFunction(() => window.flojoy.flow().rfInstance.nodes.length === 7);
+  assert.equal(await page.evaluate(() => window.flojoy.pendingConsent()), "3 Python nodes; code from pasted text");
+  await page.getByTestId("consent-badge").waitFor();
+  await page.getByTestId("run-button").click();
+  await page.getByTestId("consent-dialog").waitFor();
+  assert.equal(await squareOut(page), null, "nothing ran");
+  await page.getByTestId("consent-close").click();
+  assert.equal(await nodes(), 7, "the flow is intact");
   assert.deepEqual(errors, []);
   await ctx.close();
 });

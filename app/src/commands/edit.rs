@@ -162,24 +162,35 @@ impl Editor {
         (!ids.is_empty()).then(|| self.doc.with_untracked(|d| clipboard::copy(&d.flow, &ids)))
     }
 
-    /// Pastes Flojoy JSON text near the view centre (or offset from the copied nodes).
+    /// Pastes Flojoy JSON text near the view centre (or offset from the copied nodes). Text
+    /// this page did not copy is from outside: if it holds Python code, hardware nodes or file
+    /// exports, the flow waits for the user's review before it runs, as a link's would.
     pub fn paste_text(&self, text: &str) {
         let at = {
             let (x, y) = self.view_center();
             (x - 100.0, y - 60.0)
         };
+        let ours = self.copied.with_value(|c| c.as_deref() == Some(text));
         match self.doc.with_untracked(|d| clipboard::paste(&d.flow, text, at, js::random_u64())) {
-            Ok(p) => self.apply_pasted(p),
+            Ok(p) => {
+                let outside = p.needs_consent && !ours;
+                if self.apply_pasted(p) && outside {
+                    self.doc.update(|d| d.mark_outside("pasted text"));
+                    self.announce("The pasted nodes hold code or reach devices or files: read them, then press Run");
+                }
+            }
             Err(e) => self.error(format!("nothing was pasted: {e}")),
         }
     }
 
     /// Adds what was pasted (one undo step) and selects it.
-    fn apply_pasted(&self, p: clipboard::Pasted) {
-        if self.apply(p.edit) {
+    fn apply_pasted(&self, p: clipboard::Pasted) -> bool {
+        let applied = self.apply(p.edit);
+        if applied {
             let ids = self.doc.with_untracked(|d| p.keys.iter().filter_map(|k| d.flow.find_key(k)).collect());
             self.selection.set(Selection { nodes: ids, ..Selection::default() });
         }
+        applied
     }
 
     /// A copy of the selected nodes next to them, selected.
@@ -196,7 +207,9 @@ impl Editor {
             });
             let at = (at.0 + 30.0, at.1 + 30.0);
             match self.doc.with_untracked(|d| clipboard::paste(&d.flow, &text, at, js::random_u64())) {
-                Ok(p) => self.apply_pasted(p),
+                Ok(p) => {
+                    self.apply_pasted(p);
+                }
                 Err(e) => self.error(e.to_string()),
             }
         }

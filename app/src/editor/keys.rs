@@ -70,6 +70,7 @@ pub fn install(ed: Editor) {
         }
         if let (Some(text), Some(dt)) = (ed.selected_copy(), ev.clipboard_data()) {
             let _ = dt.set_data("text/plain", &text);
+            ed.copied.set_value(Some(text));
             ev.prevent_default();
             let n = ed.selection.with_untracked(|s| s.nodes.len());
             ed.info(format!("copied {n} node{}", if n == 1 { "" } else { "s" }));
@@ -81,6 +82,7 @@ pub fn install(ed: Editor) {
         }
         if let (Some(text), Some(dt)) = (ed.selected_copy(), ev.clipboard_data()) {
             let _ = dt.set_data("text/plain", &text);
+            ed.copied.set_value(Some(text));
             ev.prevent_default();
             ed.delete_selection();
         }

@@ -14,10 +14,13 @@ pub fn copy(flow: &Flow, ids: &[NodeId]) -> String {
     file::save_nodes(flow, ids)
 }
 
-/// What pasting produced: the edit (one undo step) and the keys of the new nodes.
+/// What pasting produced: the edit (one undo step), the keys of the new nodes, and whether
+/// the snippet holds what must not run unseen when it comes from outside (Python code,
+/// hardware nodes, file exports: [`Flow::consent`]).
 pub struct Pasted {
     pub edit: Edit,
     pub keys: Vec<String>,
+    pub needs_consent: bool,
 }
 
 /// Builds the edit that pastes `text` into `flow`, with the snippet's top-left corner moved to
@@ -71,7 +74,7 @@ pub fn paste(flow: &Flow, text: &str, at: (f64, f64), seed: u64) -> Result<Paste
             edits.push(Edit::Reconnect { edge: e, order: None });
         }
     }
-    Ok(Pasted { edit: Edit::Batch(edits), keys })
+    Ok(Pasted { edit: Edit::Batch(edits), keys, needs_consent: !snippet.consent().is_empty() })
 }
 
 #[cfg(test)]
@@ -109,6 +112,18 @@ mod tests {
         // the whole paste is one undo step
         let r = runtime::validate::validate(&f);
         assert!(r.is_empty(), "{r:?}");
+    }
+
+    #[test]
+    fn a_snippet_with_python_code_needs_consent_one_of_built_in_nodes_does_not() {
+        let f = Flow::new();
+        let built_in = r#"{"rfInstance":{"nodes":[{"id":"SINE-1","data":{"func":"SINE","label":"SINE"},"position":{"x":0,"y":0}}],"edges":[]}}"#;
+        assert!(!paste(&f, built_in, (0.0, 0.0), 1).unwrap().needs_consent);
+        let code = "from flojoy import flojoy, Scalar\n\n@flojoy\ndef ONE() -> Scalar:\n    return Scalar(c=1)\n";
+        let python = serde_json::json!({"rfInstance": {"nodes": [
+            {"id": "ONE-1", "data": {"func": "ONE", "label": "ONE", "code": code}, "position": {"x": 0, "y": 0}}
+        ], "edges": []}});
+        assert!(paste(&f, &python.to_string(), (0.0, 0.0), 1).unwrap().needs_consent);
     }
 
     #[test]

@@ -134,6 +134,14 @@ impl Document {
         Some((consent, text))
     }
 
+    /// Part of the flow came from outside (pasted text): the whole flow waits for the user's
+    /// review, as one from a link does. A flow already from outside keeps where it came from.
+    pub fn mark_outside(&mut self, from: &str) {
+        if self.outside.is_none() {
+            self.outside = Some(from.to_owned());
+        }
+    }
+
     /// The user has seen the flow and clicked Run: it runs as their own from now on.
     pub fn consent(&mut self) {
         self.outside = None;
@@ -221,6 +229,18 @@ mod tests {
 
     fn doc() -> Document {
         Document::new(crate::state::welcome_flow())
+    }
+
+    #[test]
+    fn pasted_text_marks_the_flow_as_from_outside_unless_it_already_is() {
+        let mut d = doc();
+        d.mark_outside("pasted text");
+        assert_eq!(d.outside.as_deref(), Some("pasted text"));
+        d.replace(crate::state::welcome_flow(), Some("this link".into()));
+        d.mark_outside("pasted text");
+        assert_eq!(d.outside.as_deref(), Some("this link"));
+        d.consent();
+        assert_eq!(d.outside, None);
     }
 
     #[test]
