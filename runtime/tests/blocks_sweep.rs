@@ -12,9 +12,8 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use futures::future::LocalBoxFuture;
 use runtime::flow::NodeKind;
-use runtime::host::{Host, NO_DOWNLOADS, NativeHost};
+use runtime::host::{NO_DOWNLOADS, NativeHost};
 use runtime::schedule::{Cache, RunOptions, RunStatus};
 use runtime::spec::Availability;
 use runtime::{Flow, file};
@@ -175,37 +174,6 @@ fn not_runnable_because(app: &str, app_dir: &Path, label: &str, error: &str) -> 
     None
 }
 
-/// The native host, except that files an app exports go to a scratch folder instead of into
-/// the example set (which is read-only reference material).
-struct SweepHost {
-    native: NativeHost,
-    out: PathBuf,
-}
-
-impl Host for SweepHost {
-    fn now_ms(&self) -> f64 {
-        self.native.now_ms()
-    }
-    fn unix_time_s(&self) -> f64 {
-        self.native.unix_time_s()
-    }
-    fn entropy(&self) -> u64 {
-        self.native.entropy()
-    }
-    fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
-        self.native.sleep(ms)
-    }
-    fn read_file(&self, path: &str) -> LocalBoxFuture<'static, Result<Vec<u8>, String>> {
-        self.native.read_file(path)
-    }
-    fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
-        let full = self.out.join(name);
-        std::fs::create_dir_all(full.parent().unwrap_or(&self.out)).map_err(|e| e.to_string())?;
-        std::fs::write(&full, bytes).map_err(|e| format!("cannot write '{}': {e}", full.display()))?;
-        Ok(full.display().to_string())
-    }
-}
-
 #[test]
 fn every_per_block_app_runs_headless() {
     let files = all_apps();
@@ -231,7 +199,7 @@ fn every_per_block_app_runs_headless() {
         let app_dir = p.parent().unwrap().to_path_buf();
         let mut native = NativeHost::seeded(1);
         native.dir = app_dir.clone();
-        let host = SweepHost { native, out: scratch.join(app.replace('/', "_")) };
+        let host = SweepHost { native, out: scratch.join(app.replace('/', "_")), python: None };
         // the limit stops endless LOOPs (num_loops -1); an app without a LOOP gets time enough for
         // a debug build on a busy machine
         let looping = flow.nodes().any(|n| n.func() == "LOOP");

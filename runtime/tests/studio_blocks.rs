@@ -19,11 +19,9 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use futures::future::LocalBoxFuture;
 use runtime::flow::NodeKind;
-use runtime::host::{Host, NativeHost, PythonCall, PythonResult};
-use runtime::nodes::NodeError;
-use runtime::python::{CallError, Python};
+use runtime::host::NativeHost;
+use runtime::python::Python;
 use runtime::schedule::{Cache, NodeState, RunOptions, RunReport, RunStatus};
 use runtime::spec::Availability;
 use runtime::value::{ColumnData, Figure, Matrix, NumArray, Value};
@@ -140,51 +138,12 @@ const EXPLAINED: &[(&str, &str, &str)] = &[(
 )];
 
 // ------------------------------------------------------------------------------------------
-// The host: one Python worker for the whole sweep, files relative to each app
-
-struct SweepHost {
-    native: NativeHost,
-    python: Rc<Python>,
-    /// Where exported files go, and where the Python worker runs (so that a block's relative
-    /// paths never reach the read-only example set).
-    out: PathBuf,
-}
-
-impl Host for SweepHost {
-    fn now_ms(&self) -> f64 {
-        self.native.now_ms()
-    }
-    fn unix_time_s(&self) -> f64 {
-        self.native.unix_time_s()
-    }
-    fn entropy(&self) -> u64 {
-        self.native.entropy()
-    }
-    fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
-        self.native.sleep(ms)
-    }
-    fn read_file(&self, path: &str) -> LocalBoxFuture<'static, Result<Vec<u8>, String>> {
-        self.native.read_file(path)
-    }
-    fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
-        let full = self.out.join(name);
-        std::fs::create_dir_all(full.parent().unwrap_or(&self.out)).map_err(|e| e.to_string())?;
-        std::fs::write(&full, bytes).map_err(|e| e.to_string())?;
-        Ok(full.display().to_string())
-    }
-    fn run_python(&self, call: PythonCall) -> LocalBoxFuture<'static, Result<PythonResult, NodeError>> {
-        let r = self.python.call(&call, &self.out).map_err(|e| match e {
-            CallError::Node(e) => e,
-            CallError::Interrupted => NodeError::new("interrupted"),
-        });
-        Box::pin(async move { r })
-    }
-}
+// Running: one Python worker for the whole sweep (support::SweepHost), files relative to each app
 
 fn run(flow: &Flow, python: &Rc<Python>, dir: &Path, out: &Path) -> RunReport {
     let mut native = NativeHost::seeded(1);
     native.dir = dir.to_path_buf();
-    let host = SweepHost { native, python: python.clone(), out: out.to_path_buf() };
+    let host = support::SweepHost { native, python: Some(python.clone()), out: out.to_path_buf() };
     // an endless LOOP (num_loops -1) is stopped by the run-time limit
     // (an app without a LOOP gets time for a debug build on a busy machine: 512 × 512 sample
     // images now reach the vision blocks)

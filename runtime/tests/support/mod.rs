@@ -4,7 +4,10 @@
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use runtime::host::{Host, NativeHost};
+use futures::future::LocalBoxFuture;
+use runtime::host::{Host, NativeHost, PythonCall, PythonResult};
+use runtime::nodes::NodeError;
+use runtime::python::{CallError, Python};
 use runtime::schedule::{self, Cache, CancelToken, RunEvent, RunOptions, RunReport};
 use runtime::value::Value;
 use runtime::{Flow, file};
@@ -128,4 +131,45 @@ pub fn studio_blocks() -> Vec<(String, String, PathBuf)> {
     }
     out.sort();
     out
+}
+
+/// The native host for sweeps over the example set: files a flow exports go to `out` (never
+/// into the read-only reference apps), and Python nodes run on `python`, one worker for the
+/// whole sweep, in `out` (without it, as the native host runs them).
+pub struct SweepHost {
+    pub native: NativeHost,
+    pub out: PathBuf,
+    pub python: Option<Rc<Python>>,
+}
+
+impl Host for SweepHost {
+    fn now_ms(&self) -> f64 {
+        self.native.now_ms()
+    }
+    fn unix_time_s(&self) -> f64 {
+        self.native.unix_time_s()
+    }
+    fn entropy(&self) -> u64 {
+        self.native.entropy()
+    }
+    fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
+        self.native.sleep(ms)
+    }
+    fn read_file(&self, path: &str) -> LocalBoxFuture<'static, Result<Vec<u8>, String>> {
+        self.native.read_file(path)
+    }
+    fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
+        let full = self.out.join(name);
+        std::fs::create_dir_all(full.parent().unwrap_or(&self.out)).map_err(|e| e.to_string())?;
+        std::fs::write(&full, bytes).map_err(|e| format!("cannot write '{}': {e}", full.display()))?;
+        Ok(full.display().to_string())
+    }
+    fn run_python(&self, call: PythonCall) -> LocalBoxFuture<'static, Result<PythonResult, NodeError>> {
+        let Some(python) = &self.python else { return self.native.run_python(call) };
+        let r = python.call(&call, &self.out).map_err(|e| match e {
+            CallError::Node(e) => e,
+            CallError::Interrupted => NodeError::new("interrupted"),
+        });
+        Box::pin(async move { r })
+    }
 }
