@@ -698,7 +698,8 @@ test("live: a change made while the mirror's first draw is in progress still end
     assert.equal(await page.evaluate(() => window.flojoy.plotDraws()), 0, "the first draw is not done yet");
     await liveStep(page, range, 1.1, x);
     release();
-    await page.waitForFunction(mirrorShowsScatter, null, { timeout: 10_000 });
+    // plotly.js (4.6 MB) now loads, parses and draws: 10 s was too short on a loaded 2-core machine
+    await page.waitForFunction(mirrorShowsScatter, null, { timeout: 30_000 });
   } finally {
     await ctx.close();
   }
