@@ -360,3 +360,28 @@ fn large_arrays_cross_unchanged_both_ways() {
     }
     assert_eq!(host.python.starts(), 1);
 }
+
+#[test]
+fn arrays_larger_and_smaller_than_the_last_reuse_one_worker() {
+    // the shared files grow for a larger array (and are remapped by the worker) and are
+    // reused in place for a smaller one, both ways; sizes cross the 64 KiB chunks unevenly
+    let code = "from flojoy import flojoy, Vector\n\n@flojoy\ndef REV(default: Vector) -> Vector:\n    return Vector(v=default.v[::-1] * 2)\n";
+    let host = Rc::new(NativeHost::default());
+    for n in [100_000, 300_001, 9_000, 250_000] {
+        let (flow, _) = load(
+            vec![
+                node("LINSPACE-1", "LINSPACE", json!({"start": -3, "end": 7, "step": n}), None),
+                node("REV-1", "REV", json!({}), Some(code)),
+            ],
+            &[("LINSPACE-1", "default", "REV-1", "default")],
+        );
+        let r = run_on(&flow, host.clone());
+        assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+        let want = numpy(&format!("np.linspace(-3, 7, {n})[::-1] * 2"), &[]);
+        let got = ys(out(&r, "REV-1", "default"));
+        assert_eq!(got.len(), n);
+        let worst = got.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        assert!(worst <= 1e-12, "{n} numbers: off by {worst}");
+    }
+    assert_eq!(host.python.starts(), 1);
+}

@@ -5,7 +5,7 @@
 //! started again only after it was stopped. It loads the browser's own `flojoy_api.py` as the
 //! module `flojoy`, so a node sees the same API in both places. Requests and replies are
 //! frames on its stdin/stdout (see `worker.py`); arrays cross as raw float64 bytes, written
-//! from and read into the vectors' own memory.
+//! from the vectors' own memory and read into new vectors without zeroing them first.
 //!
 //! A node that runs too long (`timeout`) or a Ctrl+C (`interrupt`) kills the process from a
 //! watchdog thread; the waiting call then reports why and the next call starts a new worker.
@@ -274,6 +274,8 @@ struct Worker {
     version: String,
     numpy: Option<String>,
     shared: Option<Shared>,
+    /// Whether the watchdog watches a Ctrl+C flag (it then needs to know when a call starts).
+    polls: bool,
 }
 
 impl Worker {
@@ -326,6 +328,7 @@ impl Worker {
                 t.push_back(line);
             }
         }));
+        let polls = interrupt.is_some();
         let (w, c) = (watch.clone(), child.clone());
         threads.push(std::thread::spawn(move || watchdog(&w, &c, interrupt.as_deref())));
         let mut worker = Worker {
@@ -338,6 +341,7 @@ impl Worker {
             version: String::new(),
             numpy: None,
             shared: None,
+            polls,
         };
         let shared = Shared::create();
         let files = shared.as_ref().map(|s| s.dir.display().to_string());
@@ -380,7 +384,11 @@ impl Worker {
             st.busy = Some(timeout.map(|t| Instant::now() + t));
             st.fired = None;
         }
-        self.watch.wake.notify_all();
+        // with neither a deadline nor a Ctrl+C flag the watchdog has nothing to do: waking it
+        // would cost each call a thread switch
+        if timeout.is_some() || self.polls {
+            self.watch.wake.notify_all();
+        }
         let result = self.write(header, bufs).and_then(|()| self.read());
         let fired = {
             let mut st = lock(&self.watch.state);
@@ -457,9 +465,14 @@ impl Worker {
                 if n % 8 != 0 {
                     return Err(format!("it sent a float64 buffer of {n} bytes"));
                 }
-                let mut v = vec![0f64; n / 8];
-                fill(bytemuck::cast_slice_mut(&mut v))?;
-                Buf::F64(v)
+                match (at, &self.shared) {
+                    (Some(at), Some(shared)) => Buf::F64(floats_at(&shared.output, at, n / 8).map_err(io)?),
+                    _ => {
+                        let mut v = vec![0f64; n / 8];
+                        fill(bytemuck::cast_slice_mut(&mut v))?;
+                        Buf::F64(v)
+                    }
+                }
             };
             bufs.push(Some(buf));
         }
@@ -511,6 +524,24 @@ impl Drop for Worker {
         }
     }
 }
+
+/// `len` float64 numbers from `file` at `at`, read through a small buffer that stays in the
+/// cache: reading straight into a new vector would first zero it, one more pass over
+/// megabytes of memory than the copy itself.
+fn floats_at(file: &File, mut at: u64, len: usize) -> std::io::Result<Vec<f64>> {
+    let mut v = Vec::with_capacity(len);
+    let mut chunk = vec![0f64; len.min(CHUNK)];
+    while v.len() < len {
+        let part = &mut chunk[..(len - v.len()).min(CHUNK)];
+        file.read_exact_at(bytemuck::cast_slice_mut(part), at)?;
+        v.extend_from_slice(part);
+        at += (part.len() * 8) as u64;
+    }
+    Ok(v)
+}
+
+/// The numbers `floats_at` reads at a time (64 KiB).
+const CHUNK: usize = 8192;
 
 /// Kills the worker when the request out runs past its deadline or Ctrl+C is pressed.
 fn watchdog(watch: &Watch, child: &Mutex<Child>, interrupt: Option<&AtomicBool>) {

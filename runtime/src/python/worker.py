@@ -13,6 +13,7 @@ line, log}, parsed {spec}. The protocol's Rust side is runtime/src/python/.
 
 import json
 import math
+import mmap
 import os
 import struct
 import sys
@@ -90,25 +91,40 @@ _FILES = {}
 LARGE = 1 << 16
 
 
-_MAP = {}
+_MAPS = {}
+
+
+def _mapped(name, size=0):
+    """The shared file ``name`` mapped whole, at least ``size`` bytes long (this side grows
+    its own output file). The mapping is kept while the file keeps its size (each side
+    rewrites its file in place), so a buffer crosses as one memory copy: a read() or write()
+    of the file costs two to three times as much in the kernel."""
+    fd = _FILES[name]
+    have = os.fstat(fd).st_size
+    if have < size:
+        os.ftruncate(fd, size)
+        have = size
+    old = _MAPS.get(name)
+    if old is not None and len(old) == have:
+        return old
+    if old is not None:
+        old.close()
+    m = _MAPS[name] = mmap.mmap(fd, have, access=mmap.ACCESS_READ if name == "in" else mmap.ACCESS_WRITE)
+    return m
 
 
 def _read_file(n, floats, offset):
-    # the file stays mapped while it keeps its size (the runner rewrites it in place), so a
-    # read is one copy out of memory already mapped: much faster than a read() of the file
-    import mmap
-
-    size = os.fstat(_FILES["in"]).st_size
-    if offset + n > size:
+    m = _mapped("in")
+    if offset + n > len(m):
         raise EOFError
-    if _MAP.get("size") != size:
-        old = _MAP.pop("map", None)
-        if old is not None:
-            old.close()
-        _MAP["map"], _MAP["size"] = mmap.mmap(_FILES["in"], size, access=mmap.ACCESS_READ), size
     buf = _buffer(n, floats)
-    memoryview(buf).cast("B")[:] = memoryview(_MAP["map"])[offset:offset + n]
+    memoryview(buf).cast("B")[:] = memoryview(m)[offset:offset + n]
     return buf
+
+
+def _write_file(view, offset):
+    m = _mapped("out", offset + view.nbytes)
+    memoryview(m)[offset:offset + view.nbytes] = view
 
 
 def _read():
@@ -167,9 +183,7 @@ def _write(msg):
     for b, kind in bufs:
         view = memoryview(b).cast("B")
         if view.nbytes >= LARGE and "out" in _FILES:
-            done = 0
-            while done < view.nbytes:
-                done += os.pwritev(_FILES["out"], [view[done:]], offset + done)
+            _write_file(view, offset)
             specs.append([view.nbytes, kind, offset])
             offset += view.nbytes
         else:
@@ -205,7 +219,24 @@ def _install(api):
     mod.__file__ = "flojoy_api.py"
     sys.modules["flojoy"] = mod
     exec(compile(api, "flojoy_api.py", "exec"), mod.__dict__)
+    mod._flat = _flat_view(mod._flat, mod._np)
     return mod
+
+
+def _flat_view(flat, np):
+    """flojoy_api's ``_flat`` (an output array → float64 bytes) without its copy for numpy
+    arrays: the browser needs a bytes object (a Uint8Array once in JavaScript), but here the
+    reply is written out before the node's code runs again, so a view of the array's own
+    memory is enough, and a large array is copied once (into the shared file), not twice."""
+    if np is None:
+        return flat
+
+    def view(v):
+        if isinstance(v, np.ndarray):
+            return memoryview(np.ascontiguousarray(v, dtype=np.float64)).cast("B")
+        return flat(v)
+
+    return view
 
 
 def _serve(flojoy):
@@ -252,9 +283,9 @@ def main():
     except EOFError:
         return
     folder = init.get("files")
-    if folder and hasattr(os, "preadv") and hasattr(os, "pwritev"):
+    if folder:
         _FILES["in"] = os.open(os.path.join(folder, "in.bin"), os.O_RDONLY)
-        _FILES["out"] = os.open(os.path.join(folder, "out.bin"), os.O_WRONLY)
+        _FILES["out"] = os.open(os.path.join(folder, "out.bin"), os.O_RDWR)
     _orphan_watch(folder)
     flojoy = _install(init["api"])
     numpy = sys.modules.get("numpy")
