@@ -1,7 +1,7 @@
 // Trunk post-build hook: places the Python package base (packages.mjs), then makes the staged
 // site an offline app. Lists every file of the build (the service worker precaches them all,
 // except Python package files, which it keeps once loaded), derives the version from their contents, writes
-// sw.js from app/js/sw.js and stamps the version into index.html (<meta name="flojoy-version">).
+// sw.js from app/js/sw.js (with each file's SHA-256) and stamps the version into index.html (<meta name="flojoy-version">).
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
@@ -38,8 +38,15 @@ const version = hash.digest("hex").slice(0, 12);
 
 const index = join(staging, "index.html");
 writeFileSync(index, readFileSync(index, "utf8").replace('content="dev"', `content="${version}"`));
+// each precached file's SHA-256 as built (index.html with its version): sw.js serves a cached
+// copy only if it still has it
+const digests = Object.fromEntries(
+  files.map((f) => [`./${f}`, createHash("sha256").update(readFileSync(join(staging, f))).digest("hex")]),
+);
+digests["./"] = digests["./index.html"];
 const sw = readFileSync(join(here, "..", "js", "sw.js"), "utf8")
   .replace("__VERSION__", version)
-  .replace("__FILES__", JSON.stringify(["./", ...files.map((f) => `./${f}`)], null, 1));
+  .replace("__FILES__", JSON.stringify(["./", ...files.map((f) => `./${f}`)], null, 1))
+  .replace("__DIGESTS__", JSON.stringify(digests, null, 1));
 writeFileSync(join(staging, "sw.js"), sw);
 console.log(`pwa: version ${version}, ${files.length} files precached`);

@@ -5,7 +5,9 @@ window.flojoyBoot = (async () => {
   const sw = navigator.serviceWorker;
   if (!sw || !location.protocol.startsWith("http")) return;
   try {
-    const reg = await Promise.race([sw.getRegistration(), new Promise((ok) => setTimeout(ok, 500))]);
+    // (bounded, in case the service worker API never answers; 500 ms was too short on a busy
+    // machine, and the page then stayed on the old version for one more visit)
+    const reg = await Promise.race([sw.getRegistration(), new Promise((ok) => setTimeout(ok, 3000))]);
     if (reg && reg.waiting && sw.controller) {
       sw.addEventListener("controllerchange", () => location.reload(), { once: true });
       reg.waiting.postMessage("flojoy:activate");

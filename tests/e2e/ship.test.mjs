@@ -5,6 +5,7 @@
 // a notice, never a mix of versions.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -249,12 +250,15 @@ test("a new deployment is picked up on the next load with a notice, never mixed"
     await offlineReady(page);
     const v1 = await page.evaluate(() => document.querySelector("meta[name=flojoy-version]").content);
     assert.match(v1, /^[0-9a-f]{12}$/);
-    // deploy "v2": same files, a new version stamp (as a rebuild with changes would give)
+    // deploy "v2": same files, a new version stamp (as a rebuild with changes would give),
+    // and index.html's new SHA-256 in sw.js (which serves only files as built)
     const v2 = "0123456789ab";
-    for (const f of ["index.html", "sw.js"]) {
-      const p = join(dir, f);
-      writeFileSync(p, readFileSync(p, "utf8").replaceAll(v1, v2));
-    }
+    const sha = (p) => createHash("sha256").update(readFileSync(p)).digest("hex");
+    const index = join(dir, "index.html");
+    const before = sha(index);
+    writeFileSync(index, readFileSync(index, "utf8").replaceAll(v1, v2));
+    const sw = join(dir, "sw.js");
+    writeFileSync(sw, readFileSync(sw, "utf8").replaceAll(v1, v2).replaceAll(before, sha(index)));
     await page.reload();
     await page.getByText(/new version of Flojoy Web is ready/).waitFor({ timeout: 60_000 });
     assert.equal(await page.evaluate(() => document.querySelector("meta[name=flojoy-version]").content), v1, "this load is still v1 throughout");

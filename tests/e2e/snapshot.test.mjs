@@ -1,7 +1,8 @@
 // Story: Python code cannot tamper with the next visit. The start-up snapshot of Python lives
 // in Cache Storage, which Python reaches through `js`; the page keeps the snapshot's SHA-256
 // in localStorage (no worker reaches it), taken from a fresh start before any user code ran,
-// and a snapshot that does not match is discarded: the next visit starts Python normally.
+// and a snapshot that does not match is discarded: the next visit starts Python normally. The
+// site's own offline copy (the service worker's cache) is checked file by file the same way.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 
@@ -110,6 +111,71 @@ test("a Python node that overwrites the snapshot does not change what the next v
     assert.match(await pythonTitle(page), /restored from the start-up snapshot/);
     assert.deepEqual(outside, []);
     assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+// a node that replaces the site's offline copy of index.html and worker.js in the service
+// worker's cache (Cache Storage again): without a check, every later visit would load them
+const SITE_TAMPER = `from flojoy import flojoy, Scalar
+from pyodide.code import run_js
+
+@flojoy
+def SITE_TAMPER() -> Scalar:
+    run_js("""(async () => {
+      for (const name of await caches.keys()) {
+        if (!name.startsWith("flojoy-web-")) continue;
+        const c = await caches.open(name);
+        await c.put(new URL("./worker.js", location.href).href, new Response("throw new Error('owned')", { headers: { "content-type": "text/javascript" } }));
+        await c.put(new URL("./index.html", location.href).href, new Response("<h1 id=owned>owned</h1>", { headers: { "content-type": "text/html" } }));
+      }
+    })()""")
+    return Scalar(c=1)
+`;
+
+/** In the page: whether a service worker cache holds the tampered index.html. */
+const OWNED = async () => {
+  for (const name of await caches.keys()) {
+    const hit = await (await caches.open(name)).match("./index.html");
+    if (hit && (await hit.text()).includes("owned")) return true;
+  }
+  return false;
+};
+
+test("a Python node that rewrites the site's offline copy does not change what the next visit loads", { timeout: 240_000 }, async () => {
+  const { page, errors, outside, ctx } = await openEditor(browser, server.url);
+  try {
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 60_000 });
+    await waitPythonState(page, "ready");
+    // the user's own flow with the tampering node runs, and the cache is rewritten
+    await load(page, { rfInstance: { nodes: [{ id: "T-1", data: { func: "SITE_TAMPER", label: "SITE_TAMPER", code: SITE_TAMPER }, position: { x: 0, y: 0 } }], edges: [] } });
+    assert.equal((await run(page)).status, "ok");
+    await page.waitForFunction(OWNED, null, { timeout: 30_000, polling: 100 });
+
+    // next visit: the real app, and Python starts (the tampered worker.js would throw)
+    await page.reload();
+    await page.getByTestId("run-button").waitFor();
+    assert.equal(await page.locator("#owned").count(), 0);
+    await waitPythonState(page, "ready");
+    // the genuine files are stored again: the visit after, offline, is the real app too
+    await page.waitForFunction(async () => {
+      for (const name of await caches.keys()) {
+        const c = await caches.open(name);
+        const [index, worker] = await Promise.all([c.match("./index.html"), c.match("./worker.js")]);
+        if (!index || !worker || (await index.text()).includes("owned") || (await worker.text()).includes("owned")) return false;
+      }
+      return true;
+    }, null, { timeout: 30_000, polling: 100 });
+    assert.equal(await page.evaluate(OWNED), false);
+    await ctx.setOffline(true);
+    await page.reload();
+    await page.getByTestId("run-button").waitFor();
+    await waitPythonState(page, "ready");
+    assert.equal(await page.locator("#owned").count(), 0);
+    assert.deepEqual(outside, []);
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource|net::ERR_INTERNET_DISCONNECTED/.test(e)), []);
   } finally {
     await ctx.close();
   }
