@@ -134,4 +134,14 @@ fn refused_edits_change_nothing_and_say_why() {
     ]);
     assert_eq!(apply(&mut f, batch).unwrap_err(), EditError::EmptyLabel);
     assert_eq!(f, before);
+    // a node whose label another node has (a batch built against the flow before it, as the
+    // edit fuzzer did: two adds labelled the same): refused, so undo can always rename back
+    let def = nodes::lookup("SCALAR").unwrap();
+    let add =
+        |key: u128| Edit::AddNode(Box::new(Node::builtin(def, file::node_key("SCALAR", key), "S".into(), (0.0, 0.0))));
+    let err = apply(&mut f, Edit::Batch(vec![add(1), add(2)])).unwrap_err();
+    assert_eq!(err.to_string(), "another node is already labelled 'S'");
+    let taken = Edit::AddNode(Box::new(Node::builtin(def, file::node_key("SCALAR", 3), "SINE".into(), (0.0, 0.0))));
+    assert_eq!(apply(&mut f, taken).unwrap_err(), EditError::DuplicateLabel("SINE".into()));
+    assert_eq!(f, before);
 }

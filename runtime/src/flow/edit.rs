@@ -113,6 +113,11 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
             if flow.find_key(&node.key).is_some() {
                 return Err(EditError::DuplicateKey(node.key));
             }
+            // labels are unique, as Rename keeps them (found by ./dev fuzz: a batch added two
+            // nodes labelled 'NOT'; renaming one away and undoing then failed on the other)
+            if flow.find_label(&node.label).is_some() {
+                return Err(EditError::DuplicateLabel(node.label));
+            }
             let id = flow.insert_node(*node);
             Ok(Edit::RemoveNode(id))
         }
