@@ -220,16 +220,23 @@ async function loadImports(env, code) {
   const problems = [];
   const numpy = !!py.loadedPackages.numpy;
   try {
-    await py.loadPackagesFromImports(code, { messageCallback: () => {}, errorCallback: (m) => problems.push(String(m)) });
+    await py.loadPackagesFromImports(code, quietly(problems));
   } catch (e) {
     problems.push(String((e && e.message) || e));
   }
   if (problems.length) {
-    throw new Error(`a package could not be loaded from ${env.packages.base}: ${problems.join(" ").replace(/\s+/g, " ").trim()}`);
+    throw new Error(`a package could not be loaded from ${env.packages.base}: ${said(problems)}`);
   }
   env.imported.add(code);
   numpyArrived(env, numpy);
 }
+
+/**
+ * Pyodide's options for a quiet package load whose errors go to `problems` (a failed download
+ * is reported there, and the load still resolves), and those problems as one sentence.
+ */
+const quietly = (problems) => ({ messageCallback: () => {}, errorCallback: (m) => problems.push(String(m)) });
+const said = (problems) => problems.join(" ").replace(/\s+/g, " ").trim();
 
 /** Once numpy is there (it was not before), nodes receive numpy arrays: reload flojoy. */
 function numpyArrived(env, before) {
@@ -239,23 +246,21 @@ function numpyArrived(env, before) {
 }
 
 /**
- * Loads packages of the package base by name (what "+ package" asks for). loadPackage reports
- * a failed download to errorCallback and still resolves: only the package being listed as
- * loaded afterwards says it is really there.
+ * Loads packages of the package base by name (what "+ package" asks for): only a package
+ * listed as loaded afterwards is really there.
  */
 async function loadPackages(env, names) {
   const { py } = env;
   const numpy = !!py.loadedPackages.numpy;
   const problems = [];
   try {
-    await py.loadPackage(names, { messageCallback: () => {}, errorCallback: (m) => problems.push(String(m)) });
+    await py.loadPackage(names, quietly(problems));
   } catch (e) {
     problems.push(String((e && e.message) || e));
   }
   const missing = names.filter((n) => !py.loadedPackages[n]);
   if (missing.length) {
-    const why = problems.join(" ").replace(/\s+/g, " ").trim();
-    throw new Error(`${missing.join(", ")}: ${why || "not a package of this Pyodide's package list"}`);
+    throw new Error(`${missing.join(", ")}: ${said(problems) || "not a package of this Pyodide's package list"}`);
   }
   numpyArrived(env, numpy);
 }

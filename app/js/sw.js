@@ -61,20 +61,22 @@ self.addEventListener("fetch", (event) => {
     (async () => {
       const cache = await caches.open(CACHE);
       // every page of the app is index.html (its query, e.g. ?embed=1, is read by the app)
-      const key = req.mode === "navigate" ? "./index.html" : sitePath(req.url);
-      const hit = req.mode === "navigate"
+      const navigate = req.mode === "navigate";
+      const source = navigate ? "./index.html" : req;
+      const key = navigate ? "./index.html" : sitePath(req.url);
+      const hit = navigate
         ? await cache.match("./index.html") ?? await cache.match("./")
         : await cache.match(req, { ignoreSearch: true });
       if (hit) {
         if (await intact(hit, key)) return hit;
         console.warn(`offline copy of ${key} was changed after it was stored: fetched again`);
-        await cache.delete(req.mode === "navigate" ? "./index.html" : req, { ignoreSearch: true });
+        await cache.delete(source, { ignoreSearch: true });
         try {
-          const res = await fetch(req.mode === "navigate" ? "./index.html" : req, { cache: "reload" });
-          if (res.ok && (await intact(res, key))) event.waitUntil(cache.put(req.mode === "navigate" ? "./index.html" : req, res.clone()));
+          const res = await fetch(source, { cache: "reload" });
+          if (res.ok && (await intact(res, key))) event.waitUntil(cache.put(source, res.clone()));
           return res;
         } catch (e) {
-          if (req.mode === "navigate") {
+          if (navigate) {
             return new Response("Flojoy Web's offline copy was changed and the network is off: reload when online.", { status: 503 });
           }
           throw e;

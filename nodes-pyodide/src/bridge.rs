@@ -37,6 +37,13 @@ pub enum WorkerStatus {
     },
 }
 
+impl WorkerStatus {
+    /// Python is ready and "+ package" loads from the site itself (not Pyodide's index).
+    pub fn site_packages(&self) -> bool {
+        matches!(self, WorkerStatus::Ready { site_packages: true, .. })
+    }
+}
+
 /// Why a Python request failed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PythonError {

@@ -62,7 +62,7 @@ impl Editor {
             return;
         }
         let list = names.join(", ");
-        let site = matches!(self.python.get_untracked(), WorkerStatus::Ready { site_packages: true, .. });
+        let site = self.python.with_untracked(WorkerStatus::site_packages);
         let from = if site { "this site" } else { "Pyodide's package index (needs the network)" };
         self.info(format!("loading {list} from {from}…"));
         let worker = self.runner().python().clone();

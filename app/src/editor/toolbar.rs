@@ -46,7 +46,7 @@ pub fn Toolbar() -> impl IntoView {
         WorkerStatus::Ready { version, .. } => ("ready", format!("Python {version} ready")),
         WorkerStatus::Failed { reason } => ("failed", format!("Python unavailable: {reason}")),
     };
-    let site_packages = move || matches!(ed.python.get(), WorkerStatus::Ready { site_packages: true, .. });
+    let site_packages = move || ed.python.with(WorkerStatus::site_packages);
     let can_undo = move || ed.doc.with(|d| d.can_undo());
     let can_redo = move || ed.doc.with(|d| d.can_redo());
     let title = move || {
