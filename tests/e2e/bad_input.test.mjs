@@ -7,9 +7,14 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 
 import { serve } from "../support/server.mjs";
-import { DIST, context, launch } from "../support/browser.mjs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { DIST, context, launch, profileContext } from "../support/browser.mjs";
 import { flow, load, openEditor } from "../support/editor.mjs";
-import { makeFlow } from "../support/devices.mjs";
+import { devices, makeFlow, withDevices } from "../support/devices.mjs";
 
 let server, browser, editor;
 before(async () => {
@@ -302,6 +307,63 @@ window.ask = (msg) => new Promise((ok) => { const id = ++next; pending.set(id, o
     } finally {
       await other.close();
     }
+  }],
+  ["storage full: a flow too big for the quota", async () => {
+    // a browser with a profile on disk, where Chromium enforces a quota set through DevTools
+    // (incognito contexts ignore it); no service worker, whose offline copy of the site
+    // (Pyodide included) would count against the small quota
+    const dir = mkdtempSync(join(tmpdir(), "flojoy-quota-"));
+    const { ctx } = await profileContext(dir, { serviceWorkers: "block" });
+    try {
+      const page = ctx.pages()[0] ?? (await ctx.newPage());
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      // the quota is set before the site first opens its storage (Chromium keeps the quota it
+      // read then for as long as the storage stays open)
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send("Storage.overrideQuotaForOrigin", { origin: new URL(server.url).origin, quotaSize: 8_000_000 });
+      await page.goto(server.url);
+      await page.waitForFunction(() => window.flojoy && typeof window.flojoy.flow === "function");
+      const before = await baseline(page);
+      // 24 MB of random base64 in a text node: IndexedDB compresses what it stores, so the
+      // payload must not compress below the 8 MB quota
+      const huge = makeFlow([["HUGE", "TEXT", { value: randomBytes(18_000_000).toString("base64") }]]);
+      huge.name = "Huge";
+      await load(page, huge);
+      const t = await toast(page, /autosave failed: this flow \(2\d\.\d MB\) does not fit in the browser's storage; the last good autosave \(\d\d:\d\d:\d\d\) is kept/).textContent();
+      assert.equal((await page.evaluate(() => window.flojoy.run())).status, "ok", "the big flow still runs");
+      await inRecent(page);
+      // the next visit starts from the last save that fitted: the user's flow
+      await page.reload();
+      await page.waitForFunction(() => window.flojoy?.flow?.().name === "My flow");
+      assert.equal(JSON.stringify(await flow(page)), before, "the last good autosave came back");
+      assert.equal((await page.evaluate(() => window.flojoy.run())).status, "ok");
+      assert.equal((await page.evaluate(() => window.flojoy.output("MINE")))?.c, 7);
+      assert.deepEqual(errors.filter((e) => !/Failed to load resource|offline support/.test(e)), []);
+      return t;
+    } finally {
+      await ctx.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }],
+  ["device unplugged mid-stream", async () => {
+    const { page, ctx } = await openEditor(browser, server.url, {
+      setup: (c) => withDevices(c, { serial: [{ kind: "unplug", name: "flaky", rate: 5000, after: 3000 }] }),
+    });
+    const f = makeFlow([["STREAM", "SERIAL_STREAM", { window: 1000 }], ["LINE", "LINE"]], [["STREAM", "LINE"]]);
+    f.name = "My stream";
+    await load(page, f);
+    const before = JSON.stringify(await flow(page));
+    const r = await page.evaluate(() => window.flojoy.run());
+    assert.equal(r.status, "failed");
+    assert.match(r.nodes.STREAM.error, /device disconnected/);
+    const t = await page.getByTestId("result-STREAM").getByText(/device disconnected/).textContent();
+    assert.ok(await page.evaluate(() => window.flojoy.output("LINE")), "the plot keeps what arrived before the unplug");
+    assert.equal(JSON.stringify(await flow(page)), before, "the flow is unchanged");
+    assert.ok((await devices(page)).events.some((e) => /disconnected/.test(e)));
+    await ctx.close();
+    return `STREAM: ${t}`;
   }],
   ["reload in the middle of a run", async () => {
     const { page, ctx } = await openEditor(browser, server.url);

@@ -2,8 +2,8 @@
 // example, New) pushes it into the recent flows (IndexedDB), listed under Open with name, time
 // and node count and restorable in one click; the autosave lives in IndexedDB too. A reload in
 // the middle of a run comes back with the flow and works. (A flow too big for the storage
-// quota is not tested here: headless Chromium's incognito contexts do not enforce a quota set
-// through DevTools' Storage.overrideQuotaForOrigin on IndexedDB writes.)
+// quota is bad_input.test.mjs's "storage full" case: it needs a browser profile on disk, where
+// Chromium enforces a quota set through DevTools; incognito contexts do not.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 

@@ -25,9 +25,8 @@ export async function launch() {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: ARGS });
 }
 
-/** A fresh context whose outside requests are refused and listed in `outside`. */
-export async function context(browser, options = {}) {
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
+/** Refuses every request that leaves 127.0.0.1 in `ctx`; returns the list of what was refused. */
+async function guard(ctx) {
   const outside = [];
   await ctx.route("**/*", (route) => {
     const url = new URL(route.request().url());
@@ -35,7 +34,29 @@ export async function context(browser, options = {}) {
     outside.push(url.href);
     return route.abort("blockedbyclient");
   });
-  return { ctx, outside };
+  return outside;
+}
+
+const VIEWPORT = { width: 1400, height: 900 };
+
+/** A fresh context whose outside requests are refused and listed in `outside`. */
+export async function context(browser, options = {}) {
+  const ctx = await browser.newContext({ viewport: VIEWPORT, ...options });
+  return { ctx, outside: await guard(ctx) };
+}
+
+/** A browser of its own with its profile in `dir` (as a user's browser has), guarded like
+ * `context`. Chromium enforces a storage quota set through DevTools
+ * (Storage.overrideQuotaForOrigin) in such a profile; incognito contexts ignore it. */
+export async function profileContext(dir, options = {}) {
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ARGS,
+    viewport: VIEWPORT,
+    ...options,
+  });
+  return { ctx, outside: await guard(ctx) };
 }
 
 /** Opens `url` in a new page, recording console errors and uncaught exceptions. */
