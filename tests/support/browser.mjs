@@ -37,7 +37,9 @@ async function guard(ctx) {
   return outside;
 }
 
-const VIEWPORT = { width: 1400, height: 900 };
+// a full-HD desktop, where every toolbar button is in the bar (narrower windows move some into
+// the More menu: tests/e2e/responsive.test.mjs)
+const VIEWPORT = { width: 1920, height: 1080 };
 
 /** A fresh context whose outside requests are refused and listed in `outside`. */
 export async function context(browser, options = {}) {

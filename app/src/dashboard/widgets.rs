@@ -28,6 +28,12 @@ pub fn WidgetView(item: String, node: String, param: String, widget: Widget, con
             })
         })
     });
+    // what assistive technology announces for the control: "SINE frequency"
+    let name = param.clone();
+    let accessible_name = Memo::new(move |_| {
+        let label = id.get().and_then(|id| ed.doc.with(|d| d.flow.node(id).map(|n| n.label.clone())));
+        format!("{} {name}", label.unwrap_or_default()).trim().to_owned()
+    });
     let error = RwSignal::new(None::<String>);
     let gesture = item.clone();
     let name = param.clone();
@@ -58,7 +64,7 @@ pub fn WidgetView(item: String, node: String, param: String, widget: Widget, con
             let set2 = set.clone();
             view! {
                 <div class="w-slider">
-                    <input type="range" data-testid=testid.clone() min=min max=max step=step prop:value=num
+                    <input type="range" aria-label=accessible_name data-testid=testid.clone() min=min max=max step=step prop:value=num
                         on:input=move |ev| {
                             if let Ok(v) = event_target_value(&ev).parse::<f64>() {
                                 set(v.into(), true)
@@ -81,8 +87,26 @@ pub fn WidgetView(item: String, node: String, param: String, widget: Widget, con
             let set2 = set.clone();
             let drag_from = RwSignal::new(None::<(f64, f64)>);
             let angle = move || -135.0 + 270.0 * ((num() - min) / (max - min).max(f64::EPSILON)).clamp(0.0, 1.0);
+            // the keyboard turns it too: arrows by a step (or a hundredth of the range)
+            let set3 = set.clone();
+            let nudge = move |up: bool| {
+                let by = if step > 0.0 { step } else { (max - min) / 100.0 };
+                let v = (num() + if up { by } else { -by }).clamp(min, max);
+                set3(v.into(), false);
+            };
             view! {
                 <div class="w-knob" data-testid=testid.clone()
+                    role="slider"
+                    tabindex="0"
+                    aria-label=accessible_name
+                    aria-valuemin=min
+                    aria-valuemax=max
+                    aria-valuenow=num
+                    on:keydown=move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
+                        "ArrowUp" | "ArrowRight" => { ev.prevent_default(); nudge(true) }
+                        "ArrowDown" | "ArrowLeft" => { ev.prevent_default(); nudge(false) }
+                        _ => {}
+                    }
                     on:pointerdown=move |ev: web_sys::PointerEvent| {
                         if let Some(t) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) { let _ = t.set_pointer_capture(ev.pointer_id()); }
                         drag_from.set(Some((ev.client_y(), num())));
@@ -107,13 +131,13 @@ pub fn WidgetView(item: String, node: String, param: String, widget: Widget, con
         }
         Widget::Number => {
             let set = set.clone();
-            view! { <input type="number" class="w-number" data-testid=testid.clone() step=step prop:value=num on:change=move |ev| set(Json::String(event_target_value(&ev)), false)/> }.into_any()
+            view! { <input type="number" class="w-number" aria-label=accessible_name data-testid=testid.clone() step=step prop:value=num on:change=move |ev| set(Json::String(event_target_value(&ev)), false)/> }.into_any()
         }
         Widget::Checkbox | Widget::Switch => {
             let set = set.clone();
             view! {
                 <label class=if widget == Widget::Switch { "w-switch" } else { "w-check" }>
-                    <input type="checkbox" data-testid=testid.clone() prop:checked=on on:change=move |ev| set(Json::Bool(event_target_checked(&ev)), false)/>
+                    <input type="checkbox" aria-label=accessible_name data-testid=testid.clone() prop:checked=on on:change=move |ev| set(Json::Bool(event_target_checked(&ev)), false)/>
                     <span class="track"></span>
                 </label>
             }
@@ -122,7 +146,7 @@ pub fn WidgetView(item: String, node: String, param: String, widget: Widget, con
         Widget::Dropdown => {
             let set = set.clone();
             view! {
-                <select class="w-select" data-testid=testid.clone() on:change=move |ev| set(Json::String(event_target_value(&ev)), false)>
+                <select class="w-select" aria-label=accessible_name data-testid=testid.clone() on:change=move |ev| set(Json::String(event_target_value(&ev)), false)>
                     {move || options.get().unwrap_or_default().into_iter().map(|o| { let sel = o == text(); view! { <option value=o.clone() selected=sel>{o.clone()}</option> } }).collect_view()}
                 </select>
             }
@@ -132,7 +156,7 @@ pub fn WidgetView(item: String, node: String, param: String, widget: Widget, con
             let set = set.clone();
             let group = format!("radio-{item}");
             view! {
-                <div class="w-radio" data-testid=testid.clone()>
+                <div class="w-radio" role="radiogroup" aria-label=accessible_name data-testid=testid.clone()>
                     {move || {
                         let set = set.clone();
                         options.get().unwrap_or_default().into_iter().map(|o| {
@@ -147,14 +171,14 @@ pub fn WidgetView(item: String, node: String, param: String, widget: Widget, con
         }
         Widget::Text => {
             let set = set.clone();
-            view! { <input type="text" class="w-text" data-testid=testid.clone() prop:value=text on:change=move |ev| set(Json::String(event_target_value(&ev)), false)/> }.into_any()
+            view! { <input type="text" class="w-text" aria-label=accessible_name data-testid=testid.clone() prop:value=text on:change=move |ev| set(Json::String(event_target_value(&ev)), false)/> }.into_any()
         }
         Widget::FileUpload => {
             let set = set.clone();
             let accept = config.accept.clone();
             view! {
                 <div class="w-file">
-                    <input type="file" accept=accept data-testid=testid.clone() on:change=move |ev| {
+                    <input type="file" accept=accept aria-label=accessible_name data-testid=testid.clone() on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);
                         let Some(f) = input.files().and_then(|l| l.get(0)) else { return };
                         let set = set.clone();

@@ -110,9 +110,33 @@ pub fn Canvas() -> impl IntoView {
         ed.viewport.get_untracked().to_world(sx, sy)
     };
 
+    // fingers on the canvas (touch pointers), in the order they went down: one pans like the
+    // mouse, two pinch
+    let touches = StoredValue::new(Vec::<(i32, (f64, f64))>::new());
+    let two_fingers = move || {
+        touches.with_value(|t| match t.as_slice() {
+            [a, b, ..] => Some([a.1, b.1]),
+            _ => None,
+        })
+    };
+
     let on_down = move |ev: web_sys::PointerEvent| {
         if ev.button() != 0 {
             return;
+        }
+        if ev.pointer_type() == "touch" {
+            let at = local(ev.client_x(), ev.client_y());
+            touches.update_value(|t| t.push((ev.pointer_id(), at)));
+            if let Some(from) = two_fingers() {
+                // a second finger: whatever the first began (a pan, a move) gives way to the pinch
+                ed.moving.set(Moving::default());
+                ed.move_offset.set((0.0, 0.0));
+                if let Some(c) = canvas.get_untracked() {
+                    let _ = c.set_pointer_capture(ev.pointer_id());
+                }
+                ed.drag.set(Some(Drag::Pinch { from, origin: ed.viewport.get_untracked() }));
+                return;
+            }
         }
         // controls inside nodes keep their pointer (inputs in the panel are outside the canvas)
         if closest(ev.target(), "input, select, textarea, button, a, .plot").is_some() {
@@ -176,8 +200,15 @@ pub fn Canvas() -> impl IntoView {
     };
 
     let on_move = move |ev: web_sys::PointerEvent| {
-        let Some(drag) = ed.drag.get_untracked() else { return };
         let (sx, sy) = local(ev.client_x(), ev.client_y());
+        if ev.pointer_type() == "touch" {
+            touches.update_value(|t| {
+                if let Some(f) = t.iter_mut().find(|f| f.0 == ev.pointer_id()) {
+                    f.1 = (sx, sy);
+                }
+            });
+        }
+        let Some(drag) = ed.drag.get_untracked() else { return };
         let w = ed.viewport.get_untracked().to_world(sx, sy);
         let next = match drag {
             Drag::Pan { from, origin, moved } => {
@@ -193,6 +224,12 @@ pub fn Canvas() -> impl IntoView {
                 return;
             }
             Drag::Select { from, additive, .. } => Drag::Select { from, to: w, additive },
+            Drag::Pinch { from, origin } => {
+                if let Some(now) = two_fingers() {
+                    ed.viewport.set(origin.pinch(from, now));
+                }
+                return;
+            }
             Drag::Wire { from, .. } => {
                 let under = js::element_at(ev.client_x(), ev.client_y())
                     .and_then(|el| el.closest("[data-in-port]").ok().flatten());
@@ -208,10 +245,13 @@ pub fn Canvas() -> impl IntoView {
         ed.drag.set(Some(next));
     };
 
-    let on_up = move |_ev: web_sys::PointerEvent| {
+    let on_up = move |ev: web_sys::PointerEvent| {
+        touches.update_value(|t| t.retain(|f| f.0 != ev.pointer_id()));
         let Some(drag) = ed.drag.get_untracked() else { return };
         ed.drag.set(None);
         match drag {
+            // the pinch ends with the first finger lifted; the other one starts nothing
+            Drag::Pinch { .. } => {}
             Drag::Pan { moved: false, .. } => ed.selection.set(Selection::default()),
             Drag::Pan { .. } => {}
             Drag::Move { .. } => {
@@ -373,6 +413,7 @@ pub fn Canvas() -> impl IntoView {
             on:pointerdown=on_down
             on:pointermove=on_move
             on:pointerup=on_up
+            on:pointercancel=on_up
             on:dragover=on_dragover
             on:drop=on_drop
             on:dblclick=on_dblclick

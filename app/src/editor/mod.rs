@@ -8,6 +8,7 @@ pub mod gallery;
 pub mod keys;
 pub mod log;
 pub mod minimap;
+pub mod more_menu;
 pub mod node;
 pub mod node_view;
 pub mod note;

@@ -41,10 +41,12 @@ pub fn ViewTabs() -> impl IntoView {
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let ed = expect_context::<Editor>();
+    // what follows the word "Python" in the status (a narrow window shows only the word and a
+    // sign, style.css; the whole text is the tooltip)
     let python = move || match ed.python.get() {
-        WorkerStatus::Loading { stage } => ("loading", format!("Python: {stage}…")),
-        WorkerStatus::Ready { version, .. } => ("ready", format!("Python {version} ready")),
-        WorkerStatus::Failed { reason } => ("failed", format!("Python unavailable: {reason}")),
+        WorkerStatus::Loading { stage } => ("loading", format!(": {stage}…")),
+        WorkerStatus::Ready { version, .. } => ("ready", format!(" {version} ready")),
+        WorkerStatus::Failed { reason } => ("failed", format!(" unavailable: {reason}")),
     };
     let site_packages = move || ed.python.with(WorkerStatus::site_packages);
     let can_undo = move || ed.doc.with(|d| d.can_undo());
@@ -68,15 +70,15 @@ pub fn Toolbar() -> impl IntoView {
         <header class="toolbar">
             <span class="brand">"Flojoy Web"</span>
             <ViewTabs/>
-            <span class="flow-name" data-testid="flow-name">{title}</span>
+            <span class="flow-name" data-testid="flow-name" title=title>{title}</span>
             <div class="group">
-                <button data-testid="examples" title="Example flows to learn from" on:click=move |_| ed.execute(Command::Examples)>"Examples"</button>
+                <button data-testid="examples" class="ov-3" title="Example flows to learn from" on:click=move |_| ed.execute(Command::Examples)>"Examples"</button>
                 <button data-testid="new" title="New flow" on:click=move |_| ed.execute(Command::New)>"New"</button>
                 <button data-testid="open" title="Open a flow file (Ctrl+O)" on:click=move |_| ed.execute(Command::Open)>"Open"</button>
                 <crate::editor::recent::RecentMenu/>
                 <input id="open-file" type="file" accept=".json,.flojoy,.txt,application/json" hidden on:change=on_file data-testid="open-file"/>
                 <button data-testid="save" title="Save (Ctrl+S)" on:click=move |_| ed.execute(Command::Save)>"Save"</button>
-                <button data-testid="share" title="Share as a link, or embed in a page" on:click=move |_| ed.execute(Command::Share)>"Share"</button>
+                <button data-testid="share" class="ov-3" title="Share as a link, or embed in a page" on:click=move |_| ed.execute(Command::Share)>"Share"</button>
             </div>
             <div class="group">
                 <button data-testid="undo" title="Undo (Ctrl+Z)" disabled=move || !can_undo() on:click=move |_| ed.execute(Command::Undo)>"↶"</button>
@@ -86,30 +88,33 @@ pub fn Toolbar() -> impl IntoView {
             <crate::editor::recent::ConsentBadge/>
             <button
                 data-testid="devices"
+                class="ov-3"
                 title="Serial and USB devices (WebSerial, WebUSB) and demo devices"
                 class:active=move || ed.devices_open.get()
                 on:click=move |_| ed.execute(Command::Devices)
             >
                 "Devices"
             </button>
-            <div class="group">
+            <div class="group ov-1">
                 <button data-testid="zoom-out" title="Zoom out (Ctrl+-)" on:click=move |_| ed.execute(Command::ZoomOut)>"−"</button>
                 <span class="zoom" data-testid="zoom">{move || format!("{:.0}%", ed.viewport.with(|v| v.zoom) * 100.0)}</span>
                 <button data-testid="zoom-in" title="Zoom in (Ctrl++)" on:click=move |_| ed.execute(Command::ZoomIn)>"+"</button>
                 <button data-testid="fit" title="Fit view (Ctrl+0)" on:click=move |_| ed.execute(Command::Fit)>"Fit"</button>
             </div>
-            <div class="group">
-                <button data-testid="add-note" on:click=move |_| ed.execute(Command::AddNote)>"+ Note"</button>
-                <button data-testid="add-python" on:click=move |_| ed.execute(Command::AddPython)>"+ Python"</button>
+            <div class="group ov-2">
+                <button data-testid="add-note" title="Add a note (markdown)" on:click=move |_| ed.execute(Command::AddNote)>"+ Note"</button>
+                <button data-testid="add-python" title="New Python node" on:click=move |_| ed.execute(Command::AddPython)>"+ Python"</button>
                 <button data-testid="open-command" title="Command palette (Ctrl+K)" on:click=move |_| ed.execute(Command::TogglePalette)>"⌘K"</button>
             </div>
+            <crate::editor::more_menu::MoreMenu/>
             <span class="spacer"></span>
             <span class="python-status" data-testid="python-status" data-state=move || python().0 title=move || match ed.python.get() {
-                WorkerStatus::Ready { ms, snapshot, .. } => format!("started in {:.2} s{}", ms / 1000.0, if snapshot { " (restored from the start-up snapshot)" } else { "" }),
-                _ => String::new(),
+                WorkerStatus::Ready { ms, snapshot, version, .. } => format!("Python {version}: started in {:.2} s{}", ms / 1000.0, if snapshot { " (restored from the start-up snapshot)" } else { "" }),
+                _ => format!("Python{}", python().1),
             }>
-                {move || python().1}
-                {move || ed.packages.with(|p| (!p.is_empty()).then(|| format!(" · {}", p.join(", "))))}
+                "Python"
+                <span class="py-detail">{move || python().1}</span>
+                <span class="py-detail">{move || ed.packages.with(|p| (!p.is_empty()).then(|| format!(" · {}", p.join(", "))))}</span>
             </span>
             <button
                 data-testid="add-package"

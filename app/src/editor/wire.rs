@@ -59,6 +59,16 @@ pub fn TempWire() -> impl IntoView {
             ),
             None => (at, "open"),
         };
-        Some(view! { <path class="wire temp" data-state=state d=wire_path(start, end)></path> })
+        // what the wire carries, in full, beside the pointer (a port's label may abbreviate it)
+        let carries = ed.doc.with(|d| {
+            d.flow
+                .node(from.node)
+                .and_then(|n| n.spec().outputs.get(usize::from(from.port)))
+                .map(|p| p.types.to_string())
+        });
+        Some(view! {
+            <path class="wire temp" data-state=state d=wire_path(start, end)></path>
+            <text class="wire-type" data-testid="wire-type" x=at.0 + 14.0 y=at.1 - 10.0>{carries}</text>
+        })
     }
 }

@@ -19,6 +19,9 @@ pub enum Drag {
     Wire { from: OutPort, at: (f64, f64), hover: Option<(InPort, Result<(), String>)> },
     /// Shift-dragging a selection box (world coordinates).
     Select { from: (f64, f64), to: (f64, f64), additive: bool },
+    /// Two fingers on the canvas (touch): where they were when the second went down (canvas
+    /// pixels, in the order they went down) and the view then.
+    Pinch { from: [(f64, f64); 2], origin: Viewport },
 }
 
 /// The nodes and notes a move drag carries.

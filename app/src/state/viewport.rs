@@ -40,6 +40,18 @@ impl Viewport {
         Viewport { x: sx - wx * zoom, y: sy - wy * zoom, zoom }
     }
 
+    /// Two fingers moved from `from` to `to` (screen points): zooms by how much their distance
+    /// changed and keeps the world point that was under their midpoint under the new midpoint
+    /// (pinch to zoom, and pan with both fingers at once).
+    pub fn pinch(self, from: [(f64, f64); 2], to: [(f64, f64); 2]) -> Viewport {
+        let distance = |p: [(f64, f64); 2]| (p[0].0 - p[1].0).hypot(p[0].1 - p[1].1).max(1.0);
+        let middle = |p: [(f64, f64); 2]| ((p[0].0 + p[1].0) / 2.0, (p[0].1 + p[1].1) / 2.0);
+        let (m0, m1) = (middle(from), middle(to));
+        let zoom = (self.zoom * distance(to) / distance(from)).clamp(MIN_ZOOM, MAX_ZOOM);
+        let (wx, wy) = self.to_world(m0.0, m0.1);
+        Viewport { x: m1.0 - wx * zoom, y: m1.1 - wy * zoom, zoom }
+    }
+
     /// The viewport that shows `bounds` (x0, y0, x1, y1 in world units) in a `w`×`h` screen, with a margin.
     pub fn fit(bounds: (f64, f64, f64, f64), w: f64, h: f64) -> Viewport {
         let (x0, y0, x1, y1) = bounds;
@@ -74,6 +86,20 @@ mod tests {
         let after = z.to_world(300.0, 200.0);
         assert!((before.0 - after.0).abs() < 1e-9 && (before.1 - after.1).abs() < 1e-9);
         assert_eq!(v.zoom_at(0.0, 0.0, 1000.0).zoom, MAX_ZOOM);
+    }
+
+    #[test]
+    fn a_pinch_zooms_by_the_fingers_spread_around_their_midpoint() {
+        let v = Viewport { x: 10.0, y: -5.0, zoom: 1.0 };
+        let from = [(100.0, 100.0), (200.0, 100.0)];
+        let under = v.to_world(150.0, 100.0);
+        // spread to twice the distance, and both fingers 30 px down
+        let p = v.pinch(from, [(50.0, 130.0), (250.0, 130.0)]);
+        assert!((p.zoom - 2.0).abs() < 1e-12);
+        let now = p.to_world(150.0, 130.0);
+        assert!((now.0 - under.0).abs() < 1e-9 && (now.1 - under.1).abs() < 1e-9, "{now:?} {under:?}");
+        // fingers on one spot do not divide by zero
+        assert!(v.pinch([(5.0, 5.0); 2], [(5.0, 5.0), (400.0, 5.0)]).zoom <= MAX_ZOOM);
     }
 
     #[test]
