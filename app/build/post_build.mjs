@@ -1,0 +1,7 @@
+// Trunk's one post-build hook. Trunk starts the hooks of one stage all at once, so the two
+// steps, which must run in this order, are one hook: csp.mjs moves the start-up module out of
+// index.html into start.js, then pwa.mjs lists and digests every file for the service worker
+// (start.js among them: run side by side, pwa.mjs once listed the files before start.js
+// existed, and the site did not open offline).
+await import("./csp.mjs");
+await import("./pwa.mjs");
