@@ -1,5 +1,6 @@
 //! The browser as the runtime's [`Host`]: page clocks, the CSPRNG, timers, the Python worker,
-//! WebSerial/WebUSB devices, files the user picked (kept in memory by name) or URLs, and downloads for exports.
+//! WebSerial/WebUSB devices, files the user picked (kept in memory by name) or URLs, the sample
+//! data (fetched from the site on first use), and downloads for exports.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -15,6 +16,8 @@ use crate::js::net::FetchError;
 thread_local! {
     /// Files the user picked for file parameters, by name.
     static FILES: RefCell<HashMap<String, Vec<u8>>> = RefCell::new(HashMap::new());
+    /// Sample data files fetched from the site, by name.
+    static SAMPLES: RefCell<HashMap<String, Vec<u8>>> = RefCell::new(HashMap::new());
 }
 
 /// Keeps a picked file's bytes under its name; returns the name (the parameter's value).
@@ -74,6 +77,26 @@ impl Host for BrowserHost {
                 FetchError::Status(status) => format!("'{path}': HTTP {status}"),
                 FetchError::Body(e) => format!("'{path}': unreadable body ({e})"),
             })
+        })
+    }
+
+    fn sample(&self, name: &str) -> LocalBoxFuture<'static, Result<std::borrow::Cow<'static, [u8]>, String>> {
+        // the site's copy (index.html puts runtime/assets' samples in samples/; the service
+        // worker keeps them for offline use), fetched once per page
+        let name = name.to_owned();
+        Box::pin(async move {
+            if let Some(bytes) = SAMPLES.with(|m| m.borrow().get(&name).cloned()) {
+                return Ok(std::borrow::Cow::Owned(bytes));
+            }
+            let bytes = js::net::fetch_bytes(&format!("samples/{name}")).await.map_err(|e| match e {
+                FetchError::Unreachable(_) => {
+                    "the site could not be reached (offline before the site was kept for offline use?)".to_owned()
+                }
+                FetchError::Status(status) => format!("HTTP {status} from the site"),
+                FetchError::Body(e) => format!("unreadable body ({e})"),
+            })?;
+            SAMPLES.with(|m| m.borrow_mut().insert(name, bytes.clone()));
+            Ok(std::borrow::Cow::Owned(bytes))
         })
     }
 

@@ -81,6 +81,15 @@ pub trait Host {
         Box::pin(async move { Err(format!("cannot read '{path}' here")) })
     }
 
+    /// A sample data file (`camera.png`, `gapminder.csv.gz`: SKIMAGE, the data set nodes,
+    /// LOCAL_FILE's astronaut). Native builds carry them; the browser app fetches them from the
+    /// site, where they would otherwise weigh on every first visit.
+    fn sample(&self, name: &str) -> LocalBoxFuture<'static, Result<std::borrow::Cow<'static, [u8]>, String>> {
+        let found = crate::nodes::sample_file(name).map(std::borrow::Cow::Borrowed);
+        let name = name.to_owned();
+        Box::pin(async move { found.ok_or_else(|| format!("this build does not carry the sample file '{name}'")) })
+    }
+
     /// Saves a file: a browser download in the page, a file on disk in the CLI.
     fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
         let _ = bytes;

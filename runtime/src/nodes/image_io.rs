@@ -1,10 +1,7 @@
 //! Decoding images into `Value::Image` with the `image` crate (PNG, JPEG and TIFF: what Flojoy's
-//! sample data and users' files need), and the bundled sample image.
+//! sample data and users' files need).
 
 use crate::value::{Matrix, Value};
-
-/// Flojoy's sample image (`astronaut.png`), bundled into the binary.
-pub const ASTRONAUT_PNG: &[u8] = include_bytes!("../../assets/astronaut.png");
 
 /// Decodes PNG bytes into an RGBA `Image` (channels 0–255), like Flojoy's LOCAL_FILE, which
 /// reads images as RGBA.
@@ -53,7 +50,9 @@ mod tests {
 
     #[test]
     fn the_bundled_astronaut_decodes() {
-        let Value::Image { r, a, .. } = decode_rgba(ASTRONAUT_PNG).unwrap() else { panic!() };
+        let Value::Image { r, a, .. } = decode_rgba(include_bytes!("../../assets/astronaut.png")).unwrap() else {
+            panic!()
+        };
         assert_eq!((r.rows, r.cols), (480, 640));
         assert!(a.unwrap().data.iter().all(|v| *v == 255.0));
         assert!(decode_rgba(b"not a png").unwrap_err().starts_with("cannot read the image"));

@@ -37,6 +37,7 @@ pub use crate::error::NodeError;
 pub use ctx::{AsyncCtx, Ctx, Outputs, seed_param};
 pub(crate) use def::{Begun, Env};
 pub use def::{NodeDef, NodeResult, Run};
+pub use generation::sample_file;
 
 /// The node families, in palette order.
 pub const BUILTINS: &[fn() -> Vec<NodeDef>] = &[

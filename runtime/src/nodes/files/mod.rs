@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use futures::future::LocalBoxFuture;
 use serde_json::Value as Json;
 
-use super::image_io::{ASTRONAUT_PNG, decode_rgba};
+use super::image_io::decode_rgba;
 use super::{AsyncCtx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::numeric::index::resolve_index;
 use crate::numeric::python::float_repr;
@@ -385,7 +385,7 @@ fn run_local_file(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
             ));
         }
         let bytes = if path.is_empty() {
-            ASTRONAUT_PNG.to_vec()
+            ctx.host.sample("astronaut.png").await.map_err(NodeError)?.into_owned()
         } else {
             ctx.host.read_file(&path).await.map_err(NodeError)?
         };

@@ -1,8 +1,10 @@
 //! Sample data sets: SKIMAGE's images, SCIKIT_LEARN_DATASET's and PLOTLY_DATASET's tables (the
 //! bundled files are in `samples`).
 
+use futures::future::LocalBoxFuture;
+
 use super::samples;
-use crate::nodes::{NodeDef, NodeError, Outputs};
+use crate::nodes::{AsyncCtx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{Column, DataFrame, DataType as T, TypeSet, Value};
 
@@ -54,8 +56,14 @@ const SKIMAGE_KEYS: &[&str] = &[
     "vortex",
 ];
 
+/// A node that reads the sample files: asynchronous (the browser fetches them on first use),
+/// yet pure, so a re-run reuses its result.
+fn sample_node(spec: NodeSpec, run: fn(AsyncCtx) -> LocalBoxFuture<'static, NodeResult>) -> NodeDef {
+    NodeDef { pure: true, ..NodeDef::asynchronous(spec, run) }
+}
+
 pub(super) fn skimage() -> NodeDef {
-    NodeDef::sync(
+    sample_node(
         NodeSpec::new(
             "SKIMAGE",
             "DATA/GENERATION/SAMPLE_IMAGES",
@@ -64,17 +72,19 @@ pub(super) fn skimage() -> NodeDef {
         )
         .output("default", TypeSet::of(T::Image), "The image (r, g, b channels, 0–255)")
         .select("img_key", SKIMAGE_KEYS, "astronaut", "The sample image"),
-        |ctx| match ctx.text("img_key") {
-            // NOTE: this is Flojoy's bundled astronaut.png (LOCAL_FILE's default, 640×480), not
-            // skimage.data.astronaut() (512×512), which Flojoy's SKIMAGE returns.
-            "astronaut" => Ok(Outputs::one(crate::nodes::image_io::decode_rgb(crate::nodes::image_io::ASTRONAUT_PNG)?)),
-            other => match samples::image(other) {
-                Some(png) => Ok(Outputs::one(crate::nodes::image_io::decode_rgb(png)?)),
-                None => Err(NodeError(format!(
-                    "the sample image '{other}' is not available: Flojoy Web bundles only 'astronaut', {}",
-                    samples::image_names().iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
-                ))),
-            },
+        // NOTE: 'astronaut' is Flojoy's bundled astronaut.png (LOCAL_FILE's default, 640×480),
+        // not skimage.data.astronaut() (512×512), which Flojoy's SKIMAGE returns.
+        |ctx| {
+            Box::pin(async move {
+                let key = ctx.text("img_key");
+                match samples::image(&*ctx.host, key).await {
+                    Some(image) => Ok(Outputs::one(image?)),
+                    None => Err(NodeError(format!(
+                        "the sample image '{key}' is not available: Flojoy Web bundles only {}",
+                        samples::image_names().iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+                    ))),
+                }
+            })
         },
     )
 }
@@ -100,7 +110,7 @@ fn iris() -> Result<(Vec<Vec<f64>>, Vec<String>), NodeError> {
 }
 
 pub(super) fn scikit_learn_dataset() -> NodeDef {
-    NodeDef::sync(
+    sample_node(
         NodeSpec::new(
             "SCIKIT_LEARN_DATASET",
             "DATA/GENERATION/SAMPLE_DATASETS",
@@ -114,28 +124,32 @@ pub(super) fn scikit_learn_dataset() -> NodeDef {
             "iris",
             "The data set",
         ),
-        |ctx| match ctx.text("dataset_name") {
-            "iris" => {
-                let (cols, _) = iris()?;
-                let names = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"];
-                let columns: Vec<Column> = names.iter().zip(cols).map(|(n, v)| DataFrame::num(n, v)).collect();
-                Ok(Outputs::one(Value::DataFrame { m: DataFrame::new(columns) }))
-            }
-            other => bundled_table(other),
+        |ctx| {
+            Box::pin(async move {
+                match ctx.text("dataset_name") {
+                    "iris" => {
+                        let (cols, _) = iris()?;
+                        let names = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"];
+                        let columns: Vec<Column> = names.iter().zip(cols).map(|(n, v)| DataFrame::num(n, v)).collect();
+                        Ok(Outputs::one(Value::DataFrame { m: DataFrame::new(columns) }))
+                    }
+                    other => bundled_table(&ctx, other).await,
+                }
+            })
         },
     )
 }
 
 /// A bundled table as the node's output, or why it is not there.
-fn bundled_table(name: &str) -> Result<Outputs, NodeError> {
-    match samples::table(name) {
-        Some(df) => Ok(Outputs::one(Value::DataFrame { m: df.map_err(NodeError)? })),
+async fn bundled_table(ctx: &AsyncCtx, name: &str) -> NodeResult {
+    match samples::table(&*ctx.host, name).await {
+        Some(df) => Ok(Outputs::one(Value::DataFrame { m: df? })),
         None => Err(NodeError(format!("the data set '{name}' is not available: Flojoy Web bundles only those listed"))),
     }
 }
 
 pub(super) fn plotly_dataset() -> NodeDef {
-    NodeDef::sync(
+    sample_node(
         NodeSpec::new(
             "PLOTLY_DATASET",
             "DATA/GENERATION/SAMPLE_DATASETS",
@@ -160,33 +174,38 @@ pub(super) fn plotly_dataset() -> NodeDef {
             "wind",
             "The data set",
         ),
-        |ctx| match ctx.text("dataset_key") {
-            "iris" => {
-                let (mut cols, species) = iris()?;
-                // plotly.express.data.iris() is the UCI copy of the table, which differs from Fisher's
-                // (and scikit-learn's) in two flowers: rows 35 and 38 read 4.9, 3.1, 1.5, 0.1
-                for row in [34, 37] {
-                    for (col, v) in cols.iter_mut().zip([4.9, 3.1, 1.5, 0.1]) {
-                        if let Some(cell) = col.get_mut(row) {
-                            *cell = v;
+        |ctx| {
+            Box::pin(async move {
+                match ctx.text("dataset_key") {
+                    "iris" => {
+                        let (mut cols, species) = iris()?;
+                        // plotly.express.data.iris() is the UCI copy of the table, which differs from Fisher's
+                        // (and scikit-learn's) in two flowers: rows 35 and 38 read 4.9, 3.1, 1.5, 0.1
+                        for row in [34, 37] {
+                            for (col, v) in cols.iter_mut().zip([4.9, 3.1, 1.5, 0.1]) {
+                                if let Some(cell) = col.get_mut(row) {
+                                    *cell = v;
+                                }
+                            }
                         }
+                        let ids: Vec<f64> = species
+                            .iter()
+                            .map(|s| match s.as_str() {
+                                "setosa" => 1.0,
+                                "versicolor" => 2.0,
+                                _ => 3.0,
+                            })
+                            .collect();
+                        let names = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
+                        let mut columns: Vec<Column> =
+                            names.iter().zip(cols).map(|(n, v)| DataFrame::num(n, v)).collect();
+                        columns.push(DataFrame::text("species", species));
+                        columns.push(DataFrame::num("species_id", ids));
+                        Ok(Outputs::one(Value::DataFrame { m: DataFrame::new(columns) }))
                     }
+                    other => bundled_table(&ctx, other).await,
                 }
-                let ids: Vec<f64> = species
-                    .iter()
-                    .map(|s| match s.as_str() {
-                        "setosa" => 1.0,
-                        "versicolor" => 2.0,
-                        _ => 3.0,
-                    })
-                    .collect();
-                let names = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
-                let mut columns: Vec<Column> = names.iter().zip(cols).map(|(n, v)| DataFrame::num(n, v)).collect();
-                columns.push(DataFrame::text("species", species));
-                columns.push(DataFrame::num("species_id", ids));
-                Ok(Outputs::one(Value::DataFrame { m: DataFrame::new(columns) }))
-            }
-            other => bundled_table(other),
+            })
         },
     )
 }

@@ -10,6 +10,8 @@ mod matrix;
 mod oscillator;
 mod random;
 mod samples;
+
+pub use samples::bundled as sample_file;
 mod sine;
 mod timeseries;
 mod vector;

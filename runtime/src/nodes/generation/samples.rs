@@ -1,57 +1,93 @@
 //! The bundled sample data: the files `tests/fixtures/sample_data.py` writes into
 //! `runtime/assets/samples/` from the PyPI packages that ship them (origins and licences in its
-//! LICENSES.md). Tables are gzip'd CSV of the DataFrame Flojoy's block gets; images are the
-//! packages' PNG files.
+//! LICENSES.md), and Flojoy's astronaut picture (`runtime/assets/astronaut.png`). Tables are
+//! gzip'd CSV of the DataFrame Flojoy's block gets; images are the packages' PNG files.
+//!
+//! Native builds carry the files; the browser app fetches each from the site the first time a
+//! node asks for it (`Host::sample`), as they would otherwise be a third of its download.
 
 use std::io::Read;
 
-use crate::value::{Column, ColumnData, DataFrame};
+use crate::host::Host;
+use crate::nodes::NodeError;
+use crate::value::{Column, ColumnData, DataFrame, Value};
 
 macro_rules! samples {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_bytes!(concat!("../../../assets/samples/", $name)))),*]
+    ($($name:literal => $path:literal),* $(,)?) => {
+        /// The sample files, by name.
+        const NAMES: &[&str] = &[$($name),*];
+        /// Their bytes (native builds).
+        #[cfg(not(target_family = "wasm"))]
+        const FILES: &[&[u8]] = &[$(include_bytes!(concat!("../../../assets/", $path))),*];
     };
 }
 
-const FILES: &[(&str, &[u8])] = samples![
-    "camera.png",
-    "moon.png",
-    "coins.png",
-    "diabetes.csv.gz",
-    "digits.csv.gz",
-    "linnerud.csv.gz",
-    "wine.csv.gz",
-    "breast_cancer.csv.gz",
-    "wind.csv.gz",
-    "carshare.csv.gz",
-    "tips.csv.gz",
-    "election.csv.gz",
-    "experiment.csv.gz",
-    "gapminder.csv.gz",
-    "medals_long.csv.gz",
-    "medals_wide.csv.gz",
-    "stocks.csv.gz",
+samples![
+    "astronaut.png" => "astronaut.png",
+    "camera.png" => "samples/camera.png",
+    "moon.png" => "samples/moon.png",
+    "coins.png" => "samples/coins.png",
+    "diabetes.csv.gz" => "samples/diabetes.csv.gz",
+    "digits.csv.gz" => "samples/digits.csv.gz",
+    "linnerud.csv.gz" => "samples/linnerud.csv.gz",
+    "wine.csv.gz" => "samples/wine.csv.gz",
+    "breast_cancer.csv.gz" => "samples/breast_cancer.csv.gz",
+    "wind.csv.gz" => "samples/wind.csv.gz",
+    "carshare.csv.gz" => "samples/carshare.csv.gz",
+    "tips.csv.gz" => "samples/tips.csv.gz",
+    "election.csv.gz" => "samples/election.csv.gz",
+    "experiment.csv.gz" => "samples/experiment.csv.gz",
+    "gapminder.csv.gz" => "samples/gapminder.csv.gz",
+    "medals_long.csv.gz" => "samples/medals_long.csv.gz",
+    "medals_wide.csv.gz" => "samples/medals_wide.csv.gz",
+    "stocks.csv.gz" => "samples/stocks.csv.gz",
 ];
 
-fn file(name: &str) -> Option<&'static [u8]> {
-    FILES.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+/// A sample file's bytes as this build carries them (none in the browser app's build).
+pub fn bundled(name: &str) -> Option<&'static [u8]> {
+    #[cfg(not(target_family = "wasm"))]
+    return NAMES.iter().position(|n| *n == name).and_then(|i| FILES.get(i).copied());
+    #[cfg(target_family = "wasm")]
+    return {
+        let _ = name;
+        None
+    };
 }
 
-/// The bundled PNG of sample image `name` (`camera`), if it is bundled.
-pub(super) fn image(name: &str) -> Option<&'static [u8]> {
-    file(&format!("{name}.png"))
+/// Reads sample file `name` through the host, or says why it could not.
+async fn read(host: &dyn Host, name: &str) -> Result<std::borrow::Cow<'static, [u8]>, NodeError> {
+    host.sample(name).await.map_err(|e| NodeError(format!("the sample file '{name}' could not be read: {e}")))
 }
 
-/// The names of the bundled sample images.
+/// The names of the sample images (`camera`).
 pub(super) fn image_names() -> Vec<&'static str> {
-    FILES.iter().filter_map(|(n, _)| n.strip_suffix(".png")).collect()
+    NAMES.iter().filter_map(|n| n.strip_suffix(".png")).collect()
 }
 
-/// The bundled table `name` (`gapminder`), if it is bundled: a column whose cells all read as
-/// numbers is numeric (pandas' inference for these files; an empty cell is NaN), any other is text.
-pub(super) fn table(name: &str) -> Option<Result<DataFrame, String>> {
-    let gz = file(&format!("{name}.csv.gz"))?;
-    Some(read_table(gz).map_err(|e| format!("the bundled data set '{name}' is damaged: {e}")))
+/// Sample image `name` (`camera`) as an RGB image, or `None` if there is no such sample.
+pub(super) async fn image(host: &dyn Host, name: &str) -> Option<Result<Value, NodeError>> {
+    let file = format!("{name}.png");
+    if !NAMES.contains(&file.as_str()) {
+        return None;
+    }
+    Some(match read(host, &file).await {
+        Ok(png) => crate::nodes::image_io::decode_rgb(&png).map_err(NodeError),
+        Err(e) => Err(e),
+    })
+}
+
+/// Sample table `name` (`gapminder`), or `None` if there is no such sample: a column whose cells
+/// all read as numbers is numeric (pandas' inference for these files; an empty cell is NaN), any
+/// other is text.
+pub(super) async fn table(host: &dyn Host, name: &str) -> Option<Result<DataFrame, NodeError>> {
+    let file = format!("{name}.csv.gz");
+    if !NAMES.contains(&file.as_str()) {
+        return None;
+    }
+    Some(match read(host, &file).await {
+        Ok(gz) => read_table(&gz).map_err(|e| NodeError(format!("the bundled data set '{name}' is damaged: {e}"))),
+        Err(e) => Err(e),
+    })
 }
 
 fn read_table(gz: &[u8]) -> Result<DataFrame, String> {
@@ -85,18 +121,21 @@ fn read_table(gz: &[u8]) -> Result<DataFrame, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::NativeHost;
 
     #[test]
-    fn every_bundled_file_reads() {
-        for (name, _) in FILES {
-            if let Some(stem) = name.strip_suffix(".csv.gz") {
-                let df = table(stem).unwrap().unwrap();
-                assert!(df.rows() > 0 && !df.columns.is_empty(), "{name}");
-            } else {
-                let img = image(name.trim_end_matches(".png")).unwrap();
-                assert!(crate::nodes::image_io::decode_rgb(img).is_ok(), "{name}");
+    fn every_sample_file_reads() {
+        let host = NativeHost::default();
+        futures::executor::block_on(async {
+            for name in NAMES {
+                if let Some(stem) = name.strip_suffix(".csv.gz") {
+                    let df = table(&host, stem).await.unwrap().unwrap();
+                    assert!(df.rows() > 0 && !df.columns.is_empty(), "{name}");
+                } else {
+                    assert!(image(&host, name.trim_end_matches(".png")).await.unwrap().is_ok(), "{name}");
+                }
             }
-        }
-        assert!(table("nope").is_none() && image("nope").is_none());
+            assert!(table(&host, "nope").await.is_none() && image(&host, "nope").await.is_none());
+        });
     }
 }
