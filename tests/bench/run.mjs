@@ -1,6 +1,7 @@
 // Runs every browser benchmark against the built site (dist/) and writes
 // test-results/bench.json. Started by `./dev bench`.
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 
 import { serve } from "../support/server.mjs";
@@ -12,10 +13,17 @@ import { benchPython } from "./python.mjs";
 import { benchStartup } from "./startup.mjs";
 import { benchStream } from "./stream.mjs";
 
+const results = {};
+// the app's first download: its wasm, raw and as a static host serves it gzipped (level 9)
+{
+  const name = readdirSync(DIST).find((f) => /^flojoy-app-.*_bg\.wasm$/.test(f));
+  const wasm = readFileSync(join(DIST, name));
+  results.wasm = { file: name, bytes: wasm.length, gzip_bytes: gzipSync(wasm, { level: 9 }).length };
+  console.log(`wasm: ${(results.wasm.bytes / 1e6).toFixed(2)} MB, ${(results.wasm.gzip_bytes / 1e6).toFixed(2)} MB gzipped`);
+}
 const server = await serve(DIST);
 // COOP/COEP make performance.now() precise to 5 µs (100 µs otherwise): for the per-node timings
 const isolated = await serve(DIST, { isolate: true });
-const results = {};
 try {
   results.editor = await benchEditor(server.url);
   const e = results.editor;
