@@ -1,8 +1,8 @@
 // Story: the first visit fits the screen. At 1920, 1440 and 1024 px wide the toolbar fits
 // with Python loaded (its widest state): nothing overflows or is cut off, the flow's name shows
 // in full, and what does not fit has moved into the More menu, so every action is in the bar
-// or the menu. On a tablet one finger on empty canvas pans and two fingers pinch to zoom
-// around their midpoint. A hovered port shows its whole name and type, and a wire being drawn
+// or the menu. On a tablet one finger on empty canvas pans, two fingers pinch to zoom around
+// their midpoint, and a long press opens the context menu (as a right-click does). A hovered port shows its whole name and type, and a wire being drawn
 // says in full what it carries. Screenshots: test-results/toolbar-{1920,1440,1024}.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import { join } from "node:path";
 
 import { serve } from "../support/server.mjs";
 import { DIST, OUT, launch } from "../support/browser.mjs";
-import { nodeByLabel, openEditor, port } from "../support/editor.mjs";
+import { counts, nodeByLabel, openEditor, port } from "../support/editor.mjs";
 
 let server, browser;
 before(async () => {
@@ -123,6 +123,48 @@ test("on a tablet one finger on empty canvas pans, two fingers pinch to zoom", a
   assert.ok(Math.abs(v1.zoom / v0.zoom - 2) < 0.01, `zoomed ×${v1.zoom / v0.zoom}`);
   const w1 = worldAt(v1, cx, cy);
   assert.ok(Math.hypot(w1[0] - w0[0], w1[1] - w0[1]) < 1, `the point between the fingers stayed: ${w0} → ${w1}`);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("the context menu: a right-click on a node, a long press on empty canvas (touch)", async () => {
+  const { page, ctx, errors } = await openEditor(browser, server.url, { viewport: { width: 1024, height: 768 }, hasTouch: true });
+  const menu = page.getByTestId("context-menu");
+  // right-click on SINE: its menu; Duplicate adds a copy
+  const before = await counts(page);
+  await nodeByLabel(page, "SINE").click({ button: "right" });
+  await menu.waitFor();
+  assert.deepEqual(await menu.locator("[role=menuitem]").allTextContents(), ["View", "Duplicate", "Delete"]);
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "View", "the first item has the focus");
+  await menu.getByText("Duplicate").click();
+  await menu.waitFor({ state: "detached" });
+  assert.equal((await counts(page)).nodes, before.nodes + 1);
+  // Escape closes it (the copy lies over SINE, a little down and right)
+  await nodeByLabel(page, "SINE 1").click({ button: "right" });
+  await menu.waitFor();
+  await page.keyboard.press("Escape");
+  await menu.waitFor({ state: "detached" });
+
+  // a finger held still on empty canvas: the canvas menu (the view did not pan)
+  const cdp = await ctx.newCDPSession(page);
+  const touch = (type, points) => cdp.send("Input.dispatchTouchEvent", { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
+  const canvas = await page.getByTestId("canvas").boundingBox();
+  const [x, y] = [canvas.x + 30, canvas.y + canvas.height - 40];
+  const v0 = await view(page);
+  await touch("touchStart", [[x, y]]);
+  await menu.waitFor();
+  await touch("touchEnd", []);
+  assert.deepEqual(await menu.locator("[role=menuitem]").allTextContents(), ["Add a note", "New Python node", "Fit the flow in view"]);
+  assert.deepEqual(await view(page), v0);
+  const notes = await page.locator(".note").count();
+  await menu.getByText("Add a note").click();
+  await page.waitForFunction((n) => document.querySelectorAll(".note").length === n + 1, notes);
+  // a finger that moves pans
+  const still = await page.evaluate(() => document.querySelector(".world").style.transform);
+  await touch("touchStart", [[x, y]]);
+  await touch("touchMove", [[x + 40, y - 20]]);
+  await page.waitForFunction((t) => document.querySelector(".world").style.transform !== t, still);
+  await touch("touchEnd", []);
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -1,7 +1,8 @@
 //! The canvas: pan (drag the background, wheel), zoom (ctrl/⌘ + wheel), select (click,
 //! shift-click, shift-drag a box), move nodes, draw wires from outputs to inputs (checked while
-//! dragging), and drop nodes from the palette. Nodes and wires live in one "world" layer moved
-//! by a single CSS transform, so panning and zooming touch no node.
+//! dragging), and drop nodes from the palette. On a touch screen one finger pans, two pinch,
+//! and a long press opens the context menu (as a right-click does). Nodes and wires live in one
+//! "world" layer moved by a single CSS transform, so panning and zooming touch no node.
 
 use leptos::prelude::*;
 use runtime::{Edge, InPort, NodeId, OutPort};
@@ -12,6 +13,7 @@ use crate::{Editor, js};
 
 // Pointer coordinates are i32 in stable web-sys and f64 with `web_sys_unstable_apis` (set for
 // wasm32 in .cargo/config.toml); `.into()` to f64 reads both.
+use crate::editor::context_menu::{ContextMenu, MenuAt};
 use crate::editor::minimap::Minimap;
 use crate::editor::node::NodeBox;
 use crate::editor::note::Note;
@@ -20,6 +22,9 @@ use crate::state::layout::{intersects, node_size};
 use crate::state::pointer::{Drag, Moving};
 use crate::state::selection::Selection;
 use crate::state::viewport::DETAIL_ZOOM;
+
+/// How long a finger held still on the canvas opens the context menu.
+const LONG_PRESS_MS: f64 = 500.0;
 
 /// The MIME type the palette puts on a drag.
 pub const NODE_MIME: &str = "application/x-flojoy-node";
@@ -120,6 +125,28 @@ pub fn Canvas() -> impl IntoView {
         })
     };
 
+    // the context menu (right-click, or a finger held still for LONG_PRESS_MS)
+    let menu = RwSignal::new(None::<MenuAt>);
+    let node_under = move |target: Option<web_sys::EventTarget>| {
+        closest(target, "[data-node]")
+            .map(|el| NodeId(attr(&el, "data-node").and_then(|s| s.parse().ok()).unwrap_or(u32::MAX)))
+    };
+    let open_menu = move |(x, y): (f64, f64), node: Option<NodeId>| {
+        if let Some(id) = node
+            && !ed.selection.with_untracked(|s| s.nodes.contains(&id))
+        {
+            ed.selection.set(Selection::node(id));
+        }
+        menu.set(Some(MenuAt { x, y, node }));
+    };
+    // the press a long press may become: its pointer, where it went down, and a number that
+    // changes when it is lifted or moves away (so a timer of an earlier press does nothing)
+    let press = StoredValue::new((0_u32, None::<(i32, (f64, f64))>));
+    let on_context_menu = move |ev: web_sys::MouseEvent| {
+        ev.prevent_default();
+        open_menu(local(ev.client_x(), ev.client_y()), node_under(ev.target()));
+    };
+
     let on_down = move |ev: web_sys::PointerEvent| {
         if ev.button() != 0 {
             return;
@@ -127,6 +154,20 @@ pub fn Canvas() -> impl IntoView {
         if ev.pointer_type() == "touch" {
             let at = local(ev.client_x(), ev.client_y());
             touches.update_value(|t| t.push((ev.pointer_id(), at)));
+            let (generation, _) = press.get_value();
+            let node = node_under(ev.target());
+            let this = (generation + 1, Some((ev.pointer_id(), at)));
+            press.set_value(this);
+            leptos::task::spawn_local(async move {
+                js::sleep(LONG_PRESS_MS).await;
+                if press.get_value() == this {
+                    // held still: the menu instead of the pan or move the press began
+                    ed.drag.set(None);
+                    ed.moving.set(Moving::default());
+                    ed.move_offset.set((0.0, 0.0));
+                    open_menu(at, node);
+                }
+            });
             if let Some(from) = two_fingers() {
                 // a second finger: whatever the first began (a pan, a move) gives way to the pinch
                 ed.moving.set(Moving::default());
@@ -207,6 +248,12 @@ pub fn Canvas() -> impl IntoView {
                     f.1 = (sx, sy);
                 }
             });
+            press.update_value(|(generation, p)| {
+                if p.is_some_and(|(id, at)| id == ev.pointer_id() && (sx - at.0).hypot(sy - at.1) > 8.0) {
+                    *generation += 1;
+                    *p = None;
+                }
+            });
         }
         let Some(drag) = ed.drag.get_untracked() else { return };
         let w = ed.viewport.get_untracked().to_world(sx, sy);
@@ -247,6 +294,10 @@ pub fn Canvas() -> impl IntoView {
 
     let on_up = move |ev: web_sys::PointerEvent| {
         touches.update_value(|t| t.retain(|f| f.0 != ev.pointer_id()));
+        press.update_value(|(generation, p)| {
+            *generation += 1;
+            *p = None;
+        });
         let Some(drag) = ed.drag.get_untracked() else { return };
         ed.drag.set(None);
         match drag {
@@ -417,6 +468,7 @@ pub fn Canvas() -> impl IntoView {
             on:dragover=on_dragover
             on:drop=on_drop
             on:dblclick=on_dblclick
+            on:contextmenu=on_context_menu
         >
             <div class="grid" style=grid></div>
             <div class="world" style:transform=transform>
@@ -436,6 +488,7 @@ pub fn Canvas() -> impl IntoView {
             {select_box}
             {wire_hint}
             <Minimap/>
+            <ContextMenu at=menu/>
             <div class="empty-hint" class:hidden=move || !node_ids.with(Vec::is_empty)>
                 "Drag a node from the palette, or press Ctrl+K to search"
             </div>

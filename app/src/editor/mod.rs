@@ -3,6 +3,7 @@
 pub mod canvas;
 pub mod code_editor;
 pub mod consent;
+pub mod context_menu;
 pub mod devices_panel;
 pub mod gallery;
 pub mod keys;

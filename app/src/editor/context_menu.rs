@@ -1,0 +1,84 @@
+//! The canvas's context menu: right-click, or a long press on a touch screen. On a node it
+//! offers what the keyboard does for the selection (view, duplicate, delete); on empty canvas,
+//! adding a note or a Python node and fitting the view. Escape or a click elsewhere closes it.
+
+use leptos::prelude::*;
+use runtime::NodeId;
+use wasm_bindgen::JsCast;
+
+use crate::commands::Command;
+use crate::{Editor, js};
+
+/// Where the menu is open: canvas pixels, and the node it is about (already selected).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MenuAt {
+    pub x: f64,
+    pub y: f64,
+    pub node: Option<NodeId>,
+}
+
+const ON_NODE: [(&str, Command); 3] =
+    [("View", Command::ViewNode), ("Duplicate", Command::Duplicate), ("Delete", Command::Delete)];
+const ON_CANVAS: [(&str, Command); 3] =
+    [("Add a note", Command::AddNote), ("New Python node", Command::AddPython), ("Fit the flow in view", Command::Fit)];
+
+#[component]
+pub fn ContextMenu(at: RwSignal<Option<MenuAt>>) -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    let menu = NodeRef::<leptos::html::Div>::new();
+    // the first item takes the focus, so the keyboard works it too
+    Effect::new(move |_| {
+        if let Some(first) =
+            menu.get().and_then(|m| m.first_element_child()).and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = first.focus();
+        }
+    });
+    js::listener::window(leptos::ev::pointerdown, move |e: web_sys::PointerEvent| {
+        let inside = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest(".context-menu").ok().flatten())
+            .is_some();
+        if !inside && at.get_untracked().is_some() {
+            at.set(None);
+        }
+    });
+    move || {
+        let m = at.get()?;
+        let items = if m.node.is_some() { ON_NODE } else { ON_CANVAS };
+        Some(view! {
+            <div
+                class="context-menu"
+                data-testid="context-menu"
+                role="menu"
+                node_ref=menu
+                style=format!("left:{}px;top:{}px", m.x, m.y)
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        ev.stop_propagation();
+                        at.set(None);
+                    }
+                }
+            >
+                {items
+                    .into_iter()
+                    .map(|(label, command)| {
+                        view! {
+                            <button
+                                role="menuitem"
+                                data-command=command.name()
+                                on:click=move |_| {
+                                    at.set(None);
+                                    ed.execute(command);
+                                }
+                            >
+                                {label}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        })
+    }
+}
