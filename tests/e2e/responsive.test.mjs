@@ -2,8 +2,8 @@
 // with Python loaded (its widest state): nothing overflows or is cut off, the flow's name shows
 // in full, and what does not fit has moved into the More menu, so every action is in the bar
 // or the menu. On a tablet one finger on empty canvas pans, two fingers pinch to zoom around
-// their midpoint, and a long press opens the context menu (as a right-click does). A hovered port shows its whole name and type, and a wire being drawn
-// says in full what it carries. Screenshots: test-results/toolbar-{1920,1440,1024}.png.
+// their midpoint, and a long press opens the context menu (as a right-click does). A hovered
+// port shows its whole name and type, and a wire being drawn says in full what it carries. Screenshots: test-results/toolbar-{1920,1440,1024}.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
