@@ -34,13 +34,8 @@ pub fn ContextMenu(at: RwSignal<Option<MenuAt>>) -> impl IntoView {
             let _ = first.focus();
         }
     });
-    js::listener::window(leptos::ev::pointerdown, move |e: web_sys::PointerEvent| {
-        let inside = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest(".context-menu").ok().flatten())
-            .is_some();
-        if !inside && at.get_untracked().is_some() {
+    js::listener::pointer_down_outside(".context-menu", move || {
+        if at.get_untracked().is_some() {
             at.set(None);
         }
     });

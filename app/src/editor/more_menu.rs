@@ -95,16 +95,7 @@ pub fn MoreMenu() -> impl IntoView {
         focus_item(&m, step);
     };
     // a click elsewhere closes the menu
-    js::listener::window(leptos::ev::pointerdown, move |e: web_sys::PointerEvent| {
-        let inside = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest(".more-wrap").ok().flatten())
-            .is_some();
-        if !inside {
-            open.set(false);
-        }
-    });
+    js::listener::pointer_down_outside(".more-wrap", move || open.set(false));
     let items = move || {
         OVERFLOW
             .into_iter()

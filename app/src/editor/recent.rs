@@ -42,16 +42,7 @@ pub fn RecentMenu() -> impl IntoView {
         });
     };
     // a click elsewhere closes the menu
-    js::listener::window(leptos::ev::pointerdown, move |e: web_sys::PointerEvent| {
-        let inside = e
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .and_then(|el| el.closest(".recent-wrap").ok().flatten())
-            .is_some();
-        if !inside {
-            open.set(false);
-        }
-    });
+    js::listener::pointer_down_outside(".recent-wrap", move || open.set(false));
     view! {
         <span class="recent-wrap">
             <button data-testid="recent" title="Flows you opened something over, newest first" on:click=toggle>"Recent ▾"</button>

@@ -72,3 +72,18 @@ where
     let handle = window_event_listener(event, f);
     on_cleanup(move || handle.remove());
 }
+
+/// Calls `close` when the pointer goes down outside every element matching `selector` (a
+/// menu and its button), as long as the current reactive owner lives.
+pub fn pointer_down_outside(selector: &'static str, close: impl Fn() + 'static) {
+    window(leptos::ev::pointerdown, move |e: web_sys::PointerEvent| {
+        let inside = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest(selector).ok().flatten())
+            .is_some();
+        if !inside {
+            close();
+        }
+    });
+}
