@@ -177,9 +177,14 @@ impl Reader {
         };
         let mut params: Map<String, Json> = spec.params.iter().map(|p| (p.name.clone(), default(p))).collect();
         let label = label_in_file.clone().unwrap_or_else(|| func.replace('_', " "));
+        let mut read = std::collections::HashSet::new();
         for (key, ctrl) in &ctrls {
             // 2022 keys look like SINE_WAVEFORM with the real name in `param`
             let name = str_of(ctrl, "param").unwrap_or(key);
+            if !read.insert(name) {
+                self.warnings.push(format!("{label}: parameter '{name}' appears twice; the first is kept"));
+                continue;
+            }
             let Some(value) = ctrl.get("value") else {
                 continue;
             };
@@ -400,8 +405,13 @@ fn spec_from_file(func: &str, data: &Json, ctrls: &Map<String, Json>) -> NodeSpe
             })
             .unwrap_or_default()
     };
+    // one parameter per name: a file may name one twice (`param` of two ctrls); the first is
+    // kept, as the values below keep the first (found by ./dev fuzz: two specs of one name
+    // made a saved file load back differently)
+    let mut names = std::collections::HashSet::new();
     let params = ctrls
         .iter()
+        .filter(|(key, c)| names.insert(str_of(c, "param").unwrap_or(key)))
         .map(|(key, c)| {
             let options = c
                 .get("options")
