@@ -155,6 +155,18 @@ pub fn Canvas() -> impl IntoView {
             let at = local(ev.client_x(), ev.client_y());
             touches.update_value(|t| t.push((ev.pointer_id(), at)));
             let (generation, _) = press.get_value();
+            if let Some(from) = two_fingers() {
+                // a second finger: no long press, and whatever the first began (a pan, a move)
+                // gives way to the pinch
+                press.set_value((generation + 1, None));
+                ed.moving.set(Moving::default());
+                ed.move_offset.set((0.0, 0.0));
+                if let Some(c) = canvas.get_untracked() {
+                    let _ = c.set_pointer_capture(ev.pointer_id());
+                }
+                ed.drag.set(Some(Drag::Pinch { from, origin: ed.viewport.get_untracked() }));
+                return;
+            }
             let node = node_under(ev.target());
             let this = (generation + 1, Some((ev.pointer_id(), at)));
             press.set_value(this);
@@ -168,16 +180,6 @@ pub fn Canvas() -> impl IntoView {
                     open_menu(at, node);
                 }
             });
-            if let Some(from) = two_fingers() {
-                // a second finger: whatever the first began (a pan, a move) gives way to the pinch
-                ed.moving.set(Moving::default());
-                ed.move_offset.set((0.0, 0.0));
-                if let Some(c) = canvas.get_untracked() {
-                    let _ = c.set_pointer_capture(ev.pointer_id());
-                }
-                ed.drag.set(Some(Drag::Pinch { from, origin: ed.viewport.get_untracked() }));
-                return;
-            }
         }
         // controls inside nodes keep their pointer (inputs in the panel are outside the canvas)
         if closest(ev.target(), "input, select, textarea, button, a, .plot").is_some() {
