@@ -86,6 +86,18 @@ test("the editor, the gallery and the dashboard have no serious or critical acce
   await ctx.close();
 });
 
+test("a narrow window with the More menu and the context menu open has no serious or critical violation", async () => {
+  const { page, ctx } = await openEditor(browser, server.url, { viewport: { width: 1024, height: 768 } });
+  await page.getByTestId("toolbar-more").click();
+  await page.getByTestId("toolbar-menu").waitFor();
+  await audit(page, "editor-1024-more-menu");
+  await page.keyboard.press("Escape");
+  await page.getByTestId("node-SINE").click({ button: "right" });
+  await page.getByTestId("context-menu").waitFor();
+  await audit(page, "editor-1024-context-menu");
+  await ctx.close();
+});
+
 test("the embed view has no serious or critical accessibility violation", async () => {
   // Flojoy's PID tuning example comes with a dashboard (sliders and a plot)
   for (const view of ["flow", "dashboard"]) {
