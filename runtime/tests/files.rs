@@ -204,3 +204,35 @@ fn a_parameter_named_twice_keeps_the_first_and_saves_stably() {
         assert_eq!(again, saved, "{func}: a second save/load round trip changed the file");
     }
 }
+
+/// Found by `./dev fuzz` (import): the id given to the second copy of a duplicated id could be
+/// one that a later node of the file carries; that node was then taken for a duplicate and
+/// renamed, and a saved file loaded back with other ids. A node whose id is unique in the file
+/// keeps it.
+#[test]
+fn a_new_id_is_never_one_the_file_gives_a_later_node() {
+    let node = |id: Option<&str>, label: &str| {
+        let mut n = serde_json::json!({"data": {"func": "CONSTANT", "label": label}, "position": {"x": 0, "y": 0}});
+        if let Some(id) = id {
+            n["id"] = id.into();
+        }
+        n
+    };
+    let file =
+        |nodes: Vec<serde_json::Value>| serde_json::json!({"rfInstance": {"nodes": nodes, "edges": []}}).to_string();
+    // the id this seed gives the first node that needs one
+    let generated =
+        runtime::file::load(&file(vec![node(None, "N")]), 7).unwrap().flow.nodes().next().unwrap().key.clone();
+    let nodes = vec![node(Some("X"), "A"), node(Some("X"), "B"), node(Some(&generated), "C")];
+    let loaded = runtime::file::load(&file(nodes), 7).unwrap();
+    let key_of = |label: &str| loaded.flow.nodes().find(|n| n.label == label).unwrap().key.clone();
+    assert_eq!(key_of("A"), "X");
+    assert_eq!(key_of("C"), generated, "the node whose id is unique in the file kept it");
+    assert!(
+        ![String::from("X"), generated.clone()].contains(&key_of("B")),
+        "the second X got a new id: {}",
+        key_of("B")
+    );
+    let saved = runtime::file::save(&loaded.flow);
+    assert_eq!(runtime::file::save(&runtime::file::load(&saved, 7).unwrap().flow), saved);
+}

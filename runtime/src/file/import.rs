@@ -8,7 +8,7 @@
 //! that our spec cannot read is reset with a warning instead of silently, and nothing in a
 //! malformed file can panic: every field is optional until proven otherwise.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde_json::{Map, Value as Json};
@@ -51,7 +51,13 @@ pub fn load_json(json: &Json, seed: u64) -> Result<Loaded, FileError> {
             return Err(FileError::NotAFlow("it has no 'rfInstance' with nodes".into()));
         }
     };
-    let mut r = Reader { flow: Flow::new(), warnings: Vec::new(), ids: IdSource::new(seed), legacy: false };
+    let mut r = Reader {
+        flow: Flow::new(),
+        warnings: Vec::new(),
+        ids: IdSource::new(seed),
+        legacy: false,
+        in_file: HashSet::new(),
+    };
     let (nodes, edges): (Vec<&Json>, Vec<&Json>) = match (rf.get("elements"), rf.get("nodes")) {
         (Some(Json::Array(elements)), _) => {
             r.legacy = true;
@@ -69,6 +75,7 @@ pub fn load_json(json: &Json, seed: u64) -> Result<Loaded, FileError> {
             return Err(FileError::NotAFlow("'rfInstance' has neither 'nodes' nor 'elements' as a list".into()));
         }
     };
+    r.in_file = nodes.iter().filter_map(|n| str_of(n, "id")).map(str::to_owned).collect();
     let mut by_file_id: HashMap<String, NodeId> = HashMap::new();
     for (i, n) in nodes.iter().enumerate() {
         match r.node(n) {
@@ -110,6 +117,22 @@ struct Reader {
     warnings: Vec<String>,
     ids: IdSource,
     legacy: bool,
+    /// Every node id the file gives: a new id must be none of them.
+    in_file: HashSet<String>,
+}
+
+impl Reader {
+    /// A new id for a node of `func`: one that neither the flow nor the file has (a generated
+    /// id that a later node of the file carries would make that node a "duplicate", and a saved
+    /// file would load back with other ids; found by ./dev fuzz).
+    fn fresh_key(&mut self, func: &str) -> String {
+        loop {
+            let key = node_key(func, self.ids.next_id());
+            if !self.in_file.contains(&key) && self.flow.find_key(&key).is_none() {
+                return key;
+            }
+        }
+    }
 }
 
 fn str_of<'a>(j: &'a Json, key: &str) -> Option<&'a str> {
@@ -177,7 +200,7 @@ impl Reader {
         };
         let mut params: Map<String, Json> = spec.params.iter().map(|p| (p.name.clone(), default(p))).collect();
         let label = label_in_file.clone().unwrap_or_else(|| func.replace('_', " "));
-        let mut read = std::collections::HashSet::new();
+        let mut read = HashSet::new();
         for (key, ctrl) in &ctrls {
             // 2022 keys look like SINE_WAVEFORM with the real name in `param`
             let name = str_of(ctrl, "param").unwrap_or(key);
@@ -203,11 +226,11 @@ impl Reader {
         let key = match file_id {
             Some(id) if self.flow.find_key(&id).is_none() => id,
             Some(id) => {
-                let fresh = node_key(&func, self.ids.next_id());
+                let fresh = self.fresh_key(&func);
                 self.warnings.push(format!("{label}: id {id} appears twice; the second copy was given {fresh}"));
                 fresh
             }
-            None => node_key(&func, self.ids.next_id()),
+            None => self.fresh_key(&func),
         };
         let label = if self.flow.find_label(&label).is_some() { self.flow.unique_label(&func) } else { label };
         let size = n.get("width").and_then(Json::as_f64).zip(n.get("height").and_then(Json::as_f64));
@@ -408,7 +431,7 @@ fn spec_from_file(func: &str, data: &Json, ctrls: &Map<String, Json>) -> NodeSpe
     // one parameter per name: a file may name one twice (`param` of two ctrls); the first is
     // kept, as the values below keep the first (found by ./dev fuzz: two specs of one name
     // made a saved file load back differently)
-    let mut names = std::collections::HashSet::new();
+    let mut names = HashSet::new();
     let params = ctrls
         .iter()
         .filter(|(key, c)| names.insert(str_of(c, "param").unwrap_or(key)))
