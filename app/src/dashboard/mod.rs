@@ -31,7 +31,7 @@ pub fn DashboardView() -> impl IntoView {
     let adding = RwSignal::new(None::<add::Adding>);
     let empty = move || board.with(|b| b.items.is_empty());
     view! {
-        <section class="dashboard" data-testid="dashboard">
+        <main class="dashboard" data-testid="dashboard">
             <div class="dash-bar">
                 <label class="toggle" title="A change re-runs what depends on it, right away">
                     <input type="checkbox" data-testid="live-toggle" prop:checked=move || ed.live.get() on:change=move |ev| ed.live.set(event_target_checked(&ev))/>
@@ -55,6 +55,6 @@ pub fn DashboardView() -> impl IntoView {
                 </p>
             </div>
             {move || adding.get().map(|a| view! { <add::AddDialog adding=a close=move || adding.set(None) board=board/> })}
-        </section>
+        </main>
     }
 }

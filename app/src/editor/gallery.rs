@@ -203,7 +203,7 @@ pub fn Gallery() -> impl IntoView {
         <Show when=move || ed.gallery_open.get()>
             <div class="modal-backdrop" on:click=move |_| ed.gallery_open.set(false)>
                 <div class="gallery" data-testid="gallery" role="dialog" aria-label="Examples" on:click=|e| e.stop_propagation()>
-                    <header>
+                    <header role="none">
                         <h2>"Examples"</h2>
                         <input type="search" placeholder="Search examples or nodes" data-testid="gallery-search" on:input=move |e| query.set(event_target_value(&e))/>
                         <button data-testid="gallery-close" on:click=move |_| ed.gallery_open.set(false)>"×"</button>

@@ -61,7 +61,7 @@ pub fn Palette() -> impl IntoView {
         g
     });
     view! {
-        <aside class="palette" data-testid="palette">
+        <aside class="palette" data-testid="palette" aria-label="Nodes">
             <input
                 class="palette-search"
                 type="search"

@@ -15,7 +15,7 @@ pub fn Panel() -> impl IntoView {
     let ed = expect_context::<Editor>();
     let single = Memo::new(move |_| ed.selection.with(|s| s.single_node()));
     view! {
-        <aside class="panel" data-testid="panel">
+        <aside class="panel" data-testid="panel" aria-label="The selected node">
             {move || match single.get() {
                 Some(id) => view! { <NodePanel id=id/> }.into_any(),
                 None => {

@@ -68,7 +68,7 @@ pub fn Toolbar() -> impl IntoView {
     };
     view! {
         <header class="toolbar">
-            <span class="brand">"Flojoy Web"</span>
+            <h1 class="brand">"Flojoy Web"</h1>
             <ViewTabs/>
             <span class="flow-name" data-testid="flow-name" title=title>{title}</span>
             <div class="group">
