@@ -1,5 +1,6 @@
 // The app's records in the browser's IndexedDB (imported by app/src/js/store.rs): the autosaved
-// flow, and the recent flows (what Open, New, a link, a file or an example replaced).
+// flow, the recent flows (what Open, New, a link, a file or an example replaced) and the
+// user's templates (selections saved to insert again).
 //
 // A record is {text, name, nodes, outside, savedAt}: the flow's Flojoy JSON, its name, its
 // node count, where it came from when that was outside the site (null otherwise), and when it
@@ -9,18 +10,28 @@
 const DB = "flojoy-web";
 const AUTOSAVE = "autosave";
 const RECENT = "recent";
+const TEMPLATES = "templates";
 
 let opened = null;
 
 function db() {
   opened ??= new Promise((ok, fail) => {
-    const req = indexedDB.open(DB, 1);
+    // version 2 added the templates
+    const req = indexedDB.open(DB, 2);
     req.onupgradeneeded = () => {
       const d = req.result;
-      d.createObjectStore(AUTOSAVE);
-      d.createObjectStore(RECENT, { keyPath: "id", autoIncrement: true });
+      if (!d.objectStoreNames.contains(AUTOSAVE)) d.createObjectStore(AUTOSAVE);
+      if (!d.objectStoreNames.contains(RECENT)) d.createObjectStore(RECENT, { keyPath: "id", autoIncrement: true });
+      if (!d.objectStoreNames.contains(TEMPLATES)) d.createObjectStore(TEMPLATES, { keyPath: "id", autoIncrement: true });
     };
-    req.onsuccess = () => ok(req.result);
+    req.onsuccess = () => {
+      // a newer version of the site in another tab may upgrade the database: let it
+      req.result.onversionchange = () => {
+        req.result.close();
+        opened = null;
+      };
+      ok(req.result);
+    };
     req.onerror = () => {
       opened = null;
       fail(req.error ?? new Error("IndexedDB could not be opened"));
@@ -98,4 +109,24 @@ export function recentList() {
 /** One recent flow's record (with its text), or null. */
 export function recentGet(id) {
   return tx(RECENT, "readonly", (s) => request(s.get(id))).then((r) => r ?? null);
+}
+
+/** Saves a template (a record of the selection); resolves with its id. */
+export function templatePut(record) {
+  return tx(TEMPLATES, "readwrite", (s) => request(s.add({ ...record })));
+}
+
+/** The templates, by name, without their text: [{id, name, savedAt, nodes, outside}]. */
+export function templateList() {
+  return tx(TEMPLATES, "readonly", async (s) => {
+    const all = await request(s.getAll());
+    return all
+      .map(({ id, name, savedAt, nodes }) => ({ id, name, savedAt, nodes, outside: null }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  });
+}
+
+/** One template's record (with its text), or null. */
+export function templateGet(id) {
+  return tx(TEMPLATES, "readonly", (s) => request(s.get(id))).then((r) => r ?? null);
 }

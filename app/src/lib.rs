@@ -74,6 +74,8 @@ pub struct Editor {
     pub share_open: RwSignal<bool>,
     /// The example gallery is open.
     pub gallery_open: RwSignal<bool>,
+    /// The user's templates, by name (IndexedDB; read at start and after each save).
+    pub templates: RwSignal<Vec<js::store::Recent>>,
     /// The review of a flow from outside the site (what will run, its code) is open.
     pub consent_open: RwSignal<bool>,
     /// Shown in an iframe (`?embed=1`): compact, read-only unless `edit=1`, no autosave.
@@ -167,6 +169,7 @@ pub fn App() -> impl IntoView {
         view: RwSignal::new(mode.view),
         live: RwSignal::new(false),
         command_palette: RwSignal::new(false),
+        templates: RwSignal::new(Vec::new()),
         devices_open: RwSignal::new(false),
         share_open: RwSignal::new(false),
         gallery_open: RwSignal::new(false),

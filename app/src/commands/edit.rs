@@ -184,7 +184,7 @@ impl Editor {
     }
 
     /// Adds what was pasted (one undo step) and selects it.
-    fn apply_pasted(&self, p: clipboard::Pasted) -> bool {
+    pub(crate) fn apply_pasted(&self, p: clipboard::Pasted) -> bool {
         let applied = self.apply(p.edit);
         if applied {
             let ids = self.doc.with_untracked(|d| p.keys.iter().filter_map(|k| d.flow.find_key(k)).collect());

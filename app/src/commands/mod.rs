@@ -35,6 +35,8 @@ pub enum Command {
     AddNote,
     AddPython,
     AddPackage,
+    /// Saves the selected nodes as a template (named by the user), listed in the palette.
+    SaveTemplate,
     SelectAll,
     Duplicate,
     Delete,
@@ -51,7 +53,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 24] = [
+    pub const ALL: [Command; 25] = [
         Command::Run,
         Command::Stop,
         Command::Save,
@@ -65,6 +67,7 @@ impl Command {
         Command::AddNote,
         Command::AddPython,
         Command::AddPackage,
+        Command::SaveTemplate,
         Command::SelectAll,
         Command::Duplicate,
         Command::Delete,
@@ -94,6 +97,7 @@ impl Command {
             Command::AddNote => "note",
             Command::AddPython => "python",
             Command::AddPackage => "package",
+            Command::SaveTemplate => "template",
             Command::SelectAll => "select all",
             Command::Duplicate => "duplicate",
             Command::Delete => "delete",
@@ -124,6 +128,7 @@ impl Command {
             Command::AddNote => "Add a note (markdown)",
             Command::AddPython => "New Python node",
             Command::AddPackage => "Load a Python package (numpy, scipy, pandas…)",
+            Command::SaveTemplate => "Save the selected nodes as a template…",
             Command::SelectAll => "Select every node",
             Command::Duplicate => "Duplicate the selected nodes",
             Command::Delete => "Delete the selection",
@@ -206,6 +211,7 @@ impl Editor {
             Command::AddNote => self.add_note(),
             Command::AddPython => self.add_python(),
             Command::AddPackage => self.asking_package.set(true),
+            Command::SaveTemplate => self.save_template(),
             Command::SelectAll => self.select_all(),
             Command::Duplicate => self.duplicate(),
             Command::Delete => self.delete_selection(),

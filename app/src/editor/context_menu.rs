@@ -1,5 +1,6 @@
 //! The canvas's context menu: right-click, or a long press on a touch screen. On a node it
-//! offers what the keyboard does for the selection (view, duplicate, delete); on empty canvas,
+//! offers what the keyboard does for the selection (view, duplicate, delete) and saving it as a
+//! template; on empty canvas,
 //! adding a note or a Python node and fitting the view. Escape or a click elsewhere closes it.
 
 use leptos::prelude::*;
@@ -17,10 +18,17 @@ pub struct MenuAt {
     pub node: Option<NodeId>,
 }
 
-const ON_NODE: [(&str, Command); 3] =
-    [("View", Command::ViewNode), ("Duplicate", Command::Duplicate), ("Delete", Command::Delete)];
-const ON_CANVAS: [(&str, Command); 3] =
-    [("Add a note", Command::AddNote), ("New Python node", Command::AddPython), ("Fit the flow in view", Command::Fit)];
+const ON_NODE: &[(&str, Command)] = &[
+    ("View", Command::ViewNode),
+    ("Duplicate", Command::Duplicate),
+    ("Save as template…", Command::SaveTemplate),
+    ("Delete", Command::Delete),
+];
+const ON_CANVAS: &[(&str, Command)] = &[
+    ("Add a note", Command::AddNote),
+    ("New Python node", Command::AddPython),
+    ("Fit the flow in view", Command::Fit),
+];
 
 #[component]
 pub fn ContextMenu(at: RwSignal<Option<MenuAt>>) -> impl IntoView {
@@ -57,7 +65,8 @@ pub fn ContextMenu(at: RwSignal<Option<MenuAt>>) -> impl IntoView {
                 }
             >
                 {items
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .map(|(label, command)| {
                         view! {
                             <button

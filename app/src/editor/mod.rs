@@ -18,6 +18,7 @@ pub mod panel;
 pub mod plot_view;
 pub mod recent;
 pub mod share_dialog;
+pub mod templates;
 pub mod toast;
 pub mod toolbar;
 pub mod value_view;

@@ -78,6 +78,7 @@ pub fn Palette() -> impl IntoView {
                 }
             />
             <div class="palette-groups">
+                <crate::editor::templates::TemplatesGroup/>
                 {move || {
                     let searching = !query.with(String::is_empty);
                     groups

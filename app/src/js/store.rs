@@ -1,4 +1,5 @@
-//! The app's records in IndexedDB (`app/js/store.js`): the autosaved flow and the recent flows.
+//! The app's records in IndexedDB (`app/js/store.js`): the autosaved flow, the recent flows and
+//! the templates.
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -18,6 +19,12 @@ extern "C" {
     fn recent_list_() -> js_sys::Promise;
     #[wasm_bindgen(js_name = recentGet)]
     fn recent_get_(id: f64) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = templatePut)]
+    fn template_put_(record: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = templateList)]
+    fn template_list_() -> js_sys::Promise;
+    #[wasm_bindgen(js_name = templateGet)]
+    fn template_get_(id: f64) -> js_sys::Promise;
 }
 
 /// A saved flow: its Flojoy JSON and what the recent list shows.
@@ -111,5 +118,22 @@ pub async fn recent_list() -> Result<Vec<Recent>, StoreError> {
 /// One recent flow, with its text.
 pub async fn recent_get(id: f64) -> Result<Option<Record>, StoreError> {
     let v = call(recent_get_(id)).await?;
+    Ok(if v.is_null() || v.is_undefined() { None } else { from_js(&v) })
+}
+
+/// Saves a template (the selection's Flojoy JSON as a record); its id.
+pub async fn template_put(r: &Record) -> Result<f64, StoreError> {
+    call(template_put_(&to_js(r))).await.map(|id| id.as_f64().unwrap_or_default())
+}
+
+/// The templates, by name (as the recent list shows flows: no text).
+pub async fn template_list() -> Result<Vec<Recent>, StoreError> {
+    let v = call(template_list_()).await?;
+    Ok(js_sys::Array::from(&v).iter().filter_map(|e| from_js(&e)).collect())
+}
+
+/// One template, with its text.
+pub async fn template_get(id: f64) -> Result<Option<Record>, StoreError> {
+    let v = call(template_get_(id)).await?;
     Ok(if v.is_null() || v.is_undefined() { None } else { from_js(&v) })
 }
