@@ -236,3 +236,21 @@ fn a_new_id_is_never_one_the_file_gives_a_later_node() {
     let saved = runtime::file::save(&loaded.flow);
     assert_eq!(runtime::file::save(&runtime::file::load(&saved, 7).unwrap().flow), saved);
 }
+
+/// Found by `./dev fuzz` (import): a node from the file (here unknown) whose float parameter has
+/// no value and the default `10` was saved with 10, which read back as 10.0: the default takes
+/// the form its values take.
+#[test]
+fn a_default_is_kept_in_the_form_its_values_take() {
+    let text = serde_json::json!({"rfInstance": {"nodes": [{
+        "id": "N-1",
+        "data": {"id": "N-1", "label": "N", "func": "MYSTERY", "ctrls": {
+            "start": {"type": "float", "default": 10, "param": "start"},
+            "count": {"type": "int", "default": 3.0, "param": "count"},
+        }},
+        "position": {"x": 0, "y": 0}
+    }], "edges": []}})
+    .to_string();
+    let saved = runtime::file::save(&runtime::file::load(&text, 1).unwrap().flow);
+    assert_eq!(runtime::file::save(&runtime::file::load(&saved, 1).unwrap().flow), saved);
+}

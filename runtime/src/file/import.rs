@@ -189,14 +189,13 @@ impl Reader {
             NodeKind::Python(p) => &p.spec,
             NodeKind::Unknown(s) => &**s,
         };
-        // a text parameter's default in the form its values take (a Python signature may give
-        // `x: SomeAlias = 300`: a text parameter with the number 300 as default, which would
-        // otherwise be saved as 300 and read back as "300")
-        let default = |p: &ParamSpec| match (&p.kind, &p.default) {
-            (ParamKind::Str | ParamKind::TextArea, Json::Number(_) | Json::Bool(_)) => {
-                param::normalize(p, &p.default).unwrap_or_else(|_| p.default.clone())
-            }
-            _ => p.default.clone(),
+        // a default in the form its values take, as a saved file reads back: a Python signature
+        // may give `x: SomeAlias = 300` (a text parameter whose default is the number 300, read
+        // back as "300"), a file `"default": 10` for a float (read back as 10.0; found by ./dev
+        // fuzz); a default that does not read stays as it is
+        let default = |p: &ParamSpec| match &p.default {
+            Json::Null => Json::Null,
+            d => param::normalize(p, d).unwrap_or_else(|_| d.clone()),
         };
         let mut params: Map<String, Json> = spec.params.iter().map(|p| (p.name.clone(), default(p))).collect();
         let label = label_in_file.clone().unwrap_or_else(|| func.replace('_', " "));
