@@ -38,6 +38,7 @@ test("save two wired nodes as a template; after a reload insert it from the pale
 
   // another flow, another visit: the template is still there
   await load(page, makeFlow([["OTHER", "CONSTANT"]]));
+  await page.evaluate(() => window.flojoy.saved()); // the autosave (IndexedDB) has written
   await page.reload();
   await page.waitForFunction(() => window.flojoy && window.flojoy.flow().rfInstance.nodes.length === 1);
   const item = page.getByTestId("my-templates").getByTestId("template-item");
