@@ -111,14 +111,12 @@ pub async fn recent_push(r: &Record, keep: u32) -> Result<f64, StoreError> {
 
 /// The recent flows, newest first.
 pub async fn recent_list() -> Result<Vec<Recent>, StoreError> {
-    let v = call(recent_list_()).await?;
-    Ok(js_sys::Array::from(&v).iter().filter_map(|e| from_js(&e)).collect())
+    list(recent_list_()).await
 }
 
 /// One recent flow, with its text.
 pub async fn recent_get(id: f64) -> Result<Option<Record>, StoreError> {
-    let v = call(recent_get_(id)).await?;
-    Ok(if v.is_null() || v.is_undefined() { None } else { from_js(&v) })
+    record(recent_get_(id)).await
 }
 
 /// Saves a template (the selection's Flojoy JSON as a record); its id.
@@ -128,12 +126,22 @@ pub async fn template_put(r: &Record) -> Result<f64, StoreError> {
 
 /// The templates, by name (as the recent list shows flows: no text).
 pub async fn template_list() -> Result<Vec<Recent>, StoreError> {
-    let v = call(template_list_()).await?;
-    Ok(js_sys::Array::from(&v).iter().filter_map(|e| from_js(&e)).collect())
+    list(template_list_()).await
 }
 
 /// One template, with its text.
 pub async fn template_get(id: f64) -> Result<Option<Record>, StoreError> {
-    let v = call(template_get_(id)).await?;
+    record(template_get_(id)).await
+}
+
+/// A list of records as the lists show them (recent flows, templates).
+async fn list(p: js_sys::Promise) -> Result<Vec<Recent>, StoreError> {
+    let v = call(p).await?;
+    Ok(js_sys::Array::from(&v).iter().filter_map(|e| from_js(&e)).collect())
+}
+
+/// One record, or `None` when there is none.
+async fn record(p: js_sys::Promise) -> Result<Option<Record>, StoreError> {
+    let v = call(p).await?;
     Ok(if v.is_null() || v.is_undefined() { None } else { from_js(&v) })
 }
