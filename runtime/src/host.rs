@@ -106,9 +106,9 @@ pub trait Host {
 /// What hardware nodes say where there are no devices (the CLI, the tests' native host).
 pub const NO_DEVICES: &str = "Hardware nodes run in the browser app (Chrome, Edge or Opera, which have WebSerial and WebUSB); this runner has no device access";
 
-/// What [`NativeHost`] says when a node asks it to read a URL (READ_CSV's default file is one).
-pub const NO_DOWNLOADS: &str =
-    "the command-line runner does not download URLs (the browser app does): save the file and give its path";
+/// What [`NativeHost`] says when a node asks it to read a URL (READ_CSV's default file is one)
+/// and downloads are not allowed.
+pub const NO_DOWNLOADS: &str = "the command-line runner downloads URLs only when run with --allow-download (the browser app fetches them): add it, or save the file and give its path";
 
 /// Whether a file path is really a URL the browser would fetch.
 pub fn is_url(path: &str) -> bool {
@@ -129,6 +129,9 @@ pub struct NativeHost {
     /// Runs Python nodes: `python3` on PATH unless set, one worker process for this host's
     /// life, started by the first Python node.
     pub python: crate::python::Python,
+    /// Whether nodes may download URLs (`--allow-download`). Off by default: a flow file is
+    /// untrusted input, and a run that reaches the network should be the user's choice.
+    pub allow_download: bool,
     /// Ctrl+C: the flag a signal handler sets, and the run it cancels.
     interrupt: Option<(Arc<AtomicBool>, CancelToken)>,
 }
@@ -141,6 +144,7 @@ impl Default for NativeHost {
             seed: None,
             dir: std::path::PathBuf::from("."),
             python: crate::python::Python::default(),
+            allow_download: false,
             interrupt: None,
         }
     }
@@ -232,11 +236,15 @@ impl Host for NativeHost {
     }
 
     fn read_file(&self, path: &str) -> LocalBoxFuture<'static, Result<Vec<u8>, String>> {
-        // Flojoy's pandas reads URLs too; the native runner stays offline (no HTTP client in the
-        // runtime), and joining a URL to the folder would only report a confusing missing file.
+        // Flojoy's pandas reads URLs too; the native runner does only when allowed (joining a URL
+        // to the folder would only report a confusing missing file)
         if is_url(path) {
-            let msg = format!("cannot read '{path}': {NO_DOWNLOADS}");
-            return Box::pin(async move { Err(msg) });
+            let result = if self.allow_download {
+                crate::download::get(path)
+            } else {
+                Err(format!("cannot read '{path}': {NO_DOWNLOADS}"))
+            };
+            return Box::pin(async move { result });
         }
         let full = self.dir.join(path);
         Box::pin(async move { std::fs::read(&full).map_err(|e| format!("cannot read '{}': {e}", full.display())) })

@@ -6,6 +6,8 @@
 //! [`schedule::RunReport`].
 
 pub mod devices;
+#[cfg(not(target_family = "wasm"))]
+pub mod download;
 pub mod error;
 pub mod file;
 pub mod flow;

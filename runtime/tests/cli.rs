@@ -292,3 +292,26 @@ fn check_names_a_wire_into_a_port_the_code_does_not_declare() {
     );
     assert!(err.contains("HALF: input 'signal' is not connected"), "{err}");
 }
+
+#[test]
+fn allow_download_lets_flojoys_read_csv_example_fetch_its_url() {
+    // Flojoy's READ_CSV example reads a URL; a loopback server stands in for GitHub
+    let csv = b"Country,Region\nAlgeria,AFRICA\nAngola,AFRICA\n".to_vec();
+    let base = support::http_server::serve(&[("/countries.csv", csv)]);
+    let app = support::apps().join("blocks/ETL/EXTRACT/FILE/READ_CSV/app.json");
+    let app = app.to_str().unwrap();
+    let set = format!("READ CSV.file_path={base}/countries.csv");
+
+    let (code, out, err) = flojoy(&["run", app, "--json", "--allow-download", "--set", &set]);
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let read = r["nodes"].as_object().unwrap().values().find(|n| n["func"] == "READ_CSV").unwrap();
+    assert_eq!(read["status"], "done", "{read}");
+    let table = read["outputs"]["default"].to_string();
+    assert!(table.contains("Algeria") && table.contains("Angola") && table.contains("Region"), "{table}");
+
+    // without the flag the runner stays offline and says how to change that
+    let (code, out, _) = flojoy(&["run", app, "--set", &set]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("READ CSV") && out.contains("only when run with --allow-download"), "{out}");
+}

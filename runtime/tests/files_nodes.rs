@@ -192,3 +192,40 @@ fn read_csv_of_a_url_says_the_command_line_runner_does_not_download() {
     let err = invoke("LOCAL_FILE", &[], json!({"file_path": "http://example.com/a.png"}), host).err().unwrap().0;
     assert!(err.ends_with(runtime::host::NO_DOWNLOADS), "{err}");
 }
+
+#[test]
+fn with_downloads_allowed_read_csv_and_remote_file_fetch_the_url() {
+    let csv = b"country,region\nAlgeria,AFRICA\nAngola,AFRICA\nBenin,AFRICA\n".to_vec();
+    let png = std::fs::read(data_dir().join("rgba.png")).unwrap();
+    let base = support::http_server::serve(&[("/countries.csv", csv), ("/logo.png", png)]);
+    let mut h = NativeHost::seeded(1);
+    h.allow_download = true;
+    let host: Rc<dyn Host> = Rc::new(h);
+
+    let out = invoke("READ_CSV", &[], json!({"file_path": format!("{base}/countries.csv")}), host.clone()).unwrap();
+    let table = out[0].1.as_ref().unwrap();
+    let Value::DataFrame { m } = &**table else { panic!("{table:?}") };
+    assert_eq!(m.rows(), 3);
+    let region = m.column("region").unwrap();
+    assert_eq!(
+        (m.column("country").unwrap().data.cell_text(2), region.data.cell_text(2)),
+        ("Benin".into(), "AFRICA".into())
+    );
+
+    // the same bytes as the file on disk: REMOTE_FILE reads what LOCAL_FILE reads
+    let remote =
+        invoke("REMOTE_FILE", &[], json!({"file_url": format!("{base}/logo.png"), "file_type": "Image"}), host.clone())
+            .unwrap();
+    let local = invoke("LOCAL_FILE", &[], json!({"file_path": "rgba.png", "file_type": "Image"}), host_in(&data_dir()))
+        .unwrap();
+    let (Some(a), Some(b)) = (&remote[0].1, &local[0].1) else { panic!("no image") };
+    assert_eq!(a.data_type(), runtime::DataType::Image);
+    assert!(**a == **b, "the downloaded image differs from the file");
+
+    // what goes wrong names the URL and says why
+    let err =
+        invoke("READ_CSV", &[], json!({"file_path": format!("{base}/missing.csv")}), host.clone()).err().unwrap().0;
+    assert_eq!(err, format!("cannot download '{base}/missing.csv': the server answered HTTP 404"));
+    let err = invoke("READ_CSV", &[], json!({"file_path": "http://127.0.0.1:1/none.csv"}), host).err().unwrap().0;
+    assert!(err.starts_with("cannot download 'http://127.0.0.1:1/none.csv': "), "{err}");
+}

@@ -65,25 +65,13 @@ pub fn install(ed: Editor) {
 
     // the system clipboard, through the copy/cut/paste events Ctrl/⌘+C/X/V fire
     js::listener::window(ev::copy, move |ev| {
-        if typing(&ev) {
-            return;
-        }
-        if let (Some(text), Some(dt)) = (ed.selected_copy(), ev.clipboard_data()) {
-            let _ = dt.set_data("text/plain", &text);
-            ed.copied.set_value(Some(text));
-            ev.prevent_default();
+        if copy_selection(ed, &ev) {
             let n = ed.selection.with_untracked(|s| s.nodes.len());
             ed.info(format!("copied {n} node{}", if n == 1 { "" } else { "s" }));
         }
     });
     js::listener::window(ev::cut, move |ev| {
-        if typing(&ev) {
-            return;
-        }
-        if let (Some(text), Some(dt)) = (ed.selected_copy(), ev.clipboard_data()) {
-            let _ = dt.set_data("text/plain", &text);
-            ed.copied.set_value(Some(text));
-            ev.prevent_default();
+        if copy_selection(ed, &ev) {
             ed.delete_selection();
         }
     });
@@ -108,4 +96,17 @@ pub fn install(ed: Editor) {
         ev.prevent_default();
         ed.open_file(f);
     });
+}
+
+/// Ctrl/⌘+C or X outside a text field: the selected nodes go to the system clipboard as a flow
+/// snippet (and are remembered as this page's own copy). Says whether anything was copied.
+fn copy_selection(ed: Editor, ev: &web_sys::ClipboardEvent) -> bool {
+    if typing(ev) {
+        return false;
+    }
+    let (Some(text), Some(dt)) = (ed.selected_copy(), ev.clipboard_data()) else { return false };
+    let _ = dt.set_data("text/plain", &text);
+    ed.copied.set_value(Some(text));
+    ev.prevent_default();
+    true
 }

@@ -2,13 +2,15 @@
 //!
 //! ```text
 //! flojoy run FLOW.json [--json] [--seed N] [--max-seconds S] [--set LABEL.PARAM=VALUE]…
-//!                      [--python PATH] [--timeout SECONDS]
+//!                      [--python PATH] [--timeout SECONDS] [--allow-download]
 //! flojoy check FLOW.json [--set LABEL.PARAM=VALUE]…   # import and validate only
 //! flojoy nodes                    # list the built-in nodes
 //! ```
 //! Python nodes run in the machine's CPython (`python3` on PATH, or `--python PATH`), one
 //! worker process for the run; `--timeout` stops a Python node that runs longer (its worker
 //! is restarted and the run goes on); Ctrl+C stops the run and reports it (twice: exit now).
+//! Nodes that read a URL (REMOTE_FILE, READ_CSV) download it only with `--allow-download`: a flow
+//! file is untrusted input, so reaching the network is the user's choice.
 //! Exit codes: 0 the flow ran; 1 a node failed or the run was cancelled; 2 the file could not
 //! be read, the flow is not valid or a `--set` names no node or parameter; 64 bad usage.
 
@@ -23,7 +25,7 @@ use runtime::python::Python;
 use runtime::schedule::{self, Cache, CancelToken, RunOptions, RunStatus};
 use runtime::{Edit, Flow, file, nodes, validate};
 
-const USAGE: &str = "usage: flojoy run FLOW.json [--json] [--seed N] [--max-seconds S] [--set LABEL.PARAM=VALUE]...\n                  [--python PATH] [--timeout SECONDS]\n       flojoy check FLOW.json [--set LABEL.PARAM=VALUE]...\n       flojoy nodes";
+const USAGE: &str = "usage: flojoy run FLOW.json [--json] [--seed N] [--max-seconds S] [--set LABEL.PARAM=VALUE]...\n                  [--python PATH] [--timeout SECONDS] [--allow-download]\n       flojoy check FLOW.json [--set LABEL.PARAM=VALUE]...\n       flojoy nodes";
 
 // glibc's malloc gives every freed 8 MB vector back to the system and page-faults the next one
 // in: a million-sample flow ran at 59 ms instead of 33 (tests/bench/compare_dsp.mjs)
@@ -61,6 +63,7 @@ fn run(args: &[String]) -> ExitCode {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
+            "--allow-download" => host.allow_download = true,
             "--seed" => match it.next().and_then(|s| s.parse().ok()) {
                 Some(s) => host.seed = Some(s),
                 None => return usage("--seed needs a whole number"),

@@ -108,8 +108,9 @@ mod tests {
     use crate::flow::{Flow, NodeKind};
     use crate::nodes;
 
-    /// A flow of these nodes (`(func, code)`; Python nodes have code and a palette path).
-    fn flow(nodes: &[(&str, Option<&str>)]) -> Flow {
+    /// A flow of these nodes (`(func, code)`), each with code a Python node under `folder`
+    /// (`None`: a plain Python node with no palette path).
+    fn flow_in(folder: Option<&str>, nodes: &[(&str, Option<&str>)]) -> Flow {
         let nodes: Vec<Json> = nodes
             .iter()
             .enumerate()
@@ -118,12 +119,19 @@ mod tests {
                 let mut data = json!({"id": id, "label": func, "func": func});
                 if let Some(code) = code {
                     data["code"] = json!(code);
-                    data["path"] = json!(format!("HARDWARE/INSTRUMENTS/{func}/{func}.py"));
+                    if let Some(folder) = folder {
+                        data["path"] = json!(format!("{folder}/{func}/{func}.py"));
+                    }
                 }
                 json!({"id": id, "data": data, "position": {"x": 0, "y": 0}})
             })
             .collect();
         crate::file::load_json(&json!({"rfInstance": {"nodes": nodes, "edges": []}}), 1).unwrap().flow
+    }
+
+    /// A flow of these nodes; those with code are Flojoy instrument blocks (under HARDWARE/).
+    fn flow(nodes: &[(&str, Option<&str>)]) -> Flow {
+        flow_in(Some("HARDWARE/INSTRUMENTS"), nodes)
     }
 
     #[test]
@@ -163,19 +171,7 @@ mod tests {
     /// A flow of these nodes where each `(func, code)` with code is a plain Python node (not
     /// under HARDWARE).
     fn flow_py(nodes: &[(&str, Option<&str>)]) -> Flow {
-        let nodes: Vec<Json> = nodes
-            .iter()
-            .enumerate()
-            .map(|(i, (func, code))| {
-                let id = format!("{func}-{i}");
-                let mut data = json!({"id": id, "label": func, "func": func});
-                if let Some(code) = code {
-                    data["code"] = json!(code);
-                }
-                json!({"id": id, "data": data, "position": {"x": 0, "y": 0}})
-            })
-            .collect();
-        crate::file::load_json(&json!({"rfInstance": {"nodes": nodes, "edges": []}}), 1).unwrap().flow
+        flow_in(None, nodes)
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Helpers shared by the runtime's integration tests.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod http_server;
+
 use std::path::PathBuf;
 use std::rc::Rc;
 

@@ -1,5 +1,6 @@
 //! REMOTE_FILE: LOCAL_FILE's reading of a file on the web. The browser app fetches the URL (the
-//! server must allow it: CORS); the command-line runner downloads nothing and says so.
+//! server must allow it: CORS); the command-line runner downloads only with `--allow-download`
+//! and otherwise says so.
 
 use futures::future::LocalBoxFuture;
 use serde_json::Value as Json;
@@ -16,8 +17,8 @@ pub(super) fn remote_file() -> NodeDef {
             "ETL/LOAD/REMOTE_FILE_SYSTEM",
             "Load a file from an http(s) URL as an Image (RGBA channels 0–255), a Grayscale image (luminance \
              0–1), or a DataFrame from JSON or CSV. The URL comes from the input String if connected, else \
-             from file_url. The browser fetches it (the site must allow it); the command-line runner does \
-             not download.",
+             from file_url. The browser fetches it (the site must allow it); the command-line runner \
+             downloads it when run with --allow-download.",
         )
         .optional_input("default", TypeSet::of(T::String), "Optional: the URL (overrides file_url)")
         .output("default", TypeSet::union(&[T::Image, T::DataFrame, T::Grayscale]), "The loaded data")
