@@ -5,6 +5,20 @@
 use super::array::is_u8;
 use crate::value::Matrix;
 
+/// Pillow's `convert("L")` of 8-bit RGB: (19595 R + 38470 G + 7471 B + 2¹⁵) >> 16 (ITU-R 601-2
+/// luma in fixed point). Values outside 0–255 are clamped first.
+pub fn pil_luma(r: &Matrix, g: &Matrix, b: &Matrix) -> Matrix {
+    let byte = |v: f64| v.clamp(0.0, 255.0) as u32;
+    let data = r
+        .data
+        .iter()
+        .zip(&g.data)
+        .zip(&b.data)
+        .map(|((r, g), b)| f64::from((19595 * byte(*r) + 38470 * byte(*g) + 7471 * byte(*b) + 0x8000) >> 16))
+        .collect();
+    Matrix { rows: r.rows, cols: r.cols, data }
+}
+
 /// `f` applied to every value of a channel.
 pub fn map_channel(m: &Matrix, f: impl Fn(f64) -> f64) -> Matrix {
     Matrix { rows: m.rows, cols: m.cols, data: m.data.iter().map(|&v| f(v)).collect() }

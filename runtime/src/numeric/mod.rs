@@ -16,6 +16,7 @@ pub mod png;
 pub mod python;
 pub mod quad;
 pub mod random;
+pub mod regions;
 pub mod signal;
 pub mod sort;
 

@@ -1,6 +1,7 @@
 //! TWO_DIMENSIONAL_FFT: the 2-D spectrum of a matrix or an image.
 
 use crate::nodes::{Ctx, NodeDef, NodeError, Outputs};
+use crate::numeric::image::pil_luma;
 use crate::numeric::signal::fft::fft2_of_real;
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, Matrix, TypeSet, Value};
@@ -40,7 +41,7 @@ fn run(ctx: &mut Ctx<'_>) -> Result<Outputs, NodeError> {
         Value::Image { r, g, b, .. } => match ctx.text("color") {
             "green" => spectrum(g)?,
             "blue" => spectrum(b)?,
-            "grayscale" => spectrum(&luma(r, g, b))?,
+            "grayscale" => spectrum(&pil_luma(r, g, b))?,
             _ => spectrum(r)?,
         },
         // Flojoy's block builds its result from `fourier.columns`, which the numpy array rfft2
@@ -62,17 +63,4 @@ fn run(ctx: &mut Ctx<'_>) -> Result<Outputs, NodeError> {
     let rows = data.len() / cols;
     let m = Matrix { rows, cols, data };
     Ok(Outputs::one(Value::Image { r: m.clone(), g: m.clone(), b: m, a: None }))
-}
-
-/// PIL's `convert("L")` of 8-bit RGB: (19595 R + 38470 G + 7471 B + 2¹⁵) >> 16 (ITU-R 601-2 luma).
-fn luma(r: &Matrix, g: &Matrix, b: &Matrix) -> Matrix {
-    let byte = |v: f64| v.clamp(0.0, 255.0) as u32;
-    let data = r
-        .data
-        .iter()
-        .zip(&g.data)
-        .zip(&b.data)
-        .map(|((r, g), b)| f64::from((19595 * byte(*r) + 38470 * byte(*g) + 7471 * byte(*b) + 0x8000) >> 16))
-        .collect();
-    Matrix { rows: r.rows, cols: r.cols, data }
 }

@@ -3,6 +3,7 @@
 use super::{IMAGE, PATH, channels, image_of};
 use crate::nodes::{NodeDef, NodeError, Outputs};
 use crate::numeric::array::is_u8;
+use crate::numeric::image::pil_luma;
 use crate::spec::NodeSpec;
 use crate::value::Matrix;
 
@@ -25,13 +26,7 @@ pub(super) fn edge_detection() -> NodeDef {
                 ));
             }
             let (h, w) = (ch[0].rows, ch[0].cols);
-            // Image.convert("L"): (R·19595 + G·38470 + B·7471 + 0x8000) >> 16
-            let l: Vec<i64> = (0..h * w)
-                .map(|i| {
-                    let (r, g, b) = (ch[0].data[i] as i64, ch[1].data[i] as i64, ch[2].data[i] as i64);
-                    (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16
-                })
-                .collect();
+            let l: Vec<i64> = pil_luma(ch[0], ch[1], ch[2]).data.iter().map(|&v| v as i64).collect();
             let mut e: Vec<f64> = l.iter().map(|&v| v as f64).collect();
             if h >= 3 && w >= 3 {
                 for r in 1..h - 1 {

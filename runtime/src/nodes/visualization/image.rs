@@ -11,7 +11,7 @@ use crate::value::{DataType as T, Matrix, Trace, TypeSet, Value};
 /// `px.imshow(img)` of an RGB(A) image: one `image` trace with the picture as a PNG data URI.
 /// A uint8 image is sent as it is; any other is first rescaled to 0..255 over 0..zmax, zmax
 /// inferred from its largest value (1, 255, 65535 or 2³²), and then its hover shows no colour.
-fn imshow(channels: &[&Matrix]) -> Trace {
+pub(super) fn imshow(channels: &[&Matrix]) -> Trace {
     let (h, w, n) = (channels[0].rows, channels[0].cols, channels.len());
     let uint8 = channels.iter().all(|m| is_u8(m));
     let mut changed = false;

@@ -20,6 +20,7 @@ mod debugging;
 mod heatmap;
 mod histogram;
 mod image;
+mod region_properties;
 mod scatter3d;
 mod surface3d;
 mod table;
@@ -52,5 +53,6 @@ pub fn nodes() -> Vec<NodeDef> {
         debugging::datacontainer_type(),
         debugging::dc_content_type(),
         annotate::annotate_plotly(),
+        region_properties::region_properties(),
     ]
 }
