@@ -16,6 +16,10 @@ use crate::js::net::FetchError;
 thread_local! {
     /// Files the user picked for file parameters, by name.
     static FILES: RefCell<HashMap<String, Vec<u8>>> = RefCell::new(HashMap::new());
+    /// The files of folders the user picked (BATCH_PROCESSOR), by path `folder/…`: kept as the
+    /// browser's handles and read when a node asks, so a large folder costs nothing up front.
+    static FOLDER_FILES: RefCell<std::collections::BTreeMap<String, web_sys::File>> =
+        const { RefCell::new(std::collections::BTreeMap::new()) };
     /// Sample data files fetched from the site, by name.
     static SAMPLES: RefCell<HashMap<String, Vec<u8>>> = RefCell::new(HashMap::new());
 }
@@ -26,6 +30,33 @@ pub async fn remember_file(f: &web_sys::File) -> Result<String, String> {
     let name = f.name();
     FILES.with(|m| m.borrow_mut().insert(name.clone(), bytes));
     Ok(name)
+}
+
+/// Keeps the files of a picked folder (`<input webkitdirectory>`) under their paths; returns
+/// the folder's name (the parameter's value). A folder picked again replaces its old files.
+pub fn remember_folder(files: &web_sys::FileList) -> Result<String, String> {
+    let picked: Vec<(String, web_sys::File)> = (0..files.length())
+        .filter_map(|i| files.get(i))
+        .map(|f| {
+            // File.webkitRelativePath ("folder/sub/name"), not in web-sys
+            let path = js_sys::Reflect::get(&f, &"webkitRelativePath".into())
+                .ok()
+                .and_then(|p| p.as_string())
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| f.name());
+            (path, f)
+        })
+        .collect();
+    let folder = picked
+        .first()
+        .map(|(p, _)| p.split('/').next().unwrap_or_default().to_owned())
+        .ok_or("the folder holds no files")?;
+    FOLDER_FILES.with(|m| {
+        let mut m = m.borrow_mut();
+        m.retain(|p, _| !p.starts_with(&format!("{folder}/")));
+        m.extend(picked);
+    });
+    Ok(folder)
 }
 
 pub struct BrowserHost {
@@ -69,6 +100,9 @@ impl Host for BrowserHost {
             if let Some(bytes) = FILES.with(|m| m.borrow().get(&path).cloned()) {
                 return Ok(bytes);
             }
+            if let Some(file) = FOLDER_FILES.with(|m| m.borrow().get(&path).cloned()) {
+                return js::file::read_bytes(&file).await;
+            }
             // not a picked file: a URL (absolute, or relative to the page)
             js::net::fetch_bytes(&path).await.map_err(|e| match e {
                 FetchError::Unreachable(_) => format!(
@@ -97,6 +131,24 @@ impl Host for BrowserHost {
             })?;
             SAMPLES.with(|m| m.borrow_mut().insert(name, bytes.clone()));
             Ok(std::borrow::Cow::Owned(bytes))
+        })
+    }
+
+    fn list_files(&self, folder: &str, pattern: &str) -> Result<Vec<String>, String> {
+        let prefix = format!("{}/", folder.trim_end_matches('/'));
+        FOLDER_FILES.with(|m| {
+            let m = m.borrow();
+            if !m.keys().any(|p| p.starts_with(&prefix)) {
+                return Err(format!(
+                    "no folder '{folder}' was picked in this page: pick it with the folder button of directory_path"
+                ));
+            }
+            // the map is sorted by path, as the runner sorts
+            Ok(m.keys()
+                .filter_map(|p| {
+                    p.strip_prefix(&prefix).filter(|rest| runtime::glob::matches(pattern, rest)).map(|_| p.clone())
+                })
+                .collect())
         })
     }
 

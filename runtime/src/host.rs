@@ -81,6 +81,13 @@ pub trait Host {
         Box::pin(async move { Err(format!("cannot read '{path}' here")) })
     }
 
+    /// The files in `folder` whose path below it matches a Python glob `pattern`
+    /// (BATCH_PROCESSOR), as `folder/path` names that [`Host::read_file`] reads, sorted.
+    fn list_files(&self, folder: &str, pattern: &str) -> Result<Vec<String>, String> {
+        let _ = pattern;
+        Err(format!("cannot list the folder '{folder}' here"))
+    }
+
     /// A sample data file (`camera.png`, `gapminder.csv.gz`: SKIMAGE, the data set nodes,
     /// LOCAL_FILE's astronaut). Native builds carry them; the browser app fetches them from the
     /// site, where they would otherwise weigh on every first visit.
@@ -176,6 +183,10 @@ impl NativeHost {
     }
 }
 
+/// How many folder entries `list_files` visits at most (a glob over a whole disk stops there).
+#[cfg(not(target_family = "wasm"))]
+const MAX_LISTED: usize = 1_000_000;
+
 /// Why a run stopped on Ctrl+C.
 #[cfg(not(target_family = "wasm"))]
 pub const INTERRUPTED: &str = "interrupted (Ctrl+C)";
@@ -248,6 +259,12 @@ impl Host for NativeHost {
         }
         let full = self.dir.join(path);
         Box::pin(async move { std::fs::read(&full).map_err(|e| format!("cannot read '{}': {e}", full.display())) })
+    }
+
+    fn list_files(&self, folder: &str, pattern: &str) -> Result<Vec<String>, String> {
+        let folder = folder.trim_end_matches(['/', '\\']);
+        let found = crate::glob::files_under(&self.dir.join(folder), pattern, MAX_LISTED)?;
+        Ok(found.into_iter().map(|p| format!("{folder}/{p}")).collect())
     }
 
     fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {

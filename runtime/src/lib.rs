@@ -11,6 +11,7 @@ pub mod download;
 pub mod error;
 pub mod file;
 pub mod flow;
+pub mod glob;
 pub mod host;
 pub mod nodes;
 pub mod numeric;

@@ -91,6 +91,7 @@ pub fn normalize(spec: &ParamSpec, value: &Json) -> Result<Json, String> {
         | ParamKind::Array
         | ParamKind::File { .. }
         | ParamKind::Directory
+        | ParamKind::Folder
         | ParamKind::Secret
         | ParamKind::Device { .. } => Ok(match value {
             Json::Null => Json::Null,

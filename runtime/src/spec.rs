@@ -56,6 +56,9 @@ pub enum ParamKind {
         accept: Vec<String>,
     },
     Directory,
+    /// A folder whose files a node reads (BATCH_PROCESSOR): a path in the command-line runner, a
+    /// folder the user picks in the browser. Flojoy typed such parameters `str`.
+    Folder,
     Secret,
     /// A hardware device picker (`SerialDevice`, `UsbDevice`, ...).
     Device {
@@ -88,6 +91,7 @@ impl ParamKind {
             ParamKind::NodeRef => "NodeReference".into(),
             ParamKind::File { .. } => "File".into(),
             ParamKind::Directory => "Directory".into(),
+            ParamKind::Folder => "str".into(),
             ParamKind::Secret => "Secret".into(),
             ParamKind::Device { class } => class.clone(),
         }

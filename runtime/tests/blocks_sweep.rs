@@ -161,12 +161,15 @@ fn not_runnable_because(app: &str, app_dir: &Path, label: &str, error: &str) -> 
     }
     // a file the example names but the example set does not ship: Flojoy keeps these in the
     // block's assets/ folder of its repository
-    let missing = error.strip_prefix("cannot read '").and_then(|r| r.split_once("': ")).map(|(p, _)| Path::new(p));
+    let missing = (error.strip_prefix("cannot read '"))
+        .or_else(|| error.strip_prefix("cannot read the folder '"))
+        .and_then(|r| r.split_once("': "))
+        .map(|(p, _)| Path::new(p));
     if let Some(path) = missing.filter(|p| !p.exists()) {
         let asked = path.strip_prefix(app_dir).unwrap_or(path).display().to_string();
-        if asked.contains("assets/") {
+        if path.components().any(|c| c.as_os_str() == "assets") {
             return Some(format!(
-                "needs file '{asked}' ({label}), which Flojoy's repository has in a block's assets/ folder but the \
+                "needs '{asked}' ({label}), which Flojoy's repository has in a block's assets/ folder but the \
                  example set does not"
             ));
         }

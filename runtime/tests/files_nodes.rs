@@ -229,3 +229,116 @@ fn with_downloads_allowed_read_csv_and_remote_file_fetch_the_url() {
     let err = invoke("READ_CSV", &[], json!({"file_path": "http://127.0.0.1:1/none.csv"}), host).err().unwrap().0;
     assert!(err.starts_with("cannot download 'http://127.0.0.1:1/none.csv': "), "{err}");
 }
+
+/// A native host whose folder gains `data/z_new.csv` just before BATCH_PROCESSOR's `at`-th
+/// listing (a file another program writes while the loop runs).
+struct GrowingFolder {
+    native: NativeHost,
+    calls: std::cell::Cell<usize>,
+    at: usize,
+}
+
+impl Host for GrowingFolder {
+    fn now_ms(&self) -> f64 {
+        self.native.now_ms()
+    }
+    fn unix_time_s(&self) -> f64 {
+        self.native.unix_time_s()
+    }
+    fn entropy(&self) -> u64 {
+        self.native.entropy()
+    }
+    fn sleep(&self, ms: f64) -> futures::future::LocalBoxFuture<'static, ()> {
+        self.native.sleep(ms)
+    }
+    fn list_files(&self, folder: &str, pattern: &str) -> Result<Vec<String>, String> {
+        self.calls.set(self.calls.get() + 1);
+        if self.calls.get() == self.at {
+            std::fs::write(self.native.dir.join("data/z_new.csv"), "x\n1\n").unwrap();
+        }
+        self.native.list_files(folder, pattern)
+    }
+}
+
+/// BATCH_PROCESSOR's outputs at each iteration of a LOOP of `loops` over `data/<pattern>`.
+fn batch_run(host: Rc<dyn Host>, loops: i64, pattern: &str, refresh: bool) -> (Vec<(String, f64)>, Option<String>) {
+    let flow = support::flow(
+        &[
+            ("LOOP", "LOOP", json!({"num_loops": loops})),
+            ("IDX", "LOOP_INDEX", json!({"loop_node": "LOOP"})),
+            ("BATCH", "BATCH_PROCESSOR", json!({"directory_path": "data", "pattern": pattern, "refresh": refresh})),
+        ],
+        &[("LOOP", "body", "IDX", "default"), ("IDX", "default", "BATCH", "current_iteration")],
+    );
+    let (report, events) =
+        support::run_with(&flow, host, &runtime::schedule::RunOptions::default(), &mut runtime::schedule::Cache::new());
+    let batch = flow.nodes().find(|n| n.label == "BATCH").unwrap().id;
+    let mut seen = Vec::new();
+    let mut error = None;
+    for e in events {
+        if let runtime::schedule::RunEvent::Node { id, status } = e
+            && id == batch
+        {
+            match status {
+                runtime::schedule::NodeStatus::Done { outputs, .. } => {
+                    // the outputs in the spec's order: fname, n_files
+                    let get = |i: usize| outputs.get(i).cloned().flatten().map(|v| (*v).clone());
+                    let (Some(Value::String { s }), Some(Value::Scalar { c })) = (get(0), get(1)) else {
+                        panic!("{outputs:?}")
+                    };
+                    seen.push((s, c));
+                }
+                runtime::schedule::NodeStatus::Failed { error: e } => error = Some(e),
+                _ => {}
+            }
+        }
+    }
+    let _ = report;
+    (seen, error)
+}
+
+#[test]
+fn batch_processor_gives_a_folders_files_one_per_iteration() {
+    let dir = temp_dir("batch");
+    std::fs::create_dir_all(dir.join("data/sub")).unwrap();
+    for f in ["data/b.csv", "data/a.csv", "data/c.csv", "data/notes.txt", "data/.hidden.csv", "data/sub/d.csv"] {
+        std::fs::write(dir.join(f), "x\n1\n").unwrap();
+    }
+    let files = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // Flojoy's protocol: iteration 1 gives no file and the count + 1; then the files, sorted
+    let (seen, error) = batch_run(host_in(&dir), 4, "*.csv", false);
+    assert_eq!(error, None);
+    assert_eq!(
+        seen.iter().map(|s| s.0.clone()).collect::<Vec<_>>(),
+        files(&["", "data/a.csv", "data/b.csv", "data/c.csv"])
+    );
+    assert_eq!(seen.iter().map(|s| s.1).collect::<Vec<_>>(), [4.0, 3.0, 3.0, 3.0]);
+    // ** reaches into folders (not hidden ones); an empty pattern is every visible file
+    let (seen, _) = batch_run(host_in(&dir), 5, "**/*.csv", false);
+    assert_eq!(seen.last().unwrap(), &("data/sub/d.csv".to_string(), 4.0));
+    let (seen, _) = batch_run(host_in(&dir), 1, "", false);
+    assert_eq!(seen, [(String::new(), 5.0)]);
+    // one iteration too many says so, naming the folder
+    let (seen, error) = batch_run(host_in(&dir), 5, "*.csv", false);
+    assert_eq!(seen.len(), 4);
+    let error = error.unwrap();
+    assert!(error.contains("no file left: '*.csv' matched 3 files in 'data'"), "{error}");
+    // with refresh, a file that appears during the loop joins the queue (listings: 1 at
+    // iteration 1, 2 at iteration 2, 3 at iteration 3: the new file appears there)
+    let grow = |at| {
+        let _ = std::fs::remove_file(dir.join("data/z_new.csv"));
+        let mut native = NativeHost::seeded(1);
+        native.dir = dir.clone();
+        Rc::new(GrowingFolder { native, calls: std::cell::Cell::new(0), at }) as Rc<dyn Host>
+    };
+    let (seen, error) = batch_run(grow(3), 5, "*.csv", true);
+    assert_eq!(error, None);
+    assert_eq!(seen.last().unwrap(), &("data/z_new.csv".to_string(), 3.0));
+    let (seen, error) = batch_run(grow(3), 5, "*.csv", false);
+    assert_eq!(seen.len(), 4, "without refresh the queue stays as listed");
+    assert!(error.unwrap().contains("no file left"));
+    // a folder that is not there
+    let (_, error) = batch_run(host_in(&temp_dir("batch-empty")), 2, "*.csv", false);
+    assert!(error.unwrap().starts_with("cannot read the folder"), "names the folder");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -3,12 +3,14 @@
 // after a reload; a file that fails to parse leaves the current flow untouched.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { serve } from "../support/server.mjs";
 import { DIST, launch } from "../support/browser.mjs";
-import { GALLERY, counts, flow, openEditor } from "../support/editor.mjs";
+import { GALLERY, counts, flow, load, nodeByLabel, openEditor, run } from "../support/editor.mjs";
+import { makeFlow } from "../support/devices.mjs";
 
 let server, browser;
 before(async () => {
@@ -93,5 +95,43 @@ test("save downloads a 2024 file that opens again; autosave survives a reload", 
   await page.waitForFunction(() => window.flojoy && window.flojoy.flow().rfInstance.nodes.length === 5);
   assert.equal(JSON.stringify(await flow(page)), before, "the flow is back exactly");
   assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("BATCH_PROCESSOR goes through the files of a folder the user picks, one per loop iteration", async () => {
+  const { page, errors, ctx } = await openEditor(browser, server.url);
+  const dir = join(mkdtempSync(join(tmpdir(), "flojoy-batch-")), "runs");
+  mkdirSync(join(dir, "sub"), { recursive: true });
+  writeFileSync(join(dir, "b.csv"), "t,v\n0,2.5\n1,4\n");
+  writeFileSync(join(dir, "a.csv"), "t,v\n0,1\n");
+  writeFileSync(join(dir, "notes.txt"), "not a table");
+  writeFileSync(join(dir, "sub", "c.csv"), "t,v\n0,9\n");
+  await load(page, makeFlow(
+    [
+      ["LOOP", "LOOP", { num_loops: 3 }],
+      ["IDX", "LOOP_INDEX", { loop_node: "LOOP" }],
+      ["BATCH", "BATCH_PROCESSOR", { directory_path: "", pattern: "*.csv" }],
+      ["CSV", "READ_CSV", { file_path: "runs/b.csv" }],
+    ],
+    [["LOOP:body", "IDX"], ["IDX", "BATCH:current_iteration"]],
+  ));
+  // before a folder is picked: the node says what is missing, the others run
+  let report = await run(page);
+  assert.match(report.nodes.BATCH.error, /parameter 'directory_path' is empty/);
+  // pick the folder: its name becomes the parameter, its files stay handles until read
+  await nodeByLabel(page, "BATCH").locator(".node-header").click();
+  await page.getByTestId("param-directory_path-folder").setInputFiles(dir);
+  await page.waitForFunction(() => window.flojoy.flow().rfInstance.nodes.find((n) => n.id === "BATCH").data.ctrls.directory_path.value === "runs");
+  report = await run(page);
+  assert.equal(report.status, "ok", JSON.stringify(report.nodes.BATCH));
+  // iterations 1, 2, 3: no file (n_files = 2 + 1), runs/a.csv, runs/b.csv; the last is kept
+  assert.equal(report.nodes.BATCH.runs, 3);
+  assert.deepEqual(report.nodes.BATCH.outputs.fname, { type: "String", s: "runs/b.csv" });
+  assert.deepEqual(report.nodes.BATCH.outputs.n_files, { type: "Scalar", c: 2 });
+  // a file of the picked folder reads like any picked file
+  const table = JSON.stringify(report.nodes.CSV.outputs.default);
+  assert.ok(table.includes("2.5") && table.includes("4"), table);
+  assert.deepEqual(errors, []);
+  rmSync(dir, { recursive: true, force: true });
   await ctx.close();
 });

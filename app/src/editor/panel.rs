@@ -255,6 +255,31 @@ fn ParamField(id: NodeId, spec: ParamSpec, value: Json) -> impl IntoView {
             }
             .into_any()
         }
+        ParamKind::Folder => {
+            let commit_text = commit.clone();
+            let commit_folder = commit.clone();
+            view! {
+                <div class="file-field">
+                    <input data-testid=testid placeholder="folder" prop:value=as_text(&value) on:change=move |ev| commit_text(Json::String(event_target_value(&ev))) on:keydown=blur_on_enter/>
+                    <input
+                        type="file"
+                        prop:webkitdirectory=true
+                        multiple=true
+                        title="Pick a folder: its files stay on this computer and are read when the flow runs"
+                        data-testid=format!("param-{name}-folder")
+                        on:change=move |ev| {
+                            let input: web_sys::HtmlInputElement = event_target(&ev);
+                            let Some(files) = input.files() else { return };
+                            match crate::host::remember_folder(&files) {
+                                Ok(folder) => commit_folder(Json::String(folder)),
+                                Err(e) => expect_context::<Editor>().error(e),
+                            }
+                        }
+                    />
+                </div>
+            }
+            .into_any()
+        }
         // numbers and text: checked as typed, set on change (Enter or leaving the field)
         kind => {
             let numeric = matches!(kind, ParamKind::Int { .. } | ParamKind::Float { .. });

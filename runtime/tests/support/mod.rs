@@ -160,6 +160,9 @@ impl Host for SweepHost {
     fn read_file(&self, path: &str) -> LocalBoxFuture<'static, Result<Vec<u8>, String>> {
         self.native.read_file(path)
     }
+    fn list_files(&self, folder: &str, pattern: &str) -> Result<Vec<String>, String> {
+        self.native.list_files(folder, pattern)
+    }
     fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
         let full = self.out.join(name);
         std::fs::create_dir_all(full.parent().unwrap_or(&self.out)).map_err(|e| e.to_string())?;

@@ -26,6 +26,7 @@ use crate::value::{Column, ColumnData, DataFrame, DataType as T, Matrix, TypeSet
 
 const DF: TypeSet = TypeSet::of(T::DataFrame);
 
+mod batch_processor;
 mod matlab;
 mod open_image;
 mod remote_file;
@@ -41,6 +42,7 @@ pub fn nodes() -> Vec<NodeDef> {
         export_csv(),
         export_json(),
         matlab::export_matlab(),
+        batch_processor::batch_processor(),
     ]
 }
 
