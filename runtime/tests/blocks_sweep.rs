@@ -100,6 +100,11 @@ const FAILS_IN_FLOJOY_TOO: &[(&str, &str, &str)] = &[
         "OPEN IMAGE: parameter 'file_path' is empty: pick an image file (PNG, JPEG or TIFF)",
         "the example leaves file_path empty, and Flojoy's block calls os.path.exists(None), a TypeError",
     ),
+    (
+        "ETL/EXTRACT/FILE/OPEN_PARQUET",
+        "OPEN PARQUET: parameter 'file_path' is empty: pick a .parquet file",
+        "the example leaves file_path empty, and Flojoy's block slices it (file_path[-8:] of None), a TypeError",
+    ),
     ("ETL/TRANSFORM/ORDERED_PAIR_MANIPULATION/ORDERED_PAIR_DELETE", OP_DELETE_ERROR, OP_DELETE_EMPTY),
     ("ETL/TRANSFORM/ORDERED_PAIR_MANIPULATION/ORDERED_PAIR_INDEXING", OP_DELETE_ERROR, OP_DELETE_EMPTY),
     ("ETL/TRANSFORM/ORDERED_PAIR_MANIPULATION/ORDERED_PAIR_LENGTH", OP_DELETE_ERROR, OP_DELETE_EMPTY),

@@ -32,7 +32,6 @@ pub fn nodes() -> Vec<NodeDef> {
         flojoy_cloud_download(),
         flojoy_cloud_upload(),
         peak_connect(),
-        open_parquet(),
     ]
     .into_iter()
     .map(|spec| NodeDef::sync(spec, refuse))
@@ -175,21 +174,6 @@ fn prophet_plot(func: &str, doc: &str) -> NodeSpec {
 }
 
 const NETWORK: &str = "it talks to an online service, and Flojoy Web sends no request outside the page";
-
-fn open_parquet() -> NodeSpec {
-    NodeSpec::new("OPEN_PARQUET", "ETL/EXTRACT/FILE", "Read a Parquet file into a DataFrame (pandas' read_parquet).")
-        .unavailable(
-            "reading Parquet needs a Parquet reader (Apache Arrow's parquet crate with its Thrift metadata and \
-             compression codecs), which Flojoy Web does not include; save the table as CSV and use READ_CSV",
-        )
-        .output("default", DF, "The table")
-        .param(
-            "file_path",
-            ParamKind::File { accept: vec![".parquet".into()] },
-            serde_json::Value::Null,
-            "The .parquet file",
-        )
-}
 
 fn peak_connect() -> NodeSpec {
     NodeSpec::new(

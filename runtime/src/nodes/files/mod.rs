@@ -29,6 +29,7 @@ const DF: TypeSet = TypeSet::of(T::DataFrame);
 mod batch_processor;
 mod matlab;
 mod open_image;
+mod parquet;
 mod remote_file;
 
 pub fn nodes() -> Vec<NodeDef> {
@@ -37,6 +38,7 @@ pub fn nodes() -> Vec<NodeDef> {
         local_file(),
         remote_file::remote_file(),
         open_image::open_image(),
+        parquet::open_parquet(),
         matlab::open_matlab(),
         extract_columns(),
         export_csv(),
