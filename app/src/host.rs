@@ -153,9 +153,13 @@ impl Host for BrowserHost {
     }
 
     fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
-        let text = String::from_utf8_lossy(bytes);
-        let mime = if name.ends_with(".json") { "application/json" } else { "text/csv" };
-        js::file::download(name, &text, mime)?;
+        let mime = match name.rsplit('.').next().unwrap_or_default() {
+            "json" => "application/json",
+            "csv" => "text/csv",
+            "html" => "text/html",
+            _ => "application/octet-stream",
+        };
+        js::file::download(name, bytes, mime)?;
         Ok(format!("downloaded {name}"))
     }
 }

@@ -188,6 +188,12 @@ impl NodeSpec {
         self
     }
 
+    /// A `list[...]` input that may have no wire (REPORT_GENERATION's figures).
+    pub fn optional_multi_input(mut self, name: &str, types: TypeSet, doc: &str) -> NodeSpec {
+        self.inputs.push(PortSpec { name: name.into(), types, multiple: true, optional: true, doc: doc.into() });
+        self
+    }
+
     pub fn output(mut self, name: &str, types: TypeSet, doc: &str) -> NodeSpec {
         self.outputs.push(PortSpec { name: name.into(), types, multiple: false, optional: false, doc: doc.into() });
         self

@@ -342,3 +342,51 @@ fn batch_processor_gives_a_folders_files_one_per_iteration() {
     assert!(error.unwrap().starts_with("cannot read the folder"), "names the folder");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn report_generation_writes_an_html_report_of_its_inputs() {
+    let dir = temp_dir("report");
+    let fig = |t: &str, c: &str| {
+        Data::new(Value::Plotly {
+            fig: runtime::value::Figure::from_json(&json!({
+                "data": [{"type": "scatter", "x": [1.0, 2.0], "y": [3.0, 4.0]}],
+                "layout": {"title": {"text": t}, "annotations": [{"text": c, "showarrow": false}]}
+            }))
+            .unwrap(),
+        })
+    };
+    let s = |v: &str| vec![Data::new(Value::String { s: v.into() })];
+    let out = invoke(
+        "REPORT_GENERATION",
+        &[
+            ("title", s("Bench <run> 7")),
+            ("img_url", s("https://example.org/logo.png")),
+            ("introduction", s("Two & more figures")),
+            ("test_success", vec![Data::new(Value::Boolean { b: false })]),
+            ("figures", vec![fig("First", "cap </script> one"), fig("Second", "cap two")]),
+        ],
+        json!({"filename": "bench.html"}),
+        host_in(&dir),
+    );
+    assert!(out.is_ok(), "{out:?}");
+    let html = std::fs::read_to_string(dir.join("bench.html")).unwrap();
+    assert!(html.contains("<title>Bench &lt;run&gt; 7</title>") && html.contains("<h1>Bench &lt;run&gt; 7</h1>"), "{html}");
+    assert!(html.contains("<img src=\"https://example.org/logo.png\""));
+    assert!(html.contains("<p>Two &amp; more figures</p>"));
+    assert!(html.contains("<span style=\"color: red\">Fail</span>"), "a false Boolean is a Fail (Flojoy showed Pass)");
+    // the figures in wire order, with their titles and captions; their JSON cannot end the script
+    let (a, b) = (html.find("<h2>First</h2>").unwrap(), html.find("<h2>Second</h2>").unwrap());
+    assert!(a < b);
+    assert!(html.contains("<p>cap &lt;/script&gt; one</p>") && !html.contains("cap </script>"));
+    assert_eq!(html.matches("Plotly.newPlot(").count(), 2);
+    let first = html.split("Plotly.newPlot(document.getElementById('figure0'), ").nth(1).unwrap();
+    let first: Json = serde_json::from_str(first.split(");\n").next().unwrap()).unwrap();
+    assert_eq!(first["data"][0]["y"], json!([3.0, 4.0]));
+    assert_eq!(first["layout"]["annotations"][0]["text"], "cap </script> one");
+
+    // nothing wired: a report titled "Report", Fail, no logo, no figure
+    invoke("REPORT_GENERATION", &[], json!({"filename": "empty.html"}), host_in(&dir)).unwrap();
+    let html = std::fs::read_to_string(dir.join("empty.html")).unwrap();
+    assert!(html.contains("<h1>Report</h1>") && html.contains(">Fail<") && !html.contains("<img") && !html.contains("newPlot"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

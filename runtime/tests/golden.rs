@@ -22,6 +22,7 @@ const NOT_GOLDEN: &[(&str, &str)] = &[
     ("APPEND", "accumulates in loops: tests/scheduler.rs"),
     ("TIMER", "waits: tests/scheduler.rs"),
     ("BATCH_PROCESSOR", "lists a folder across LOOP iterations: tests/files_nodes.rs"),
+    ("REPORT_GENERATION", "writes an HTML file: tests/files_nodes.rs"),
     ("OPEN_SERIAL", "talks to a device: tests/hardware.rs, against scripted devices"),
     ("SERIAL_WRITE", "talks to a device: tests/hardware.rs, against scripted devices"),
     ("SERIAL_SINGLE_MEASUREMENT", "talks to a device: tests/hardware.rs, against scripted devices"),

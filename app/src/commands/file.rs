@@ -101,7 +101,7 @@ impl Editor {
         let (text, name) =
             self.doc.with_untracked(|d| (file::save(&d.flow), d.flow.name.clone().unwrap_or_else(|| "flow".into())));
         let file_name = format!("{}.json", name.replace(|c: char| !c.is_alphanumeric() && c != '-' && c != '_', "_"));
-        match js::file::download(&file_name, &text, "application/json") {
+        match js::file::download(&file_name, text.as_bytes(), "application/json") {
             Ok(()) => {
                 self.doc.update(|d| d.dirty = false);
                 self.info(format!("saved {file_name}"));

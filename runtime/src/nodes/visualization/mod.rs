@@ -21,6 +21,7 @@ mod heatmap;
 mod histogram;
 mod image;
 mod region_properties;
+mod report;
 mod scatter3d;
 mod surface3d;
 mod table;
@@ -54,5 +55,6 @@ pub fn nodes() -> Vec<NodeDef> {
         debugging::dc_content_type(),
         annotate::annotate_plotly(),
         region_properties::region_properties(),
+        report::report_generation(),
     ]
 }
