@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -134,5 +135,41 @@ test("BATCH_PROCESSOR goes through the files of a folder the user picks, one per
   assert.ok(table.includes("2.5") && table.includes("4"), table);
   assert.deepEqual(errors, []);
   rmSync(dir, { recursive: true, force: true });
+  await ctx.close();
+});
+
+test("exports download byte for byte: a MAT file scipy reads back, and an HTML report", async () => {
+  const { page, errors, ctx } = await openEditor(browser, server.url);
+  await load(page, makeFlow(
+    [
+      ["LINSPACE", "LINSPACE", { start: 0, end: 1, step: 5 }],
+      ["SINE", "SINE"],
+      ["MAT", "EXPORT_MATLAB", { filename: "wave.mat" }],
+      ["LINE", "LINE"],
+      ["TITLE", "TEXT", { value: "Wave <1>" }],
+      ["REPORT", "REPORT_GENERATION", { filename: "wave.html" }],
+    ],
+    [["LINSPACE", "SINE"], ["SINE", "MAT:dc"], ["SINE", "LINE"], ["LINE", "REPORT:figures"], ["TITLE", "REPORT:title"]],
+  ));
+  const both = new Promise((resolve) => {
+    const all = [];
+    page.on("download", (d) => all.push(d) === 2 && resolve(all));
+  });
+  const report = await run(page);
+  assert.equal(report.status, "ok", JSON.stringify(report));
+  const downloads = await both;
+  const byName = Object.fromEntries(await Promise.all(downloads.map(async (d) => [d.suggestedFilename(), await d.path()])));
+  // scipy reads the MAT file the page wrote; its x, y are numpy's linspace and sine
+  const check = `
+import json, sys, numpy as np
+from scipy.io import loadmat
+d = loadmat(sys.argv[1])
+x = np.linspace(0, 1, 5)
+ok = np.allclose(d["x"].ravel(), x, rtol=0, atol=1e-15) and np.allclose(d["y"].ravel(), np.sin(2 * np.pi * x), rtol=0, atol=1e-12)
+print(json.dumps(bool(ok)))`;
+  assert.equal(execFileSync("python3", ["-c", check, byName["wave.mat"]], { encoding: "utf8" }).trim(), "true");
+  const html = readFileSync(byName["wave.html"], "utf8");
+  assert.ok(html.includes("<h1>Wave &lt;1&gt;</h1>") && html.split("Plotly.newPlot(").length === 2, html.slice(0, 400));
+  assert.deepEqual(errors, []);
   await ctx.close();
 });
