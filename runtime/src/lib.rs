@@ -19,6 +19,7 @@ pub mod param;
 pub mod python;
 pub mod schedule;
 pub mod spec;
+pub mod sweep;
 pub mod validate;
 pub mod value;
 

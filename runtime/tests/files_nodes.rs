@@ -370,7 +370,10 @@ fn report_generation_writes_an_html_report_of_its_inputs() {
     );
     assert!(out.is_ok(), "{out:?}");
     let html = std::fs::read_to_string(dir.join("bench.html")).unwrap();
-    assert!(html.contains("<title>Bench &lt;run&gt; 7</title>") && html.contains("<h1>Bench &lt;run&gt; 7</h1>"), "{html}");
+    assert!(
+        html.contains("<title>Bench &lt;run&gt; 7</title>") && html.contains("<h1>Bench &lt;run&gt; 7</h1>"),
+        "{html}"
+    );
     assert!(html.contains("<img src=\"https://example.org/logo.png\""));
     assert!(html.contains("<p>Two &amp; more figures</p>"));
     assert!(html.contains("<span style=\"color: red\">Fail</span>"), "a false Boolean is a Fail (Flojoy showed Pass)");
@@ -387,6 +390,11 @@ fn report_generation_writes_an_html_report_of_its_inputs() {
     // nothing wired: a report titled "Report", Fail, no logo, no figure
     invoke("REPORT_GENERATION", &[], json!({"filename": "empty.html"}), host_in(&dir)).unwrap();
     let html = std::fs::read_to_string(dir.join("empty.html")).unwrap();
-    assert!(html.contains("<h1>Report</h1>") && html.contains(">Fail<") && !html.contains("<img") && !html.contains("newPlot"));
+    assert!(
+        html.contains("<h1>Report</h1>")
+            && html.contains(">Fail<")
+            && !html.contains("<img")
+            && !html.contains("newPlot")
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

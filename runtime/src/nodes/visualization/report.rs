@@ -101,10 +101,7 @@ fn report(ctx: &Ctx) -> Result<String, NodeError> {
             escape(&title),
             escape(&caption)
         );
-        script += &format!(
-            "Plotly.newPlot(document.getElementById('figure{i}'), {});\n",
-            script_json(&fig.to_json())
-        );
+        script += &format!("Plotly.newPlot(document.getElementById('figure{i}'), {});\n", script_json(&fig.to_json()));
     }
     if !script.is_empty() {
         html += &format!("<script>\n{script}</script>\n");

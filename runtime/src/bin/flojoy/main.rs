@@ -4,6 +4,8 @@
 //! flojoy run FLOW.json [--json] [--seed N] [--max-seconds S] [--set LABEL.PARAM=VALUE]…
 //!                      [--python PATH] [--timeout SECONDS] [--allow-download]
 //! flojoy check FLOW.json [--set LABEL.PARAM=VALUE]…   # import and validate only
+//! flojoy sweep FLOW.json --set LABEL.PARAM=START:STOP:COUNT|v1,v2,… [--out runs.jsonl] …
+//! flojoy batch FLOW.json --files 'data/*.csv' --into LABEL.PARAM [--out runs.jsonl] …
 //! flojoy nodes                    # list the built-in nodes
 //! ```
 //! Python nodes run in the machine's CPython (`python3` on PATH, or `--python PATH`), one
@@ -13,6 +15,8 @@
 //! file is untrusted input, so reaching the network is the user's choice.
 //! Exit codes: 0 the flow ran; 1 a node failed or the run was cancelled; 2 the file could not
 //! be read, the flow is not valid or a `--set` names no node or parameter; 64 bad usage.
+
+mod sweep;
 
 use std::process::ExitCode;
 use std::rc::Rc;
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("run") | Some("check") => run(&args),
+        Some("sweep") | Some("batch") => sweep::main(&args),
         Some("nodes") => {
             for d in nodes::all() {
                 println!("{:<28} {:<36} {}", d.spec.func, d.spec.path, d.spec.doc.lines().next().unwrap_or_default());
@@ -44,7 +49,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => {
-            eprintln!("{USAGE}");
+            eprintln!("{USAGE}\n{}", sweep::USAGE);
             ExitCode::from(64)
         }
     }
@@ -172,7 +177,7 @@ fn run(args: &[String]) -> ExitCode {
 /// `--set LABEL.PARAM=VALUE`: the parameter of the node with that label (or id), checked as
 /// the editor checks it. Labels may hold dots (`2.0` is a CONSTANT's label): the parameter is
 /// after the last one.
-fn set_param(flow: &mut Flow, arg: &str) -> Result<(), String> {
+pub(crate) fn set_param(flow: &mut Flow, arg: &str) -> Result<(), String> {
     let (target, value) = arg.split_once('=').ok_or("expected LABEL.PARAM=VALUE")?;
     let (label, name) = target.rsplit_once('.').ok_or("expected LABEL.PARAM=VALUE (no '.' before the parameter)")?;
     let Some(id) = flow.find_label(label).or_else(|| flow.find_key(label)) else {
@@ -197,7 +202,7 @@ fn set_param(flow: &mut Flow, arg: &str) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
-fn usage(msg: &str) -> ExitCode {
+pub(crate) fn usage(msg: &str) -> ExitCode {
     eprintln!("flojoy: {msg}\n{USAGE}");
     ExitCode::from(64)
 }

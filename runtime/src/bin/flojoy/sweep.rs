@@ -1,0 +1,364 @@
+//! `flojoy sweep` and `flojoy batch`: one flow run once per parameter set, on every core, one
+//! JSON line per run (`runtime::sweep::row`). A failing run is a `failed` row and the sweep goes
+//! on; Ctrl+C stops taking runs, interrupts the running ones and keeps every finished row;
+//! `--resume` skips the sets the output file already has.
+
+use std::collections::HashSet;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use runtime::file;
+use runtime::host::NativeHost;
+use runtime::python::Python;
+use runtime::schedule::{self, Cache, CancelToken, RunOptions, RunStatus};
+use runtime::sweep::{self, Axis};
+use serde_json::{Value as Json, json};
+
+use super::{set_param, usage};
+
+pub const USAGE: &str = "       flojoy sweep FLOW.json --set LABEL.PARAM=START:STOP:COUNT|v1,v2,... [--set ...]...\n       flojoy batch FLOW.json --files 'GLOB' --into LABEL.PARAM [--set ...]...\n                  [--outputs LABEL,...] [--out FILE.jsonl] [--resume] [--workers N] [--seed N]\n                  [--max-seconds S] [--python PATH] [--timeout SECONDS] [--allow-download]";
+
+/// What every run of the sweep shares.
+struct Plan {
+    text: String,
+    dir: std::path::PathBuf,
+    seed: Option<u64>,
+    opts: RunOptions,
+    python: Option<String>,
+    timeout: Option<Duration>,
+    allow_download: bool,
+    outputs: Option<Vec<String>>,
+}
+
+pub fn main(args: &[String]) -> ExitCode {
+    let batch = args[0] == "batch";
+    let (mut path, mut axes, mut files, mut into) = (None, Vec::new(), None, None);
+    let (mut out, mut resume, mut workers) = (None, false, None);
+    let mut plan = Plan {
+        text: String::new(),
+        dir: ".".into(),
+        seed: None,
+        opts: RunOptions::default(),
+        python: None,
+        timeout: None,
+        allow_download: false,
+        outputs: None,
+    };
+    let mut it = args[1..].iter();
+    while let Some(a) = it.next() {
+        let mut value = |what: &str| it.next().cloned().ok_or_else(|| format!("{a} needs {what}"));
+        let step = match a.as_str() {
+            "--set" => value("LABEL.PARAM=VALUES").and_then(|s| sweep::parse_axis(&s)).map(|axis| axes.push(axis)),
+            "--files" if batch => value("a glob pattern").map(|s| files = Some(s)),
+            "--into" if batch => value("LABEL.PARAM").map(|s| into = Some(s)),
+            "--outputs" => {
+                value("LABEL,...").map(|s| plan.outputs = Some(s.split(',').map(|l| l.trim().to_owned()).collect()))
+            }
+            "--out" => value("a file").map(|s| out = Some(s)),
+            "--resume" => {
+                resume = true;
+                Ok(())
+            }
+            "--allow-download" => {
+                plan.allow_download = true;
+                Ok(())
+            }
+            "--workers" => value("a number")
+                .and_then(|s| {
+                    s.parse::<usize>().ok().filter(|&n| n > 0).ok_or("--workers needs a number above 0".into())
+                })
+                .map(|n| workers = Some(n)),
+            "--seed" => value("a whole number")
+                .and_then(|s| s.parse().map_err(|_| "--seed needs a whole number".into()))
+                .map(|s| plan.seed = Some(s)),
+            "--max-seconds" => value("a number")
+                .and_then(|s| s.parse::<f64>().map_err(|_| "--max-seconds needs a number".into()))
+                .map(|s| plan.opts.max_runtime_ms = s * 1000.0),
+            "--python" => value("a path").map(|p| plan.python = Some(p)),
+            "--timeout" => value("seconds")
+                .and_then(|s| {
+                    s.parse::<f64>()
+                        .ok()
+                        .filter(|s| *s > 0.0 && s.is_finite())
+                        .ok_or("--timeout needs a number of seconds above 0".into())
+                })
+                .map(|s| plan.timeout = Some(Duration::from_secs_f64(s))),
+            p if path.is_none() && !p.starts_with("--") => {
+                path = Some(p.to_owned());
+                Ok(())
+            }
+            other => Err(format!("unexpected argument '{other}'")),
+        };
+        if let Err(e) = step {
+            return usage(&e);
+        }
+    }
+    let Some(path) = path else { return usage("which flow file?") };
+    if batch {
+        let (Some(pattern), Some(target)) = (files, into) else {
+            return usage("flojoy batch needs --files 'GLOB' and --into LABEL.PARAM");
+        };
+        match matching_files(&pattern) {
+            Ok(found) if found.is_empty() => return fail(2, &format!("--files '{pattern}' matches no file")),
+            Ok(found) => axes.insert(0, Axis { target, values: found }),
+            Err(e) => return fail(2, &e),
+        }
+    } else if axes.is_empty() {
+        return usage("flojoy sweep needs at least one --set LABEL.PARAM=START:STOP:COUNT or =v1,v2,...");
+    }
+    plan.text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => return fail(2, &format!("cannot read {path}: {e}")),
+    };
+    plan.dir = std::path::Path::new(&path).parent().map(|d| d.to_path_buf()).unwrap_or_default();
+    if let Err(e) = check(&plan, &axes) {
+        return fail(2, &format!("{path}: {e}"));
+    }
+    let sets = match sweep::grid(&axes) {
+        Ok(g) => g,
+        Err(e) => return fail(2, &e),
+    };
+    if let Some(f) = out.as_deref().filter(|_| resume)
+        && let Err(e) = drop_torn_line(f)
+    {
+        return fail(2, &format!("cannot resume {f}: {e}"));
+    }
+    let done = if resume { out.as_deref().map(finished_sets).unwrap_or_default() } else { HashSet::new() };
+    let todo: Vec<(usize, Vec<(String, String)>)> =
+        sets.into_iter().enumerate().filter(|(_, s)| !done.contains(&sweep::set_key(&sweep::params_json(s)))).collect();
+    let mut sink: Box<dyn Write> = match &out {
+        Some(f) => {
+            match std::fs::OpenOptions::new().create(true).append(resume).write(true).truncate(!resume).open(f) {
+                Ok(file) => Box::new(file),
+                Err(e) => return fail(2, &format!("cannot write {f}: {e}")),
+            }
+        }
+        None => Box::new(std::io::stdout()),
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = workers.unwrap_or(cores).min(todo.len().max(1));
+    let stopped = Arc::new(AtomicBool::new(false));
+    let _ = signal_hook::flag::register_conditional_shutdown(signal_hook::consts::SIGINT, 130, stopped.clone());
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, stopped.clone());
+    let (ok, failed) = run_all(&plan, &todo, workers, &stopped, &mut *sink, out.is_some());
+    let skipped = done.len();
+    let left = todo.len() - ok - failed;
+    eprintln!(
+        "flojoy: {} runs: {ok} ok, {failed} failed{}{}",
+        ok + failed,
+        if skipped > 0 { format!(", {skipped} already in the file") } else { String::new() },
+        if left > 0 { format!(", {left} not run (interrupted)") } else { String::new() }
+    );
+    if stopped.load(Ordering::SeqCst) {
+        ExitCode::from(130)
+    } else if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn fail(code: u8, msg: &str) -> ExitCode {
+    eprintln!("flojoy: {msg}");
+    ExitCode::from(code)
+}
+
+/// Loads the flow and applies every value of every axis once, so a typo stops the sweep before
+/// any run; checks the labels of `--outputs`.
+fn check(plan: &Plan, axes: &[Axis]) -> Result<(), String> {
+    let loaded = file::load(&plan.text, plan.seed.unwrap_or(0)).map_err(|e| e.to_string())?;
+    for axis in axes {
+        for v in &axis.values {
+            let mut f = loaded.flow.clone();
+            set_param(&mut f, &format!("{}={v}", axis.target))
+                .map_err(|e| format!("--set {}={v}: {e}", axis.target))?;
+        }
+    }
+    for label in plan.outputs.iter().flatten() {
+        if loaded.flow.find_label(label).is_none() {
+            return Err(format!("--outputs: no node is labelled '{label}'"));
+        }
+    }
+    Ok(())
+}
+
+/// The files a `--files` glob matches (relative to the current folder unless absolute), as
+/// absolute paths, sorted: the runs read them wherever the flow is.
+fn matching_files(pattern: &str) -> Result<Vec<String>, String> {
+    let is_glob = |s: &str| s.contains(['*', '?', '[']);
+    let segments: Vec<&str> = pattern.split('/').collect();
+    let fixed = segments.iter().take_while(|s| !is_glob(s)).count();
+    if fixed == segments.len() {
+        // no wildcard: one file
+        let p = std::fs::canonicalize(pattern).map_err(|e| format!("--files {pattern}: {e}"))?;
+        return Ok(vec![p.display().to_string()]);
+    }
+    let base = segments[..fixed].join("/");
+    let base = if base.is_empty() && pattern.starts_with('/') { "/".to_owned() } else { base };
+    let root = std::fs::canonicalize(if base.is_empty() { "." } else { &base })
+        .map_err(|e| format!("--files {pattern}: {base}: {e}"))?;
+    let rest = segments[fixed..].join("/");
+    let found = runtime::glob::files_under(&root, &rest, 1_000_000)?;
+    Ok(found.into_iter().map(|p| root.join(p).display().to_string()).collect())
+}
+
+/// Cuts a last line the previous sweep did not finish writing (the machine stopped mid-line),
+/// so that the rows appended after it stay lines of their own.
+fn drop_torn_line(path: &str) -> std::io::Result<()> {
+    let Ok(bytes) = std::fs::read(path) else { return Ok(()) };
+    if bytes.is_empty() || bytes.ends_with(b"\n") {
+        return Ok(());
+    }
+    let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    std::fs::OpenOptions::new().write(true).open(path)?.set_len(keep as u64)
+}
+
+/// The parameter sets already in an output file (its complete lines).
+fn finished_sets(path: &str) -> HashSet<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<Json>(l).ok())
+        .map(|row| sweep::set_key(&row["params"]))
+        .collect()
+}
+
+/// Runs the sets on `workers` threads; writes each row as it finishes. Returns (ok, failed).
+fn run_all(
+    plan: &Plan,
+    todo: &[(usize, Vec<(String, String)>)],
+    workers: usize,
+    stopped: &Arc<AtomicBool>,
+    sink: &mut dyn Write,
+    progress: bool,
+) -> (usize, usize) {
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<Json>();
+    let started = Instant::now();
+    let bar = progress && std::io::stderr().is_terminal();
+    let (mut ok, mut failed) = (0, 0);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, stopped) = (&next, stopped.clone());
+            scope.spawn(move || worker(plan, todo, next, stopped, tx));
+        }
+        drop(tx);
+        for row in rx {
+            if row["status"] == "ok" {
+                ok += 1;
+            } else {
+                failed += 1;
+            }
+            let _ = writeln!(sink, "{row}").and_then(|_| sink.flush());
+            if bar {
+                let n = ok + failed;
+                let width = 30 * n / todo.len().max(1);
+                let rate = n as f64 / started.elapsed().as_secs_f64().max(1e-9);
+                eprint!(
+                    "\r[{}{}] {n}/{} ({failed} failed) {rate:.1} runs/s ",
+                    "=".repeat(width),
+                    " ".repeat(30 - width),
+                    todo.len()
+                );
+            }
+        }
+    });
+    if bar {
+        eprintln!();
+    }
+    (ok, failed)
+}
+
+/// One thread: its own host (and Python worker), taking the next set until none is left or
+/// Ctrl+C.
+fn worker(
+    plan: &Plan,
+    todo: &[(usize, Vec<(String, String)>)],
+    next: &AtomicUsize,
+    stopped: Arc<AtomicBool>,
+    tx: mpsc::Sender<Json>,
+) {
+    let mut host = plan.seed.map_or_else(NativeHost::default, NativeHost::seeded);
+    host.dir = plan.dir.clone();
+    host.allow_download = plan.allow_download;
+    if let Some(p) = &plan.python {
+        host.python = Python::new(p.clone());
+    }
+    host.python.timeout = plan.timeout;
+    let cancel = CancelToken::new();
+    host.stop_on(stopped.clone(), cancel.clone());
+    let host: Rc<dyn runtime::host::Host> = Rc::new(host);
+    let Ok(loaded) = file::load(&plan.text, plan.seed.unwrap_or(0)) else { return };
+    loop {
+        if stopped.load(Ordering::SeqCst) {
+            return;
+        }
+        let Some((run, set)) = todo.get(next.fetch_add(1, Ordering::SeqCst)) else { return };
+        let mut flow = loaded.flow.clone();
+        let applied = set.iter().try_for_each(|(t, v)| set_param(&mut flow, &format!("{t}={v}")));
+        let started = Instant::now();
+        let (error, outputs) = match applied {
+            Err(e) => (Some(e), json!({})),
+            Ok(()) => {
+                let report = futures::executor::block_on(schedule::run(
+                    &flow,
+                    host.clone(),
+                    &plan.opts,
+                    &cancel,
+                    &mut Cache::new(),
+                    &mut |_| {},
+                ));
+                if report.status == RunStatus::Cancelled && stopped.load(Ordering::SeqCst) {
+                    // interrupted: not a result; --resume runs it again
+                    return;
+                }
+                (run_error(&report), picked_outputs(&flow, &report, plan.outputs.as_deref()))
+            }
+        };
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let row = sweep::row(*run, sweep::params_json(set), error.as_deref(), ms, "local", outputs);
+        if tx.send(row).is_err() {
+            return;
+        }
+    }
+}
+
+/// Why a run failed: its first failed node (label and first line), or the run's own reason.
+fn run_error(report: &schedule::RunReport) -> Option<String> {
+    if report.status == RunStatus::Ok {
+        return None;
+    }
+    let node = report.nodes.iter().find_map(|(_, n)| {
+        n.error
+            .as_ref()
+            .filter(|_| n.status == schedule::NodeState::Failed)
+            .map(|e| format!("{}: {}", n.label, e.lines().next().unwrap_or_default()))
+    });
+    Some(node.or_else(|| report.error.clone()).unwrap_or_else(|| format!("{:?}", report.status)))
+}
+
+/// `{LABEL: value}` for the nodes asked for (default: the nodes no wire leaves, the flow's
+/// results); a node with several outputs gives `{output: value}`.
+fn picked_outputs(flow: &runtime::Flow, report: &schedule::RunReport, labels: Option<&[String]>) -> Json {
+    let all = report.to_json();
+    let keep: Vec<&runtime::Node> = match labels {
+        Some(labels) => labels.iter().filter_map(|l| flow.find_label(l).and_then(|id| flow.node(id))).collect(),
+        None => flow.nodes().filter(|n| flow.edges_from(n.id).is_empty()).collect(),
+    };
+    let mut out = serde_json::Map::new();
+    for n in keep {
+        let outputs = &all["nodes"][&n.key]["outputs"];
+        let value = match outputs.as_object() {
+            Some(o) if o.len() == 1 => o.values().next().cloned().unwrap_or(Json::Null),
+            Some(_) => outputs.clone(),
+            None => Json::Null,
+        };
+        out.insert(n.label.clone(), value);
+    }
+    Json::Object(out)
+}
