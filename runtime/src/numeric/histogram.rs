@@ -1,14 +1,14 @@
-//! `np.histogram(a, bins="auto")`.
+//! `np.histogram(a, bins="auto")` and `np.histogram(a, bins=n)`.
 
 use super::MAX_COUNT;
 use super::array::linspace;
 use super::sort::percentile_sorted;
 use crate::error::NodeError;
 
-/// `np.histogram(a, bins="auto")`: counts and edges, with numpy's bin choice (the smaller of the
-/// Sturges and Freedman–Diaconis widths) and its way of placing values in equal bins.
-pub fn histogram_auto(a: &[f64]) -> Result<(Vec<f64>, Vec<f64>), NodeError> {
-    let (mut first, mut last) = if a.is_empty() {
+/// The range numpy bins over when none is given: the data's min and max (0–1 when empty),
+/// widened by ½ on each side when they are equal.
+fn outer_edges(a: &[f64]) -> Result<(f64, f64), NodeError> {
+    let (first, last) = if a.is_empty() {
         (0.0, 1.0)
     } else {
         let lo = a.iter().copied().fold(f64::INFINITY, f64::min);
@@ -18,10 +18,13 @@ pub fn histogram_auto(a: &[f64]) -> Result<(Vec<f64>, Vec<f64>), NodeError> {
         }
         (lo, hi)
     };
-    if first == last {
-        first -= 0.5;
-        last += 0.5;
-    }
+    Ok(if first == last { (first - 0.5, last + 0.5) } else { (first, last) })
+}
+
+/// `np.histogram(a, bins="auto")`: counts and edges, with numpy's bin choice (the smaller of the
+/// Sturges and Freedman–Diaconis widths) and its way of placing values in equal bins.
+pub fn histogram_auto(a: &[f64]) -> Result<(Vec<f64>, Vec<f64>), NodeError> {
+    let (first, last) = outer_edges(a)?;
     let bins = if a.is_empty() {
         1
     } else {
@@ -38,6 +41,18 @@ pub fn histogram_auto(a: &[f64]) -> Result<(Vec<f64>, Vec<f64>), NodeError> {
     if bins > MAX_COUNT {
         return Err(NodeError(format!("too many histogram bins: {bins}")));
     }
+    Ok(equal_bins(a, first, last, bins))
+}
+
+/// `np.histogram(a, bins=n)`: `n` equal bins over the data's range; counts and edges.
+pub fn histogram_n(a: &[f64], bins: usize) -> Result<(Vec<f64>, Vec<f64>), NodeError> {
+    let (first, last) = outer_edges(a)?;
+    Ok(equal_bins(a, first, last, bins.max(1)))
+}
+
+/// numpy's placing of values in equal bins: the index from the value's offset, then moved by
+/// one where the computed edges disagree; the last bin includes its right edge.
+fn equal_bins(a: &[f64], first: f64, last: f64, bins: usize) -> (Vec<f64>, Vec<f64>) {
     let edges = linspace(first, last, bins + 1);
     let mut counts = vec![0.0; bins];
     let denom = last - first;
@@ -56,5 +71,5 @@ pub fn histogram_auto(a: &[f64]) -> Result<(Vec<f64>, Vec<f64>), NodeError> {
         }
         counts[i] += 1.0;
     }
-    Ok((counts, edges))
+    (counts, edges)
 }

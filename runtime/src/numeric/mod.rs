@@ -7,6 +7,7 @@ pub mod array;
 pub mod array_repr;
 pub mod complex;
 pub mod expr;
+pub mod extrema;
 pub mod histogram;
 pub mod image;
 pub mod index;

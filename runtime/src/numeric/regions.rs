@@ -1,7 +1,8 @@
 //! scikit-image's region analysis of an integer image, as REGION_PROPERTIES calls it:
 //! `measure.label` (8-connected regions of one value), the shape measures of
 //! `measure.regionprops`, `measure.find_contours` (marching squares) and, for the demo image,
-//! `draw.ellipse` and an order-0 `transform.rotate`.
+//! `draw.ellipse` and an order-0 `transform.rotate`; and for EXTREMA_DETERMINATION the
+//! intensity-weighted centroid, the convex area and `morphology.binary_erosion` by a disk.
 
 use std::collections::HashMap;
 use std::collections::VecDeque;
@@ -65,14 +66,135 @@ pub struct Region {
 
 /// `regionprops(labels)`: one [`Region`] per label, in label order.
 pub fn regionprops(labels: &Labels) -> Vec<Region> {
-    let n = labels.count as usize;
-    let mut pixels: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    region_pixels(labels).iter().enumerate().map(|(i, px)| measure(labels, i as u32 + 1, px)).collect()
+}
+
+/// Each region's pixels (row, column) in raster order, regions in label order (`coords`).
+pub fn region_pixels(labels: &Labels) -> Vec<Vec<(usize, usize)>> {
+    let mut pixels: Vec<Vec<(usize, usize)>> = vec![Vec::new(); labels.count as usize];
     for (i, &l) in labels.data.iter().enumerate() {
         if l > 0 {
             pixels[l as usize - 1].push((i / labels.cols, i % labels.cols));
         }
     }
-    pixels.iter().enumerate().map(|(i, px)| measure(labels, i as u32 + 1, px)).collect()
+    pixels
+}
+
+/// `regionprops(labels, intensity_image)[i].weighted_centroid` of one region's pixels: the
+/// intensity moments about the region's bounding-box corner, divided by the total intensity,
+/// plus the corner (NaN when the intensities sum to 0, as in scikit-image).
+pub fn weighted_centroid(px: &[(usize, usize)], intensity: &[f64], cols: usize) -> (f64, f64) {
+    let minr = px.iter().map(|p| p.0).min().unwrap_or(0);
+    let minc = px.iter().map(|p| p.1).min().unwrap_or(0);
+    let (mut m00, mut m10, mut m01) = (0.0, 0.0, 0.0);
+    for &(r, c) in px {
+        let v = intensity[r * cols + c];
+        m00 += v;
+        m10 += v * (r - minr) as f64;
+        m01 += v * (c - minc) as f64;
+    }
+    (m10 / m00 + minr as f64, m01 / m00 + minc as f64)
+}
+
+/// `regionprops(...)[i].area_convex` of one region's pixels, as `convex_hull_image` finds it:
+/// the pixels whose centres lie in the convex hull of the midpoints of the region's pixel edges
+/// ((r ± ½, c) and (r, c ± ½)), the hull's edges included. Exact: the hull is built and cut
+/// in half-pixel integer units.
+pub fn area_convex(px: &[(usize, usize)]) -> usize {
+    let mut pts: Vec<(i64, i64)> = Vec::with_capacity(4 * px.len());
+    for &(r, c) in px {
+        let (y, x) = (2 * r as i64, 2 * c as i64);
+        pts.extend([(y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)]);
+    }
+    let hull = convex_hull(pts);
+    if hull.is_empty() {
+        return 0;
+    }
+    let ymin = hull.iter().map(|p| p.0).min().unwrap_or(0);
+    let ymax = hull.iter().map(|p| p.0).max().unwrap_or(0);
+    let mut count = 0;
+    // each row of pixel centres (y = 2r) meets the hull in one interval [lo, hi] of x
+    for r in ymin.div_euclid(2) + i64::from(ymin.rem_euclid(2) != 0)..=ymax.div_euclid(2) {
+        let y = 2 * r;
+        // the interval's ends as fractions num/den (den > 0)
+        let (mut lo, mut hi): (Option<Fraction>, Option<Fraction>) = (None, None);
+        let less = |a: Fraction, b: Fraction| a.0 * b.1 < b.0 * a.1;
+        for i in 0..hull.len() {
+            let (a, b) = (hull[i], hull[(i + 1) % hull.len()]);
+            if (a.0 - y) * (b.0 - y) > 0 {
+                continue;
+            }
+            let ends: Vec<Fraction> = if a.0 == b.0 {
+                vec![(a.1 as i128, 1), (b.1 as i128, 1)]
+            } else {
+                let (num, den) = ((a.1 * (b.0 - a.0) + (y - a.0) * (b.1 - a.1)) as i128, (b.0 - a.0) as i128);
+                vec![if den < 0 { (-num, -den) } else { (num, den) }]
+            };
+            for e in ends {
+                if lo.is_none_or(|l| less(e, l)) {
+                    lo = Some(e);
+                }
+                if hi.is_none_or(|h| less(h, e)) {
+                    hi = Some(e);
+                }
+            }
+        }
+        if let (Some((ln, ld)), Some((hn, hd))) = (lo, hi) {
+            // pixel centres x = 2c with lo <= 2c <= hi
+            let first = -((-ln).div_euclid(2 * ld));
+            let last = hn.div_euclid(2 * hd);
+            count += (last - first + 1).max(0) as usize;
+        }
+    }
+    count
+}
+
+/// A fraction (numerator, denominator > 0).
+type Fraction = (i128, i128);
+
+/// The convex hull of points (Andrew's monotone chain), counter-clockwise, without collinear
+/// points.
+fn convex_hull(mut pts: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    pts.sort_unstable();
+    pts.dedup();
+    if pts.len() < 3 {
+        return pts;
+    }
+    let cross = |o: (i64, i64), a: (i64, i64), b: (i64, i64)| (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0);
+    let mut hull: Vec<(i64, i64)> = Vec::with_capacity(2 * pts.len());
+    for pass in 0..2 {
+        let start = hull.len();
+        let iter: Box<dyn Iterator<Item = &(i64, i64)>> =
+            if pass == 0 { Box::new(pts.iter()) } else { Box::new(pts.iter().rev()) };
+        for &p in iter {
+            while hull.len() >= start + 2 && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0 {
+                hull.pop();
+            }
+            hull.push(p);
+        }
+        hull.pop();
+    }
+    hull
+}
+
+/// `skimage.morphology.binary_erosion(mask, disk(radius))`: a pixel stays set when every pixel
+/// of the disk (offsets with dr² + dc² ≤ radius²) around it is set; pixels beyond the edge count
+/// as set (scikit-image's mode "ignore").
+pub fn binary_erosion_disk(mask: &[bool], rows: usize, cols: usize, radius: i64) -> Vec<bool> {
+    let offsets: Vec<(i64, i64)> = (-radius..=radius)
+        .flat_map(|dr| (-radius..=radius).map(move |dc| (dr, dc)))
+        .filter(|(dr, dc)| dr * dr + dc * dc <= radius * radius)
+        .collect();
+    let mut out = vec![false; rows * cols];
+    for r in 0..rows as i64 {
+        for c in 0..cols as i64 {
+            out[(r * cols as i64 + c) as usize] = offsets.iter().all(|(dr, dc)| {
+                let (rr, cc) = (r + dr, c + dc);
+                rr < 0 || cc < 0 || rr >= rows as i64 || cc >= cols as i64 || mask[(rr * cols as i64 + cc) as usize]
+            });
+        }
+    }
+    out
 }
 
 fn measure(labels: &Labels, label: u32, px: &[(usize, usize)]) -> Region {
@@ -267,8 +389,25 @@ fn assemble(segments: &[(Point, Point)]) -> Vec<Vec<Point>> {
 /// `skimage.draw.ellipse(r, c, r_radius, c_radius)` (no rotation, no shape): the pixels strictly
 /// inside the ellipse.
 pub fn ellipse(r: f64, c: f64, r_radius: f64, c_radius: f64) -> Vec<(i64, i64)> {
-    let (top, left) = ((r - r_radius).ceil() as i64, (c - c_radius).ceil() as i64);
-    let (bottom, right) = ((r + r_radius).floor() as i64, (c + c_radius).floor() as i64);
+    ellipse_within(r, c, r_radius, c_radius, None)
+}
+
+/// `skimage.draw.ellipse(r, c, r_radius, c_radius, shape=(rows, cols))`: the pixels strictly
+/// inside the ellipse that lie in the image.
+pub fn ellipse_in(r: f64, c: f64, r_radius: f64, c_radius: f64, rows: usize, cols: usize) -> Vec<(usize, usize)> {
+    ellipse_within(r, c, r_radius, c_radius, Some((rows, cols)))
+        .into_iter()
+        .map(|(rr, cc)| (rr as usize, cc as usize))
+        .collect()
+}
+
+fn ellipse_within(r: f64, c: f64, r_radius: f64, c_radius: f64, shape: Option<(usize, usize)>) -> Vec<(i64, i64)> {
+    let (mut top, mut left) = ((r - r_radius).ceil() as i64, (c - c_radius).ceil() as i64);
+    let (mut bottom, mut right) = ((r + r_radius).floor() as i64, (c + c_radius).floor() as i64);
+    if let Some((rows, cols)) = shape {
+        (top, left) = (top.max(0), left.max(0));
+        (bottom, right) = (bottom.min(rows as i64 - 1), right.min(cols as i64 - 1));
+    }
     let mut out = Vec::new();
     for rr in top..=bottom {
         for cc in left..=right {
@@ -349,6 +488,42 @@ mod tests {
         let contour = &find_contours(&labels, 2)[0];
         assert_eq!(contour.len(), REF_BIG_CONTOUR.0);
         assert_eq!((contour[0], contour[contour.len() / 2]), (REF_BIG_CONTOUR.1, REF_BIG_CONTOUR.2));
+    }
+
+    #[test]
+    fn convex_area_erosion_and_clipped_ellipses_match_scikit_image() {
+        // regionprops(label(m)) of the L-shaped, diagonal and single-pixel regions below:
+        // area_convex 12, 3, 1; weighted_centroid with intensity w = 1 + r + c·c/10
+        let m = [
+            [1, 1, 0, 0, 0, 0, 0],
+            [1, 0, 0, 0, 2, 0, 0],
+            [1, 0, 0, 0, 0, 2, 0],
+            [1, 1, 1, 1, 0, 0, 2],
+            [0, 0, 0, 0, 0, 0, 0],
+            [0, 0, 3, 0, 0, 0, 0],
+        ];
+        let img: Vec<i64> = m.iter().flatten().copied().collect();
+        let labels = label(&img, 6, 7);
+        let px = region_pixels(&labels);
+        assert_eq!(px.iter().map(|p| area_convex(p)).collect::<Vec<_>>(), [12, 3, 1]);
+        // rng = np.random.default_rng(7); m = rng.random((14, 16)) < 0.3: twelve regions
+        let text = "0001001000011000/0000110110000001/1101010110000010/0000100100000001/0101010000100001/\
+                    1001000001100000/1011000000000000/1010010010000110/1000010000000000/0010001000000011/\
+                    1001000000000110/0001000001111110/1010100000010100/0100100000100100/";
+        let img: Vec<i64> = text.bytes().filter(|b| b.is_ascii_digit()).map(|b| i64::from(b - b'0')).collect();
+        let areas: Vec<usize> = region_pixels(&label(&img, 14, 16)).iter().map(|p| area_convex(p)).collect();
+        assert_eq!(areas, [35, 2, 6, 2, 7, 3, 4, 1, 2, 17, 24, 1]);
+        let w: Vec<f64> = (0..42).map(|i| 1.0 + (i / 7) as f64 + ((i % 7) * (i % 7)) as f64 / 10.0).collect();
+        let (r, c) = weighted_centroid(&px[0], &w, 7);
+        assert!((r - 2.457_142_857_142_857_3).abs() < 1e-12 && (c - 1.171_428_571_428_571_5).abs() < 1e-12, "{r} {c}");
+        // binary_erosion(ones((5, 6)) with a hole at (2, 3), disk(2))
+        let mut mask = vec![true; 30];
+        mask[2 * 6 + 3] = false;
+        let eroded: Vec<u8> = binary_erosion_disk(&mask, 5, 6, 2).into_iter().map(u8::from).collect();
+        assert_eq!(eroded, [1, 1, 1, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1, 1]);
+        // draw.ellipse(0.3, 4.2, 1.5, 1.5, shape=(3, 5))
+        assert_eq!(ellipse_in(0.3, 4.2, 1.5, 1.5, 3, 5), [(0, 3), (0, 4), (1, 3), (1, 4)]);
+        assert!(ellipse_in(-5.0, 2.0, 1.0, 1.0, 3, 5).is_empty());
     }
 
     // area, bbox, [centroid r, c, orientation, major, minor, eccentricity, perimeter]

@@ -17,6 +17,7 @@ mod bar;
 mod big_number;
 mod composite;
 mod debugging;
+mod extrema_determination;
 mod heatmap;
 mod histogram;
 mod image;
@@ -55,6 +56,7 @@ pub fn nodes() -> Vec<NodeDef> {
         debugging::dc_content_type(),
         annotate::annotate_plotly(),
         region_properties::region_properties(),
+        extrema_determination::extrema_determination(),
         report::report_generation(),
     ]
 }
