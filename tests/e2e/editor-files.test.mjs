@@ -173,3 +173,40 @@ print(json.dumps(bool(ok)))`;
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("Export → Sweep downloads a script that writes the flow and sweeps the dashboard's controls", async () => {
+  const { page, errors, ctx } = await openEditor(browser, server.url);
+  const f = makeFlow([["LINSPACE", "LINSPACE", { start: 0, end: 1, step: 50 }], ["SINE", "SINE"]], [["LINSPACE", "SINE"]]);
+  // without controls the command says what to add
+  await load(page, f);
+  const palette = async () => {
+    await page.keyboard.press("Control+k");
+    await page.getByTestId("command-input").fill("sweep");
+    await page.getByTestId("command-input").press("Enter");
+  };
+  await palette();
+  await page.locator(".toast", { hasText: "nothing to sweep: add sliders" }).waitFor();
+  // a slider over SINE's frequency (1..3 by 1) and a dropdown of its waveform
+  f.controlNodes = [
+    { id: "c1", type: "slider", data: { blockId: "SINE", blockParameter: "frequency", label: "f", config: { min: 1, max: 3, step: 1 } }, position: { x: 0, y: 0 } },
+    { id: "c2", type: "dropdown", data: { blockId: "SINE", blockParameter: "waveform", label: "w" }, position: { x: 300, y: 0 } },
+  ];
+  await load(page, f);
+  const [download] = await Promise.all([page.waitForEvent("download"), palette()]);
+  assert.match(download.suggestedFilename(), /-sweep\.sh$/);
+  // run the script where the runner is (this checkout's debug build): 3 × 4 rows, each set once
+  const dir = mkdtempSync(join(tmpdir(), "flojoy-export-sweep-"));
+  const script = join(dir, download.suggestedFilename());
+  writeFileSync(script, readFileSync(await download.path()));
+  const bin = join(ROOT, "target", "debug");
+  execFileSync("sh", [script, "--outputs", "SINE"], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, stdio: "pipe" });
+  const rows = readFileSync(join(dir, download.suggestedFilename().replace(/\.sh$/, ".jsonl")), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(rows.length, 12);
+  assert.equal(new Set(rows.map((r) => JSON.stringify(r.params))).size, 12);
+  assert.deepEqual([...new Set(rows.map((r) => r.params["SINE.frequency"]))].sort(), [1, 2, 3]);
+  assert.deepEqual([...new Set(rows.map((r) => r.params["SINE.waveform"]))].sort(), ["sawtooth", "sine", "square", "triangle"]);
+  assert.ok(rows.every((r) => r.status === "ok" && r.outputs.SINE.y.length === 50));
+  rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

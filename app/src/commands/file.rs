@@ -96,11 +96,37 @@ impl Editor {
         self.selection.set(Selection::default());
     }
 
-    /// Save: downloads the flow as a Flojoy 2024 JSON file.
-    pub fn save(&self) {
+    /// The flow's JSON and a file name made of its name.
+    fn flow_file(&self) -> (String, String) {
         let (text, name) =
             self.doc.with_untracked(|d| (file::save(&d.flow), d.flow.name.clone().unwrap_or_else(|| "flow".into())));
-        let file_name = format!("{}.json", name.replace(|c: char| !c.is_alphanumeric() && c != '-' && c != '_', "_"));
+        (text, name.replace(|c: char| !c.is_alphanumeric() && c != '-' && c != '_', "_"))
+    }
+
+    /// Export → Sweep: downloads `<name>-sweep.sh`, which writes the flow beside itself and runs
+    /// `flojoy sweep` over the dashboard controls' ranges.
+    pub fn export_sweep(&self) {
+        let axes = self.doc.with_untracked(|d| crate::state::sweep_export::axes(&d.flow));
+        if axes.is_empty() {
+            self.error(
+                "nothing to sweep: add sliders, knobs, dropdowns or switches to the dashboard; their ranges \
+                 become the sweep's axes",
+            );
+            return;
+        }
+        let (text, name) = self.flow_file();
+        let script = crate::state::sweep_export::script(&name, &text, &axes);
+        let file_name = format!("{name}-sweep.sh");
+        match js::file::download(&file_name, script.as_bytes(), "text/x-sh") {
+            Ok(()) => self.info(format!("saved {file_name}: run it with sh where the flojoy runner is installed")),
+            Err(e) => self.error(format!("could not save: {e}")),
+        }
+    }
+
+    /// Save: downloads the flow as a Flojoy 2024 JSON file.
+    pub fn save(&self) {
+        let (text, name) = self.flow_file();
+        let file_name = format!("{name}.json");
         match js::file::download(&file_name, text.as_bytes(), "application/json") {
             Ok(()) => {
                 self.doc.update(|d| d.dirty = false);

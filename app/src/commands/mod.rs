@@ -47,13 +47,15 @@ pub enum Command {
     TogglePalette,
     Examples,
     Share,
+    /// Downloads a script that carries the flow and sweeps the dashboard controls' ranges.
+    ExportSweep,
     Devices,
     ShowFlow,
     ShowDashboard,
 }
 
 impl Command {
-    pub const ALL: [Command; 25] = [
+    pub const ALL: [Command; 26] = [
         Command::Run,
         Command::Stop,
         Command::Save,
@@ -76,6 +78,7 @@ impl Command {
         Command::TogglePalette,
         Command::Examples,
         Command::Share,
+        Command::ExportSweep,
         Command::Devices,
         Command::ShowFlow,
         Command::ShowDashboard,
@@ -106,6 +109,7 @@ impl Command {
             Command::TogglePalette => "palette",
             Command::Examples => "examples",
             Command::Share => "share",
+            Command::ExportSweep => "sweep",
             Command::Devices => "devices",
             Command::ShowFlow => "flow",
             Command::ShowDashboard => "dashboard",
@@ -137,6 +141,7 @@ impl Command {
             Command::TogglePalette => "Command palette",
             Command::Examples => "Example flows…",
             Command::Share => "Share as a link, or embed in a page…",
+            Command::ExportSweep => "Export a parameter sweep (the dashboard's controls as axes)…",
             Command::Devices => "Serial and USB devices",
             Command::ShowFlow => "Show the flow chart",
             Command::ShowDashboard => "Show the dashboard",
@@ -230,6 +235,7 @@ impl Editor {
             Command::TogglePalette => self.command_palette.update(|o| *o = !*o),
             Command::Examples => self.gallery_open.set(true),
             Command::Share => self.share_open.set(true),
+            Command::ExportSweep => self.export_sweep(),
             Command::Devices => self.devices_open.update(|o| *o = !*o),
             Command::ShowFlow => self.view.set(View::Flow),
             Command::ShowDashboard => self.view.set(View::Dashboard),

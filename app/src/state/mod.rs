@@ -9,6 +9,7 @@ pub mod pointer;
 pub mod run;
 pub mod search;
 pub mod selection;
+pub mod sweep_export;
 pub mod toast;
 pub mod viewport;
 

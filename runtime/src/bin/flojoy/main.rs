@@ -16,6 +16,7 @@
 //! Exit codes: 0 the flow ran; 1 a node failed or the run was cancelled; 2 the file could not
 //! be read, the flow is not valid or a `--set` names no node or parameter; 64 bad usage.
 
+mod dask;
 mod sweep;
 
 use std::process::ExitCode;

@@ -21,24 +21,50 @@ use serde_json::{Value as Json, json};
 
 use super::{set_param, usage};
 
-pub const USAGE: &str = "       flojoy sweep FLOW.json --set LABEL.PARAM=START:STOP:COUNT|v1,v2,... [--set ...]...\n       flojoy batch FLOW.json --files 'GLOB' --into LABEL.PARAM [--set ...]...\n                  [--outputs LABEL,...] [--out FILE.jsonl] [--resume] [--workers N] [--seed N]\n                  [--max-seconds S] [--python PATH] [--timeout SECONDS] [--allow-download]";
+pub const USAGE: &str = "       flojoy sweep FLOW.json --set LABEL.PARAM=START:STOP:COUNT|v1,v2,... [--set ...]...\n       flojoy batch FLOW.json --files 'GLOB' --into LABEL.PARAM [--set ...]...\n                  [--outputs LABEL,...] [--out FILE.jsonl] [--resume] [--workers N | --dask ADDRESS|local:N] [--seed N]\n                  [--max-seconds S] [--python PATH] [--timeout SECONDS] [--allow-download]";
 
 /// What every run of the sweep shares.
-struct Plan {
-    text: String,
-    dir: std::path::PathBuf,
-    seed: Option<u64>,
-    opts: RunOptions,
-    python: Option<String>,
-    timeout: Option<Duration>,
-    allow_download: bool,
-    outputs: Option<Vec<String>>,
+pub(crate) struct Plan {
+    pub text: String,
+    pub dir: std::path::PathBuf,
+    pub seed: Option<u64>,
+    pub opts: RunOptions,
+    pub python: Option<String>,
+    pub timeout: Option<Duration>,
+    pub allow_download: bool,
+    pub outputs: Option<Vec<String>>,
+}
+
+impl Plan {
+    /// The runner's arguments every run shares, for a run started elsewhere (a Dask task).
+    pub fn run_args(&self) -> Vec<String> {
+        let mut a = Vec::new();
+        if let Some(o) = &self.outputs {
+            a.extend(["--outputs".into(), o.join(",")]);
+        }
+        if let Some(s) = self.seed {
+            a.extend(["--seed".into(), s.to_string()]);
+        }
+        if self.opts.max_runtime_ms.is_finite() && self.opts.max_runtime_ms != RunOptions::default().max_runtime_ms {
+            a.extend(["--max-seconds".into(), (self.opts.max_runtime_ms / 1000.0).to_string()]);
+        }
+        if let Some(p) = &self.python {
+            a.extend(["--python".into(), p.clone()]);
+        }
+        if let Some(t) = self.timeout {
+            a.extend(["--timeout".into(), t.as_secs_f64().to_string()]);
+        }
+        if self.allow_download {
+            a.push("--allow-download".into());
+        }
+        a
+    }
 }
 
 pub fn main(args: &[String]) -> ExitCode {
     let batch = args[0] == "batch";
     let (mut path, mut axes, mut files, mut into) = (None, Vec::new(), None, None);
-    let (mut out, mut resume, mut workers) = (None, false, None);
+    let (mut out, mut resume, mut workers, mut dask) = (None, false, None, None);
     let mut plan = Plan {
         text: String::new(),
         dir: ".".into(),
@@ -54,10 +80,20 @@ pub fn main(args: &[String]) -> ExitCode {
         let mut value = |what: &str| it.next().cloned().ok_or_else(|| format!("{a} needs {what}"));
         let step = match a.as_str() {
             "--set" => value("LABEL.PARAM=VALUES").and_then(|s| sweep::parse_axis(&s)).map(|axis| axes.push(axis)),
+            // one value taken as it is (no list, no range): what a Dask task runs
+            "--value" => value("LABEL.PARAM=VALUE").and_then(|s| {
+                let (target, v) = s.split_once('=').ok_or("--value needs LABEL.PARAM=VALUE")?;
+                axes.push(Axis { target: target.to_owned(), values: vec![v.to_owned()] });
+                Ok(())
+            }),
+            "--dask" => value("a scheduler address or local:N").map(|s| dask = Some(s)),
             "--files" if batch => value("a glob pattern").map(|s| files = Some(s)),
             "--into" if batch => value("LABEL.PARAM").map(|s| into = Some(s)),
             "--outputs" => {
-                value("LABEL,...").map(|s| plan.outputs = Some(s.split(',').map(|l| l.trim().to_owned()).collect()))
+                // "" keeps no output (a row of status and time only)
+                value("LABEL,...").map(|s| {
+                    plan.outputs = Some(s.split(',').map(|l| l.trim().to_owned()).filter(|l| !l.is_empty()).collect())
+                })
             }
             "--out" => value("a file").map(|s| out = Some(s)),
             "--resume" => {
@@ -145,7 +181,13 @@ pub fn main(args: &[String]) -> ExitCode {
     let stopped = Arc::new(AtomicBool::new(false));
     let _ = signal_hook::flag::register_conditional_shutdown(signal_hook::consts::SIGINT, 130, stopped.clone());
     let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, stopped.clone());
-    let (ok, failed) = run_all(&plan, &todo, workers, &stopped, &mut *sink, out.is_some());
+    let (ok, failed) = match &dask {
+        Some(address) => match super::dask::run(address, &plan, &path, &todo, &stopped, &mut *sink, out.is_some()) {
+            Ok(counts) => counts,
+            Err(e) => return fail(2, &format!("--dask {address}: {e}")),
+        },
+        None => run_all(&plan, &todo, workers, &stopped, &mut *sink, out.is_some()),
+    };
     let skipped = done.len();
     let left = todo.len() - ok - failed;
     eprintln!(
@@ -238,9 +280,6 @@ fn run_all(
 ) -> (usize, usize) {
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<Json>();
-    let started = Instant::now();
-    let bar = progress && std::io::stderr().is_terminal();
-    let (mut ok, mut failed) = (0, 0);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
@@ -248,26 +287,39 @@ fn run_all(
             scope.spawn(move || worker(plan, todo, next, stopped, tx));
         }
         drop(tx);
-        for row in rx {
-            if row["status"] == "ok" {
-                ok += 1;
-            } else {
-                failed += 1;
-            }
-            let _ = writeln!(sink, "{row}").and_then(|_| sink.flush());
-            if bar {
-                let n = ok + failed;
-                let width = 30 * n / todo.len().max(1);
-                let rate = n as f64 / started.elapsed().as_secs_f64().max(1e-9);
-                eprint!(
-                    "\r[{}{}] {n}/{} ({failed} failed) {rate:.1} runs/s ",
-                    "=".repeat(width),
-                    " ".repeat(30 - width),
-                    todo.len()
-                );
-            }
+        write_rows(rx, todo.len(), sink, progress)
+    })
+}
+
+/// Writes rows as they come (a line each, flushed), with a progress bar on a terminal.
+/// Returns (ok, failed).
+pub(crate) fn write_rows(
+    rows: impl IntoIterator<Item = Json>,
+    total: usize,
+    sink: &mut dyn Write,
+    progress: bool,
+) -> (usize, usize) {
+    let started = Instant::now();
+    let bar = progress && std::io::stderr().is_terminal();
+    let (mut ok, mut failed) = (0, 0);
+    for row in rows {
+        if row["status"] == "ok" {
+            ok += 1;
+        } else {
+            failed += 1;
         }
-    });
+        let _ = writeln!(sink, "{row}").and_then(|_| sink.flush());
+        if bar {
+            let n = ok + failed;
+            let width = (30 * n / total.max(1)).min(30);
+            let rate = n as f64 / started.elapsed().as_secs_f64().max(1e-9);
+            eprint!(
+                "\r[{}{}] {n}/{total} ({failed} failed) {rate:.1} runs/s ",
+                "=".repeat(width),
+                " ".repeat(30 - width)
+            );
+        }
+    }
     if bar {
         eprintln!();
     }
@@ -345,11 +397,12 @@ fn run_error(report: &schedule::RunReport) -> Option<String> {
 /// `{LABEL: value}` for the nodes asked for (default: the nodes no wire leaves, the flow's
 /// results); a node with several outputs gives `{output: value}`.
 fn picked_outputs(flow: &runtime::Flow, report: &schedule::RunReport, labels: Option<&[String]>) -> Json {
-    let all = report.to_json();
     let keep: Vec<&runtime::Node> = match labels {
         Some(labels) => labels.iter().filter_map(|l| flow.find_label(l).and_then(|id| flow.node(id))).collect(),
         None => flow.nodes().filter(|n| flow.edges_from(n.id).is_empty()).collect(),
     };
+    // only the kept outputs become JSON (a 100,000-point output costs more to write than to compute)
+    let all = report.to_json_keeping(|key| keep.iter().any(|n| n.key == key));
     let mut out = serde_json::Map::new();
     for n in keep {
         let outputs = &all["nodes"][&n.key]["outputs"];
