@@ -23,6 +23,8 @@ const NOT_GOLDEN: &[(&str, &str)] = &[
     ("TIMER", "waits: tests/scheduler.rs"),
     ("BATCH_PROCESSOR", "lists a folder across LOOP iterations: tests/files_nodes.rs"),
     ("REPORT_GENERATION", "writes an HTML file: tests/files_nodes.rs"),
+    ("OPEN_WEBCAM", "opens a camera: tests/e2e/webcam.test.mjs, against Chromium's fake camera"),
+    ("WEBCAM", "takes a picture: tests/e2e/webcam.test.mjs, against Chromium's fake camera"),
     ("OPEN_SERIAL", "talks to a device: tests/hardware.rs, against scripted devices"),
     ("SERIAL_WRITE", "talks to a device: tests/hardware.rs, against scripted devices"),
     ("SERIAL_SINGLE_MEASUREMENT", "talks to a device: tests/hardware.rs, against scripted devices"),

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { serve } from "../support/server.mjs";
-import { DIST, launch } from "../support/browser.mjs";
+import { DIST, ROOT, launch } from "../support/browser.mjs";
 import { GALLERY, counts, flow, load, nodeByLabel, openEditor, run } from "../support/editor.mjs";
 import { makeFlow } from "../support/devices.mjs";
 

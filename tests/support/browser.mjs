@@ -21,8 +21,8 @@ const ARGS = [
   "--disable-sync",
 ];
 
-export async function launch() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: ARGS });
+export async function launch(extraArgs = []) {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: [...ARGS, ...extraArgs] });
 }
 
 /** Refuses every request that leaves 127.0.0.1 in `ctx`; returns the list of what was refused. */

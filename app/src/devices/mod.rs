@@ -9,6 +9,7 @@
 //! demo mode, and the tests) plug in at the browser API boundary and everything here runs for
 //! real against them.
 
+mod camera;
 mod serial;
 mod usb;
 
@@ -62,6 +63,9 @@ struct UsbEntry {
     open: Option<Rc<OpenUsb>>,
 }
 
+/// A camera's device id ("" for the default camera).
+type CameraKey = String;
+
 #[derive(Default)]
 struct State {
     serial: RefCell<Vec<SerialEntry>>,
@@ -70,6 +74,8 @@ struct State {
     /// The `navigator.serial`/`navigator.usb` objects we listen to (demo mode replaces them),
     /// with their connect/disconnect listeners.
     attached: RefCell<Vec<(JsValue, [Listener; 2])>>,
+    /// The cameras this session opened, by device id.
+    cameras: RefCell<Vec<(CameraKey, Rc<camera::OpenCamera>)>>,
     /// Held while a port or device is being opened: two nodes of one run asking for the same
     /// device take turns, the second finding it open (WebUSB refuses a second `open()` while
     /// one is in progress; WebSerial a second open of an open port).
@@ -321,6 +327,9 @@ impl BrowserDevices {
         for u in &usb {
             u.close().await;
         }
+        for (_, c) in self.state.cameras.borrow_mut().drain(..) {
+            c.stop();
+        }
         for e in self.state.serial.borrow_mut().iter_mut() {
             e.info.open = false;
         }
@@ -373,6 +382,27 @@ impl Default for BrowserDevices {
 }
 
 impl Devices for BrowserDevices {
+    fn open_camera(
+        &self,
+        id: &str,
+        resolution: Option<(u32, u32)>,
+    ) -> LocalBoxFuture<'static, Result<Rc<dyn runtime::devices::Camera>, DeviceError>> {
+        let key: CameraKey = if id == "0" { String::new() } else { id.to_owned() };
+        let state = self.state.clone();
+        Box::pin(async move {
+            let opening = state.opening.clone();
+            let _turn = opening.lock().await;
+            let open = state.cameras.borrow().iter().find(|(k, _)| *k == key).map(|(_, c)| c.clone());
+            if let Some(c) = open {
+                c.ask(resolution).await;
+                return Ok(c as Rc<dyn runtime::devices::Camera>);
+            }
+            let camera = Rc::new(camera::open(&key, resolution).await?);
+            state.cameras.borrow_mut().push((key, camera.clone()));
+            Ok(camera as Rc<dyn runtime::devices::Camera>)
+        })
+    }
+
     fn serial_ports(&self) -> Vec<PortInfo> {
         self.state.serial.borrow().iter().map(|e| e.info.clone()).collect()
     }

@@ -152,6 +152,23 @@ pub trait UsbDevice {
     }
 }
 
+/// What a host without cameras says (the command-line runner).
+pub const NO_CAMERA: &str = "the webcam nodes run in the browser app (getUserMedia); this host has no camera";
+
+/// One picture from a camera: RGBA bytes, row by row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    pub width: u32,
+    pub height: u32,
+    pub rgba: Vec<u8>,
+}
+
+/// An open camera.
+pub trait Camera {
+    /// The camera's current picture.
+    fn frame(&self) -> LocalBoxFuture<'static, Result<Frame, DeviceError>>;
+}
+
 /// The instruments the host can reach. Ports opened during a session (one run, or a streaming
 /// session until Stop) stay open and are shared by every node that names them, like Flojoy's
 /// connection manager; the host closes them when the session ends.
@@ -192,6 +209,19 @@ pub trait Devices {
     /// Why there can be no USB devices here, if so.
     fn usb_unsupported(&self) -> Option<String> {
         None
+    }
+
+    /// Opens camera `id` (a device id or label; empty or Flojoy's `0`: the default camera),
+    /// asking for `resolution` (width, height) if given, or returns it if this session opened
+    /// it (asking it for `resolution`, as Flojoy's WEBCAM sets it on the opened camera). The
+    /// default: no cameras here.
+    fn open_camera(
+        &self,
+        id: &str,
+        resolution: Option<(u32, u32)>,
+    ) -> LocalBoxFuture<'static, Result<Rc<dyn Camera>, DeviceError>> {
+        let _ = (id, resolution);
+        Box::pin(async { Err(DeviceError::Unsupported(NO_CAMERA.into())) })
     }
 
     /// Runs a background task (a stream's reader) until it returns.

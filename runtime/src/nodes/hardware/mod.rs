@@ -21,6 +21,7 @@ mod scpi;
 mod serial;
 mod stream;
 mod usb;
+mod webcam;
 
 pub use scpi::MEASURE_VOLTAGE_COMMAND;
 
@@ -37,6 +38,8 @@ pub fn nodes() -> Vec<NodeDef> {
         usb::usb_transfer_out(),
         usb::usb_transfer_in(),
         usb::usb_control_transfer(),
+        webcam::open_webcam(),
+        webcam::webcam(),
         stream::serial_stream(),
         stream::usb_stream(),
     ]

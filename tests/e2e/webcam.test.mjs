@@ -1,0 +1,68 @@
+// Story: Flojoy Studio's webcam example opens with no unknown node and takes pictures from a
+// camera (Chromium's fake camera: a moving test pattern, the real getUserMedia path). A refused
+// permission is a clear error at the node, and the app keeps working.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { serve } from "../support/server.mjs";
+import { DIST, ROOT, launch } from "../support/browser.mjs";
+import { load, openEditor, run } from "../support/editor.mjs";
+
+const WEBCAM = JSON.parse(readFileSync(join(ROOT, "..", "shared", "flojoy", "apps", "studio-examples", "webcam.json"), "utf8"));
+const FAKE_CAMERA = ["--use-fake-device-for-media-stream"];
+
+let server, browser;
+before(async () => {
+  server = await serve(DIST);
+  browser = await launch([...FAKE_CAMERA, "--use-fake-ui-for-media-stream"]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The node of `func` in a run report. */
+const nodeOf = (report, func) => Object.values(report.nodes).find((n) => n.func === func);
+
+/** Whether an image channel (rows of numbers) holds more than one value. */
+const varies = (rows) => new Set(rows.flat()).size > 1;
+
+test("Studio's webcam example runs: OPEN_WEBCAM, WEBCAM's picture, IMAGE", async () => {
+  const { page, errors, ctx } = await openEditor(browser, server.url);
+  assert.deepEqual(await load(page, WEBCAM), [], "no unknown node, no problem");
+  const report = await run(page);
+  assert.equal(report.status, "ok", JSON.stringify(report.error ?? report));
+  const pic = nodeOf(report, "WEBCAM").outputs.default;
+  assert.equal(pic.type, "Image");
+  // the fake camera's default picture: 640 × 480, a pattern (not one colour)
+  assert.equal(pic.r.length, 480);
+  assert.equal(pic.r[0].length, 640);
+  assert.ok(varies(pic.r) && varies(pic.g), "a real picture");
+  assert.equal(nodeOf(report, "IMAGE").status, "done");
+  // a resolution asks the camera for that size
+  WEBCAM.rfInstance.nodes.find((n) => n.data.func === "WEBCAM").data.ctrls.resolution.value = "1280x720";
+  await load(page, WEBCAM);
+  const wide = nodeOf(await run(page), "WEBCAM").outputs.default;
+  assert.deepEqual([wide.r.length, wide.r[0].length], [720, 1280]);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("a refused camera permission is said at the node, and the app keeps working", async () => {
+  const denying = await launch([...FAKE_CAMERA, "--deny-permission-prompts"]);
+  const { page, ctx } = await openEditor(denying, server.url);
+  await load(page, WEBCAM);
+  const report = await run(page);
+  assert.equal(report.status, "failed");
+  const failed = Object.values(report.nodes).find((n) => n.status === "failed");
+  assert.equal(failed.func, "OPEN_WEBCAM");
+  assert.match(failed.error, /permission to use the camera was refused: allow the camera for this site/);
+  // the flow is intact and another flow runs
+  assert.equal((await page.evaluate(() => window.flojoy.flow())).rfInstance.nodes.length, 3);
+  await load(page, { rfInstance: { nodes: [{ id: "C", data: { func: "CONSTANT", label: "C" }, position: { x: 0, y: 0 } }], edges: [] } });
+  assert.equal((await run(page)).status, "ok");
+  await ctx.close();
+  await denying.close();
+});
