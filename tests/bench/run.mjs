@@ -12,6 +12,7 @@ import { benchEditor } from "./editor.mjs";
 import { benchPython } from "./python.mjs";
 import { benchStartup } from "./startup.mjs";
 import { benchStream } from "./stream.mjs";
+import { benchWebcam } from "./webcam.mjs";
 
 const results = {};
 // the app's first download: its wasm, raw and as a static host serves it gzipped (level 9)
@@ -37,6 +38,8 @@ try {
   results.stream = await benchStream(server.url);
   const s = results.stream;
   console.log(`stream: device at ${s.rate} rows/s → ${s.rows_per_s} rows/s received, ${s.fps} plot redraws/s, ${s.dropped} dropped, ${s.device_overflow_rows} lost at the device, ${s.window_gaps} gaps in the last window`);
+  results.webcam = await benchWebcam(server.url);
+  console.log(`webcam (fake camera, 640x480, live): ${results.webcam.fps} frames/s into the image view`);
   results.dsp = await compareDsp(isolated.url, {
     runs: Number(process.env.DSP_RUNS ?? 7),
     rounds: Number(process.env.DSP_ROUNDS ?? 3),

@@ -50,6 +50,31 @@ test("Studio's webcam example runs: OPEN_WEBCAM, WEBCAM's picture, IMAGE", async
   await ctx.close();
 });
 
+test("live: the flow runs once per frame into the image view until Stop", async () => {
+  const { page, errors, ctx } = await openEditor(browser, server.url);
+  const live = structuredClone(WEBCAM);
+  const cam = live.rfInstance.nodes.find((n) => n.data.func === "WEBCAM");
+  cam.data.ctrls.live = { param: "live", value: true, type: "bool" };
+  await load(page, live);
+  const before = await page.evaluate(() => window.flojoy.plotDraws());
+  const session = await page.evaluateHandle(() => ({ p: window.flojoy.run() }));
+  await page.getByText("■ Stop").waitFor();
+  // the live view redraws, picture after picture (the fake camera's pattern moves)
+  const sum = () => page.evaluate(() => window.flojoy.output("WEBCAM").g.flat().reduce((a, b) => a + b, 0));
+  await page.waitForFunction((n) => window.flojoy.plotDraws() >= n + 5, before);
+  const first = await sum();
+  const drawn = await page.evaluate(() => window.flojoy.plotDraws());
+  await page.waitForFunction((n) => window.flojoy.plotDraws() >= n + 5, drawn);
+  assert.notEqual(await sum(), first, "a new picture, not the same one redrawn");
+  await page.getByTestId("run-button").click();
+  const report = await session.evaluate((h) => h.p);
+  assert.equal(report.status, "ok", "Stop ends the session with its last frame");
+  assert.equal(report.nodes[cam.id].outputs.default.type, "Image");
+  await page.getByText("▶ Run").waitFor();
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test("a refused camera permission is said at the node, and the app keeps working", async () => {
   const denying = await launch([...FAKE_CAMERA, "--deny-permission-prompts"]);
   const { page, ctx } = await openEditor(denying, server.url);

@@ -236,7 +236,7 @@ impl Flow {
 
     /// Whether a node reads a running stream (the app then re-runs the flow every frame).
     pub fn has_streaming_node(&self) -> bool {
-        self.nodes().any(|n| matches!(n.kind, NodeKind::Builtin(def) if def.streaming))
+        self.nodes().any(Node::is_streaming)
     }
 
     pub fn node(&self, id: NodeId) -> Option<&Node> {

@@ -61,10 +61,16 @@ impl Node {
         matches!(&self.kind, NodeKind::Builtin(def) if def.writes_files)
     }
 
-    /// A built-in node that reads a running stream ([`NodeDef::streaming`](crate::nodes::NodeDef)):
-    /// its flow runs as a session, re-run once per frame until Stop.
+    /// A built-in node that reads a running stream ([`NodeDef::streaming`](crate::nodes::NodeDef)),
+    /// or one whose streaming parameter is on (a WEBCAM with `live`): its flow runs as a session,
+    /// re-run once per frame until Stop.
     pub fn is_streaming(&self) -> bool {
-        matches!(&self.kind, NodeKind::Builtin(def) if def.streaming)
+        match &self.kind {
+            NodeKind::Builtin(def) => {
+                def.streaming || def.streams_when.is_some_and(|p| self.param(p).and_then(|v| v.as_bool()) == Some(true))
+            }
+            _ => false,
+        }
     }
 }
 

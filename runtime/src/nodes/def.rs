@@ -36,6 +36,8 @@ pub struct NodeDef {
     /// Reads a running stream: each run outputs what has arrived since the last one. The app
     /// re-runs a flow that contains one once per animation frame until Stop. Never cached.
     pub streaming: bool,
+    /// Streams (as [`NodeDef::streaming`]) while this bool parameter is on: WEBCAM's `live`.
+    pub streams_when: Option<&'static str>,
     /// Saves files through [`Host::write_file`](crate::host::Host::write_file) (a download in
     /// the browser): a flow from outside the site with one runs only after the user's click.
     pub writes_files: bool,
@@ -49,11 +51,11 @@ impl std::fmt::Debug for NodeDef {
 
 impl NodeDef {
     pub fn sync(spec: NodeSpec, run: fn(&mut Ctx<'_>) -> NodeResult) -> NodeDef {
-        NodeDef { spec, run: Run::Sync(run), pure: true, streaming: false, writes_files: false }
+        NodeDef { spec, run: Run::Sync(run), pure: true, streaming: false, streams_when: None, writes_files: false }
     }
 
     pub fn asynchronous(spec: NodeSpec, run: fn(AsyncCtx) -> LocalBoxFuture<'static, NodeResult>) -> NodeDef {
-        NodeDef { spec, run: Run::Async(run), pure: false, streaming: false, writes_files: false }
+        NodeDef { spec, run: Run::Async(run), pure: false, streaming: false, streams_when: None, writes_files: false }
     }
 
     /// Marks a node that keeps state between calls or acts on the world: never cached.
@@ -66,6 +68,13 @@ impl NodeDef {
     /// world, so it is never cached either.
     pub fn writes_files(mut self) -> NodeDef {
         self.writes_files = true;
+        self.pure = false;
+        self
+    }
+
+    /// Marks a node that streams while its bool parameter `param` is on (a live camera).
+    pub fn streaming_when(mut self, param: &'static str) -> NodeDef {
+        self.streams_when = Some(param);
         self.pure = false;
         self
     }

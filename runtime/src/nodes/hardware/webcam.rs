@@ -53,17 +53,19 @@ pub(super) fn webcam() -> NodeDef {
                 "WEBCAM",
                 PATH,
                 "Take a picture with a camera as an Image (RGB channels 0–255). The camera opens on first \
-                 use if OPEN_WEBCAM did not open it.",
+                 use if OPEN_WEBCAM did not open it. With live on, the flow runs once per frame until Stop \
+                 (a live view in IMAGE).",
             ),
             "connection",
             "CameraConnection",
             "The camera (empty or 0: the default camera)",
         ))
         .select("resolution", &RESOLUTIONS, "default", "The picture's size (the camera may give the nearest it has)")
+        .bool("live", false, "Keep taking pictures until Stop: the flow runs once per frame, a live view")
         .output("default", TypeSet::of(T::Image), "The picture"),
         run_webcam,
     )
-    .stateful()
+    .streaming_when("live")
 }
 
 fn run_webcam(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
@@ -102,6 +104,17 @@ fn image_of(frame: &crate::devices::Frame) -> Result<Value, NodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_live_webcam_makes_its_flow_stream() {
+        let node = |live: bool| {
+            let text = serde_json::json!({"rfInstance": {"nodes": [{"id": "W", "data": {"id": "W", "label": "W", "func": "WEBCAM",
+                "ctrls": {"live": {"param": "live", "value": live}}}, "position": {"x": 0, "y": 0}}], "edges": []}});
+            crate::file::load_json(&text, 1).unwrap().flow
+        };
+        assert!(node(true).is_streaming() && node(true).has_streaming_node());
+        assert!(!node(false).is_streaming() && !node(false).has_streaming_node());
+    }
 
     #[test]
     fn resolutions_and_frames() {
