@@ -571,7 +571,7 @@ fn every_hardware_node_says_where_it_runs_when_the_host_has_no_devices() {
         .filter(|d| d.spec.path.starts_with("HARDWARE/"))
         .filter(|d| d.spec.availability == runtime::spec::Availability::Native)
         .collect();
-    assert_eq!(hardware.len(), 31);
+    assert_eq!(hardware.len(), 33);
     for def in hardware {
         let r = futures::executor::block_on(nodes::invoke(def, &[], &Map::new(), host.clone()));
         assert_eq!(r.unwrap_err().0, NO_DEVICES, "{}", def.spec.func);
@@ -581,6 +581,9 @@ fn every_hardware_node_says_where_it_runs_when_the_host_has_no_devices() {
         assert!(nodes::lookup(func).unwrap().streaming);
     }
     assert!(!nodes::lookup("SERIAL_WRITE").unwrap().streaming);
+    // a camera streams only when asked to (WEBCAM's live)
+    let webcam = nodes::lookup("WEBCAM").unwrap();
+    assert!(!webcam.streaming && webcam.streams_when == Some("live"));
 }
 
 #[test]
