@@ -32,22 +32,8 @@ fn gallery(name: &str) -> String {
 
 /// A flow file of these nodes and wires (the support crate's compact form) in `dir`.
 fn flow_file(dir: &Path, name: &str, nodes: &[(&str, &str, Json)], wires: &[(&str, &str, &str, &str)]) -> String {
-    let nodes: Vec<Json> = nodes
-        .iter()
-        .map(|(id, func, params)| {
-            let ctrls: serde_json::Map<String, Json> = params
-                .as_object()
-                .map(|o| o.iter().map(|(k, v)| (k.clone(), json!({"param": k, "value": v}))).collect())
-                .unwrap_or_default();
-            json!({"id": id, "data": {"id": id, "label": id, "func": func, "ctrls": ctrls}, "position": {"x": 0, "y": 0}})
-        })
-        .collect();
-    let edges: Vec<Json> = wires
-        .iter()
-        .map(|(s, sh, t, th)| json!({"source": s, "sourceHandle": sh, "target": t, "targetHandle": th}))
-        .collect();
     let path = dir.join(name);
-    std::fs::write(&path, json!({"rfInstance": {"nodes": nodes, "edges": edges}}).to_string()).unwrap();
+    std::fs::write(&path, support::flow_json(nodes, wires).to_string()).unwrap();
     path.display().to_string()
 }
 

@@ -386,6 +386,21 @@ fn assemble(segments: &[(Point, Point)]) -> Vec<Vec<Point>> {
     ordered.into_iter().map(|(_, c)| c.into_iter().collect()).collect()
 }
 
+/// REGION_PROPERTIES' demo image (600 × 600): an ellipse rotated by 15° and a smaller one,
+/// both 1, as the block draws it.
+pub fn two_ellipses() -> (Vec<i64>, usize, usize) {
+    let (rows, cols) = (600, 600);
+    let mut img = vec![0i64; rows * cols];
+    for (r, c) in ellipse(300.0, 350.0, 100.0, 220.0) {
+        img[r as usize * cols + c as usize] = 1;
+    }
+    let mut img = rotate_nearest(&img, rows, cols, 15.0);
+    for (r, c) in ellipse(100.0, 100.0, 60.0, 50.0) {
+        img[r as usize * cols + c as usize] = 1;
+    }
+    (img, rows, cols)
+}
+
 /// `skimage.draw.ellipse(r, c, r_radius, c_radius)` (no rotation, no shape): the pixels strictly
 /// inside the ellipse.
 pub fn ellipse(r: f64, c: f64, r_radius: f64, c_radius: f64) -> Vec<(i64, i64)> {
@@ -444,17 +459,9 @@ pub fn rotate_nearest(image: &[i64], rows: usize, cols: usize, degrees: f64) -> 
 mod tests {
     use super::*;
 
-    /// REGION_PROPERTIES' demo image; the figures below are scikit-image 0.26's for it.
+    /// REGION_PROPERTIES' demo image, labelled; the figures below are scikit-image 0.26's for it.
     fn demo() -> Labels {
-        let (rows, cols) = (600, 600);
-        let mut img = vec![0i64; rows * cols];
-        for (r, c) in ellipse(300.0, 350.0, 100.0, 220.0) {
-            img[r as usize * cols + c as usize] = 1;
-        }
-        let mut img = rotate_nearest(&img, rows, cols, 15.0);
-        for (r, c) in ellipse(100.0, 100.0, 60.0, 50.0) {
-            img[r as usize * cols + c as usize] = 1;
-        }
+        let (img, rows, cols) = two_ellipses();
         label(&img, rows, cols)
     }
 

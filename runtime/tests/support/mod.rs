@@ -32,6 +32,13 @@ pub fn gallery(name: &str) -> Flow {
 /// A flow from a compact description: nodes `(id, func, {param: value})` and wires
 /// `(source id, output, target id, input)`, through the real importer.
 pub fn flow(nodes: &[(&str, &str, Json)], wires: &[(&str, &str, &str, &str)]) -> Flow {
+    let loaded = file::load_json(&flow_json(nodes, wires), 1).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    loaded.flow
+}
+
+/// The Flojoy file JSON of such a description (for the runner, or to save).
+pub fn flow_json(nodes: &[(&str, &str, Json)], wires: &[(&str, &str, &str, &str)]) -> Json {
     let nodes: Vec<Json> = nodes
         .iter()
         .map(|(id, func, params)| {
@@ -46,9 +53,7 @@ pub fn flow(nodes: &[(&str, &str, Json)], wires: &[(&str, &str, &str, &str)]) ->
         .iter()
         .map(|(s, sh, t, th)| json!({"source": s, "sourceHandle": sh, "target": t, "targetHandle": th}))
         .collect();
-    let loaded = file::load_json(&json!({"rfInstance": {"nodes": nodes, "edges": edges}}), 1).unwrap();
-    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
-    loaded.flow
+    json!({"rfInstance": {"nodes": nodes, "edges": edges}})
 }
 
 pub fn host(seed: u64) -> Rc<dyn Host> {

@@ -12,7 +12,7 @@ use super::traces::plot_layout;
 use crate::nodes::{Ctx, NodeDef, NodeError, Outputs};
 use crate::numeric::array::is_u8;
 use crate::numeric::image::pil_luma;
-use crate::numeric::regions::{Labels, Region, ellipse, find_contours, label, regionprops, rotate_nearest};
+use crate::numeric::regions::{Labels, Region, find_contours, label, regionprops, two_ellipses};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, Figure, Matrix, Trace, TypeSet, Value};
 
@@ -47,7 +47,7 @@ pub(super) fn region_properties() -> NodeDef {
 /// `astype(int64)` (toward zero); no input, the demo image.
 fn integer_image(ctx: &Ctx) -> Result<(Vec<i64>, usize, usize), NodeError> {
     let m = match ctx.input("default") {
-        None => return Ok(demo()),
+        None => return Ok(two_ellipses()),
         Some(Value::Image { r, g, b, a }) => {
             let mut ch = vec![r, g, b];
             ch.extend(a.as_ref());
@@ -67,20 +67,6 @@ fn integer_image(ctx: &Ctx) -> Result<(Vec<i64>, usize, usize), NodeError> {
         )));
     }
     Ok((m.data.iter().map(|&v| v as i64).collect(), m.rows, m.cols))
-}
-
-/// A 600 × 600 image: an ellipse rotated by 15° and a smaller one, both 1.
-fn demo() -> (Vec<i64>, usize, usize) {
-    let (rows, cols) = (600, 600);
-    let mut img = vec![0i64; rows * cols];
-    for (r, c) in ellipse(300.0, 350.0, 100.0, 220.0) {
-        img[r as usize * cols + c as usize] = 1;
-    }
-    let mut img = rotate_nearest(&img, rows, cols, 15.0);
-    for (r, c) in ellipse(100.0, 100.0, 60.0, 50.0) {
-        img[r as usize * cols + c as usize] = 1;
-    }
-    (img, rows, cols)
 }
 
 fn line(x: [f64; 2], y: [f64; 2]) -> Trace {

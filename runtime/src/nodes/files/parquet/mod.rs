@@ -33,6 +33,21 @@ pub(in crate::nodes::files) fn open_parquet() -> NodeDef {
     )
 }
 
+/// A ULEB128 varint of at most 5 bytes (a page's lengths and run headers) at `pos`: its value
+/// and the position after it.
+fn varint(data: &[u8], mut pos: usize) -> Option<(usize, usize)> {
+    let mut v = 0usize;
+    for shift in (0..35).step_by(7) {
+        let b = *data.get(pos)?;
+        pos += 1;
+        v |= usize::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some((v, pos));
+        }
+    }
+    Some((v, pos))
+}
+
 fn run(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
     Box::pin(async move {
         let path = ctx.text("file_path").to_owned();

@@ -367,15 +367,8 @@ fn rle_hybrid(data: &[u8], width: u8, count: usize) -> Result<Vec<u32>, String> 
     let mut out = Vec::with_capacity(count.min(data.len() * 8 + 8));
     let mut pos = 0;
     while out.len() < count {
-        let mut header = 0usize;
-        for shift in (0..35).step_by(7) {
-            let b = *data.get(pos).ok_or_else(bad)?;
-            pos += 1;
-            header |= usize::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
+        let (header, next) = super::varint(data, pos).ok_or_else(bad)?;
+        pos = next;
         if header & 1 == 1 {
             let n = (header >> 1).saturating_mul(8);
             let end = (header >> 1).checked_mul(width).and_then(|b| b.checked_add(pos)).ok_or_else(bad)?;

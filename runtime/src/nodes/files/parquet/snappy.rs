@@ -6,16 +6,7 @@ const MAX_LEN: usize = 1 << 30;
 
 pub fn decompress(input: &[u8]) -> Result<Vec<u8>, String> {
     let bad = || "the Snappy-compressed page is damaged".to_owned();
-    let mut pos = 0;
-    let mut len = 0usize;
-    for shift in (0..35).step_by(7) {
-        let b = *input.get(pos).ok_or_else(bad)?;
-        pos += 1;
-        len |= usize::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            break;
-        }
-    }
+    let (len, mut pos) = super::varint(input, 0).ok_or_else(bad)?;
     if len > MAX_LEN {
         return Err(bad());
     }
