@@ -30,6 +30,8 @@ mod batch_processor;
 mod matlab;
 mod open_image;
 mod parquet;
+
+pub use parquet::read_parquet;
 mod remote_file;
 
 pub fn nodes() -> Vec<NodeDef> {

@@ -33,6 +33,11 @@ pub(in crate::nodes::files) fn open_parquet() -> NodeDef {
     )
 }
 
+/// A Parquet file's bytes as the DataFrame OPEN_PARQUET gives (public for the fuzzer).
+pub fn read_parquet(bytes: &[u8]) -> Result<crate::value::DataFrame, String> {
+    read::read(bytes)
+}
+
 /// A ULEB128 varint of at most 5 bytes (a page's lengths and run headers) at `pos`: its value
 /// and the position after it.
 fn varint(data: &[u8], mut pos: usize) -> Option<(usize, usize)> {
