@@ -37,7 +37,7 @@ try {
   console.log(`dashboard: slider → updated plot, ${d.points} points: median ${d.median} ms, p95 ${d.p95} ms`);
   results.stream = await benchStream(server.url);
   const s = results.stream;
-  console.log(`stream: device at ${s.rate} rows/s → ${s.rows_per_s} rows/s received, ${s.fps} plot redraws/s, ${s.dropped} dropped, ${s.device_overflow_rows} lost at the device, ${s.window_gaps} gaps in the last window`);
+  console.log(`stream: device at ${s.rate} rows/s → ${s.rows_per_s} rows/s received (${s.mb_per_s} MB/s), ${s.fps} plot redraws/s, ${s.dropped} dropped, ${s.device_overflow_rows} lost at the device, ${s.window_gaps} gaps in the last window`);
   results.webcam = await benchWebcam(server.url);
   console.log(`webcam (fake camera, 640x480, live): ${results.webcam.fps} frames/s into the image view`);
   results.dsp = await compareDsp(isolated.url, {

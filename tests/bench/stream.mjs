@@ -1,4 +1,4 @@
-// Streaming benchmark: a scripted Arduino sends CSV rows ("n,value\r\n") at 100,000 rows/s
+// Streaming benchmark: a scripted Arduino sends CSV rows ("n,value\r\n") at 100,000 rows/s (and MB/s)
 // into SERIAL_STREAM → LINE (a 10,000-row window) in headless Chromium. Over 10 s it measures
 // the rows our stream received per second, the plot redraws per second, rows our ring
 // dropped, rows the simulated UART lost because the page did not read in time, and gaps in
@@ -57,6 +57,7 @@ export async function benchStream(url, { rate = 100_000, seconds = 10, window = 
       frameGaps.sort((a, b) => a - b);
       return {
         rows_per_s: Math.round((s1.received - s0.received) / secs),
+        mb_per_s: Number(((s1.bytes - s0.bytes) / secs / 1e6).toFixed(2)),
         fps: Number(((d1 - d0) / secs).toFixed(1)),
         page_frame_ms_median: Number(frameGaps[Math.floor(frameGaps.length / 2)].toFixed(1)),
         page_frame_ms_p95: Number(frameGaps[Math.floor(frameGaps.length * 0.95)].toFixed(1)),
