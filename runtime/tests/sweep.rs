@@ -220,3 +220,30 @@ fn ctrl_c_keeps_the_finished_rows_whole_and_resume_completes_the_sweep() {
     assert_eq!((all.len(), sets.len()), (20, 20));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_run_stopped_by_max_seconds_does_not_stop_the_next_ones() {
+    let dir = scratch("max-seconds");
+    let flow = flow_file(
+        &dir,
+        "wait.json",
+        &[("WAIT", "TIMER", json!({"sleep_time": 0.0})), ("C", "CONSTANT", json!({}))],
+        &[("WAIT", "default", "C", "default")],
+    );
+    let o = flojoy(&["sweep", &flow, "--set", "WAIT.sleep_time=1,0,0", "--max-seconds", "0.5", "--workers", "1"]);
+    assert_eq!(o.status.code(), Some(1));
+    let rows: Vec<Json> =
+        String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let status = |v: f64| {
+        rows.iter().filter(|r| r["params"]["WAIT.sleep_time"] == v).map(|r| r["status"].clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(status(1.0), ["failed"]);
+    assert_eq!(status(0.0), ["ok", "ok"], "a fresh run after the stopped one");
+    for bad in ["nan", "-1", "0"] {
+        let o = flojoy(&["sweep", &flow, "--set", "WAIT.sleep_time=0", "--max-seconds", bad]);
+        assert_eq!(o.status.code(), Some(64), "{bad}");
+    }
+    let o = flojoy(&["sweep", &flow, "--set", "WAIT.sleep_time=0", "--resume"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--resume needs --out FILE"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

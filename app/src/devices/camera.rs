@@ -152,6 +152,13 @@ impl OpenCamera {
     }
 }
 
+/// A camera dropped anywhere (a run stopped while it was opening) turns off.
+impl Drop for OpenCamera {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
 impl Camera for OpenCamera {
     fn frame(&self) -> LocalBoxFuture<'static, Result<Frame, DeviceError>> {
         let frame = self.grab();

@@ -68,16 +68,18 @@ fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-/// The script: writes the flow beside itself, then runs the sweep into `<name>-sweep.jsonl`
+/// The script: writes the flow beside itself (`<name>-sweep.json`), then runs the sweep into
+/// `<name>-sweep.jsonl`
 /// (extra arguments go to `flojoy sweep`: `--dask`, `--resume`, `--outputs`, …).
 pub fn script(name: &str, flow_json: &str, axes: &[Axis]) -> String {
-    let grid: usize = axes.iter().map(|a| count(&a.values)).product();
+    let grid = axes.iter().fold(1usize, |n, a| n.saturating_mul(count(&a.values)));
     let mut s = format!(
         "#!/bin/sh\n# A parameter sweep of the flow \"{name}\", exported by Flojoy Web: each dashboard control's\n\
          # range is an axis ({grid} runs). Needs the `flojoy` runner on PATH; extra arguments go to\n\
          # `flojoy sweep` (e.g. --dask tcp://scheduler:8786, --resume, --outputs LABEL).\nset -e\ncd \"$(dirname \"$0\")\"\n\
          cat > {flow} <<'FLOJOY_FLOW'\n{flow_json}\nFLOJOY_FLOW\nflojoy sweep {flow}",
-        flow = quote(&format!("{name}.json")),
+        // not `<name>.json`, the name Save gives: running the script must not overwrite a saved flow
+        flow = quote(&format!("{name}-sweep.json")),
     );
     for a in axes {
         s += &format!(" \\\n  --set {}", quote(&format!("{}={}", a.target, a.values)));
@@ -126,7 +128,7 @@ mod tests {
         assert_eq!(a.len(), 3, "the second frequency control and the text box add nothing");
         let s = script("My 'flow'", "{\"a\": 1}", &a);
         assert!(s.contains("(80 runs)"), "{s}");
-        assert!(s.contains("cat > 'My '\\''flow'\\''.json' <<'FLOJOY_FLOW'\n{\"a\": 1}\nFLOJOY_FLOW\n"), "{s}");
+        assert!(s.contains("cat > 'My '\\''flow'\\''-sweep.json' <<'FLOJOY_FLOW'\n{\"a\": 1}\nFLOJOY_FLOW\n"), "{s}");
         assert!(
             s.contains("--set 'SINE 1.frequency=1:3:5'")
                 && s.ends_with("--out 'My '\\''flow'\\''-sweep.jsonl' \"$@\"\n")

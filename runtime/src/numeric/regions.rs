@@ -269,12 +269,21 @@ fn perimeter(labels: &Labels, label: u32, px: &[(usize, usize)]) -> f64 {
 /// squares (`fully_connected="low"`), assembled into contours ordered as scikit-image orders
 /// them (by where each contour's first segment was found, top to bottom, left to right). Each
 /// point is (row, column).
-pub fn find_contours(labels: &Labels, label: u32) -> Vec<Vec<(f64, f64)>> {
+///
+/// `bbox` (a region's, from [`regionprops`]) limits the scan to the squares that can touch the
+/// region; outside it every square is empty, so the contours are the same.
+pub fn find_contours(labels: &Labels, label: u32, bbox: Option<(usize, usize, usize, usize)>) -> Vec<Vec<(f64, f64)>> {
     let (rows, cols) = (labels.rows, labels.cols);
     let high = |r: usize, c: usize| labels.data[r * cols + c] == label;
+    let (r_lo, c_lo, r_hi, c_hi) = match bbox {
+        Some((r0, c0, r1, c1)) => {
+            (r0.saturating_sub(1), c0.saturating_sub(1), r1.min(rows.saturating_sub(1)), c1.min(cols.saturating_sub(1)))
+        }
+        None => (0, 0, rows.saturating_sub(1), cols.saturating_sub(1)),
+    };
     let mut segments = Vec::new();
-    for r0 in 0..rows.saturating_sub(1) {
-        for c0 in 0..cols.saturating_sub(1) {
+    for r0 in r_lo..r_hi {
+        for c0 in c_lo..c_hi {
             let (r1, c1) = (r0 + 1, c0 + 1);
             let case = u8::from(high(r0, c0))
                 | u8::from(high(r0, c1)) << 1
@@ -491,8 +500,10 @@ mod tests {
         ] {
             assert!(close(got, want), "{got} vs {want}: {big:?}");
         }
-        assert_eq!(find_contours(&labels, 1).iter().map(Vec::len).collect::<Vec<_>>(), [437]);
-        let contour = &find_contours(&labels, 2)[0];
+        assert_eq!(find_contours(&labels, 1, None).iter().map(Vec::len).collect::<Vec<_>>(), [437]);
+        let contour = &find_contours(&labels, 2, None)[0];
+        // scanning only the region's box gives the same contour
+        assert_eq!(&find_contours(&labels, 2, Some(big.bbox))[0], contour);
         assert_eq!(contour.len(), REF_BIG_CONTOUR.0);
         assert_eq!((contour[0], contour[contour.len() / 2]), (REF_BIG_CONTOUR.1, REF_BIG_CONTOUR.2));
     }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use runtime::sweep;
 use serde_json::{Value as Json, json};
 
-use super::sweep::{Plan, write_rows};
+use super::sweep::{Plan, RowSink};
 
 const DRIVER: &str = include_str!("dask_driver.py");
 
@@ -21,8 +21,7 @@ pub fn run(
     flow_path: &str,
     todo: &[(usize, Vec<(String, String)>)],
     stopped: &Arc<AtomicBool>,
-    sink: &mut dyn Write,
-    progress: bool,
+    rows_out: &mut RowSink,
 ) -> Result<(usize, usize), String> {
     if let Some(n) = address.strip_prefix("local:")
         && n.parse::<usize>().ok().filter(|&n| n > 0).is_none()
@@ -73,10 +72,14 @@ pub fn run(
     });
     let rows =
         BufReader::new(stdout).lines().map_while(Result::ok).filter_map(|l| serde_json::from_str::<Json>(&l).ok());
-    let counts = write_rows(rows, total, sink, progress);
+    let counts = rows_out.write_all(rows, total);
+    if rows_out.write_failed {
+        // no one will read the rest: stop the driver and its tasks
+        let _ = child.kill();
+    }
     finished.store(true, Ordering::SeqCst);
     let status = child.wait().map_err(|e| e.to_string())?;
-    if !status.success() && !stopped.load(Ordering::SeqCst) && counts.0 + counts.1 < total {
+    if !status.success() && !rows_out.write_failed && !stopped.load(Ordering::SeqCst) && counts.0 + counts.1 < total {
         return Err(format!(
             "the Dask driver stopped ({status}) after {} of {total} runs; is `distributed` installed for {python}, and the scheduler reachable?",
             counts.0 + counts.1

@@ -13,9 +13,11 @@ each set's row is printed once, when its task completes.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import uuid
 
 
 def run_one(common, run, params, sets):
@@ -68,10 +70,13 @@ def main():
     else:
         client = Client(plan["dask"], timeout="30s")
     futures, meta = [], {}
+    # names of our own: a dict given to scatter would be named by its keys, and another sweep on
+    # the same scheduler would share (and overwrite) them
+    sweep = uuid.uuid4().hex
     try:
-        shared = client.scatter(common, broadcast=True)
+        [shared] = client.scatter([common], broadcast=True, hash=False)
         for run, params, sets in plan["todo"]:
-            fut = client.submit(run_one, shared, run, params, sets, key=f"flojoy-run-{run}-{os.getpid()}", pure=False)
+            fut = client.submit(run_one, shared, run, params, sets, key=f"flojoy-run-{run}-{sweep}", pure=False)
             futures.append(fut)
             meta[fut.key] = (run, params)
         for fut in as_completed(futures):
@@ -83,6 +88,8 @@ def main():
                        "worker": "dask", "outputs": {}}
             print(json.dumps(row), flush=True)
     except KeyboardInterrupt:
+        # a terminal's Ctrl+C and the runner's own may both arrive: finish cancelling first
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         client.cancel(futures)
         sys.exit(130)
     finally:

@@ -113,7 +113,12 @@ pub fn main(args: &[String]) -> ExitCode {
                 .and_then(|s| s.parse().map_err(|_| "--seed needs a whole number".into()))
                 .map(|s| plan.seed = Some(s)),
             "--max-seconds" => value("a number")
-                .and_then(|s| s.parse::<f64>().map_err(|_| "--max-seconds needs a number".into()))
+                .and_then(|s| {
+                    s.parse::<f64>()
+                        .ok()
+                        .filter(|s| *s > 0.0 && s.is_finite())
+                        .ok_or("--max-seconds needs a number of seconds above 0".into())
+                })
                 .map(|s| plan.opts.max_runtime_ms = s * 1000.0),
             "--python" => value("a path").map(|p| plan.python = Some(p)),
             "--timeout" => value("seconds")
@@ -135,6 +140,9 @@ pub fn main(args: &[String]) -> ExitCode {
         }
     }
     let Some(path) = path else { return usage("which flow file?") };
+    if resume && out.is_none() {
+        return usage("--resume needs --out FILE: the rows it continues");
+    }
     if batch {
         let (Some(pattern), Some(target)) = (files, into) else {
             return usage("flojoy batch needs --files 'GLOB' and --into LABEL.PARAM");
@@ -165,6 +173,7 @@ pub fn main(args: &[String]) -> ExitCode {
         return fail(2, &format!("cannot resume {f}: {e}"));
     }
     let done = if resume { out.as_deref().map(finished_sets).unwrap_or_default() } else { HashSet::new() };
+    let total_sets = sets.len();
     let todo: Vec<(usize, Vec<(String, String)>)> =
         sets.into_iter().enumerate().filter(|(_, s)| !done.contains(&sweep::set_key(&sweep::params_json(s)))).collect();
     let mut sink: Box<dyn Write> = match &out {
@@ -181,22 +190,26 @@ pub fn main(args: &[String]) -> ExitCode {
     let stopped = Arc::new(AtomicBool::new(false));
     let _ = signal_hook::flag::register_conditional_shutdown(signal_hook::consts::SIGINT, 130, stopped.clone());
     let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, stopped.clone());
+    let mut rows = RowSink { out: &mut *sink, progress: out.is_some(), write_failed: false };
     let (ok, failed) = match &dask {
-        Some(address) => match super::dask::run(address, &plan, &path, &todo, &stopped, &mut *sink, out.is_some()) {
+        Some(address) => match super::dask::run(address, &plan, &path, &todo, &stopped, &mut rows) {
             Ok(counts) => counts,
             Err(e) => return fail(2, &format!("--dask {address}: {e}")),
         },
-        None => run_all(&plan, &todo, workers, &stopped, &mut *sink, out.is_some()),
+        None => run_all(&plan, &todo, workers, &stopped, &mut rows),
     };
-    let skipped = done.len();
-    let left = todo.len() - ok - failed;
+    let write_failed = rows.write_failed;
+    let skipped = total_sets - todo.len();
+    let left = todo.len().saturating_sub(ok + failed);
     eprintln!(
         "flojoy: {} runs: {ok} ok, {failed} failed{}{}",
         ok + failed,
         if skipped > 0 { format!(", {skipped} already in the file") } else { String::new() },
         if left > 0 { format!(", {left} not run (interrupted)") } else { String::new() }
     );
-    if stopped.load(Ordering::SeqCst) {
+    if write_failed {
+        ExitCode::from(2)
+    } else if stopped.load(Ordering::SeqCst) {
         ExitCode::from(130)
     } else if failed > 0 {
         ExitCode::from(1)
@@ -275,8 +288,7 @@ fn run_all(
     todo: &[(usize, Vec<(String, String)>)],
     workers: usize,
     stopped: &Arc<AtomicBool>,
-    sink: &mut dyn Write,
-    progress: bool,
+    sink: &mut RowSink,
 ) -> (usize, usize) {
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<Json>();
@@ -287,43 +299,51 @@ fn run_all(
             scope.spawn(move || worker(plan, todo, next, stopped, tx));
         }
         drop(tx);
-        write_rows(rx, todo.len(), sink, progress)
+        sink.write_all(rx, todo.len())
     })
 }
 
-/// Writes rows as they come (a line each, flushed), with a progress bar on a terminal.
-/// Returns (ok, failed).
-pub(crate) fn write_rows(
-    rows: impl IntoIterator<Item = Json>,
-    total: usize,
-    sink: &mut dyn Write,
-    progress: bool,
-) -> (usize, usize) {
-    let started = Instant::now();
-    let bar = progress && std::io::stderr().is_terminal();
-    let (mut ok, mut failed) = (0, 0);
-    for row in rows {
-        if row["status"] == "ok" {
-            ok += 1;
-        } else {
-            failed += 1;
+/// Where result rows go: the output, whether a progress bar is drawn, and whether a write failed.
+pub(crate) struct RowSink<'a> {
+    pub out: &'a mut dyn Write,
+    pub progress: bool,
+    pub write_failed: bool,
+}
+
+impl RowSink<'_> {
+    /// Writes rows as they come (a line each, flushed), with a progress bar on a terminal; stops
+    /// at a failed write (a full disk, a closed pipe: the rows would be lost). Returns (ok, failed).
+    pub fn write_all(&mut self, rows: impl IntoIterator<Item = Json>, total: usize) -> (usize, usize) {
+        let started = Instant::now();
+        let bar = self.progress && std::io::stderr().is_terminal();
+        let (mut ok, mut failed) = (0, 0);
+        for row in rows {
+            if let Err(e) = writeln!(self.out, "{row}").and_then(|_| self.out.flush()) {
+                eprintln!("flojoy: cannot write the rows: {e}");
+                self.write_failed = true;
+                break;
+            }
+            if row["status"] == "ok" {
+                ok += 1;
+            } else {
+                failed += 1;
+            }
+            if bar {
+                let n = ok + failed;
+                let width = (30 * n / total.max(1)).min(30);
+                let rate = n as f64 / started.elapsed().as_secs_f64().max(1e-9);
+                eprint!(
+                    "\r[{}{}] {n}/{total} ({failed} failed) {rate:.1} runs/s ",
+                    "=".repeat(width),
+                    " ".repeat(30 - width)
+                );
+            }
         }
-        let _ = writeln!(sink, "{row}").and_then(|_| sink.flush());
         if bar {
-            let n = ok + failed;
-            let width = (30 * n / total.max(1)).min(30);
-            let rate = n as f64 / started.elapsed().as_secs_f64().max(1e-9);
-            eprint!(
-                "\r[{}{}] {n}/{total} ({failed} failed) {rate:.1} runs/s ",
-                "=".repeat(width),
-                " ".repeat(30 - width)
-            );
+            eprintln!();
         }
+        (ok, failed)
     }
-    if bar {
-        eprintln!();
-    }
-    (ok, failed)
 }
 
 /// One thread: its own host (and Python worker), taking the next set until none is left or
@@ -335,20 +355,28 @@ fn worker(
     stopped: Arc<AtomicBool>,
     tx: mpsc::Sender<Json>,
 ) {
-    let mut host = plan.seed.map_or_else(NativeHost::default, NativeHost::seeded);
-    host.dir = plan.dir.clone();
-    host.allow_download = plan.allow_download;
-    if let Some(p) = &plan.python {
-        host.python = Python::new(p.clone());
-    }
-    host.python.timeout = plan.timeout;
-    let cancel = CancelToken::new();
-    host.stop_on(stopped.clone(), cancel.clone());
-    let host: Rc<dyn runtime::host::Host> = Rc::new(host);
+    // a host (and Python worker) for the thread; a run cancelled by --max-seconds leaves its
+    // token cancelled for good, so the next run gets a fresh host and token
+    let make_host = || {
+        let mut host = plan.seed.map_or_else(NativeHost::default, NativeHost::seeded);
+        host.dir = plan.dir.clone();
+        host.allow_download = plan.allow_download;
+        if let Some(p) = &plan.python {
+            host.python = Python::new(p.clone());
+        }
+        host.python.timeout = plan.timeout;
+        let cancel = CancelToken::new();
+        host.stop_on(stopped.clone(), cancel.clone());
+        (Rc::new(host) as Rc<dyn runtime::host::Host>, cancel)
+    };
+    let (mut host, mut cancel) = make_host();
     let Ok(loaded) = file::load(&plan.text, plan.seed.unwrap_or(0)) else { return };
     loop {
         if stopped.load(Ordering::SeqCst) {
             return;
+        }
+        if cancel.is_cancelled() {
+            (host, cancel) = make_host();
         }
         let Some((run, set)) = todo.get(next.fetch_add(1, Ordering::SeqCst)) else { return };
         let mut flow = loaded.flow.clone();

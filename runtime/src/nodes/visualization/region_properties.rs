@@ -16,6 +16,9 @@ use crate::numeric::regions::{Labels, Region, find_contours, label, regionprops,
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, Figure, Matrix, Trace, TypeSet, Value};
 
+/// The most regions one figure draws (a noisy camera frame has a hundred thousand).
+const MAX_REGIONS: usize = 2000;
+
 pub(super) fn region_properties() -> NodeDef {
     NodeDef::sync(
         NodeSpec::new(
@@ -37,6 +40,13 @@ pub(super) fn region_properties() -> NodeDef {
         |ctx| {
             let (image, rows, cols) = integer_image(ctx)?;
             let labels = label(&image, rows, cols);
+            if labels.count as usize > MAX_REGIONS {
+                return Err(NodeError(format!(
+                    "the image has {} regions; REGION_PROPERTIES draws at most {MAX_REGIONS} (each is five traces): \
+                     threshold or smooth the image first",
+                    labels.count
+                )));
+            }
             let regions = regionprops(&labels);
             Ok(Outputs::one(Value::Plotly { fig: figure(&image, &labels, &regions) }))
         },
@@ -111,7 +121,7 @@ fn figure(image: &[i64], labels: &Labels, regions: &[Region]) -> Figure {
         );
     }
     for p in regions {
-        let contour = find_contours(labels, p.label).into_iter().next().unwrap_or_default();
+        let contour = find_contours(labels, p.label, Some(p.bbox)).into_iter().next().unwrap_or_default();
         traces.push(
             Trace::new("scatter")
                 .array("x", contour.iter().map(|p| p.1).collect())

@@ -59,13 +59,14 @@ pub fn read(bytes: &[u8]) -> Result<DataFrame, String> {
     let meta = Reader::new(&bytes[meta_start..n - 8]).read_struct()?;
     let leaves = schema(&meta)?;
     let mut cells: Vec<Vec<Option<Cell>>> = leaves.iter().map(|_| Vec::new()).collect();
+    let mut budget = Budget { cells: 0, text_bytes: 0, pages: 0, max_pages: bytes.len() / 4 + 16 };
     for group in meta.list(4) {
         let chunks = group.list(1);
         if chunks.len() != leaves.len() {
             return Err("a row group does not hold every column".into());
         }
         for ((chunk, leaf), out) in chunks.iter().zip(&leaves).zip(cells.iter_mut()) {
-            read_chunk(bytes, chunk, leaf, out)?;
+            read_chunk(bytes, chunk, leaf, out, &mut budget)?;
         }
     }
     let rows = cells.first().map_or(0, Vec::len);
@@ -93,7 +94,7 @@ fn schema(meta: &TValue) -> Result<Vec<Leaf>, String> {
             e.text(4).unwrap_or_default()
         ));
     }
-    if elements.len() != root.int(5).unwrap_or(0) as usize + 1 {
+    if usize::try_from(root.int(5).unwrap_or(0)).ok().and_then(|n| n.checked_add(1)) != Some(elements.len()) {
         return Err("the Parquet file's schema is damaged".into());
     }
     elements[1..]
@@ -164,7 +165,50 @@ fn index_columns(meta: &TValue) -> Vec<String> {
         .map_or_else(Vec::new, |a| a.iter().filter_map(|c| c.as_str().map(String::from)).collect())
 }
 
-fn read_chunk(bytes: &[u8], chunk: &TValue, leaf: &Leaf, out: &mut Vec<Option<Cell>>) -> Result<(), String> {
+/// What one file may decode to, whatever its pages claim (a tiny file can repeat a long
+/// dictionary string millions of times).
+struct Budget {
+    cells: usize,
+    text_bytes: usize,
+    /// Page headers read so far: distinct pages take at least 4 bytes each, so more than the
+    /// file's length allows means chunks that overlap (read again and again: quadratic time).
+    pages: usize,
+    max_pages: usize,
+}
+
+const MAX_CELLS: usize = 50_000_000;
+const MAX_TEXT_BYTES: usize = 256 << 20;
+
+impl Budget {
+    fn page(&mut self) -> Result<(), String> {
+        self.pages += 1;
+        if self.pages > self.max_pages {
+            return Err("the file's column chunks overlap (it is damaged)".into());
+        }
+        Ok(())
+    }
+
+    fn take(&mut self, cells: &[Option<Cell>]) -> Result<(), String> {
+        self.cells += cells.len();
+        self.text_bytes += cells.iter().map(|c| if let Some(Cell::Bytes(b)) = c { b.len() } else { 0 }).sum::<usize>();
+        if self.cells > MAX_CELLS || self.text_bytes > MAX_TEXT_BYTES {
+            return Err(format!(
+                "the table is larger than OPEN_PARQUET reads in a page ({} million cells or {} MB of text at most)",
+                MAX_CELLS / 1_000_000,
+                MAX_TEXT_BYTES >> 20
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn read_chunk(
+    bytes: &[u8],
+    chunk: &TValue,
+    leaf: &Leaf,
+    out: &mut Vec<Option<Cell>>,
+    budget: &mut Budget,
+) -> Result<(), String> {
     let meta = chunk.field(3).ok_or_else(|| format!("column '{}' has no metadata", leaf.name))?;
     let codec = meta.int(4).unwrap_or(0);
     let total = meta.int(5).unwrap_or(0).max(0) as usize;
@@ -172,16 +216,23 @@ fn read_chunk(bytes: &[u8], chunk: &TValue, leaf: &Leaf, out: &mut Vec<Option<Ce
         return Err(format!("column '{}' has more than {MAX_COUNT} values", leaf.name));
     }
     let start = [meta.int(11), meta.int(9)].into_iter().flatten().filter(|&o| o > 0).min().unwrap_or(0) as usize;
+    // the chunk's pages lie within its compressed size: a page header elsewhere is not its own
+    let end = usize::try_from(meta.int(7).unwrap_or(-1))
+        .ok()
+        .and_then(|len| start.checked_add(len))
+        .filter(|&e| e <= bytes.len())
+        .unwrap_or(bytes.len());
     let mut pos = start;
     let mut dictionary: Vec<Cell> = Vec::new();
     let mut read = 0;
     while read < total {
-        let mut r = Reader::new(bytes.get(pos..).ok_or("a page lies outside the file")?);
+        let mut r = Reader::new(bytes.get(pos..end).ok_or("a page lies outside its column chunk")?);
         let header = r.read_struct()?;
+        budget.page()?;
         pos += r.pos;
         let size = header.int(3).unwrap_or(-1);
-        let end = usize::try_from(size).ok().and_then(|s| pos.checked_add(s)).filter(|&e| e <= bytes.len());
-        let body = &bytes[pos..end.ok_or("a page lies outside the file")?];
+        let page_end = usize::try_from(size).ok().and_then(|s| pos.checked_add(s)).filter(|&e| e <= end);
+        let body = &bytes[pos..page_end.ok_or("a page lies outside its column chunk")?];
         pos += body.len();
         let expect = header.int(2).unwrap_or(0).max(0) as usize;
         match header.int(1) {
@@ -202,7 +253,9 @@ fn read_chunk(bytes: &[u8], chunk: &TValue, leaf: &Leaf, out: &mut Vec<Option<Ce
                 } else {
                     (vec![1; n], &page[..])
                 };
+                let before = out.len();
                 values(rest, d.int(2).unwrap_or(0), leaf, &dictionary, &defined, out)?;
+                budget.take(&out[before..])?;
                 read += n;
             }
             Some(3) => {
@@ -217,13 +270,15 @@ fn read_chunk(bytes: &[u8], chunk: &TValue, leaf: &Leaf, out: &mut Vec<Option<Ce
                     rest.to_vec()
                 };
                 let defined = if leaf.optional { rle_hybrid(levels, 1, n)? } else { vec![1; n] };
+                let before = out.len();
                 values(&rest, d.int(4).unwrap_or(0), leaf, &dictionary, &defined, out)?;
+                budget.take(&out[before..])?;
                 read += n;
             }
             // index pages and anything newer: skipped
             _ => {}
         }
-        if pos >= bytes.len() {
+        if pos >= end {
             break;
         }
     }
@@ -244,7 +299,7 @@ fn decompress(codec: i64, body: &[u8], expect: usize) -> Result<Vec<u8>, String>
         1 => snappy::decompress(body),
         2 => {
             use std::io::Read;
-            let mut out = Vec::with_capacity(expect.min(1 << 30));
+            let mut out = Vec::with_capacity(expect.min(body.len().saturating_mul(8)).min(1 << 30));
             flate2::read::MultiGzDecoder::new(body)
                 .take(1 << 30)
                 .read_to_end(&mut out)
@@ -335,7 +390,7 @@ fn plain(data: &[u8], kind: Kind, n: usize) -> Result<(Vec<Cell>, usize), String
                 // nanoseconds of the day, then the Julian day
                 let nanos = i64::from_le_bytes(b[..8].try_into().unwrap_or([0; 8]));
                 let day = i64::from(u32::from_le_bytes([b[8], b[9], b[10], b[11]]));
-                Cell::Int((day - 2_440_588) * 86_400_000_000_000 + nanos)
+                Cell::Int((day - 2_440_588).saturating_mul(86_400_000_000_000).saturating_add(nanos))
             })
             .collect(),
         Kind::Fixed(w) => fixed(w)?.iter().map(|b| Cell::Bytes(b.to_vec())).collect(),
@@ -465,8 +520,12 @@ fn big_endian(b: &[u8]) -> f64 {
     if b.first().is_some_and(|&x| x & 0x80 != 0) { v - 256f64.powi(b.len() as i32) } else { v }
 }
 
-/// Days since 1970-01-01 as YYYY-MM-DD (the proleptic Gregorian calendar).
+/// Days since 1970-01-01 as YYYY-MM-DD (the proleptic Gregorian calendar); beyond ±100
+/// million days (a damaged file), "NaT".
 fn date(days: i64) -> String {
+    if days.unsigned_abs() > 100_000_000 {
+        return "NaT".into();
+    }
     let (y, m, d) = civil(days);
     format!("{y:04}-{m:02}-{d:02}")
 }
@@ -547,6 +606,18 @@ mod tests {
             }
             let _ = read(&bad);
         }
+    }
+
+    #[test]
+    fn crafted_files_give_errors_quickly() {
+        // found by review: a root claiming -1 columns, an INT96 past year 2262 (no overflow),
+        // and row groups whose chunks all point at one long run of pages (was quadratic)
+        let negative: &[u8] = include_bytes!("../../../../tests/data/fuzz_negative_root.parquet");
+        assert!(read(negative).is_err());
+        let far: &[u8] = include_bytes!("../../../../tests/data/fuzz_int96_far_future.parquet");
+        let _ = read(far);
+        let overlapping: &[u8] = include_bytes!("../../../../tests/data/fuzz_overlapping_chunks.parquet");
+        assert_eq!(read(overlapping).err().as_deref(), Some("the file's column chunks overlap (it is damaged)"));
     }
 
     #[test]

@@ -10,7 +10,8 @@ pub fn decompress(input: &[u8]) -> Result<Vec<u8>, String> {
     if len > MAX_LEN {
         return Err(bad());
     }
-    let mut out = Vec::with_capacity(len);
+    // the length is the file's word: reserve what the input could plausibly expand to
+    let mut out = Vec::with_capacity(len.min(input.len().saturating_mul(8)));
     while pos < input.len() {
         let tag = input[pos];
         pos += 1;

@@ -117,6 +117,10 @@ impl<'a> Reader<'a> {
     }
 
     fn value(&mut self, kind: u8, depth: usize) -> Result<TValue, String> {
+        // lists of lists nest as deeply as structs do
+        if depth > MAX_DEPTH {
+            return Err("the Thrift metadata nests too deeply".into());
+        }
         Ok(match kind {
             1 | 2 => TValue::Bool(self.byte()? == 1),
             3 => TValue::Int(i64::from(self.byte()? as i8)),
@@ -182,5 +186,8 @@ mod tests {
         for n in 0..bytes.len() - 1 {
             assert!(Reader::new(&bytes[..n]).read_struct().is_err(), "{n}");
         }
+        // lists nested in lists without end: an error, not a stack overflow
+        let deep = vec![0x19u8; 200_000];
+        assert!(Reader::new(&deep).read_struct().is_err());
     }
 }
