@@ -110,17 +110,29 @@ fn class(p: &[char]) -> Option<Class> {
     None
 }
 
+/// The longest pattern a folder is listed with (a pattern comes from a flow file).
+#[cfg(not(target_family = "wasm"))]
+const MAX_PATTERN: usize = 1024;
+
 /// The files below `root` (not folders; links to folders are not followed) whose path relative
 /// to it matches `pattern`, sorted. At most `limit` entries are visited.
 #[cfg(not(target_family = "wasm"))]
 pub fn files_under(root: &std::path::Path, pattern: &str, limit: usize) -> Result<Vec<String>, String> {
+    if pattern.len() > MAX_PATTERN {
+        return Err(format!("the pattern is longer than {MAX_PATTERN} characters"));
+    }
     let depth = if pattern.split('/').any(|s| s == "**") { usize::MAX } else { pattern.split('/').count() };
     let mut found = Vec::new();
     let mut visited = 0;
     let mut stack = vec![(root.to_path_buf(), String::new(), 0usize)];
     while let Some((dir, rel, level)) = stack.pop() {
-        let entries =
-            std::fs::read_dir(&dir).map_err(|e| format!("cannot read the folder '{}': {e}", dir.display()))?;
+        // the folder itself must be readable; a subfolder that is not is passed over, as Python's
+        // glob does
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if level == 0 => return Err(format!("cannot read the folder '{}': {e}", dir.display())),
+            Err(_) => continue,
+        };
         for entry in entries.flatten() {
             visited += 1;
             if visited > limit {

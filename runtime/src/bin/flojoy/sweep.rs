@@ -265,20 +265,40 @@ fn matching_files(pattern: &str) -> Result<Vec<String>, String> {
 /// Cuts a last line the previous sweep did not finish writing (the machine stopped mid-line),
 /// so that the rows appended after it stay lines of their own.
 fn drop_torn_line(path: &str) -> std::io::Result<()> {
-    let Ok(bytes) = std::fs::read(path) else { return Ok(()) };
-    if bytes.is_empty() || bytes.ends_with(b"\n") {
-        return Ok(());
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut f) = std::fs::OpenOptions::new().read(true).write(true).open(path) else { return Ok(()) };
+    let len = f.metadata()?.len();
+    // back from the end, a block at a time, to the last newline (the file may be gigabytes)
+    let mut end = len;
+    let mut block = vec![0u8; 64 << 10];
+    while end > 0 {
+        let start = end.saturating_sub(block.len() as u64);
+        let chunk = &mut block[..(end - start) as usize];
+        f.seek(SeekFrom::Start(start))?;
+        f.read_exact(chunk)?;
+        if end == len && chunk.last() == Some(&b'\n') {
+            return Ok(());
+        }
+        if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
+            return f.set_len(start + i as u64 + 1);
+        }
+        end = start;
     }
-    let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    std::fs::OpenOptions::new().write(true).open(path)?.set_len(keep as u64)
+    f.set_len(0)
 }
 
-/// The parameter sets already in an output file (its complete lines).
+/// The parameter sets already in an output file (its complete lines), read line by line and
+/// skipping each row's outputs unparsed.
 fn finished_sets(path: &str) -> HashSet<String> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .filter_map(|l| serde_json::from_str::<Json>(l).ok())
-        .map(|row| sweep::set_key(&row["params"]))
+    #[derive(serde::Deserialize)]
+    struct Row {
+        params: Json,
+    }
+    let Ok(f) = std::fs::File::open(path) else { return HashSet::new() };
+    std::io::BufRead::lines(std::io::BufReader::new(f))
+        .map_while(Result::ok)
+        .filter_map(|l| serde_json::from_str::<Row>(&l).ok())
+        .map(|row| sweep::set_key(&row.params))
         .collect()
 }
 
