@@ -463,3 +463,27 @@ fn picked_outputs(flow: &runtime::Flow, report: &schedule::RunReport, labels: Op
     }
     Json::Object(out)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a panic is the failure report
+mod tests {
+    #[test]
+    fn a_torn_last_line_is_cut_however_long() {
+        let p = std::env::temp_dir().join(format!("flojoy-torn-{}", std::process::id()));
+        let path = p.to_str().unwrap();
+        let whole = "{\"a\":1}\n".repeat(3);
+        let torn = "x".repeat(200_000); // longer than one block read backwards
+        std::fs::write(&p, format!("{whole}{torn}")).unwrap();
+        super::drop_torn_line(path).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), whole);
+        super::drop_torn_line(path).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), whole, "a whole file stays as it is");
+        std::fs::write(&p, &torn).unwrap();
+        super::drop_torn_line(path).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "", "only a torn line: nothing is kept");
+        assert_eq!(super::finished_sets(path).len(), 0);
+        std::fs::write(&p, "{\"params\":{\"A.x\":1},\"outputs\":{\"big\":[1,2,3]}}\nnot json\n").unwrap();
+        assert_eq!(super::finished_sets(path).len(), 1);
+        std::fs::remove_file(&p).unwrap();
+    }
+}
