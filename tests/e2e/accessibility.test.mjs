@@ -4,27 +4,20 @@
 // toolbar action is reached with Tab (or, when the window is narrow, through the "More" menu,
 // itself reached with Tab and worked with the arrow keys). The full axe reports are in
 // test-results/axe-*.json (moderate and minor findings included, for the notes).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { serve } from "../support/server.mjs";
-import { DIST, OUT, ROOT, launch } from "../support/browser.mjs";
+import { OUT, ROOT } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { keyOf, load, openEditor } from "../support/editor.mjs";
 import { makeFlow } from "../support/devices.mjs";
 
 const AXE = readFileSync(join(ROOT, "node_modules", "axe-core", "axe.min.js"), "utf8");
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 /** Runs axe on the page; fails on any serious or critical violation, naming the elements. */
 async function audit(page, what) {

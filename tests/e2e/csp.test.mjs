@@ -2,24 +2,17 @@
 // only from the site and WebAssembly compilation, no inline script, workers from the site or
 // blob:, requests to the site only. Every page mode (editor, embed, dashboard, demo) loads,
 // runs a flow with plots, and opens the code editor with zero policy violations.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { serve } from "../support/server.mjs";
-import { DIST, launch } from "../support/browser.mjs";
+import { DIST } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { openEditor } from "../support/editor.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 /** Records every securitypolicyviolation from the first script on. */
 async function watch(ctx) {

@@ -6,26 +6,19 @@
 // panel kind shows its node's result; live mode re-runs only what depends on a change, a newer
 // change supersedes a run in progress (a Python node held at a gate makes "in progress" last
 // as long as the test says), and with live mode off only the Run button runs.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 
-import { serve } from "../support/server.mjs";
-import { DIST, ROOT, launch } from "../support/browser.mjs";
+import { ROOT } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { flow, galleryFile, load, openEditor, run } from "../support/editor.mjs";
 import { gate, gateNodeCode } from "../support/gate.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 const keyOfFunc = (f, func) => f.rfInstance.nodes.find((n) => n.data.func === func).id;
 

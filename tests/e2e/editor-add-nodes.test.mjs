@@ -1,21 +1,13 @@
 // Story: add nodes from the palette — by dragging onto the canvas, by search + Enter, by click,
 // and from the command palette (Ctrl/⌘+K). New nodes land in view, not on top of another.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "../support/server.mjs";
-import { DIST, launch } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { counts, flow, openEditor } from "../support/editor.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 test("drag a node from the palette onto the canvas", async () => {
   const { page, errors, ctx } = await openEditor(browser, server.url);

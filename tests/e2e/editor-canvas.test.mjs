@@ -1,21 +1,13 @@
 // Story: the canvas. Pan by dragging the background or with the wheel, zoom with ctrl+wheel
 // and the buttons, fit view, the minimap, shift-drag box select, and markdown notes.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "../support/server.mjs";
-import { DIST, launch } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { counts, drag, flow, nodeByLabel, openEditor } from "../support/editor.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 const zoom = async (page) => Number((await page.getByTestId("zoom").textContent()).replace("%", ""));
 

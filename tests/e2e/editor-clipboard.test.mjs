@@ -1,22 +1,15 @@
 // Story: copy nodes in one tab and paste them into another (Flojoy JSON on the system
 // clipboard): they arrive with fresh ids, free labels, their wires, as one undo step. A
 // snippet of Flojoy JSON from elsewhere (the docs) pastes in the same way.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "../support/server.mjs";
-import { DIST, context, launch } from "../support/browser.mjs";
+import { context } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { counts, flow } from "../support/editor.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 async function tab(ctx) {
   const page = await ctx.newPage();

@@ -2,23 +2,15 @@
 // values on the node and follow edits; shift-click adds to the selection and Ctrl+X cuts it
 // to the clipboard (Ctrl+V brings it back with fresh ids); a run shows each node queued,
 // running, then done with its duration; a Python node's view shows its source.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "../support/server.mjs";
-import { DIST, launch } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { counts, flow, load, nodeByLabel, openEditor } from "../support/editor.mjs";
 import { makeFlow } from "../support/devices.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 test("ports are labelled with their type; parameters show their values on the node", async () => {
   const { page, errors, ctx } = await openEditor(browser, server.url);

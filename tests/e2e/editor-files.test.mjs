@@ -1,27 +1,20 @@
 // Story: files. Every gallery file opens (all three Flojoy generations); unknown nodes show as
 // invalid nodes; Save downloads a 2024 file that opens again; autosave brings the flow back
 // after a reload; a file that fails to parse leaves the current flow untouched.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { serve } from "../support/server.mjs";
-import { DIST, ROOT, launch } from "../support/browser.mjs";
+import { ROOT } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { GALLERY, counts, flow, load, nodeByLabel, openEditor, run } from "../support/editor.mjs";
 import { makeFlow } from "../support/devices.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 test("every gallery file opens from the file picker", async () => {
   const { page, errors, ctx } = await openEditor(browser, server.url);

@@ -1,21 +1,13 @@
 // Story: every kind of edit can be undone and redone (buttons and Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y):
 // add, move, parameter, rename, wire, delete, duplicate, paste, note.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "../support/server.mjs";
-import { DIST, launch } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { drag, flow, nodeByLabel, openEditor, port } from "../support/editor.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 const snapshot = (page) => page.evaluate(() => JSON.stringify(window.flojoy.flow()));
 

@@ -1,22 +1,14 @@
 // Story: wire ports. Compatible wires connect; incompatible ones are refused while dragging
 // with the reason shown; a second wire into a single input replaces the first (undoable);
 // a wire is deleted by selecting it.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "../support/server.mjs";
-import { DIST, launch } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { counts, drag, flow, keyOf, openEditor, port } from "../support/editor.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 const wiresInto = async (page, label) => {
   const f = await flow(page);

@@ -4,23 +4,15 @@
 // *IDN? and MEAS:VOLT?; a device unplugs mid-stream (the data so far stays, re-plugging
 // works); malformed lines are counted and skipped; a busy port gives the browser's reason;
 // pickers need a click; a browser without the APIs says which browsers work; USB transfers.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "../support/server.mjs";
-import { DIST, launch } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { galleryFile, load, openEditor } from "../support/editor.mjs";
 import { devices, makeFlow, waitStream, withDevices, withoutDeviceApis } from "../support/devices.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 /** Opens the editor with scripted devices installed before the app starts. */
 async function editorWith(options, { apis = true } = {}) {

@@ -5,27 +5,20 @@
 // the 2450 nodes). Golden checks on what the instrument was told and on what came back (the
 // currents are the Shockley diode's). A query the instrument never answers times out, is
 // aborted (USBTMC INITIATE_ABORT_BULK_IN over a control transfer) and the next run works.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { serve } from "../support/server.mjs";
-import { DIST, ROOT, launch } from "../support/browser.mjs";
+import { ROOT } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { load, openEditor } from "../support/editor.mjs";
 import { makeFlow } from "../support/devices.mjs";
 
 const STUDIO = join(ROOT, "..", "shared", "flojoy", "apps", "studio-examples");
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 /** The editor in demo mode, once the simulated 2450 is listed. */
 async function demoEditor() {

@@ -4,23 +4,15 @@
 // the middle of a run comes back with the flow and works. (A flow too big for the storage
 // quota is bad_input.test.mjs's "storage full" case: it needs a browser profile on disk, where
 // Chromium enforces a quota set through DevTools; incognito contexts do not.)
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "../support/server.mjs";
-import { DIST, launch } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { flow, galleryFile, load, openEditor } from "../support/editor.mjs";
 import { makeFlow } from "../support/devices.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 const recent = (page) => page.evaluate(() => window.flojoy.recent());
 /** Waits until the recent flows satisfy `check` (asked again after each answer). */

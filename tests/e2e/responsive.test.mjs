@@ -4,23 +4,16 @@
 // or the menu. On a tablet one finger on empty canvas pans, two fingers pinch to zoom around
 // their midpoint, and a long press opens the context menu (as a right-click does). A hovered
 // port shows its whole name and type, and a wire being drawn says in full what it carries. Screenshots: test-results/toolbar-{1920,1440,1024}.png.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 
-import { serve } from "../support/server.mjs";
-import { DIST, OUT, launch } from "../support/browser.mjs";
+import { OUT } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { counts, nodeByLabel, openEditor, port } from "../support/editor.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 // every action of the toolbar, by test id
 const ACTIONS = [

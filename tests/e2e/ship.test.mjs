@@ -3,7 +3,7 @@
 // drives it with postMessage; the site works from a sub-path; after one visit it opens and
 // runs (Python too) with the network off; a new deployment is picked up on the next load with
 // a notice, never a mix of versions.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,20 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { serve } from "../support/server.mjs";
-import { DIST, context, launch, open } from "../support/browser.mjs";
+import { DIST, context, open } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { flow, galleryFile, load, openEditor } from "../support/editor.mjs";
 import { makeFlow } from "../support/devices.mjs";
 import { GOLDEN, check } from "../support/golden.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 const PY_FLOW = {
   rfInstance: {

@@ -1,21 +1,14 @@
 // The walking skeleton: the built site opens, Run draws the LINE plot through plotly.js and
 // the Python node doubles 21 in Pyodide, and nothing is fetched from outside 127.0.0.1.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 
-import { serve } from "../support/server.mjs";
-import { DIST, OUT, context, launch, open } from "../support/browser.mjs";
+import { OUT, context, open } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 test("Run plots the sine and runs the Python node, all from 127.0.0.1", async () => {
   const { ctx, outside } = await context(browser);

@@ -3,22 +3,14 @@
 // in localStorage (no worker reaches it), taken from a fresh start before any user code ran,
 // and a snapshot that does not match is discarded: the next visit starts Python normally. The
 // site's own offline copy (the service worker's cache) is checked file by file the same way.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "../support/server.mjs";
-import { DIST, launch } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { load, openEditor, run } from "../support/editor.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 const CACHE = "flojoy-python-snapshot";
 const DIGEST_KEY = "flojoy-web:python-snapshot-digest";

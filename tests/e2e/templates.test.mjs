@@ -2,23 +2,15 @@
 // (from the context menu or the command palette) and, after a reload, insert it from the
 // palette's "My templates" in another flow: the same nodes, wired, selected, one undo step.
 // Templates live in IndexedDB, next to the autosave.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serve } from "../support/server.mjs";
-import { DIST, launch } from "../support/browser.mjs";
+import { useSite } from "../support/site.mjs";
 import { counts, flow, load, nodeByLabel, openEditor } from "../support/editor.mjs";
 import { makeFlow } from "../support/devices.mjs";
 
 let server, browser;
-before(async () => {
-  server = await serve(DIST);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite((s, b) => ([server, browser] = [s, b]));
 
 test("save two wired nodes as a template; after a reload insert it from the palette, undoably", async () => {
   const { page, ctx, errors } = await openEditor(browser, server.url);
