@@ -5,7 +5,9 @@
 
 pub mod edit;
 mod needs;
+mod set;
 pub use needs::Consent;
+pub use set::{set_param, set_param_arg};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;

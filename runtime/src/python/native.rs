@@ -24,16 +24,17 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Value as Json, json};
 
+use super::API;
+use super::call::node_error;
 use super::wire::{self, Buf, Bufs};
 use crate::host::{PythonCall, PythonResult};
 use crate::nodes::NodeError;
-use crate::value::Data;
 
-/// The worker script and the API it loads (the browser worker's `flojoy_api.py`).
-const WORKER: &str = include_str!("worker.py");
-const API: &str = include_str!("../../../nodes-pyodide/flojoy_api.py");
+/// The worker script: the protocol's value codec, then the process's own loop. It loads
+/// [`API`] (the browser worker's `flojoy_api.py`), sent as its first message.
+const WORKER: &str = concat!(include_str!("codec.py"), include_str!("worker.py"));
 
 /// How often a busy call looks at the Ctrl+C flag.
 const POLL: Duration = Duration::from_millis(20);
@@ -92,36 +93,9 @@ impl Python {
     /// Runs a Python node; `dir` is where its relative paths resolve (the flow's folder).
     pub fn call(&self, call: &PythonCall, dir: &Path) -> Result<PythonResult, CallError> {
         let mut bufs = Vec::new();
-        let inputs: Map<String, Json> = call
-            .inputs
-            .iter()
-            .map(|(name, values)| (name.clone(), values.iter().map(|d| wire::encode(d, &mut bufs)).collect()))
-            .collect();
-        let header = json!({
-            "type": "call", "code": call.code, "func": call.func, "node_key": call.node_key,
-            "params": call.params, "outputs": call.outputs, "inputs": inputs,
-        });
+        let header = super::call::request(call, &mut bufs);
         let (reply, mut bufs) = self.exchange(&call.func, dir, &header, &bufs)?;
-        let log = strings(reply.get("log"));
-        match reply.get("type").and_then(Json::as_str) {
-            Some("result") => {
-                let mut outputs = Vec::new();
-                for pair in reply.get("outputs").and_then(Json::as_array).into_iter().flatten() {
-                    let name = pair.get(0).and_then(Json::as_str).unwrap_or_default().to_owned();
-                    let value = match pair.get(1) {
-                        None | Some(Json::Null) => None,
-                        Some(v) => Some(Data::new(
-                            bufs.decode(v).map_err(|e| CallError::Node(NodeError(format!("output '{name}': {e}"))))?,
-                        )),
-                    };
-                    outputs.push((name, value));
-                }
-                let flow_to = reply.get("flow_to").map(|d| strings(Some(d)));
-                Ok(PythonResult { outputs, log, flow_to })
-            }
-            Some("error") => Err(CallError::Node(node_error(&reply))),
-            _ => Err(CallError::Node(NodeError::new("the Python worker gave an unexpected reply"))),
-        }
+        super::call::result(&reply, &mut bufs).map_err(CallError::Node)
     }
 
     /// The manifest `flojoy_api.parse` reads from a node's code (what the browser's Save uses).
@@ -177,19 +151,6 @@ impl Python {
                 })
             }
         }
-    }
-}
-
-fn strings(j: Option<&Json>) -> Vec<String> {
-    j.and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).map(str::to_owned).collect()
-}
-
-/// An error reply as the node's error: the message, then the traceback (as in the browser).
-fn node_error(reply: &Json) -> NodeError {
-    let message = reply.get("message").and_then(Json::as_str).unwrap_or("the Python node failed");
-    match reply.get("traceback").and_then(Json::as_str).map(str::trim_end).filter(|t| !t.is_empty()) {
-        Some(tb) => NodeError(format!("{message}\n{tb}")),
-        None => NodeError(message.to_owned()),
     }
 }
 

@@ -1,3 +1,4 @@
+# (codec.py comes first in the script the runner starts: _buffer, _decode, _encode)
 """Flojoy Web's native Python worker: runs Python nodes for the `flojoy` runner in the
 machine's CPython, through the same `flojoy` module the browser's Pyodide worker uses
 (nodes-pyodide/flojoy_api.py, sent as the first message).
@@ -61,14 +62,6 @@ def _orphan_watch(folder):
                 os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
-
-
-def _buffer(n, floats):
-    # float64 arrays are read into numpy's own memory when numpy is there: a fresh bytearray
-    # of megabytes is new pages from the system, each first touch a page fault, which costs
-    # more than the copy itself; numpy's allocator reuses freed memory
-    np = sys.modules.get("numpy") if floats and n % 8 == 0 else None
-    return np.empty(n // 8, dtype=np.float64) if np is not None else bytearray(n)
 
 
 def _read_exact(n, floats=False):
@@ -135,45 +128,6 @@ def _read():
         size, floats = spec[0], spec[1] == "d"
         bufs.append(_read_file(size, floats, spec[2]) if len(spec) > 2 else _read_exact(size, floats))
     return _decode(header, bufs)
-
-
-def _decode(v, bufs):
-    if isinstance(v, dict):
-        if len(v) == 1:
-            if "$b" in v:
-                return bufs[v["$b"]]
-            if "$f" in v:
-                return float(v["$f"])
-        return {k: _decode(x, bufs) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_decode(x, bufs) for x in v]
-    return v
-
-
-def _encode(v, bufs, raw=False):
-    """A reply → JSON-ready data; byte buffers are moved aside into ``bufs``."""
-    if isinstance(v, (bytes, bytearray, memoryview)):
-        bufs.append((v, "u8" if raw else "d"))
-        return {"$b": len(bufs) - 1}
-    if isinstance(v, bool) or v is None or isinstance(v, (int, str)):
-        return v
-    if isinstance(v, float):
-        return v if math.isfinite(v) else {"$f": repr(v)}
-    if isinstance(v, dict):
-        is_bytes = v.get("type") == "Bytes"
-        return {str(k): _encode(x, bufs, is_bytes and k == "b") for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_encode(x, bufs) for x in v]
-    if hasattr(v, "tolist"):  # numpy inside a figure: numeric 1-D arrays travel as buffers
-        if getattr(v, "ndim", 0) == 1 and v.dtype.kind in "biuf":
-            import numpy
-
-            bufs.append((numpy.ascontiguousarray(v, dtype=numpy.float64), "d"))
-            return {"$b": len(bufs) - 1}
-        return _encode(v.tolist(), bufs)
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    raise TypeError(f"cannot send a {type(v).__name__} back to the runner")
 
 
 def _write(msg):

@@ -28,7 +28,7 @@ use std::time::Duration;
 use runtime::host::NativeHost;
 use runtime::python::Python;
 use runtime::schedule::{self, Cache, CancelToken, RunOptions, RunStatus};
-use runtime::{Edit, Flow, file, nodes, validate};
+use runtime::{Flow, file, nodes, validate};
 
 const USAGE: &str = "usage: flojoy run FLOW.json [--json] [--seed N] [--max-seconds S] [--set LABEL.PARAM=VALUE]...\n                  [--python PATH] [--timeout SECONDS] [--allow-download]\n       flojoy check FLOW.json [--set LABEL.PARAM=VALUE]...\n       flojoy nodes";
 
@@ -175,32 +175,9 @@ fn run(args: &[String]) -> ExitCode {
     }
 }
 
-/// `--set LABEL.PARAM=VALUE`: the parameter of the node with that label (or id), checked as
-/// the editor checks it. Labels may hold dots (`2.0` is a CONSTANT's label): the parameter is
-/// after the last one.
+/// `--set LABEL.PARAM=VALUE` (see [`runtime::flow::set_param`]).
 pub(crate) fn set_param(flow: &mut Flow, arg: &str) -> Result<(), String> {
-    let (target, value) = arg.split_once('=').ok_or("expected LABEL.PARAM=VALUE")?;
-    let (label, name) = target.rsplit_once('.').ok_or("expected LABEL.PARAM=VALUE (no '.' before the parameter)")?;
-    let Some(id) = flow.find_label(label).or_else(|| flow.find_key(label)) else {
-        let mut labels: Vec<&str> = flow.nodes().map(|n| n.label.as_str()).collect();
-        labels.sort_unstable();
-        return Err(format!("no node is labelled '{label}' or has that id (labels: {})", labels.join(", ")));
-    };
-    let node = flow.node(id).ok_or("no such node")?;
-    if node.spec().param_spec(name).is_none() {
-        let names: Vec<&str> = node.spec().params.iter().map(|p| p.name.as_str()).collect();
-        return Err(format!(
-            "{} has no parameter '{name}' ({})",
-            node.label,
-            if names.is_empty() { "it has none".to_owned() } else { format!("it has: {}", names.join(", ")) }
-        ));
-    }
-    runtime::apply(
-        flow,
-        Edit::SetParam { node: id, name: name.to_owned(), value: serde_json::Value::String(value.to_owned()) },
-    )
-    .map(drop)
-    .map_err(|e| e.to_string())
+    runtime::flow::set_param_arg(flow, arg)
 }
 
 pub(crate) fn usage(msg: &str) -> ExitCode {
