@@ -174,6 +174,8 @@ def _arr(v):
         return v
     if isinstance(v, (list, tuple)) and v and isinstance(v[0], (list, tuple, FloatArray)):
         return [FloatArray(r) for r in v]
+    if isinstance(v, (list, tuple)) and any(isinstance(x, str) for x in v):
+        return list(v)  # a text axis (an object array with numpy)
     return FloatArray(v)
 
 
@@ -673,11 +675,23 @@ def from_wire(obj):
                     fields[k] = flat.reshape(rows, cols)
                 else:
                     fields[k] = [flat[r * cols:(r + 1) * cols] for r in range(rows)]
+            elif t in ("OrderedTriple", "Surface"):
+                fields[k] = _text_axis(_plain(v))
             else:
                 fields[k] = v
     if t == "Image" and _np is not None:
         fields = {k: _pixels(v) for k, v in fields.items()}
     return cls(**fields)
+
+
+def _text_axis(cells):
+    """An OrderedTriple's or Surface's text axis as Flojoy's DF_2_ORDERED_TRIPLE leaves it: a
+    numpy object array of str (a list without numpy)."""
+    if _np is None or not isinstance(cells, list):
+        return cells
+    a = _np.empty(len(cells), dtype=object)
+    a[:] = cells
+    return a
 
 
 def _pixels(channel):
@@ -767,6 +781,14 @@ def _column(col):
     return [_text(x) for x in cells]
 
 
+def _axis(v):
+    """An OrderedTriple's or Surface's axis: float64 bytes, or text when a cell is not a number
+    (DF_2_ORDERED_TRIPLE's object arrays of a text column)."""
+    if isinstance(v, (int, float, FloatArray)) or _np is not None and isinstance(v, _np.ndarray) and v.dtype.kind in "biuf":
+        return _flat(v)
+    return _column(v)
+
+
 def _figure(fig):
     """A plotly figure (a ``go.Figure`` where plotly is installed) as plain data; its numpy
     arrays stay arrays, for the host to move as buffers."""
@@ -789,7 +811,9 @@ def to_wire(dc):
         if t == "Surface" and k in "xy" and _np is not None and _np.ndim(v) == 2:
             # Studio's blocks give a Surface's x and y as meshgrids; here they are its axes
             v = _np.asarray(v)[0, :] if k == "x" else _np.asarray(v)[:, 0]
-        if t in ("OrderedPair", "OrderedTriple", "Vector") or (t == "Surface" and k in "xy"):
+        if t == "OrderedTriple" or (t == "Surface" and k in "xy"):
+            out[k] = _axis(v)
+        elif t in ("OrderedPair", "Vector"):
             out[k] = _flat(v)
         elif t in ("Matrix", "Grayscale", "Image") or (t == "Surface" and k == "z"):
             out[k] = _matrix(v)

@@ -1,7 +1,8 @@
 //! Runtime values ↔ JavaScript objects, with number arrays as `Float64Array`s.
 //!
 //! `{type:"OrderedPair", x: Float64Array, y: Float64Array}`; matrices are
-//! `{rows, cols, data: Float64Array}`; DataFrame columns are Float64Arrays or arrays of text.
+//! `{rows, cols, data: Float64Array}`; DataFrame columns, and the axes of an OrderedTriple or
+//! a Surface, are Float64Arrays or arrays of text (as in `runtime::python::wire`).
 
 use js_sys::{Array, Float64Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -21,6 +22,14 @@ pub fn floats(v: &[f64], transfer: &Array) -> JsValue {
     let a = Float64Array::from(v);
     transfer.push(&a.buffer());
     a.into()
+}
+
+/// A table column or an axis: numbers as a `Float64Array`, text as an array of strings.
+fn column(c: &ColumnData, transfer: &Array) -> JsValue {
+    match c {
+        ColumnData::Num(v) => floats(v, transfer),
+        ColumnData::Text(t) => t.iter().map(|s| JsValue::from_str(s)).collect::<Array>().into(),
+    }
 }
 
 fn matrix(m: &Matrix, transfer: &Array) -> JsValue {
@@ -54,13 +63,13 @@ pub fn value_to_js(v: &Value, transfer: &Array) -> JsValue {
             set(&o, "y", &floats(y, transfer));
         }
         Value::OrderedTriple { x, y, z } => {
-            set(&o, "x", &floats(x, transfer));
-            set(&o, "y", &floats(y, transfer));
-            set(&o, "z", &floats(z, transfer));
+            set(&o, "x", &column(x, transfer));
+            set(&o, "y", &column(y, transfer));
+            set(&o, "z", &column(z, transfer));
         }
         Value::Surface { x, y, z } => {
-            set(&o, "x", &floats(x, transfer));
-            set(&o, "y", &floats(y, transfer));
+            set(&o, "x", &column(x, transfer));
+            set(&o, "y", &column(y, transfer));
             set(&o, "z", &matrix(z, transfer));
         }
         Value::Scalar { c } => set(&o, "c", &JsValue::from(*c)),
@@ -69,11 +78,7 @@ pub fn value_to_js(v: &Value, transfer: &Array) -> JsValue {
         Value::DataFrame { m } => {
             let cols = Object::new();
             for c in &m.columns {
-                let col = match &c.data {
-                    ColumnData::Num(v) => floats(v, transfer),
-                    ColumnData::Text(t) => t.iter().map(|s| JsValue::from_str(s)).collect::<Array>().into(),
-                };
-                set(&cols, &c.name, &col);
+                set(&cols, &c.name, &column(&c.data, transfer));
             }
             set(&o, "m", &cols);
         }
@@ -116,6 +121,17 @@ fn js_floats(v: &JsValue, what: &str) -> Result<Vec<f64>, String> {
     Err(format!("{what} must be an array of numbers"))
 }
 
+/// A table column or an axis: numbers where `js_floats` reads them, else an array's cells as text.
+fn js_column(col: &JsValue, what: &str) -> Result<ColumnData, String> {
+    match js_floats(col, what) {
+        Ok(n) => Ok(ColumnData::Num(n)),
+        Err(_) if Array::is_array(col) => Ok(ColumnData::Text(
+            Array::from(col).iter().map(|x| x.as_string().unwrap_or_else(|| js_to_json(&x).to_string())).collect(),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
 fn js_matrix(v: &JsValue, what: &str) -> Result<Matrix, String> {
     if Array::is_array(v) {
         let rows: Result<Vec<Vec<f64>>, String> = Array::from(v).iter().map(|r| js_floats(&r, what)).collect();
@@ -132,10 +148,11 @@ pub fn value_from_js(v: &JsValue) -> Result<Value, String> {
     let t = get(v, "type").as_string().ok_or("a value must be an object with a 'type'")?;
     let f = |k: &str| js_floats(&get(v, k), &format!("{t}.{k}"));
     let m = |k: &str| js_matrix(&get(v, k), &format!("{t}.{k}"));
+    let axis = |k: &str| js_column(&get(v, k), &format!("{t}.{k}"));
     let value = match t.as_str() {
         "OrderedPair" => Value::OrderedPair { x: f("x")?, y: f("y")? },
-        "OrderedTriple" => Value::OrderedTriple { x: f("x")?, y: f("y")?, z: f("z")? },
-        "Surface" => Value::Surface { x: f("x")?, y: f("y")?, z: m("z")? },
+        "OrderedTriple" => Value::OrderedTriple { x: axis("x")?, y: axis("y")?, z: axis("z")? },
+        "Surface" => Value::Surface { x: axis("x")?, y: axis("y")?, z: m("z")? },
         "Scalar" => Value::Scalar { c: get(v, "c").as_f64().unwrap_or(f64::NAN) },
         "Vector" => Value::Vector { v: f("v")? },
         "Matrix" => Value::Matrix { m: m("m")? },
@@ -154,17 +171,7 @@ pub fn value_from_js(v: &JsValue) -> Result<Value, String> {
             let mut columns = Vec::new();
             for k in Object::keys(cols.unchecked_ref::<Object>()).iter() {
                 let name = k.as_string().unwrap_or_default();
-                let col = get(&cols, &name);
-                let data = match js_floats(&col, &name) {
-                    Ok(n) => ColumnData::Num(n),
-                    Err(_) if Array::is_array(&col) => ColumnData::Text(
-                        Array::from(&col)
-                            .iter()
-                            .map(|x| x.as_string().unwrap_or_else(|| js_to_json(&x).to_string()))
-                            .collect(),
-                    ),
-                    Err(e) => return Err(e),
-                };
+                let data = js_column(&get(&cols, &name), &name)?;
                 columns.push(Column { name, data });
             }
             Value::DataFrame { m: DataFrame::new(columns) }

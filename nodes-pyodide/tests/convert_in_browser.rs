@@ -4,7 +4,7 @@
 
 use js_sys::{Array, Float64Array, Reflect};
 use nodes_pyodide::convert::{value_from_js, value_to_js};
-use runtime::value::{DataFrame, Figure, Matrix, Trace, Value};
+use runtime::value::{ColumnData, DataFrame, Figure, Matrix, Trace, Value};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -14,8 +14,18 @@ fn every_kind() -> Vec<Value> {
     let m = Matrix::new(2, 3, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
     vec![
         Value::pair(vec![0.0, 0.5, 1.0], vec![1.0, f64::NAN, -2.5]),
-        Value::OrderedTriple { x: vec![1.0], y: vec![2.0], z: vec![3.0] },
-        Value::Surface { x: vec![0.0, 1.0, 2.0], y: vec![0.0, 1.0], z: m.clone() },
+        Value::triple(vec![1.0], vec![2.0], vec![3.0]),
+        Value::OrderedTriple {
+            x: ColumnData::Text(vec!["N".into(), "NNE".into()]),
+            y: ColumnData::Text(vec!["0-1".into(), "1-2".into()]),
+            z: ColumnData::Num(vec![0.5, 1.5]),
+        },
+        Value::Surface { x: ColumnData::Num(vec![0.0, 1.0, 2.0]), y: ColumnData::Num(vec![0.0, 1.0]), z: m.clone() },
+        Value::Surface {
+            x: ColumnData::Text(vec!["E".into(), "N".into(), "S".into()]),
+            y: ColumnData::Num(vec![0.0, 1.0]),
+            z: m.clone(),
+        },
         Value::scalar(42.0),
         Value::vector(vec![3.0, 1.0, 2.0]),
         Value::Matrix { m: m.clone() },

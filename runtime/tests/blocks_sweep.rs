@@ -112,31 +112,7 @@ const FAILS_IN_FLOJOY_TOO: &[(&str, &str, &str)] = &[
 ];
 /// Examples that run in Flojoy but stop here, for a difference we keep on purpose:
 /// `(app, "LABEL: error", why)`.
-const DIFFERS_FROM_FLOJOY: &[(&str, &str, &str)] = &[
-    (
-        "DATA/VISUALIZATION/PLOTLY/SCATTER3D",
-        "DF 2 ORDERED TRIPLE 1: column 'direction' holds text; DF_2_ORDERED_TRIPLE needs numbers",
-        TRIPLE_OF_TEXT,
-    ),
-    (
-        "DATA/VISUALIZATION/PLOTLY/SURFACE3D",
-        "DF 2 ORDERED TRIPLE 1: column 'country' holds text; DF_2_ORDERED_TRIPLE needs numbers",
-        TRIPLE_OF_TEXT,
-    ),
-    (
-        "DATA/VISUALIZATION/PLOTLY/TABLE",
-        "DF 2 ORDERED TRIPLE: column 'country' holds text; DF_2_ORDERED_TRIPLE needs numbers",
-        TRIPLE_OF_TEXT,
-    ),
-    (
-        "ETL/TRANSFORM/TYPE_CASTING/ORDERED_TRIPLE_2_SURFACE",
-        "DF 2 ORDERED TRIPLE 1: column 'direction' holds text; DF_2_ORDERED_TRIPLE needs numbers",
-        TRIPLE_OF_TEXT,
-    ),
-];
-const TRIPLE_OF_TEXT: &str = "Flojoy's DF_2_ORDERED_TRIPLE keeps a text column as a numpy object array; our \
-                              OrderedTriple holds numbers, so a text column (wind's direction, gapminder's \
-                              country) is refused with this message rather than drawn as categories";
+const DIFFERS_FROM_FLOJOY: &[(&str, &str, &str)] = &[];
 const ADD_SIZES: &str = "ADD adds CONSTANT's 1000 points to LINSPACE's 300; Flojoy's ADD is numpy.add, which \
                          fails the same way. Its docstring promises padding to the longer array, which its code never did";
 const OP_DELETE_ERROR: &str = "ORDERED PAIR DELETE: The indices must be greater than zero.";

@@ -236,9 +236,11 @@ fn array<'v>(v: &'v Value, of: &str) -> Result<&'v [f64], String> {
     let bad = || format!("a {} has no '{of}'", v.data_type());
     Ok(match (v, of) {
         (Value::Vector { v }, "v") => v,
-        (Value::OrderedPair { x, .. } | Value::OrderedTriple { x, .. }, "x") => x,
-        (Value::OrderedPair { y, .. } | Value::OrderedTriple { y, .. }, "y") => y,
-        (Value::OrderedTriple { z, .. }, "z") => z,
+        (Value::OrderedPair { x, .. }, "x") => x,
+        (Value::OrderedPair { y, .. }, "y") => y,
+        (Value::OrderedTriple { x, .. }, "x") => x.as_num().ok_or("x holds text")?,
+        (Value::OrderedTriple { y, .. }, "y") => y.as_num().ok_or("y holds text")?,
+        (Value::OrderedTriple { z, .. }, "z") => z.as_num().ok_or("z holds text")?,
         (Value::Matrix { m } | Value::Grayscale { m }, "m") => &m.data,
         (Value::Image { r, .. }, "r") => &r.data,
         (Value::Image { g, .. }, "g") => &g.data,
@@ -256,7 +258,8 @@ fn array<'v>(v: &'v Value, of: &str) -> Result<&'v [f64], String> {
 fn shape(v: &Value) -> Vec<usize> {
     match v {
         Value::Vector { v } => vec![v.len()],
-        Value::OrderedPair { x, .. } | Value::OrderedTriple { x, .. } => vec![x.len()],
+        Value::OrderedPair { x, .. } => vec![x.len()],
+        Value::OrderedTriple { x, .. } => vec![x.len()],
         Value::Matrix { m } | Value::Grayscale { m } => vec![m.rows, m.cols],
         Value::Image { r, a, .. } => vec![r.rows, r.cols, if a.is_some() { 4 } else { 3 }],
         Value::DataFrame { m } => vec![m.rows(), m.columns.len()],

@@ -14,6 +14,7 @@ use runtime::host::{Host, NativeHost};
 use runtime::python::Python;
 use runtime::schedule::{Cache, CancelToken, NodeState, RunOptions, RunStatus};
 use runtime::validate::{self, Severity};
+use runtime::value::ColumnData;
 use runtime::{Flow, file};
 use serde_json::{Value as Json, json};
 use support::*;
@@ -384,4 +385,79 @@ fn arrays_larger_and_smaller_than_the_last_reuse_one_worker() {
         assert!(worst <= 1e-12, "{n} numbers: off by {worst}");
     }
     assert_eq!(host.python.starts(), 1);
+}
+
+#[test]
+fn a_text_axis_reaches_python_as_an_object_array_and_comes_back_as_text() {
+    // Flojoy's DF_2_ORDERED_TRIPLE: df.iloc[:, i].to_numpy(dtype=object), run as Python and as
+    // the built-in; a Python node reading either sees wind's direction as an object array of str
+    let to_triple = "from flojoy import flojoy, DataFrame, OrderedTriple\n\n@flojoy\ndef TO_TRIPLE(default: DataFrame) -> OrderedTriple:\n    df = default.m\n    return OrderedTriple(x=df.iloc[:, 0].to_numpy(dtype=object), y=df.iloc[:, 1].to_numpy(dtype=object), z=df.iloc[:, 2].to_numpy(dtype=object))\n";
+    let kind = "import numpy as np\nfrom flojoy import flojoy, OrderedTriple, String\n\n@flojoy\ndef KIND(default: OrderedTriple) -> String:\n    return String(s=f'{default.x.dtype} {type(default.x[0]).__name__} {default.y[0]} {list(np.unique(default.x)[:3])} {float(default.z[1])}')\n";
+    let (flow, _) = load(
+        vec![
+            node("PLOTLY_DATASET-1", "PLOTLY_DATASET", json!({"dataset_key": "wind"}), None),
+            node("TO_TRIPLE-1", "TO_TRIPLE", json!({}), Some(to_triple)),
+            node("DF_2_ORDERED_TRIPLE-1", "DF_2_ORDERED_TRIPLE", json!({}), None),
+            node("KIND-1", "KIND", json!({}), Some(kind)),
+            node("KIND-2", "KIND", json!({}), Some(kind)),
+        ],
+        &[
+            ("PLOTLY_DATASET-1", "default", "TO_TRIPLE-1", "default"),
+            ("PLOTLY_DATASET-1", "default", "DF_2_ORDERED_TRIPLE-1", "default"),
+            ("TO_TRIPLE-1", "default", "KIND-1", "default"),
+            ("DF_2_ORDERED_TRIPLE-1", "default", "KIND-2", "default"),
+        ],
+    );
+    let r = run_on(&flow, Rc::new(NativeHost::default()));
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    // pandas on the host: px.data.wind(), np.unique of direction's object array
+    let want = runtime::Value::string("object str 0-1 ['E', 'ENE', 'ESE'] 0.6");
+    assert_eq!(out(&r, "KIND-1", "default"), &want);
+    assert_eq!(out(&r, "KIND-2", "default"), &want);
+    // the Python block's object arrays come back as the built-in's axes: text, text, numbers
+    let python = out(&r, "TO_TRIPLE-1", "default");
+    assert_eq!(python, out(&r, "DF_2_ORDERED_TRIPLE-1", "default"));
+    let runtime::Value::OrderedTriple { x, y, z } = python else { panic!("{python:?}") };
+    assert!(matches!((x, y, z), (ColumnData::Text(_), ColumnData::Text(_), ColumnData::Num(_))), "{python:?}");
+    assert_eq!(x.len(), 128);
+}
+
+#[test]
+fn without_numpy_a_text_axis_is_a_list_of_str_as_in_pyodide() {
+    // Pyodide before numpy is loaded: a text axis is a list (numbers a FloatArray), and a node
+    // can slice it and send it back
+    let dir = std::env::temp_dir().join(format!("flojoy-nonumpy-text-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wrapper = dir.join("python-no-site");
+    std::fs::write(&wrapper, "#!/bin/sh\nexec python3 -S \"$@\"\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let code = "from flojoy import flojoy, OrderedTriple\n\n@flojoy\ndef FIRST(default: OrderedTriple) -> OrderedTriple:\n    print(type(default.x).__name__, type(default.z).__name__, default.x[:3])\n    return OrderedTriple(x=default.x[:3], y=default.y[:3], z=default.z[:3])\n";
+    let (flow, _) = load(
+        vec![
+            node("PLOTLY_DATASET-1", "PLOTLY_DATASET", json!({"dataset_key": "wind"}), None),
+            node("DF_2_ORDERED_TRIPLE-1", "DF_2_ORDERED_TRIPLE", json!({}), None),
+            node("FIRST-1", "FIRST", json!({}), Some(code)),
+        ],
+        &[
+            ("PLOTLY_DATASET-1", "default", "DF_2_ORDERED_TRIPLE-1", "default"),
+            ("DF_2_ORDERED_TRIPLE-1", "default", "FIRST-1", "default"),
+        ],
+    );
+    let mut host = NativeHost::default();
+    host.python = Python::new(&wrapper);
+    let r = run_on(&flow, Rc::new(host));
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert_eq!(r.by_label("FIRST-1").unwrap().log, ["list FloatArray ['N', 'NNE', 'NE']"]);
+    // px.data.wind().head(3)
+    let text = |v: &[&str]| ColumnData::Text(v.iter().map(|s| s.to_string()).collect());
+    assert_eq!(
+        out(&r, "FIRST-1", "default"),
+        &runtime::Value::OrderedTriple {
+            x: text(&["N", "NNE", "NE"]),
+            y: text(&["0-1", "0-1", "0-1"]),
+            z: ColumnData::Num(vec![0.5, 0.6, 0.5])
+        }
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

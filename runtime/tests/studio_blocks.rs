@@ -327,6 +327,18 @@ fn close(a: f64, b: f64) -> bool {
     (a.is_nan() && b.is_nan()) || a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
+/// A DataFrame column or an OrderedTriple's/Surface's axis: numbers or text on both sides.
+fn columns(what: &str, a: &ColumnData, b: &ColumnData, diffs: &mut Vec<String>) {
+    match (a, b) {
+        (ColumnData::Num(x), ColumnData::Num(y)) => floats(what, x, y, diffs),
+        (ColumnData::Text(x), ColumnData::Text(y)) if x != y => {
+            diffs.push(format!("{what}: text differs ({:?}… vs built-in {:?}…)", x.first(), y.first()))
+        }
+        (ColumnData::Text(_), ColumnData::Text(_)) => {}
+        _ => diffs.push(format!("{what}: numbers on one side, text on the other")),
+    }
+}
+
 fn floats(what: &str, a: &[f64], b: &[f64], diffs: &mut Vec<String>) {
     if a.len() != b.len() {
         diffs.push(format!("{what}: {} values, the built-in gives {}", a.len(), b.len()));
@@ -372,6 +384,32 @@ fn figures(what: &str, a: &Figure, b: &Figure, diffs: &mut Vec<String>) {
                 _ => {}
             }
         }
+        // text coordinates of 3-D traces and heatmaps (an OrderedTriple's text axes drawn as
+        // categories) travel as JSON arrays of strings. (A DataFrame's mixed z is compared as the
+        // numbers plotly.js reads; 2-D traces' dates are written "2023-01-01T00:00:00" by pandas
+        // and "2023-01-01" here, one date to plotly.js.)
+        fn all_text(v: &Json) -> bool {
+            match v {
+                Json::String(_) => true,
+                Json::Array(a) => !a.is_empty() && a.iter().all(all_text),
+                _ => false,
+            }
+        }
+        let keys: &[&str] =
+            if matches!(ta.kind(), "scatter3d" | "surface" | "heatmap") { &["x", "y", "z"] } else { &[] };
+        for &k in keys {
+            let text = |t: &runtime::value::Trace| t.attrs.get(k).filter(|v| all_text(v)).cloned();
+            if let (Some(va), vb) = (text(ta), text(tb))
+                && Some(&va) != vb.as_ref()
+            {
+                let short = |v: &Json| v.to_string().chars().take(60).collect::<String>();
+                diffs.push(format!(
+                    "{what} trace {i} {k}: text {}…, the built-in's {}",
+                    short(&va),
+                    vb.as_ref().map_or_else(|| "numbers".into(), short)
+                ));
+            }
+        }
     }
 }
 
@@ -392,13 +430,13 @@ fn compare(what: &str, a: &Value, b: &Value, shape_only: bool, diffs: &mut Vec<S
             floats(&format!("{what}.y"), y, y2, diffs);
         }
         (Value::OrderedTriple { x, y, z }, Value::OrderedTriple { x: x2, y: y2, z: z2 }) => {
-            floats(&format!("{what}.x"), x, x2, diffs);
-            floats(&format!("{what}.y"), y, y2, diffs);
-            floats(&format!("{what}.z"), z, z2, diffs);
+            columns(&format!("{what}.x"), x, x2, diffs);
+            columns(&format!("{what}.y"), y, y2, diffs);
+            columns(&format!("{what}.z"), z, z2, diffs);
         }
         (Value::Surface { x, y, z }, Value::Surface { x: x2, y: y2, z: z2 }) => {
-            floats(&format!("{what}.x"), x, x2, diffs);
-            floats(&format!("{what}.y"), y, y2, diffs);
+            columns(&format!("{what}.x"), x, x2, diffs);
+            columns(&format!("{what}.y"), y, y2, diffs);
             matrices(&format!("{what}.z"), z, z2, diffs);
         }
         (Value::Scalar { c }, Value::Scalar { c: c2 }) => floats(&format!("{what}.c"), &[*c], &[*c2], diffs),
@@ -423,17 +461,7 @@ fn compare(what: &str, a: &Value, b: &Value, shape_only: bool, diffs: &mut Vec<S
                 return;
             }
             for (c, c2) in m.columns.iter().zip(&m2.columns) {
-                match (&c.data, &c2.data) {
-                    (ColumnData::Num(x), ColumnData::Num(y)) => floats(&format!("{what}[{}]", c.name), x, y, diffs),
-                    (ColumnData::Text(x), ColumnData::Text(y)) if x != y => diffs.push(format!(
-                        "{what}[{}]: text differs ({:?}… vs built-in {:?}…)",
-                        c.name,
-                        x.first(),
-                        y.first()
-                    )),
-                    (ColumnData::Text(_), ColumnData::Text(_)) => {}
-                    _ => diffs.push(format!("{what}[{}]: numbers on one side, text on the other", c.name)),
-                }
+                columns(&format!("{what}[{}]", c.name), &c.data, &c2.data, diffs);
             }
         }
         (Value::Plotly { fig }, Value::Plotly { fig: f2 }) => figures(what, fig, f2, diffs),

@@ -43,6 +43,14 @@ fn table(headers: Vec<String>, columns: Vec<Vec<String>>, total_rows: usize) -> 
     }
 }
 
+/// The first cells of a DataFrame column or an OrderedTriple's axis, as text.
+fn cells(c: &ColumnData) -> Vec<String> {
+    match c {
+        ColumnData::Num(v) => v.iter().take(MAX_ROWS).map(|x| num(*x)).collect(),
+        ColumnData::Text(v) => v.iter().take(MAX_ROWS).cloned().collect(),
+    }
+}
+
 fn cols(arrays: &[(&str, &[f64])]) -> impl IntoView + use<> {
     let total = arrays.iter().map(|(_, a)| a.len()).max().unwrap_or(0);
     let headers = arrays.iter().map(|(h, _)| (*h).to_owned()).collect();
@@ -103,7 +111,9 @@ pub fn ValueView(value: Arc<Value>, testid: String) -> impl IntoView {
         Value::Boolean { b } => view! { <div class="value-scalar">{if *b { "True" } else { "False" }}</div> }.into_any(),
         Value::Bytes { b } => view! { <pre class="value-text">{format!("{} bytes: {}", b.len(), String::from_utf8_lossy(&b[..b.len().min(400)]))}</pre> }.into_any(),
         Value::OrderedPair { x, y } => cols(&[("x", x), ("y", y)]).into_any(),
-        Value::OrderedTriple { x, y, z } => cols(&[("x", x), ("y", y), ("z", z)]).into_any(),
+        Value::OrderedTriple { x, y, z } => {
+            table(vec!["x".into(), "y".into(), "z".into()], vec![cells(x), cells(y), cells(z)], x.len()).into_any()
+        }
         Value::Vector { v } => cols(&[("v", v)]).into_any(),
         Value::Matrix { m } | Value::Surface { z: m, .. } => {
             let c = m.cols.min(MAX_COLS);
@@ -115,10 +125,7 @@ pub fn ValueView(value: Arc<Value>, testid: String) -> impl IntoView {
                 .columns
                 .iter()
                 .take(MAX_COLS)
-                .map(|c| match &c.data {
-                    ColumnData::Num(v) => v.iter().take(MAX_ROWS).map(|x| num(*x)).collect(),
-                    ColumnData::Text(v) => v.iter().take(MAX_ROWS).cloned().collect(),
-                })
+                .map(|c| cells(&c.data))
                 .collect();
             table(m.columns.iter().take(MAX_COLS).map(|c| c.name.clone()).collect(), columns, m.rows()).into_any()
         }

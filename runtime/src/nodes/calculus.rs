@@ -12,6 +12,7 @@ use super::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::numeric::expr::Expr;
 use crate::numeric::quad::dblquad;
 use crate::spec::NodeSpec;
+use crate::value::convert::axis_numbers;
 use crate::value::{DataType as T, Matrix, TypeSet, Value};
 
 const OP: TypeSet = TypeSet::of(T::OrderedPair);
@@ -185,7 +186,10 @@ fn double_indefinite_integral() -> NodeDef {
         .int("height", 3, "Rows of the grid"),
         |ctx| {
             let (x, y, z) = match ctx.need("default")? {
-                Value::OrderedTriple { x, y, z } => (x, y, z),
+                Value::OrderedTriple { x, y, z } => {
+                    let node = "DOUBLE_INDEFINITE_INTEGRAL";
+                    (axis_numbers(x, "x", node)?, axis_numbers(y, "y", node)?, axis_numbers(z, "z", node)?)
+                }
                 other => return Err(ctx.wrong_type("default", other)),
             };
             let (width, height) = (ctx.int("width")?, ctx.int("height")?);

@@ -1,15 +1,14 @@
 //! ETL/TRANSFORM/TYPE_CASTING: converting between DataContainer types, as Flojoy's blocks do.
 //!
-//! Where Flojoy builds numpy *object* arrays (DF_2_NP, DF_2_ORDERED_TRIPLE), our containers
-//! hold numbers only: text columns are refused with a message naming them. Surfaces keep 1-D
-//! x and y axes (Flojoy's ORDERED_TRIPLE_2_SURFACE stores the 2-D meshgrid; plots read the same
-//! grid from the axes).
+//! Where Flojoy builds numpy *object* arrays: DF_2_ORDERED_TRIPLE's text columns stay text (an
+//! OrderedTriple's axis holds numbers or text); DF_2_NP's Matrix holds numbers only, so a text
+//! column is refused with a message naming it. Surfaces keep 1-D x and y axes (Flojoy's
+//! ORDERED_TRIPLE_2_SURFACE stores the 2-D meshgrid; plots read the same grid from the axes).
 
 use super::{NodeDef, NodeError, Outputs};
-use crate::numeric::array::reshape_dims;
-use crate::numeric::sort::unique;
+use crate::numeric::array::{reshape_dims, triple_grid};
 use crate::spec::{NodeSpec, ParamKind};
-use crate::value::convert::{frame_to_matrix, matrix_to_frame, numeric_column};
+use crate::value::convert::{frame_to_matrix, matrix_to_frame};
 use crate::value::{Column, DataFrame, DataType as T, Matrix, TypeSet, Value};
 
 const PATH: &str = "ETL/TRANSFORM/TYPE_CASTING";
@@ -78,7 +77,7 @@ fn df_2_ordered_triple() -> NodeDef {
             "DF_2_ORDERED_TRIPLE",
             PATH,
             "Three columns of a DataFrame, chosen by position, as an OrderedTriple (x, y, z). The DataFrame \
-             needs at least 3 columns, and the chosen ones must hold numbers.",
+             needs at least 3 columns; a column of text stays text (plots draw it as categories).",
         )
         .input("default", DF, "The DataFrame")
         .output("default", TypeSet::of(T::OrderedTriple), "The OrderedTriple")
@@ -94,14 +93,10 @@ fn df_2_ordered_triple() -> NodeDef {
                     df.columns.len()
                 )));
             }
-            let mut axes = Vec::with_capacity(3);
-            for p in ["x", "y", "z"] {
-                let c = column_at(df, ctx.int(p)?, p)?;
-                axes.push(numeric_column(c, "DF_2_ORDERED_TRIPLE")?.to_vec());
-            }
-            let z = axes.pop().unwrap_or_default();
-            let y = axes.pop().unwrap_or_default();
-            let x = axes.pop().unwrap_or_default();
+            // df.iloc[:, i].to_numpy(dtype=object): numbers, or text as an object array
+            let x = column_at(df, ctx.int("x")?, "x")?.data.clone();
+            let y = column_at(df, ctx.int("y")?, "y")?.data.clone();
+            let z = column_at(df, ctx.int("z")?, "z")?.data.clone();
             Ok(Outputs::one(Value::OrderedTriple { x, y, z }))
         },
     )
@@ -148,7 +143,7 @@ fn np_2_df() -> NodeDef {
                     return Ok(Outputs::data(ctx.input_data("default").ok_or_else(|| NodeError::new("no input"))?));
                 }
                 Value::OrderedPair { y, .. } => DataFrame::new(vec![DataFrame::num("0", y.clone())]),
-                Value::OrderedTriple { z, .. } => DataFrame::new(vec![DataFrame::num("0", z.clone())]),
+                Value::OrderedTriple { z, .. } => DataFrame::new(vec![Column { name: "0".into(), data: z.clone() }]),
                 Value::Matrix { m } | Value::Grayscale { m } => matrix_to_frame(m),
                 Value::Image { r, g, b, a } => {
                     let mut chans = vec![r, g, b];
@@ -189,8 +184,9 @@ fn ordered_triple_2_surface() -> NodeDef {
         NodeSpec::new(
             "ORDERED_TRIPLE_2_SURFACE",
             PATH,
-            "An OrderedTriple as a Surface: the axes are the sorted unique x and y values, and z is laid out \
-             row by row on that grid (len(y) rows × len(x) columns), truncated or padded with zeros to fit.",
+            "An OrderedTriple as a Surface: the axes are the sorted unique x and y values (numbers, or text \
+             sorted as Python sorts strings), and z, which must hold numbers, is laid out row by row on that \
+             grid (len(y) rows × len(x) columns), truncated or padded with zeros to fit.",
         )
         .input("default", TypeSet::of(T::OrderedTriple), "The OrderedTriple")
         .output("default", TypeSet::of(T::Surface), "The Surface"),
@@ -198,20 +194,8 @@ fn ordered_triple_2_surface() -> NodeDef {
             let Value::OrderedTriple { x, y, z } = ctx.need("default")? else {
                 return Err(ctx.wrong_type("default", ctx.need("default")?));
             };
-            let (ux, uy) = (unique(x), unique(y));
-            let size = ux.len().saturating_mul(uy.len());
-            if size > super::ctx::MAX_COUNT {
-                return Err(NodeError(format!(
-                    "the grid of {} unique x by {} unique y values is too large ({size} points, at most {})",
-                    ux.len(),
-                    uy.len(),
-                    super::ctx::MAX_COUNT
-                )));
-            }
-            let mut grid: Vec<f64> = z.iter().copied().take(size).collect();
-            grid.resize(size, 0.0);
-            let z = Matrix { rows: uy.len(), cols: ux.len(), data: grid };
-            Ok(Outputs::one(Value::Surface { x: ux, y: uy, z }))
+            let (x, y, z) = triple_grid(x, y, z, "ORDERED_TRIPLE_2_SURFACE")?;
+            Ok(Outputs::one(Value::Surface { x, y, z }))
         },
     )
 }

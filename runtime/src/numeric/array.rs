@@ -1,8 +1,37 @@
 //! numpy's array basics: `linspace`, `arange`, the numbers a container holds, broadcasting,
 //! numpy's pairwise `sum`, `divmod`, `max`/`min`, `reshape`'s dimensions and the cast to uint8.
 
+use super::MAX_COUNT;
+use super::sort::unique_axis;
 use crate::error::NodeError;
-use crate::value::{Matrix, Value};
+use crate::value::convert::axis_numbers;
+use crate::value::{ColumnData, Matrix, Value};
+
+/// An OrderedTriple laid out on a grid as ORDERED_TRIPLE_2_SURFACE does (SURFACE3D and HEATMAP
+/// the same): the axes are `np.unique` of x and y (numbers or text), and z, which must hold
+/// numbers, is cut or padded with zeros to len(y) × len(x), row by row. `node` names the node
+/// in the errors.
+pub fn triple_grid(
+    x: &ColumnData,
+    y: &ColumnData,
+    z: &ColumnData,
+    node: &str,
+) -> Result<(ColumnData, ColumnData, Matrix), NodeError> {
+    let z = axis_numbers(z, "z", node)?;
+    let (ux, uy) = (unique_axis(x), unique_axis(y));
+    let size = ux.len().saturating_mul(uy.len());
+    if size > MAX_COUNT {
+        return Err(NodeError(format!(
+            "the grid of {} unique x by {} unique y values is too large ({size} points, at most {MAX_COUNT})",
+            ux.len(),
+            uy.len()
+        )));
+    }
+    let mut data: Vec<f64> = z.iter().copied().take(size).collect();
+    data.resize(size, 0.0);
+    let grid = Matrix { rows: uy.len(), cols: ux.len(), data };
+    Ok((ux, uy, grid))
+}
 
 /// `np.linspace(start, stop, num)`: `start + i*step`, last point exactly `stop`.
 pub fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
@@ -217,6 +246,24 @@ pub fn np_u8(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_triple_of_text_lies_on_its_sorted_categories() {
+        let text = |v: &[&str]| ColumnData::Text(v.iter().map(|s| s.to_string()).collect());
+        // numpy: x = np.unique(["N","E","N","S"]) → E N S; y = np.unique(["1","0","1","0"]) → 0 1;
+        // z = np.pad([1,2,3,4], (0, 2)).reshape(2, 3)
+        let (x, y, z) = triple_grid(
+            &text(&["N", "E", "N", "S"]),
+            &text(&["1", "0", "1", "0"]),
+            &ColumnData::Num(vec![1.0, 2.0, 3.0, 4.0]),
+            "NODE",
+        )
+        .unwrap();
+        assert_eq!((x, y), (text(&["E", "N", "S"]), text(&["0", "1"])));
+        assert_eq!(z, Matrix::new(2, 3, vec![1.0, 2.0, 3.0, 4.0, 0.0, 0.0]).unwrap());
+        let e = triple_grid(&text(&["a"]), &text(&["b"]), &text(&["c"]), "NODE").unwrap_err();
+        assert_eq!(e.0, "the z axis holds text; NODE needs numbers there");
+    }
 
     #[test]
     fn linspace_matches_numpy() {

@@ -1,6 +1,8 @@
 //! `repr` of a float64 numpy array with numpy's default print options (what PRINT_DATACONTAINER
 //! shows): numpy's FloatingFormat (floatmode "maxprec", precision 8), line width 75, summaries
-//! with "..." beyond 1000 elements.
+//! with "..." beyond 1000 elements; and of a 1-D object array of strings.
+
+use super::python::str_repr;
 
 /// The shortest round-trip decimal digits of |x| and the exponent of the first digit.
 fn shortest_digits(x: f64) -> (String, i32) {
@@ -185,4 +187,74 @@ pub fn np_array_repr(data: &[f64], shape: (usize, Option<usize>)) -> String {
         _ => line_of(&mut row_idx.iter().map(|i| i.map(|i| data[i])), "       ", 73),
     };
     format!("array({body})")
+}
+
+/// `repr(ndarray)` of a 1-D object array of strings (DF_2_ORDERED_TRIPLE's text axes):
+/// each cell as Python's repr, no padding, wrapped at numpy's line width 75; beyond 1000
+/// cells the first and last 3 around "..." and the shape.
+pub fn np_object_text_repr(cells: &[String]) -> String {
+    if cells.is_empty() {
+        return "array([], dtype=object)".into();
+    }
+    let summarize = cells.len() > 1000;
+    let n = cells.len();
+    let words: Vec<String> = if summarize {
+        let ends = cells[..3].iter().map(|c| str_repr(c)).chain(["...".to_owned()]);
+        ends.chain(cells[n - 3..].iter().map(|c| str_repr(c))).collect()
+    } else {
+        cells.iter().map(|c| str_repr(c)).collect()
+    };
+    // numpy measures lines in characters
+    let width = |s: &str| s.chars().count();
+    let indent = "       ";
+    let mut s = String::new();
+    let mut line = indent.to_owned();
+    for (k, w) in words.iter().enumerate() {
+        if width(&line) + width(w) > 73 && width(&line) > indent.len() {
+            s.push_str(line.trim_end());
+            s.push('\n');
+            line = indent.to_owned();
+        }
+        line.push_str(w);
+        if k + 1 < words.len() {
+            line.push_str(", ");
+        }
+    }
+    s.push_str(&line);
+    let body = format!("array([{}],", &s[indent.len()..]);
+    let extras = if summarize { format!("shape=({n},), dtype=object)") } else { "dtype=object)".to_owned() };
+    let last = body.rsplit('\n').next().map_or(0, width);
+    let spacer = if last + width(&extras) + 1 > 75 { "\n      " } else { " " };
+    format!("{body}{spacer}{extras}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::np_object_text_repr;
+
+    #[test]
+    fn text_arrays_print_as_numpy_prints_object_arrays() {
+        let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // repr(np.array(a, dtype=object)) in numpy 2.3
+        let cases: [(Vec<String>, &str); 6] = [
+            (
+                t(&["N", "NNE", "a b", ""].repeat(8)),
+                "array(['N', 'NNE', 'a b', '', 'N', 'NNE', 'a b', '', 'N', 'NNE', 'a b',\n       '', 'N', 'NNE', 'a b', '', 'N', 'NNE', 'a b', '', 'N', 'NNE',\n       'a b', '', 'N', 'NNE', 'a b', '', 'N', 'NNE', 'a b', ''],\n      dtype=object)",
+            ),
+            (t(&[&"é".repeat(30), "x"]), "array(['éééééééééééééééééééééééééééééé', 'x'], dtype=object)"),
+            (
+                t(&[&"a".repeat(60), "bb"]),
+                "array(['aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',\n       'bb'], dtype=object)",
+            ),
+            (
+                t(&["abc"; 1200]),
+                "array(['abc', 'abc', 'abc', ..., 'abc', 'abc', 'abc'],\n      shape=(1200,), dtype=object)",
+            ),
+            (t(&["it's", "q\"", "\\x"]), "array([\"it's\", 'q\"', '\\\\x'], dtype=object)"),
+            (vec![], "array([], dtype=object)"),
+        ];
+        for (cells, want) in cases {
+            assert_eq!(np_object_text_repr(&cells), want);
+        }
+    }
 }

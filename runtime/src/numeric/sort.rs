@@ -1,6 +1,8 @@
 //! Sorting as numpy and Python do it: `np.sort` (NaNs last), Python's `sorted`, `np.unique`,
 //! and `np.percentile` on sorted data.
 
+use crate::value::ColumnData;
+
 /// `numpy.unique`: sorted ascending, NaNs collapsed into one at the end.
 pub fn unique(v: &[f64]) -> Vec<f64> {
     let mut s: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
@@ -10,6 +12,21 @@ pub fn unique(v: &[f64]) -> Vec<f64> {
         s.push(f64::NAN);
     }
     s
+}
+
+/// `numpy.unique` of an axis that holds numbers ([`unique`]) or text: an object array of
+/// strings sorts by Python's `<` on `str`, code point by code point (UTF-8 byte order is the
+/// same order).
+pub fn unique_axis(axis: &ColumnData) -> ColumnData {
+    match axis {
+        ColumnData::Num(v) => ColumnData::Num(unique(v)),
+        ColumnData::Text(v) => {
+            let mut s = v.clone();
+            s.sort_unstable();
+            s.dedup();
+            ColumnData::Text(s)
+        }
+    }
 }
 
 /// Python's `sorted` on floats, ascending or descending (stable). Python leaves NaNs wherever
@@ -49,6 +66,15 @@ pub fn percentile_sorted(s: &[f64], q: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unique_text_sorts_as_numpy_sorts_an_object_array_of_str() {
+        // np.unique(np.array(["b","a","B","é","a","","Z10","Z2"], dtype=object)).tolist()
+        let cells = ["b", "a", "B", "é", "a", "", "Z10", "Z2"].map(String::from).to_vec();
+        let want = ["", "B", "Z10", "Z2", "a", "b", "é"].map(String::from).to_vec();
+        assert_eq!(unique_axis(&ColumnData::Text(cells)), ColumnData::Text(want));
+        assert_eq!(unique_axis(&ColumnData::Num(vec![2.0, 1.0, 2.0])), ColumnData::Num(vec![1.0, 2.0]));
+    }
 
     #[test]
     fn unique_and_sorted_follow_numpy_and_python() {

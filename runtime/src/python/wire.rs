@@ -49,13 +49,13 @@ pub fn encode<'a>(v: &'a Value, bufs: &mut Vec<Out<'a>>) -> Json {
             o.insert("y".into(), floats(y));
         }
         Value::OrderedTriple { x, y, z } => {
-            o.insert("x".into(), floats(x));
-            o.insert("y".into(), floats(y));
-            o.insert("z".into(), floats(z));
+            o.insert("x".into(), column(x, bufs));
+            o.insert("y".into(), column(y, bufs));
+            o.insert("z".into(), column(z, bufs));
         }
         Value::Surface { x, y, z } => {
-            o.insert("x".into(), floats(x));
-            o.insert("y".into(), floats(y));
+            o.insert("x".into(), column(x, bufs));
+            o.insert("y".into(), column(y, bufs));
             o.insert("z".into(), matrix(z, bufs));
         }
         Value::Scalar { c } => {
@@ -70,14 +70,7 @@ pub fn encode<'a>(v: &'a Value, bufs: &mut Vec<Out<'a>>) -> Json {
         Value::DataFrame { m } => {
             let mut cols = Map::new();
             for c in &m.columns {
-                let col = match &c.data {
-                    ColumnData::Num(v) => {
-                        bufs.push((bytemuck::cast_slice(v), true));
-                        json!({"$b": bufs.len() - 1})
-                    }
-                    ColumnData::Text(t) => Json::from(t.clone()),
-                };
-                cols.insert(c.name.clone(), col);
+                cols.insert(c.name.clone(), column(&c.data, bufs));
             }
             o.insert("m".into(), Json::Object(cols));
         }
@@ -104,6 +97,18 @@ pub fn encode<'a>(v: &'a Value, bufs: &mut Vec<Out<'a>>) -> Json {
         }
     }
     Json::Object(o)
+}
+
+/// A table column or an OrderedTriple's/Surface's axis: numbers as a buffer, text as a JSON
+/// array of strings (Python makes it an object array).
+fn column<'a>(c: &'a ColumnData, bufs: &mut Vec<Out<'a>>) -> Json {
+    match c {
+        ColumnData::Num(v) => {
+            bufs.push((bytemuck::cast_slice(v), true));
+            json!({"$b": bufs.len() - 1})
+        }
+        ColumnData::Text(t) => Json::from(t.clone()),
+    }
 }
 
 fn matrix<'a>(m: &'a Matrix, bufs: &mut Vec<Out<'a>>) -> Json {
@@ -140,6 +145,16 @@ impl Bufs {
             }
             other => read_number(other).map(|x| vec![x]).ok_or_else(|| format!("{what} must be an array of numbers")),
         }
+    }
+
+    /// A table column or an axis: text when a cell is a string, numbers otherwise.
+    fn column(&mut self, j: &Json, what: &str) -> Result<ColumnData, String> {
+        Ok(match j {
+            Json::Array(cells) if cells.iter().any(Json::is_string) => ColumnData::Text(
+                cells.iter().map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_owned)).collect(),
+            ),
+            j => ColumnData::Num(self.floats(j, what)?),
+        })
     }
 
     fn matrix(&mut self, j: &Json, what: &str) -> Result<Matrix, String> {
@@ -213,13 +228,13 @@ impl Bufs {
                 y: self.floats(field("y"), "OrderedPair.y")?,
             },
             "OrderedTriple" => Value::OrderedTriple {
-                x: self.floats(field("x"), "OrderedTriple.x")?,
-                y: self.floats(field("y"), "OrderedTriple.y")?,
-                z: self.floats(field("z"), "OrderedTriple.z")?,
+                x: self.column(field("x"), "OrderedTriple.x")?,
+                y: self.column(field("y"), "OrderedTriple.y")?,
+                z: self.column(field("z"), "OrderedTriple.z")?,
             },
             "Surface" => Value::Surface {
-                x: self.floats(field("x"), "Surface.x")?,
-                y: self.floats(field("y"), "Surface.y")?,
+                x: self.column(field("x"), "Surface.x")?,
+                y: self.column(field("y"), "Surface.y")?,
                 z: self.matrix(field("z"), "Surface.z")?,
             },
             "Scalar" => Value::Scalar { c: read_number(field("c")).ok_or("Scalar.c must be a number")? },
@@ -239,13 +254,7 @@ impl Bufs {
                 let cols = field("m").as_object().ok_or("DataFrame.m must map column names to columns")?;
                 let mut columns = Vec::with_capacity(cols.len());
                 for (name, col) in cols {
-                    let data = match col {
-                        Json::Array(cells) if cells.iter().any(Json::is_string) => ColumnData::Text(
-                            cells.iter().map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_owned)).collect(),
-                        ),
-                        col => ColumnData::Num(self.floats(col, name)?),
-                    };
-                    columns.push(Column { name: name.clone(), data });
+                    columns.push(Column { name: name.clone(), data: self.column(col, name)? });
                 }
                 Value::DataFrame { m: DataFrame::new(columns) }
             }
@@ -289,8 +298,22 @@ mod tests {
         let m = Matrix::new(2, 3, vec![1.0, 2.0, 3.0, 4.0, 5.0, f64::NAN]).unwrap();
         let values = [
             Value::pair(vec![0.0, 1.0], vec![f64::INFINITY, -0.0]),
-            Value::OrderedTriple { x: vec![1.0], y: vec![2.0], z: vec![3.0] },
-            Value::Surface { x: vec![1.0, 2.0, 3.0], y: vec![1.0, 2.0], z: m.clone() },
+            Value::triple(vec![1.0], vec![2.0], vec![3.0]),
+            Value::OrderedTriple {
+                x: ColumnData::Text(vec!["N".into(), "NNE".into()]),
+                y: ColumnData::Text(vec!["0-1".into(), "héllo".into()]),
+                z: ColumnData::Num(vec![0.5, f64::NAN]),
+            },
+            Value::Surface {
+                x: ColumnData::Num(vec![1.0, 2.0, 3.0]),
+                y: ColumnData::Num(vec![1.0, 2.0]),
+                z: m.clone(),
+            },
+            Value::Surface {
+                x: ColumnData::Text(vec!["E".into(), "N".into(), "S".into()]),
+                y: ColumnData::Text(vec!["0-1".into(), "1-2".into()]),
+                z: m.clone(),
+            },
             Value::scalar(f64::NEG_INFINITY),
             Value::vector(vec![]),
             Value::Matrix { m: m.clone() },
@@ -310,6 +333,38 @@ mod tests {
             // NaN != NaN: compare the JSON forms, which print NaN the same way
             assert_eq!(format!("{back:?}"), format!("{v:?}"));
         }
+    }
+
+    #[test]
+    fn a_text_axis_crosses_as_strings_and_a_number_axis_as_a_buffer() {
+        let t = Value::OrderedTriple {
+            x: ColumnData::Text(vec!["N".into(), "E".into()]),
+            y: ColumnData::Num(vec![1.0, 2.0]),
+            z: ColumnData::Text(vec!["0-1".into(), "1".into()]),
+        };
+        let mut out = Vec::new();
+        let header = encode(&t, &mut out);
+        assert_eq!(header, json!({"type": "OrderedTriple", "x": ["N", "E"], "y": {"$b": 0}, "z": ["0-1", "1"]}));
+        assert_eq!(out.len(), 1);
+        // what Python sends back for DF_2_ORDERED_TRIPLE of wind: object arrays of text, numbers
+        let mut bufs = Bufs(vec![Some(Buf::F64(vec![0.5, 0.6]))]);
+        let back = bufs
+            .decode(&json!({"type": "OrderedTriple", "x": ["N", "NNE"], "y": ["0-1", "0-1"], "z": {"$b": 0}}))
+            .unwrap();
+        let text = |v: &[&str]| ColumnData::Text(v.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            back,
+            Value::OrderedTriple {
+                x: text(&["N", "NNE"]),
+                y: text(&["0-1", "0-1"]),
+                z: ColumnData::Num(vec![0.5, 0.6])
+            }
+        );
+        let mut none = Bufs(vec![]);
+        let e = none.decode(
+            &json!({"type": "Surface", "x": ["a", "b"], "y": [1.0], "z": {"rows": 1, "cols": 1, "data": [1.0]}}),
+        );
+        assert!(e.unwrap_err().contains("z must be 1×2"));
     }
 
     #[test]

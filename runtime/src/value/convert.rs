@@ -1,13 +1,19 @@
 //! Tables and matrices as pandas converts them: a DataFrame's numbers as a Matrix
 //! (`df.to_numpy()`), a Matrix as a DataFrame (`pd.DataFrame(m)`), and which columns pandas
-//! would keep as int64.
+//! would keep as int64; an OrderedTriple's or Surface's axis as numbers.
 
-use super::{Column, DataFrame, Matrix};
+use super::{Column, ColumnData, DataFrame, Matrix};
 use crate::error::NodeError;
 
 /// The numbers of a DataFrame column, or an error naming the column and the node.
 pub fn numeric_column<'a>(c: &'a Column, node: &str) -> Result<&'a [f64], NodeError> {
     c.data.as_num().ok_or_else(|| NodeError(format!("column '{}' holds text; {node} needs numbers", c.name)))
+}
+
+/// The numbers of an OrderedTriple's or Surface's axis (`"x"`, `"y"`, `"z"`), or an error
+/// naming the axis and the node.
+pub fn axis_numbers<'a>(axis: &'a ColumnData, name: &str, node: &str) -> Result<&'a [f64], NodeError> {
+    axis.as_num().ok_or_else(|| NodeError(format!("the {name} axis holds text; {node} needs numbers there")))
 }
 
 /// A DataFrame as a rows × columns Matrix of numbers (`df.to_numpy()`).

@@ -32,6 +32,23 @@ pub(crate) fn f64s_to_json(v: &[f64]) -> Json {
     Json::Array(v.iter().map(|&x| f64_to_json(x)).collect())
 }
 
+/// A table column or an axis: numbers (NaN as null) or text.
+fn column_to_json(c: &ColumnData) -> Json {
+    match c {
+        ColumnData::Num(v) => f64s_to_json(v),
+        ColumnData::Text(v) => Json::Array(v.iter().map(|s| Json::from(s.as_str())).collect()),
+    }
+}
+
+/// A JSON cell of a text column: a string as is, null as "" (pandas' NaN), others as JSON.
+fn cell_text(x: &Json) -> String {
+    match x {
+        Json::String(s) => s.clone(),
+        Json::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 fn matrix_to_json(m: &Matrix) -> Json {
     Json::Array((0..m.rows).map(|r| f64s_to_json(m.row(r))).collect())
 }
@@ -62,30 +79,20 @@ impl Value {
                 put("y", f64s_to_json(y));
             }
             Value::OrderedTriple { x, y, z } => {
-                put("x", f64s_to_json(x));
-                put("y", f64s_to_json(y));
-                put("z", f64s_to_json(z));
+                put("x", column_to_json(x));
+                put("y", column_to_json(y));
+                put("z", column_to_json(z));
             }
             Value::Surface { x, y, z } => {
-                put("x", f64s_to_json(x));
-                put("y", f64s_to_json(y));
+                put("x", column_to_json(x));
+                put("y", column_to_json(y));
                 put("z", matrix_to_json(z));
             }
             Value::Scalar { c } => put("c", f64_to_json(*c)),
             Value::Vector { v } => put("v", f64s_to_json(v)),
             Value::Matrix { m } | Value::Grayscale { m } => put("m", matrix_to_json(m)),
             Value::DataFrame { m } => {
-                let cols = m
-                    .columns
-                    .iter()
-                    .map(|c| {
-                        let v = match &c.data {
-                            ColumnData::Num(v) => f64s_to_json(v),
-                            ColumnData::Text(v) => Json::Array(v.iter().map(|s| Json::from(s.as_str())).collect()),
-                        };
-                        (c.name.clone(), v)
-                    })
-                    .collect();
+                let cols = m.columns.iter().map(|c| (c.name.clone(), column_to_json(&c.data))).collect();
                 put("m", Json::Object(cols));
             }
             Value::Image { r, g, b, a } => {
@@ -134,13 +141,24 @@ impl Value {
                 _ => Err(ValueError::WrongField(t, k, "an array of numbers")),
             }
         };
+        // an axis: numbers as `vec` reads them, or text when a cell is a string
+        let axis = |k: &'static str| -> Result<ColumnData, ValueError> {
+            match field(k)? {
+                Json::Array(a) if a.iter().any(Json::is_string) => {
+                    Ok(ColumnData::Text(a.iter().map(cell_text).collect()))
+                }
+                _ => {
+                    vec(k).map(ColumnData::Num).map_err(|_| ValueError::WrongField(t, k, "an array of numbers or text"))
+                }
+            }
+        };
         let mat = |k: &'static str| -> Result<Matrix, ValueError> {
             json_to_matrix(field(k)?).ok_or(ValueError::WrongField(t, k, "a 2-D array of numbers (equal-length rows)"))
         };
         let value = match t {
             DataType::OrderedPair => Value::OrderedPair { x: vec("x")?, y: vec("y")? },
-            DataType::OrderedTriple => Value::OrderedTriple { x: vec("x")?, y: vec("y")?, z: vec("z")? },
-            DataType::Surface => Value::Surface { x: vec("x")?, y: vec("y")?, z: mat("z")? },
+            DataType::OrderedTriple => Value::OrderedTriple { x: axis("x")?, y: axis("y")?, z: axis("z")? },
+            DataType::Surface => Value::Surface { x: axis("x")?, y: axis("y")?, z: mat("z")? },
             DataType::Scalar => Value::Scalar {
                 c: match field("c")? {
                     Json::Number(n) => n.as_f64().unwrap_or(f64::NAN),
@@ -207,15 +225,7 @@ fn json_to_frame(j: &Json) -> Option<DataFrame> {
             let arr = v.as_array()?;
             let data = match json_to_f64s(arr) {
                 Some(nums) if arr.iter().all(|x| !x.is_boolean()) => ColumnData::Num(nums),
-                _ => ColumnData::Text(
-                    arr.iter()
-                        .map(|x| match x {
-                            Json::String(s) => s.clone(),
-                            Json::Null => String::new(),
-                            other => other.to_string(),
-                        })
-                        .collect(),
-                ),
+                _ => ColumnData::Text(arr.iter().map(cell_text).collect()),
             };
             Some(Column { name: name.clone(), data })
         })
@@ -282,8 +292,8 @@ mod tests {
         let m = Matrix::new(2, 2, vec![1.0, 2.0, 3.0, 4.0]).unwrap();
         let values = vec![
             Value::pair(vec![1.0], vec![2.0]),
-            Value::OrderedTriple { x: vec![1.0], y: vec![2.0], z: vec![3.0] },
-            Value::Surface { x: vec![1.0, 2.0], y: vec![1.0, 2.0], z: m.clone() },
+            Value::triple(vec![1.0], vec![2.0], vec![3.0]),
+            Value::Surface { x: ColumnData::Num(vec![1.0, 2.0]), y: ColumnData::Num(vec![1.0, 2.0]), z: m.clone() },
             Value::scalar(-1.5),
             Value::vector(vec![1.0, 2.0]),
             Value::Matrix { m: m.clone() },
@@ -297,6 +307,36 @@ mod tests {
         for v in values {
             assert_eq!(Value::from_json(&v.to_json()).unwrap(), v);
         }
+    }
+
+    #[test]
+    fn an_axis_holds_numbers_or_text() {
+        let text = |v: &[&str]| ColumnData::Text(v.iter().map(|s| s.to_string()).collect());
+        let t = Value::OrderedTriple {
+            x: text(&["N", "NE"]),
+            y: ColumnData::Num(vec![1.0, f64::NAN]),
+            z: text(&["0-1", ""]),
+        };
+        let j = t.to_json();
+        assert_eq!(j, json!({"type":"OrderedTriple","x":["N","NE"],"y":[1.0,null],"z":["0-1",""]}));
+        assert_eq!(format!("{:?}", Value::from_json(&j).unwrap()), format!("{t:?}"));
+        let s = Value::Surface { x: text(&["E", "N"]), y: ColumnData::Num(vec![0.5]), z: Matrix::zeros(1, 2) };
+        assert_eq!(Value::from_json(&s.to_json()).unwrap(), s);
+        // a null among text is pandas' NaN: an empty cell
+        let mixed = Value::from_json(&json!({"type":"OrderedTriple","x":["a",null],"y":[1,2],"z":[3,4]})).unwrap();
+        assert_eq!(
+            mixed,
+            Value::OrderedTriple {
+                x: text(&["a", ""]),
+                y: ColumnData::Num(vec![1.0, 2.0]),
+                z: ColumnData::Num(vec![3.0, 4.0])
+            }
+        );
+        let e = Value::from_json(&json!({"type":"OrderedTriple","x":[{}],"y":[1],"z":[1]})).unwrap_err();
+        assert_eq!(e.to_string(), "OrderedTriple.x must be an array of numbers or text");
+        // the axes must match z's shape whatever they hold
+        let e = Value::from_json(&json!({"type":"Surface","x":["a"],"y":[1],"z":[[1, 2]]})).unwrap_err();
+        assert!(e.to_string().contains("z must be 1×1"), "{e}");
     }
 
     #[test]

@@ -80,14 +80,18 @@ pub enum Value {
         x: Vec<f64>,
         y: Vec<f64>,
     },
+    /// Each axis holds numbers or text: Flojoy's DF_2_ORDERED_TRIPLE keeps a text column (wind's
+    /// direction) as a numpy object array, which plotly draws as categories.
     OrderedTriple {
-        x: Vec<f64>,
-        y: Vec<f64>,
-        z: Vec<f64>,
+        x: ColumnData,
+        y: ColumnData,
+        z: ColumnData,
     },
+    /// The axes of the grid (Flojoy's meshgrid X[0] and Y[:, 0]), numbers or text as an
+    /// OrderedTriple's; z holds numbers.
     Surface {
-        x: Vec<f64>,
-        y: Vec<f64>,
+        x: ColumnData,
+        y: ColumnData,
         z: Matrix,
     },
     Scalar {
@@ -156,6 +160,11 @@ impl Value {
 
     pub fn pair(x: Vec<f64>, y: Vec<f64>) -> Value {
         Value::OrderedPair { x, y }
+    }
+
+    /// An OrderedTriple of numbers.
+    pub fn triple(x: Vec<f64>, y: Vec<f64>, z: Vec<f64>) -> Value {
+        Value::OrderedTriple { x: ColumnData::Num(x), y: ColumnData::Num(y), z: ColumnData::Num(z) }
     }
 
     pub fn string(s: impl Into<String>) -> Value {

@@ -59,20 +59,17 @@ pub(super) fn export_matlab() -> NodeDef {
 
 fn run_export(ctx: &mut Ctx<'_>) -> NodeResult {
     let row = |v: &[f64]| Var::Num(Matrix { rows: 1, cols: v.len(), data: v.to_vec() });
+    // a DataFrame column or an OrderedTriple's axis: a row of numbers, or text
+    let cells = |c: &ColumnData| match c {
+        ColumnData::Num(v) => row(v),
+        ColumnData::Text(t) => Var::Text(t.clone()),
+    };
     let vars: Vec<(String, Var)> = match ctx.need("dc")? {
         Value::OrderedPair { x, y } => vec![("x".into(), row(x)), ("y".into(), row(y))],
-        Value::OrderedTriple { x, y, z } => vec![("x".into(), row(x)), ("y".into(), row(y)), ("z".into(), row(z))],
-        Value::DataFrame { m } => m
-            .columns
-            .iter()
-            .map(|c| {
-                let v = match &c.data {
-                    ColumnData::Num(v) => row(v),
-                    ColumnData::Text(t) => Var::Text(t.clone()),
-                };
-                (c.name.clone(), v)
-            })
-            .collect(),
+        Value::OrderedTriple { x, y, z } => {
+            vec![("x".into(), cells(x)), ("y".into(), cells(y)), ("z".into(), cells(z))]
+        }
+        Value::DataFrame { m } => m.columns.iter().map(|c| (c.name.clone(), cells(&c.data))).collect(),
         Value::Matrix { m } => vec![("matrix".into(), Var::Num(m.clone()))],
         other => {
             return Err(NodeError(format!(

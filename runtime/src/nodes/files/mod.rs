@@ -514,7 +514,9 @@ fn csv_number(x: f64, integral: bool) -> String {
 pub(crate) fn to_csv(v: &Value) -> Result<Vec<u8>, NodeError> {
     let mut w = csv_writer();
     match v {
-        Value::OrderedPair { x, y } => write_columns(&mut w, &[("x", x), ("y", y)])?,
+        Value::OrderedPair { x, y } => {
+            write_columns(&mut w, &[("x", &ColumnData::Num(x.clone())), ("y", &ColumnData::Num(y.clone()))])?
+        }
         Value::OrderedTriple { x, y, z } => write_columns(&mut w, &[("x", x), ("y", y), ("z", z)])?,
         Value::DataFrame { m } => {
             w.write_record(m.columns.iter().map(|c| c.name.as_str())).map_err(csv_error)?;
@@ -543,14 +545,19 @@ pub(crate) fn to_csv(v: &Value) -> Result<Vec<u8>, NodeError> {
 }
 
 /// `pd.DataFrame({"x": x, "y": y}).to_csv(index=False)`.
-fn write_columns(w: &mut csv::Writer<Vec<u8>>, cols: &[(&str, &Vec<f64>)]) -> Result<(), NodeError> {
-    let n = cols[0].1.len();
+/// Named columns of numbers or text (an OrderedTriple's text axis), with a header.
+fn write_columns(w: &mut csv::Writer<Vec<u8>>, cols: &[(&str, &ColumnData)]) -> Result<(), NodeError> {
+    let n = cols.first().map_or(0, |(_, c)| c.len());
     if cols.iter().any(|(_, c)| c.len() != n) {
         return Err(NodeError::new("All arrays must be of the same length"));
     }
     w.write_record(cols.iter().map(|(name, _)| *name)).map_err(csv_error)?;
     for r in 0..n {
-        w.write_record(cols.iter().map(|(_, c)| csv_number(c[r], false))).map_err(csv_error)?;
+        w.write_record(cols.iter().map(|(_, c)| match c {
+            ColumnData::Num(v) => csv_number(v[r], false),
+            ColumnData::Text(v) => v[r].clone(),
+        }))
+        .map_err(csv_error)?;
     }
     Ok(())
 }

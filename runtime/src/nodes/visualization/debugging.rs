@@ -1,10 +1,10 @@
 //! DEBUGGING: DATACONTAINER_TYPE, PRINT_DATACONTAINER (Python's pprint of the container's fields, arrays as numpy prints them) and DC_CONTENT_TYPE.
 
 use crate::nodes::{NodeDef, NodeError, Outputs};
-use crate::numeric::array_repr::np_array_repr;
+use crate::numeric::array_repr::{np_array_repr, np_object_text_repr};
 use crate::numeric::python;
 use crate::spec::NodeSpec;
-use crate::value::{DataFrame, DataType as T, Matrix, TypeSet, Value};
+use crate::value::{ColumnData, DataFrame, DataType as T, Matrix, TypeSet, Value};
 
 pub(super) fn datacontainer_type() -> NodeDef {
     NodeDef::sync(
@@ -27,6 +27,14 @@ fn matrix_repr(m: &Matrix) -> String {
 
 fn vec_repr(v: &[f64]) -> String {
     np_array_repr(v, (v.len(), None))
+}
+
+/// An OrderedTriple's or Surface's axis: a float array, or text as an object array.
+fn axis_repr(c: &ColumnData) -> String {
+    match c {
+        ColumnData::Num(v) => vec_repr(v),
+        ColumnData::Text(t) => np_object_text_repr(t),
+    }
 }
 
 /// A short pandas-like text of a DataFrame (pandas' own layout is not reproduced exactly).
@@ -61,10 +69,10 @@ fn dc_items(v: &Value) -> Vec<(&'static str, Item)> {
     let mut items = match v {
         Value::OrderedPair { x, y } => vec![("extra", none()), ("x", r(vec_repr(x))), ("y", r(vec_repr(y)))],
         Value::OrderedTriple { x, y, z } => {
-            vec![("extra", none()), ("x", r(vec_repr(x))), ("y", r(vec_repr(y))), ("z", r(vec_repr(z)))]
+            vec![("extra", none()), ("x", r(axis_repr(x))), ("y", r(axis_repr(y))), ("z", r(axis_repr(z)))]
         }
         Value::Surface { x, y, z } => {
-            vec![("extra", none()), ("x", r(vec_repr(x))), ("y", r(vec_repr(y))), ("z", r(matrix_repr(z)))]
+            vec![("extra", none()), ("x", r(axis_repr(x))), ("y", r(axis_repr(y))), ("z", r(matrix_repr(z)))]
         }
         Value::Scalar { c } => vec![("c", r(python::float_repr(*c))), ("extra", none())],
         Value::Vector { v } => vec![("extra", none()), ("v", r(vec_repr(v)))],

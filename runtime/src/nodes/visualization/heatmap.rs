@@ -4,21 +4,12 @@ use serde_json::{Value as Json, json};
 
 use super::PLOTLY;
 use super::template::{merge, plotly_template, update_with_plot_layout};
+use super::traces::axis_array;
 use crate::nodes::{Ctx, NodeDef, NodeError, NodeResult, Outputs};
-use crate::numeric::array::arange;
+use crate::numeric::array::{arange, triple_grid};
 use crate::numeric::histogram::histogram_auto;
-use crate::numeric::sort::unique;
 use crate::spec::NodeSpec;
 use crate::value::{ColumnData, DataType as T, Figure, Matrix, Trace, TypeSet, Value};
-
-/// ORDERED_TRIPLE_2_SURFACE's grid: unique x and y, z zero-padded or cut to len(y)×len(x).
-pub(super) fn triple_grid(x: &[f64], y: &[f64], z: &[f64]) -> (Vec<f64>, Vec<f64>, Matrix) {
-    let (ux, uy) = (unique(x), unique(y));
-    let size = ux.len() * uy.len();
-    let mut data: Vec<f64> = z.iter().copied().take(size).collect();
-    data.resize(size, 0.0);
-    (ux.clone(), uy.clone(), Matrix { rows: uy.len(), cols: ux.len(), data })
-}
 
 /// `np.reshape(v, (2, len(v)//2))` of a 1-D array.
 fn two_rows(v: &[f64]) -> Result<Matrix, NodeError> {
@@ -90,8 +81,8 @@ fn run_heatmap(ctx: &mut Ctx<'_>) -> NodeResult {
             hist = Some((z, false));
         }
         Value::OrderedTriple { x, y, z } => {
-            let (ux, uy, z) = triple_grid(x, y, z);
-            fig.traces.push(heat(&z).array("x", ux).array("y", uy));
+            let (ux, uy, z) = triple_grid(x, y, z, "HEATMAP")?;
+            fig.traces.push(axis_array(axis_array(heat(&z), "x", &ux), "y", &uy));
             hist = Some((z, false));
         }
         Value::Matrix { m } => {

@@ -4,33 +4,29 @@ use serde_json::json;
 
 use super::PLOTLY;
 use super::template::plotly_template;
-use super::traces::{nums, plot_layout};
+use super::traces::{axis_array, nums, plot_layout};
 use crate::nodes::{NodeDef, NodeError, Outputs};
 use crate::spec::NodeSpec;
-use crate::value::{Column, ColumnData, DataType as T, Figure, Trace, TypeSet, Value};
+use crate::value::{ColumnData, DataType as T, Figure, Trace, TypeSet, Value};
 
 pub(super) fn scatter3d() -> NodeDef {
     NodeDef::sync(
         NodeSpec::new(
             "SCATTER3D",
             "DATA/VISUALIZATION/PLOTLY",
-            "Plot points in 3-D: an OrderedTriple, or a DataFrame's first three columns (x, y, z; the \
+            "Plot points in 3-D: an OrderedTriple (a text axis as categories), or a DataFrame's first three columns (x, y, z; the \
              points coloured by z, as plotly express' scatter_3d does).",
         )
         .input("default", TypeSet::union(&[T::OrderedTriple, T::DataFrame]), "The points")
         .output("default", PLOTLY, "The figure"),
         |ctx| {
             let fig = match ctx.need("default")? {
-                Value::OrderedTriple { x, y, z } => plot_layout(
-                    vec![
-                        Trace::new("scatter3d")
-                            .array("x", x.clone())
-                            .array("y", y.clone())
-                            .array("z", z.clone())
-                            .attr("mode", "markers"),
-                    ],
-                    "SCATTER3D",
-                ),
+                // go.Scatter3d(x=x, y=y, z=z): a text axis (an object array) is drawn as categories
+                Value::OrderedTriple { x, y, z } => {
+                    let t = axis_array(Trace::new("scatter3d"), "x", x);
+                    let t = axis_array(axis_array(t, "y", y), "z", z);
+                    plot_layout(vec![t.attr("mode", "markers")], "SCATTER3D")
+                }
                 Value::DataFrame { m } => {
                     if m.columns.len() < 3 {
                         return Err(NodeError::new(
@@ -44,10 +40,6 @@ pub(super) fn scatter3d() -> NodeDef {
                             "SCATTER3D colours the points by the third column, which must hold numbers ('{}' holds text)",
                             cz.name
                         )));
-                    };
-                    let axis = |t: Trace, key: &str, c: &Column| match &c.data {
-                        ColumnData::Num(v) => t.array(key, v.clone()),
-                        ColumnData::Text(v) => t.attr(key, json!(v)),
                     };
                     let mut t = Trace::new("scatter3d")
                         .attr(
@@ -63,8 +55,8 @@ pub(super) fn scatter3d() -> NodeDef {
                         .attr("name", "")
                         .attr("scene", "scene")
                         .attr("showlegend", false);
-                    t = axis(t, "x", cx);
-                    t = axis(t, "y", cy);
+                    t = axis_array(t, "x", &cx.data);
+                    t = axis_array(t, "y", &cy.data);
                     t = t.array("z", zv.clone());
                     let sequential = plotly_template()["layout"]["colorscale"]["sequential"].clone();
                     Figure::new(vec![t])

@@ -1,11 +1,29 @@
 //! SURFACE3D: a 3-D surface.
 
 use super::PLOTLY;
-use super::heatmap::{plotly_js_number, triple_grid};
-use super::traces::plot_layout;
+use serde_json::Value as Json;
+
+use super::heatmap::plotly_js_number;
+use super::traces::{axis_array, plot_layout};
 use crate::nodes::{NodeDef, Outputs};
+use crate::numeric::array::triple_grid;
 use crate::spec::NodeSpec;
 use crate::value::{ColumnData, DataType as T, Matrix, Trace, TypeSet, Value};
+
+/// One of np.meshgrid's rows × cols arrays of an axis as a trace attribute: cell (r, c) holds
+/// `axis[at(r, c)]`; numbers as a matrix, text as rows of strings.
+fn meshgrid(t: Trace, key: &str, axis: &ColumnData, rows: usize, cols: usize, at: fn(usize, usize) -> usize) -> Trace {
+    match axis {
+        ColumnData::Num(v) => {
+            let data = (0..rows).flat_map(|r| (0..cols).map(move |c| v[at(r, c)])).collect();
+            t.matrix(key, Matrix { rows, cols, data })
+        }
+        ColumnData::Text(v) => {
+            let grid = (0..rows).map(|r| (0..cols).map(|c| Json::from(v[at(r, c)].as_str())).collect()).collect();
+            t.attr(key, Json::Array(grid))
+        }
+    }
+}
 
 pub(super) fn surface3d() -> NodeDef {
     NodeDef::sync(
@@ -13,29 +31,23 @@ pub(super) fn surface3d() -> NodeDef {
             "SURFACE3D",
             "DATA/VISUALIZATION/PLOTLY",
             "Plot a 3-D surface: a Surface, a Matrix or DataFrame (z over the row and column indices), or \
-             an OrderedTriple (z over the unique x and y, padded with zeros or cut to fit).",
+             an OrderedTriple (z over the unique x and y, padded with zeros or cut to fit; a text axis as \
+             categories, sorted as Python sorts strings).",
         )
         .input("default", TypeSet::union(&[T::OrderedTriple, T::DataFrame, T::Surface, T::Matrix]), "The data")
         .output("default", PLOTLY, "The figure"),
         |ctx| {
             let trace = match ctx.need("default")? {
                 Value::OrderedTriple { x, y, z } => {
-                    let (ux, uy, z) = triple_grid(x, y, z);
-                    // X, Y = np.meshgrid(x, y)
-                    let gx = Matrix {
-                        rows: uy.len(),
-                        cols: ux.len(),
-                        data: uy.iter().flat_map(|_| ux.iter().copied()).collect(),
-                    };
-                    let gy = Matrix {
-                        rows: uy.len(),
-                        cols: ux.len(),
-                        data: uy.iter().flat_map(|&v| std::iter::repeat_n(v, ux.len())).collect(),
-                    };
-                    Trace::new("surface").matrix("x", gx).matrix("y", gy).matrix("z", z)
+                    let (ux, uy, z) = triple_grid(x, y, z, "SURFACE3D")?;
+                    // X, Y = np.meshgrid(x, y): x along each row, y down each column
+                    let (rows, cols) = (uy.len(), ux.len());
+                    let t = meshgrid(Trace::new("surface"), "x", &ux, rows, cols, |_, c| c);
+                    meshgrid(t, "y", &uy, rows, cols, |r, _| r).matrix("z", z)
                 }
                 Value::Surface { x, y, z } => {
-                    Trace::new("surface").array("x", x.clone()).array("y", y.clone()).matrix("z", z.clone())
+                    let t = axis_array(axis_array(Trace::new("surface"), "x", x), "y", y);
+                    t.matrix("z", z.clone())
                 }
                 Value::Matrix { m } => Trace::new("surface").matrix("z", m.clone()),
                 Value::DataFrame { m } => {

@@ -3,7 +3,7 @@
 use serde_json::{Value as Json, json};
 
 use super::PLOTLY;
-use super::traces::{column_json, nums, plot_layout};
+use super::traces::{cells_json, column_json, nums, plot_layout};
 use crate::nodes::{NodeDef, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, Trace, TypeSet, Value};
@@ -25,7 +25,9 @@ pub(super) fn table() -> NodeDef {
             };
             let trace = match ctx.need("default")? {
                 Value::OrderedPair { x, y } => center(json!(["x", "y"]), json!([nums(x), nums(y)])),
-                Value::OrderedTriple { x, y, z } => center(json!(["x", "y", "z"]), json!([nums(x), nums(y), nums(z)])),
+                Value::OrderedTriple { x, y, z } => {
+                    center(json!(["x", "y", "z"]), json!([cells_json(x), cells_json(y), cells_json(z)]))
+                }
                 Value::Vector { v } => center(json!(["v"]), json!([nums(v)])),
                 // Flojoy's block also draws a Scalar (its port does not list it)
                 Value::Scalar { c } => Trace::new("table")

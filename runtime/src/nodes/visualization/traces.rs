@@ -96,9 +96,23 @@ pub(super) fn nums(v: &[f64]) -> Json {
 }
 
 pub(super) fn column_json(c: &Column) -> Json {
-    match &c.data {
+    cells_json(&c.data)
+}
+
+/// A column's or an axis' cells as plotly JSON: numbers (NaN as null) or strings.
+pub(super) fn cells_json(c: &ColumnData) -> Json {
+    match c {
         ColumnData::Num(v) => nums(v),
         ColumnData::Text(v) => json!(v),
+    }
+}
+
+/// An array attribute of a trace from an axis: numbers stay a buffer, text is a JSON array of
+/// strings, which plotly draws as categories.
+pub(super) fn axis_array(t: Trace, key: &str, axis: &ColumnData) -> Trace {
+    match axis {
+        ColumnData::Num(v) => t.array(key, v.clone()),
+        ColumnData::Text(v) => t.attr(key, json!(v)),
     }
 }
 
