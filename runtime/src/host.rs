@@ -209,23 +209,14 @@ impl Host for NativeHost {
     }
 
     fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
+        // Ctrl+C ends a long TIMER too
         let interrupt = self.interrupt.clone();
-        Box::pin(async move {
-            // in slices, so that Ctrl+C ends a long TIMER too
-            let until = Instant::now() + std::time::Duration::from_secs_f64(ms.clamp(0.0, 1e12) / 1000.0);
-            loop {
-                if let Some((flag, cancel)) = &interrupt
-                    && flag.load(Ordering::SeqCst)
-                {
-                    cancel.cancel(INTERRUPTED);
-                    return;
-                }
-                let left = until.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return;
-                }
-                std::thread::sleep(left.min(std::time::Duration::from_millis(20)));
+        crate::sleep::sleep(ms, move || match &interrupt {
+            Some((flag, cancel)) if flag.load(Ordering::SeqCst) => {
+                cancel.cancel(INTERRUPTED);
+                true
             }
+            _ => false,
         })
     }
 

@@ -18,6 +18,8 @@ pub mod numeric;
 pub mod param;
 pub mod python;
 pub mod schedule;
+#[cfg(not(target_family = "wasm"))]
+pub mod sleep;
 pub mod spec;
 pub mod sweep;
 pub mod validate;

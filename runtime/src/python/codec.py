@@ -2,11 +2,13 @@
 (`worker.py`, which follows this text) and the Python package's in-process nodes
 (`python/flojoy_web/`). A header is JSON whose arrays are buffers sent beside it: in the
 header a buffer is {"$b": index}, a float JSON cannot hold (NaN, ±inf) is {"$f": "nan"}.
-The Rust half is runtime/src/python/wire.rs."""
+It also holds what both do with a request: install the `flojoy` module node code imports,
+and answer a call. The Rust half is runtime/src/python/wire.rs and call.rs."""
 
 import json
 import math
 import sys
+import types
 
 
 def _buffer(n, floats):
@@ -56,3 +58,44 @@ def _encode(v, bufs, raw=False):
     raise TypeError(f"cannot send a {type(v).__name__} back to the runner")
 
 
+def _captured(f, *args):
+    """Runs f with what it writes to stderr (warnings) kept, for the node's log."""
+    import io
+
+    old, sys.stderr = sys.stderr, io.StringIO()
+    try:
+        return f(*args), sys.stderr.getvalue().splitlines()
+    finally:
+        sys.stderr = old
+
+
+def _install(api):
+    """Runs ``api`` (flojoy_api.py) as the module ``flojoy`` that node code imports."""
+    mod = types.ModuleType("flojoy")
+    mod.__file__ = "flojoy_api.py"
+    sys.modules["flojoy"] = mod
+    exec(compile(api, "flojoy_api.py", "exec"), mod.__dict__)
+    return mod
+
+
+def _answer(flojoy, msg):
+    """A request (``call`` or ``parse``, decoded) → its reply, to be encoded."""
+    kind = msg.get("type")
+    if kind == "call":
+        report, warnings = _captured(
+            flojoy.run, msg["code"], msg["func"], msg["node_key"], msg["inputs"], msg["params"], msg["outputs"]
+        )
+        log = report.get("log", []) + warnings
+        if not report["ok"]:
+            return {"type": "error", "message": report["message"], "traceback": report["traceback"],
+                    "line": report.get("line"), "log": log}
+        reply = {"type": "result", "outputs": report["outputs"], "log": log}
+        if "flow_to" in report:
+            reply["flow_to"] = report["flow_to"]
+        return reply
+    if kind == "parse":
+        r = flojoy.parse_report(msg["code"])
+        if r["ok"]:
+            return {"type": "parsed", "spec": r["spec"]}
+        return {"type": "error", "message": r["message"], "traceback": r["traceback"], "line": r.get("line"), "log": []}
+    return {"type": "error", "message": f"unknown request '{kind}'", "traceback": "", "line": None, "log": []}

@@ -1,4 +1,4 @@
-# (codec.py comes first in the script the runner starts: _buffer, _decode, _encode)
+# (codec.py comes first in the script the runner starts: _decode, _encode, _install, _answer)
 """Flojoy Web's native Python worker: runs Python nodes for the `flojoy` runner in the
 machine's CPython, through the same `flojoy` module the browser's Pyodide worker uses
 (nodes-pyodide/flojoy_api.py, sent as the first message).
@@ -13,13 +13,11 @@ line, log}, parsed {spec}. The protocol's Rust side is runtime/src/python/.
 """
 
 import json
-import math
 import mmap
 import os
 import struct
 import sys
 import threading
-import types
 
 # the protocol's own file descriptors: node code that prints, or a C library writing to fd 1,
 # must never mix bytes into the replies, and input() must not read the requests
@@ -157,26 +155,6 @@ def _send(data):
         view = view[n:]
 
 
-def _captured(f, *args):
-    """Runs f with what it writes to stderr (warnings) kept, for the node's log."""
-    import io
-
-    old, sys.stderr = sys.stderr, io.StringIO()
-    try:
-        return f(*args), sys.stderr.getvalue().splitlines()
-    finally:
-        sys.stderr = old
-
-
-def _install(api):
-    mod = types.ModuleType("flojoy")
-    mod.__file__ = "flojoy_api.py"
-    sys.modules["flojoy"] = mod
-    exec(compile(api, "flojoy_api.py", "exec"), mod.__dict__)
-    mod._flat = _flat_view(mod._flat, mod._np)
-    return mod
-
-
 def _flat_view(flat, np):
     """flojoy_api's ``_flat`` (an output array → float64 bytes) without its copy for numpy
     arrays: the browser needs a bytes object (a Uint8Array once in JavaScript), but here the
@@ -199,32 +177,12 @@ def _serve(flojoy):
             msg = _read()
         except EOFError:
             return
-        kind = msg.get("type")
-        if kind == "call":
-            report, warnings = _captured(
-                flojoy.run, msg["code"], msg["func"], msg["node_key"], msg["inputs"], msg["params"], msg["outputs"]
-            )
-            log = report.get("log", []) + warnings
-            if report["ok"]:
-                reply = {"type": "result", "outputs": report["outputs"], "log": log}
-                if "flow_to" in report:
-                    reply["flow_to"] = report["flow_to"]
-                try:
-                    _write(reply)
-                except (TypeError, ValueError) as e:
-                    _write({"type": "error", "message": f"{type(e).__name__}: {e}", "traceback": "", "line": None, "log": log})
-            else:
-                _write({"type": "error", "message": report["message"], "traceback": report["traceback"],
-                        "line": report.get("line"), "log": log})
-        elif kind == "parse":
-            r = flojoy.parse_report(msg["code"])
-            if r["ok"]:
-                _write({"type": "parsed", "spec": r["spec"]})
-            else:
-                _write({"type": "error", "message": r["message"], "traceback": r["traceback"],
-                        "line": r.get("line"), "log": []})
-        else:
-            _write({"type": "error", "message": f"unknown request '{kind}'", "traceback": "", "line": None, "log": []})
+        reply = _answer(flojoy, msg)
+        try:
+            _write(reply)
+        except (TypeError, ValueError) as e:  # an output Python cannot send
+            _write({"type": "error", "message": f"{type(e).__name__}: {e}", "traceback": "", "line": None,
+                    "log": reply.get("log", [])})
 
 
 def main():
@@ -242,6 +200,7 @@ def main():
         _FILES["out"] = os.open(os.path.join(folder, "out.bin"), os.O_RDWR)
     _orphan_watch(folder)
     flojoy = _install(init["api"])
+    flojoy._flat = _flat_view(flojoy._flat, flojoy._np)
     numpy = sys.modules.get("numpy")
     _write({"type": "ready", "version": sys.version.split()[0], "numpy": getattr(numpy, "__version__", None),
             "files": bool(_FILES)})

@@ -235,8 +235,8 @@ fn check(plan: &Plan, axes: &[Axis]) -> Result<(), String> {
         }
     }
     for label in plan.outputs.iter().flatten() {
-        if loaded.flow.find_label(label).is_none() {
-            return Err(format!("--outputs: no node is labelled '{label}'"));
+        if loaded.flow.find_label(label).or_else(|| loaded.flow.find_key(label)).is_none() {
+            return Err(format!("--outputs: no node is labelled '{label}' or has that id"));
         }
     }
     Ok(())
@@ -446,7 +446,11 @@ fn run_error(report: &schedule::RunReport) -> Option<String> {
 /// results); a node with several outputs gives `{output: value}`.
 fn picked_outputs(flow: &runtime::Flow, report: &schedule::RunReport, labels: Option<&[String]>) -> Json {
     let keep: Vec<&runtime::Node> = match labels {
-        Some(labels) => labels.iter().filter_map(|l| flow.find_label(l).and_then(|id| flow.node(id))).collect(),
+        // a label, or a node's id (for labels that hold a comma)
+        Some(labels) => labels
+            .iter()
+            .filter_map(|l| flow.find_label(l).or_else(|| flow.find_key(l)).and_then(|id| flow.node(id)))
+            .collect(),
         None => flow.nodes().filter(|n| flow.edges_from(n.id).is_empty()).collect(),
     };
     // only the kept outputs become JSON (a 100,000-point output costs more to write than to compute)
