@@ -5,6 +5,8 @@
   local  `flojoy sweep` on every core of this machine (threads in one process)
   dask   `flojoy sweep --dask local:2` (a distributed.LocalCluster of 2 worker processes; each
          task starts the runner)
+  python a loop of `fw.run(FLOW, set=...)` in one Python process (the flojoy_web package,
+         built here with --release and installed over the test build)
 
 Prints runs/s and the wall time per run of each. Rows keep no outputs (`--outputs ""`), so the
 figures measure running, not writing JSON. Uses the release runner (built first).
@@ -31,6 +33,26 @@ def runner():
     return str(ROOT / "target/release/flojoy")
 
 
+def package():
+    """Builds the flojoy_web wheel with the release profile and installs it."""
+    wheels = tempfile.mkdtemp(prefix="flojoy-bench-wheel-")
+    subprocess.run([sys.executable, "-m", "maturin", "build", "--quiet", "--release", "-m", "python/Cargo.toml",
+                    "-o", wheels, "--auditwheel", "skip"], cwd=ROOT, check=True)
+    wheel = next(pathlib.Path(wheels).glob("flojoy_web-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--root-user-action=ignore",
+                    "--force-reinstall", "--no-deps", str(wheel)], check=True)
+
+
+# the package's loop, in a fresh interpreter (the one that imports the wheel just installed)
+PACKAGE_LOOP = """
+import sys, flojoy_web as fw
+flow = fw.load(sys.argv[1])
+fixed = {"LINSPACE.step": 100000, "RAND.size": 100000}
+for f in map(float, sys.argv[2:]):
+    fw.run(flow, set={**fixed, "SINE.frequency": f}, outputs=[])
+"""
+
+
 def timed(label, fn, n):
     start = time.perf_counter()
     fn()
@@ -41,6 +63,7 @@ def timed(label, fn, n):
 
 def main():
     flojoy = runner()
+    package()
     freqs = [1 + 999 * i / max(N - 1, 1) for i in range(N)]
     out = tempfile.mkdtemp(prefix="flojoy-bench-sweep-")
 
@@ -62,6 +85,7 @@ def main():
     timed("bare", bare, N)
     timed("local", sweep(), N)
     timed("dask", sweep("--dask", "local:2"), N)
+    timed("python", lambda: subprocess.run([sys.executable, "-c", PACKAGE_LOOP, FLOW, *map(repr, freqs)], check=True), N)
 
 
 if __name__ == "__main__":
