@@ -163,13 +163,15 @@ def validate(source):
     return load(source).diagnostics
 
 
-def run(source, set=None, outputs=None, *, seed=None, max_seconds=None, allow_download=False, check=True):
+def run(source, set=None, outputs=None, *, seed=None, max_seconds=None, allow_download=False, write_anywhere=False,
+        check=True):
     """Runs a flow (a path, JSON text or a ``Flow``) and returns its ``Result``.
 
     ``set``: ``{"LABEL.PARAM": value}``, applied before the run (as ``flojoy run --set``).
     ``outputs``: the labels whose outputs to keep (default: every node's). ``seed`` fixes the
     random nodes; ``max_seconds`` stops a run that takes longer; ``allow_download`` lets nodes
-    read URLs. Python nodes run in this interpreter; Ctrl+C stops the run (KeyboardInterrupt).
+    read URLs; ``write_anywhere`` lets exports save outside the flow's folder (a flow file is
+    untrusted input: by default they save only inside it). Python nodes run in this interpreter; Ctrl+C stops the run (KeyboardInterrupt).
 
     With ``check`` (the default), a failed node raises ``NodeError``, an invalid flow
     ``FlowError`` and a stopped run ``RunCancelled``; without it the ``Result`` says so.
@@ -180,7 +182,7 @@ def run(source, set=None, outputs=None, *, seed=None, max_seconds=None, allow_do
     nodes = Nodes(folder)
     try:
         report, values = _native.run(text, folder, sets, labels, nodes, seed=seed, max_seconds=max_seconds,
-                                     allow_download=allow_download)
+                                     allow_download=allow_download, write_anywhere=write_anywhere)
     finally:
         nodes.close()
     report = json.loads(report)

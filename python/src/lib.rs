@@ -55,7 +55,7 @@ fn inspect(py: Python<'_>, text: &str) -> String {
 /// loaded or a set that names nothing gives `{"error": …}` and no run. Ctrl+C stops the run
 /// and raises KeyboardInterrupt.
 #[pyfunction]
-#[pyo3(signature = (text, folder, sets, outputs, nodes, seed=None, max_seconds=None, allow_download=false))]
+#[pyo3(signature = (text, folder, sets, outputs, nodes, seed=None, max_seconds=None, allow_download=false, write_anywhere=false))]
 #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one each
 fn run(
     py: Python<'_>,
@@ -67,6 +67,7 @@ fn run(
     seed: Option<u64>,
     max_seconds: Option<f64>,
     allow_download: bool,
+    write_anywhere: bool,
 ) -> PyResult<(String, Vec<Output>)> {
     let (report, values, raised) = py.detach(|| {
         let mut loaded = match file::load(text, seed.unwrap_or(0)) {
@@ -82,6 +83,7 @@ fn run(
         let mut native = seed.map_or_else(NativeHost::default, NativeHost::seeded);
         native.dir = folder.into();
         native.allow_download = allow_download;
+        native.write_anywhere = write_anywhere;
         let cancel = CancelToken::new();
         let ctrl_c = Rc::new(host::CtrlC { cancel: cancel.clone(), raised: RefCell::new(None) });
         let host = Rc::new(host::InProcess { native, nodes, ctrl_c: ctrl_c.clone() });

@@ -113,6 +113,9 @@ pub trait Host {
 /// What hardware nodes say where there are no devices (the CLI, the tests' native host).
 pub const NO_DEVICES: &str = "Hardware nodes run in the browser app (Chrome, Edge or Opera, which have WebSerial and WebUSB); this runner has no device access";
 
+/// Why [`NativeHost`] refuses to write a file outside the flow's folder.
+pub const WRITES_INSIDE: &str = "the runner saves files only inside the flow's folder, as a flow file is untrusted input; run with --write-anywhere to allow a path outside it";
+
 /// What [`NativeHost`] says when a node asks it to read a URL (READ_CSV's default file is one)
 /// and downloads are not allowed.
 pub const NO_DOWNLOADS: &str = "the command-line runner downloads URLs only when run with --allow-download (the browser app fetches them): add it, or save the file and give its path";
@@ -139,6 +142,10 @@ pub struct NativeHost {
     /// Whether nodes may download URLs (`--allow-download`). Off by default: a flow file is
     /// untrusted input, and a run that reaches the network should be the user's choice.
     pub allow_download: bool,
+    /// Whether exports may write outside [`NativeHost::dir`] (`--write-anywhere`). Off by
+    /// default, for the same reason: a flow's EXPORT_CSV aimed at `~/.bashrc` or `../../x` is
+    /// refused, naming the path.
+    pub write_anywhere: bool,
     /// Ctrl+C: the flag a signal handler sets, and the run it cancels.
     interrupt: Option<(Arc<AtomicBool>, CancelToken)>,
 }
@@ -152,6 +159,7 @@ impl Default for NativeHost {
             dir: std::path::PathBuf::from("."),
             python: crate::python::Python::default(),
             allow_download: false,
+            write_anywhere: false,
             interrupt: None,
         }
     }
@@ -259,6 +267,13 @@ impl Host for NativeHost {
     }
 
     fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
+        use std::path::Component;
+        let outside = std::path::Path::new(name)
+            .components()
+            .any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
+        if outside && !self.write_anywhere {
+            return Err(format!("will not write '{name}': {WRITES_INSIDE} ({})", self.dir.display()));
+        }
         let full = self.dir.join(name);
         std::fs::write(&full, bytes).map_err(|e| format!("cannot write '{}': {e}", full.display()))?;
         Ok(full.display().to_string())
@@ -293,6 +308,18 @@ mod tests {
         let host = NativeHost { dir: dir.clone(), ..NativeHost::default() };
         assert_eq!(host.write_file("a.csv", b"x\n1\n").ok(), Some(dir.join("a.csv").display().to_string()));
         assert_eq!(read(&host, "a.csv").ok(), Some(b"x\n1\n".to_vec()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        assert!(host.write_file("sub/b.csv", b"1").is_ok());
+        for outside in ["../escape.csv", "sub/../../escape.csv", "/tmp/flojoy-escape.csv"] {
+            let err = host.write_file(outside, b"1").err().unwrap_or_default();
+            assert!(
+                err.starts_with(&format!("will not write '{outside}'")) && err.contains("--write-anywhere"),
+                "{err}"
+            );
+        }
+        assert!(!dir.join("../escape.csv").exists());
+        let anywhere = NativeHost { dir: dir.join("sub"), write_anywhere: true, ..NativeHost::default() };
+        assert!(anywhere.write_file("../c.csv", b"1").is_ok() && dir.join("c.csv").exists());
         let err = read(&host, "missing.csv").err().unwrap_or_default();
         assert!(err.starts_with(&format!("cannot read '{}'", dir.join("missing.csv").display())), "{err}");
         let _ = std::fs::remove_dir_all(&dir);

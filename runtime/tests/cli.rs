@@ -315,3 +315,32 @@ fn allow_download_lets_flojoys_read_csv_example_fetch_its_url() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("READ CSV") && out.contains("only when run with --allow-download"), "{out}");
 }
+
+#[test]
+fn exports_save_only_inside_the_flows_folder_unless_write_anywhere() {
+    // a flow from outside (a file, a link) aims EXPORT_CSV one folder up
+    let flow = sine_flow("writes", &[]);
+    let dir = flow.parent().unwrap().to_path_buf();
+    let mut f: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&flow).unwrap()).unwrap();
+    f["rfInstance"]["nodes"].as_array_mut().unwrap().push(serde_json::json!({"id": "EXPORT_CSV-1", "data": {
+        "func": "EXPORT_CSV", "label": "EXPORT CSV",
+        "ctrls": {"dir": {"param": "dir", "value": "../"}, "filename": {"param": "filename", "value": "escaped.csv"}}}}));
+    f["rfInstance"]["edges"].as_array_mut().unwrap().push(
+        serde_json::json!({"source": "SINE-1", "sourceHandle": "default", "target": "EXPORT_CSV-1", "targetHandle": "dc"}),
+    );
+    std::fs::write(&flow, f.to_string()).unwrap();
+    let escaped = dir.parent().unwrap().join("escaped.csv");
+    let _ = std::fs::remove_file(&escaped);
+
+    let (code, _, err) = flojoy(&["run", flow.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("node EXPORT CSV (EXPORT_CSV-1) failed: will not write '../escaped.csv'"), "{err}");
+    assert!(err.contains("--write-anywhere"), "{err}");
+    assert!(!escaped.exists());
+
+    let (code, _, err) = flojoy(&["run", flow.to_str().unwrap(), "--write-anywhere"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(&escaped).unwrap().starts_with("x,y\n"));
+    let _ = std::fs::remove_file(&escaped);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! flojoy run FLOW.json [--json] [--seed N] [--max-seconds S] [--set LABEL.PARAM=VALUE]…
-//!                      [--python PATH] [--timeout SECONDS] [--allow-download]
+//!                      [--python PATH] [--timeout SECONDS] [--allow-download] [--write-anywhere]
 //! flojoy check FLOW.json [--set LABEL.PARAM=VALUE]…   # import and validate only
 //! flojoy sweep FLOW.json --set LABEL.PARAM=START:STOP:COUNT|v1,v2,… [--out runs.jsonl] …
 //! flojoy batch FLOW.json --files 'data/*.csv' --into LABEL.PARAM [--out runs.jsonl] …
@@ -12,7 +12,8 @@
 //! worker process for the run; `--timeout` stops a Python node that runs longer (its worker
 //! is restarted and the run goes on); Ctrl+C stops the run and reports it (twice: exit now).
 //! Nodes that read a URL (REMOTE_FILE, READ_CSV) download it only with `--allow-download`: a flow
-//! file is untrusted input, so reaching the network is the user's choice.
+//! file is untrusted input, so reaching the network is the user's choice. For the same reason
+//! exports save only inside the flow's folder unless `--write-anywhere`.
 //! Exit codes: 0 the flow ran; 1 a node failed or the run was cancelled; 2 the file could not
 //! be read, the flow is not valid or a `--set` names no node or parameter; 64 bad usage.
 
@@ -30,7 +31,7 @@ use runtime::python::Python;
 use runtime::schedule::{self, Cache, CancelToken, RunOptions, RunStatus};
 use runtime::{Flow, file, nodes, validate};
 
-const USAGE: &str = "usage: flojoy run FLOW.json [--json] [--seed N] [--max-seconds S] [--set LABEL.PARAM=VALUE]...\n                  [--python PATH] [--timeout SECONDS] [--allow-download]\n       flojoy check FLOW.json [--set LABEL.PARAM=VALUE]...\n       flojoy nodes";
+const USAGE: &str = "usage: flojoy run FLOW.json [--json] [--seed N] [--max-seconds S] [--set LABEL.PARAM=VALUE]...\n                  [--python PATH] [--timeout SECONDS] [--allow-download] [--write-anywhere]\n       flojoy check FLOW.json [--set LABEL.PARAM=VALUE]...\n       flojoy nodes";
 
 // glibc's malloc gives every freed 8 MB vector back to the system and page-faults the next one
 // in: a million-sample flow ran at 59 ms instead of 33 (tests/bench/compare_dsp.mjs)
@@ -70,6 +71,7 @@ fn run(args: &[String]) -> ExitCode {
         match a.as_str() {
             "--json" => json = true,
             "--allow-download" => host.allow_download = true,
+            "--write-anywhere" => host.write_anywhere = true,
             "--seed" => match it.next().and_then(|s| s.parse().ok()) {
                 Some(s) => host.seed = Some(s),
                 None => return usage("--seed needs a whole number"),

@@ -21,7 +21,7 @@ use serde_json::{Value as Json, json};
 
 use super::{set_param, usage};
 
-pub const USAGE: &str = "       flojoy sweep FLOW.json --set LABEL.PARAM=START:STOP:COUNT|v1,v2,... [--set ...]...\n       flojoy batch FLOW.json --files 'GLOB' --into LABEL.PARAM [--set ...]...\n                  [--outputs LABEL,...] [--out FILE.jsonl] [--resume] [--workers N | --dask ADDRESS|local:N] [--seed N]\n                  [--max-seconds S] [--python PATH] [--timeout SECONDS] [--allow-download]";
+pub const USAGE: &str = "       flojoy sweep FLOW.json --set LABEL.PARAM=START:STOP:COUNT|v1,v2,... [--set ...]...\n       flojoy batch FLOW.json --files 'GLOB' --into LABEL.PARAM [--set ...]...\n                  [--outputs LABEL,...] [--out FILE.jsonl] [--resume] [--workers N | --dask ADDRESS|local:N] [--seed N]\n                  [--max-seconds S] [--python PATH] [--timeout SECONDS] [--allow-download] [--write-anywhere]";
 
 /// What every run of the sweep shares.
 pub(crate) struct Plan {
@@ -32,6 +32,7 @@ pub(crate) struct Plan {
     pub python: Option<String>,
     pub timeout: Option<Duration>,
     pub allow_download: bool,
+    pub write_anywhere: bool,
     pub outputs: Option<Vec<String>>,
 }
 
@@ -57,6 +58,9 @@ impl Plan {
         if self.allow_download {
             a.push("--allow-download".into());
         }
+        if self.write_anywhere {
+            a.push("--write-anywhere".into());
+        }
         a
     }
 }
@@ -73,6 +77,7 @@ pub fn main(args: &[String]) -> ExitCode {
         python: None,
         timeout: None,
         allow_download: false,
+        write_anywhere: false,
         outputs: None,
     };
     let mut it = args[1..].iter();
@@ -102,6 +107,10 @@ pub fn main(args: &[String]) -> ExitCode {
             }
             "--allow-download" => {
                 plan.allow_download = true;
+                Ok(())
+            }
+            "--write-anywhere" => {
+                plan.write_anywhere = true;
                 Ok(())
             }
             "--workers" => value("a number")
@@ -381,6 +390,7 @@ fn worker(
         let mut host = plan.seed.map_or_else(NativeHost::default, NativeHost::seeded);
         host.dir = plan.dir.clone();
         host.allow_download = plan.allow_download;
+        host.write_anywhere = plan.write_anywhere;
         if let Some(p) = &plan.python {
             host.python = Python::new(p.clone());
         }
