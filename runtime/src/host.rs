@@ -250,7 +250,7 @@ impl Host for NativeHost {
         // to the folder would only report a confusing missing file)
         if is_url(path) {
             let result = if self.allow_download {
-                crate::download::get(path)
+                crate::download::get_unless(path, || self.interrupted())
             } else {
                 Err(format!("cannot read '{path}': {NO_DOWNLOADS}"))
             };

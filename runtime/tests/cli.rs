@@ -344,3 +344,35 @@ fn exports_save_only_inside_the_flows_folder_unless_write_anywhere() {
     let _ = std::fs::remove_file(&escaped);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn ctrl_c_stops_a_download_from_a_server_that_never_answers() {
+    // a server that takes the connection and says nothing (the download's own limit is 2 minutes)
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/countries.csv", server.local_addr().unwrap());
+    let app = support::apps().join("blocks/ETL/EXTRACT/FILE/READ_CSV/app.json");
+    let child = Command::new(env!("CARGO_BIN_EXE_flojoy"))
+        .args([
+            "run",
+            app.to_str().unwrap(),
+            "--json",
+            "--allow-download",
+            "--set",
+            &format!("READ CSV.file_path={url}"),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // the runner is downloading once its connection arrives
+    let (_conn, _) = server.accept().unwrap();
+    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["status"], "cancelled");
+    assert_eq!(r["error"], "interrupted (Ctrl+C)");
+    let read = r["nodes"].as_object().unwrap().values().find(|n| n["func"] == "READ_CSV").unwrap();
+    assert!(read["error"].as_str().unwrap_or_default().contains("interrupted"), "{read}");
+}
