@@ -57,6 +57,16 @@ pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
     for n in flow.nodes() {
         let spec = n.spec();
         match &n.kind {
+            NodeKind::Unknown(spec) if matches!(spec.availability, Availability::Unavailable { .. }) => {
+                if let Availability::Unavailable { reason } = &spec.availability {
+                    push(
+                        Severity::Error,
+                        Some(n),
+                        None,
+                        format!("{}: {} cannot run here: {reason}", n.label, spec.func),
+                    );
+                }
+            }
             NodeKind::Unknown(_) => push(
                 Severity::Error,
                 Some(n),

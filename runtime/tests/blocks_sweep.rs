@@ -193,6 +193,8 @@ fn every_per_block_app_runs_headless() {
             .nodes
             .iter()
             .filter_map(|(_, n)| n.error.as_ref().map(|e| (n.label.clone(), e.lines().next().unwrap_or("").to_owned())))
+            // a TIMER the limit stopped mid-wait is the limit's doing, not the node's failure
+            .filter(|(_, e)| !e.starts_with("cancelled while running: maximum run time exceeded"))
             .collect();
         let endless = report.status == RunStatus::Cancelled && errors.is_empty();
         let expected = FAILS_IN_FLOJOY_TOO.iter().chain(DIFFERS_FROM_FLOJOY).find(|(a, _, _)| *a == app);

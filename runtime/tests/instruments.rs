@@ -549,3 +549,32 @@ fn studio_s_dmm_read_app_reads_the_dmm7510() {
     assert_eq!(output(&r, "READ_MEASUREMENT_DMM7510"), Value::scalar(1.23456789));
     assert_eq!(output(&r, "FUNCTION_DMM7510"), Value::string("Measure DC voltage"));
 }
+
+#[test]
+fn studio_apps_for_vendor_driver_instruments_open_and_name_the_driver() {
+    for (app, driver, nodes) in [
+        ("cDAQReadAnalog.json", "NI-DAQmx", 5),
+        ("labjack.json", "LabJack's driver", 1),
+        ("picoExtractTrace.json", "Pico Technology's PicoSDK", 3),
+    ] {
+        let text = std::fs::read_to_string(support::apps().join("studio-examples").join(app)).unwrap();
+        let loaded = runtime::file::load(&text, 7).unwrap();
+        let errors: Vec<_> = runtime::validate::validate(&loaded.flow)
+            .into_iter()
+            .filter(|d| d.severity == runtime::validate::Severity::Error)
+            .collect();
+        // one error per vendor block, on that node, naming the driver; no node is unknown
+        assert_eq!(errors.len(), nodes, "{app}: {errors:?}");
+        for d in &errors {
+            assert!(d.node.is_some(), "{app}: {d:?}");
+            assert!(
+                d.message.contains(&format!("cannot run here: it needs the vendor's driver, {driver}")),
+                "{app}: {d:?}"
+            );
+        }
+        // the file's wires and settings are kept: saved again, it still has every node
+        let again = runtime::file::load(&runtime::file::save(&loaded.flow), 1).unwrap();
+        assert_eq!(again.flow.len(), loaded.flow.len(), "{app}");
+        assert_eq!(runtime::validate::validate(&again.flow).len(), runtime::validate::validate(&loaded.flow).len());
+    }
+}

@@ -455,6 +455,10 @@ fn spec_from_file(func: &str, data: &Json, ctrls: &Map<String, Json>) -> NodeSpe
     spec.inputs = ports("inputs", true);
     spec.outputs = ports("outputs", false);
     spec.params = params;
+    // a Studio instrument block that needs its vendor's driver says so on the node
+    if let Some(reason) = crate::nodes::hardware::needs_driver(str_of(data, "path").unwrap_or_default()) {
+        spec.availability = crate::spec::Availability::Unavailable { reason };
+    }
     spec
 }
 

@@ -21,9 +21,11 @@ mod scpi;
 mod serial;
 mod stream;
 mod usb;
+mod vendor;
 mod webcam;
 
 pub use scpi::MEASURE_VOLTAGE_COMMAND;
+pub use vendor::needs_driver;
 
 pub fn nodes() -> Vec<NodeDef> {
     vec![
