@@ -578,3 +578,100 @@ fn studio_apps_for_vendor_driver_instruments_open_and_name_the_driver() {
         assert_eq!(runtime::validate::validate(&again.flow).len(), runtime::validate::validate(&loaded.flow).len());
     }
 }
+
+/// A Tektronix instrument on USBTMC, answering through `reply`.
+fn tektronix(model: &str, product_id: u16, reply: impl FnMut(&str) -> Reply + 'static) -> Instrument {
+    Instrument::new(
+        Config {
+            idn: format!("TEKTRONIX,{model},C012345,CF:91.1CT FV:1.0"),
+            vendor_id: 0x0699,
+            product_id,
+            manufacturer: "Tektronix".into(),
+            product: model.into(),
+            ..Config::default()
+        },
+        reply,
+    )
+}
+
+#[test]
+fn studio_s_bode_plot_app_drives_the_afg31000_and_measures_with_the_mso2x() {
+    let text = std::fs::read_to_string(support::apps().join("studio-examples/bodePlot.json")).unwrap();
+    let loaded = runtime::file::load(&text, 7).unwrap();
+    // the bench: the AFG's channel 1 through an RC low-pass (fc = 1 MHz) into the scope's CH1
+    let afg_state = Rc::new(std::cell::RefCell::new((0.0_f64, 0.0_f64, false))); // (Hz, Vpp, on)
+    let state = afg_state.clone();
+    let afg = tektronix("AFG31052", 0x035e, move |line| {
+        let mut s = state.borrow_mut();
+        if let Some(f) = line.strip_prefix("SOURCE1:FREQUENCY ") {
+            s.0 = f.parse().unwrap();
+        } else if let Some(a) = line.strip_prefix("SOURCE1:VOLTAGE:AMPLITUDE ") {
+            s.1 = a.parse().unwrap();
+        } else if line == "OUTPUT1:STATE on" {
+            s.2 = true;
+        }
+        if line.ends_with('?') { Reply::Unknown } else { Reply::Done }
+    });
+    let state = afg_state.clone();
+    let scope = tektronix("MSO24", 0x0105, move |line| match line {
+        "*OPC?" => Reply::Text("1".into()),
+        "MEASUrement:MEAS1:RESUlts:CURRentacq:mean?" => {
+            let (f, vpp, on) = *state.borrow();
+            let gain = 1.0 / (1.0 + (f / 1e6).powi(2)).sqrt();
+            Reply::Text(format!("{:E}", if on { vpp * gain } else { 0.0 }))
+        }
+        l if l.ends_with('?') => Reply::Unknown,
+        _ => Reply::Done,
+    });
+    let lab = Lab::with(vec![afg.clone(), scope.clone()]);
+    let r = run(&loaded.flow, &lab);
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    // Studio's file leaves both connections empty: each node picks the one instrument of its model
+    let log = node(&r, "CONNECT_AFG31000").log.join("\n");
+    assert!(log.contains("using the only connected Tektronix AFG31000"), "{log}");
+    // the generator: the function, the outputs, then the loop's frequency 250 times. The app's
+    // frequency FEEDBACK refers to a node the file does not have (MULTIPLY-3d9a…), so, as in
+    // Studio, it gives its input every time: 98000 × 1.02
+    let mut expected: Vec<String> = [
+        "*IDN?",
+        "SOURCE1:FUNCtion:SHAPe sinusoid",
+        "SOURCE1:FREQUENCY 1000000.0",
+        "SOURCE1:VOLTAGE:AMPLITUDE 5.0",
+        "SOURCE1:VOLTAGE:OFFSET 0.0",
+        "SOURCE1:PHASE:ADJUST 0.0DEG",
+        "OUTPut1:IMPedance 50",
+        "OUTPut2:IMPedance 50",
+        "OUTPUT1:STATE on",
+        "OUTPUT2:STATE off",
+    ]
+    .map(String::from)
+    .to_vec();
+    expected.extend(std::iter::repeat_n("SOURCE1:FREQUENCY 99960.0".to_owned(), 250));
+    assert_eq!(told(&afg), expected);
+    // the scope: the setup recalled, then one amplitude measurement per step
+    let mut expected: Vec<String> = ["*IDN?", "RECAll:SETUp \"c:/flojoy001.set\""].map(String::from).to_vec();
+    for _ in 0..250 {
+        expected.extend(
+            [
+                ":MEASUrement:MEAS1:TYPE amplitude",
+                ":MEASUrement:MEAS1:SOURCE CH1",
+                "*OPC?",
+                "MEASUrement:MEAS1:RESUlts:CURRentacq:mean?",
+            ]
+            .map(String::from),
+        );
+    }
+    assert_eq!(told(&scope), expected);
+    // the plot's data: the gain in dB of the low-pass at 99.96 kHz, 20·log10(1/√(1 + (f/fc)²)),
+    // after the app's first row is deleted: the seeds' row (1 Hz, 1 V: 20·log10(1/5) dB relative to
+    // the 5 V reference), then 249 steps
+    let Value::OrderedPair { x, y } = output(&r, "ORDERED_PAIR_DELETE") else { panic!("an OrderedPair") };
+    let db = 20.0 * (1.0 / (1.0_f64 + 0.09996 * 0.09996).sqrt()).log10();
+    assert_eq!((x.len(), y.len()), (250, 250));
+    assert_eq!(x[0], 1.0);
+    assert!((y[0] - 20.0 * 0.2_f64.log10()).abs() < 1e-12, "{}", y[0]);
+    for i in 1..250 {
+        assert_eq!(x[i], 99960.0, "x[{i}]");
+        assert!((y[i] - db).abs() <= 1e-9 * db.abs(), "y[{i}] = {}, expected {db}", y[i]);
+    }
+}

@@ -651,6 +651,22 @@ impl Lab {
         self
     }
 
+    /// A Tektronix instrument whose USB product string is `product`.
+    fn with_tektronix(mut self, id: &str, product: &str) -> Lab {
+        let config = Config {
+            idn: format!("TEKTRONIX,{product},C1,1"),
+            vendor_id: 0x0699,
+            product_id: 0x0105,
+            manufacturer: "Tektronix".into(),
+            product: product.into(),
+            ..Config::default()
+        };
+        let inst = Instrument::new(config, script);
+        let info = inst.info("C1");
+        self.usb.push((PortInfo { id: id.into(), label: product.into(), open: false }, inst, info));
+        self
+    }
+
     fn with_serial(mut self, id: &str, label: &str) -> Lab {
         self.serial.push((PortInfo { id: id.into(), label: label.into(), open: false }, SerialInstrument::new()));
         self
@@ -793,6 +809,29 @@ fn network_and_gpib_names_say_why_a_page_cannot_reach_them() {
     );
     let e = scpi::resolve_instrument("", &Lab::default()).unwrap_err();
     assert!(e.to_string().contains("no instrument is connected") && e.to_string().contains("demo devices"), "{e}");
+}
+
+#[test]
+fn a_node_written_for_one_model_picks_it_among_several_when_none_is_named() {
+    let afg = scpi::Model { vendor_id: 0x0699, product: "AFG31", name: "Tektronix AFG31000" };
+    let lab = Lab::default().with_usb("05e6:2450", "Keithley 2450", "1").with_tektronix("0699:0105", "AFG31052");
+    assert!(matches!(scpi::resolve_instrument("", &lab), Err(ResourceError::Ambiguous(_))));
+    let (t, note) = scpi::resolve_model("", &lab, Some(afg)).unwrap();
+    assert_eq!(t.port().id, "0699:0105");
+    assert_eq!(
+        note.as_deref(),
+        Some(
+            "no instrument chosen and several instruments are connected; using the only connected Tektronix AFG31000 'AFG31052'"
+        )
+    );
+    // a network address a page cannot reach: the same
+    assert_eq!(scpi::resolve_model("TCPIP0::10.0.0.7::INSTR", &lab, Some(afg)).unwrap().0.port().id, "0699:0105");
+    // a name that matches wins over the model; two of the model, or none, stay ambiguous
+    assert_eq!(scpi::resolve_model("05e6:2450", &lab, Some(afg)).unwrap().0.port().id, "05e6:2450");
+    let two = Lab::default().with_tektronix("a", "AFG31052").with_tektronix("b", "AFG31252");
+    assert!(matches!(scpi::resolve_model("", &two, Some(afg)), Err(ResourceError::Ambiguous(_))));
+    let scope = scpi::Model { vendor_id: 0x0699, product: "MSO2", name: "MSO2" };
+    assert!(matches!(scpi::resolve_model("", &lab, Some(scope)), Err(ResourceError::Ambiguous(_))));
 }
 
 #[test]

@@ -217,6 +217,11 @@ fn append() -> NodeDef {
                 (Value::Vector { v }, Value::Vector { v: v2 }) => Value::vector(cat(v, v2)),
                 (Value::Vector { v }, Value::Scalar { c }) => Value::vector(cat(v, &[*c])),
                 (Value::Scalar { c }, Value::Scalar { c: c2 }) => Value::vector(vec![*c, *c2]),
+                // a point on top of the collected array: the point joins the array, as the block's
+                // doc asks ("the large array must be passed to the bottom connection"). Flojoy's
+                // block raises a ValueError here, which stops Studio's own bodePlot.json at its
+                // second iteration.
+                (Value::Scalar { c }, Value::Vector { v }) => Value::vector(cat(v, &[*c])),
                 (Value::DataFrame { m }, Value::DataFrame { m: m2 }) => Value::DataFrame { m: append_frames(m, m2) },
                 (a, b) => return Err(NodeError(format!("cannot append {} to {}", b.data_type(), a.data_type()))),
             };

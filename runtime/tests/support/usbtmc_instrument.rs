@@ -65,6 +65,11 @@ pub struct Config {
     /// transfers in pieces).
     pub max_packets_per_read: Option<usize>,
     pub idn: String,
+    /// The USB descriptors' vendor and product ids and strings.
+    pub vendor_id: u16,
+    pub product_id: u16,
+    pub manufacturer: String,
+    pub product: String,
 }
 
 impl Default for Config {
@@ -76,6 +81,10 @@ impl Default for Config {
             pad_in: true,
             max_packets_per_read: None,
             idn: "KEITHLEY INSTRUMENTS,MODEL 2450,04512345,1.7.3c".into(),
+            vendor_id: 0x05E6,
+            product_id: 0x2450,
+            manufacturer: "Keithley Instruments".into(),
+            product: "Model 2450".into(),
         }
     }
 }
@@ -457,11 +466,11 @@ impl Instrument {
             });
         }
         UsbInfo {
-            vendor_id: 0x05E6,
-            product_id: 0x2450,
+            vendor_id: st.cfg.vendor_id,
+            product_id: st.cfg.product_id,
             serial_number: Some(serial.to_owned()),
-            manufacturer: Some("Keithley Instruments".into()),
-            product: Some("Model 2450".into()),
+            manufacturer: Some(st.cfg.manufacturer.clone()),
+            product: Some(st.cfg.product.clone()),
             interfaces: vec![UsbInterfaceInfo {
                 number: INTERFACE,
                 alternate: 0,

@@ -28,6 +28,53 @@ use crate::devices::{Devices, PortInfo, SerialOptions, SerialPort, UsbDevice};
 /// A shared SCPI session: lock it for one exchange (or a sequence that must not be split).
 pub type Connection = Rc<Mutex<Scpi>>;
 
+/// The instrument a node is written for (a Tektronix AFG31000, say): with several instruments
+/// connected and a connection parameter that names none (Studio's files leave it empty) or
+/// names one a page cannot reach, the only connected instrument of this model is taken, with a
+/// note. Matched on the USB vendor id and a piece of the USB product string.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Model {
+    pub vendor_id: u16,
+    /// Found in the product string, ignoring case (`AFG31`).
+    pub product: &'static str,
+    /// For the note: `Tektronix AFG31000`.
+    pub name: &'static str,
+}
+
+impl Model {
+    fn fits(&self, u: &UsbInstrument) -> bool {
+        u.info.vendor_id == self.vendor_id
+            && u.info.product.as_deref().is_some_and(|p| p.to_lowercase().contains(&self.product.to_lowercase()))
+    }
+}
+
+/// [`resolve_instrument`], and when that finds several instruments, or only an unreachable
+/// one, the only connected instrument of `model`.
+pub fn resolve_model(
+    requested: &str,
+    devices: &dyn Devices,
+    model: Option<Model>,
+) -> Result<(Target, Option<String>), ResourceError> {
+    match (resolve_instrument(requested, devices), model) {
+        (Err(ResourceError::Ambiguous(why) | ResourceError::Unreachable(why)), Some(model)) => {
+            let fitting: Vec<UsbInstrument> = usb_instruments(devices).into_iter().filter(|u| model.fits(u)).collect();
+            match fitting.as_slice() {
+                [one] => Ok((
+                    Target::Usb(one.clone()),
+                    Some(format!(
+                        "{}; using the only connected {} '{}'",
+                        why.split(": set the connection").next().unwrap_or(&why),
+                        model.name,
+                        one.port.label
+                    )),
+                )),
+                _ => Err(ResourceError::Ambiguous(why)),
+            }
+        }
+        (result, _) => result,
+    }
+}
+
 /// How [`connect`] opens an instrument it has no session for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConnectOptions {
@@ -36,6 +83,8 @@ pub struct ConnectOptions {
     pub usbtmc: UsbtmcOptions,
     /// The new session's [`Scpi::timeout_ms`].
     pub timeout_ms: f64,
+    /// The model the node is written for, if it picks one among several (see [`Model`]).
+    pub model: Option<Model>,
 }
 
 impl Default for ConnectOptions {
@@ -44,6 +93,7 @@ impl Default for ConnectOptions {
             serial: SerialOptions::default(),
             usbtmc: UsbtmcOptions::default(),
             timeout_ms: super::DEFAULT_TIMEOUT_MS,
+            model: None,
         }
     }
 }
@@ -334,7 +384,7 @@ impl Instruments {
         requested: &str,
         options: &ConnectOptions,
     ) -> Result<(Connection, Option<String>), ScpiError> {
-        let (target, note) = resolve_instrument(requested, devices)?;
+        let (target, note) = resolve_model(requested, devices, options.model)?;
         let open_error =
             |id: &str, e: &dyn std::fmt::Display| ScpiError::Open { id: id.to_owned(), error: e.to_string() };
         let (key, opened) = match &target {

@@ -19,7 +19,7 @@ use super::usbtmc::{TmcError, Usbtmc};
 use super::{DeviceError, SerialPort, read_line};
 
 pub use block::{Block, ByteOrder, Word, block_data, block_header, decode, parse_block};
-pub use connect::{ConnectOptions, Connection, Instruments, Target, connect, resolve_instrument};
+pub use connect::{ConnectOptions, Connection, Instruments, Model, Target, connect, resolve_instrument, resolve_model};
 pub use resource::{Resource, ResourceError, TcpipEndpoint};
 
 /// How long an instrument has to answer, unless a call says otherwise.

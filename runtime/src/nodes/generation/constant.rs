@@ -23,7 +23,13 @@ pub(super) fn constant() -> NodeDef {
             let x = match ctx.input("default") {
                 Some(Value::OrderedPair { y, .. }) => y.clone(),
                 Some(Value::Vector { v }) => v.clone(),
-                Some(other) => return Err(ctx.wrong_type("default", other)),
+                // Flojoy's block matches on the input's type and ignores any other (a value that
+                // came through an Any port: LOOP's body passes on what started the loop)
+                Some(other) => {
+                    let why = ctx.wrong_type("default", other).0;
+                    ctx.log(format!("warning: {why}; it is ignored, as in Flojoy"));
+                    arange(ctx.count("step")?)
+                }
                 None => arange(ctx.count("step")?),
             };
             Ok(Outputs::one(match ctx.text("dc_type") {

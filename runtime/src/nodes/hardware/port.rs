@@ -10,7 +10,7 @@ use futures::future::{Either, select};
 use futures::lock::{Mutex, OwnedMutexGuard};
 
 use super::{LINE_TIMEOUT_MS, SCPI_TIMEOUT_MS};
-use crate::devices::scpi::{self, ConnectOptions, Connection, ScpiError};
+use crate::devices::scpi::{self, ConnectOptions, Connection, Model, ScpiError};
 use crate::devices::{self, DeviceError, Devices, SerialOptions, SerialPort, UsbDevice, read_line};
 use crate::host::{Host, NO_DEVICES};
 use crate::nodes::{AsyncCtx, NodeError};
@@ -109,8 +109,14 @@ pub(super) async fn open_usb(ctx: &AsyncCtx) -> Result<(String, Rc<dyn UsbDevice
 /// by every node of the run that names it; a guess (an OS port name, a network address while
 /// one USB instrument is connected) is noted in the node's log.
 pub(super) async fn instrument(ctx: &AsyncCtx, param: &str) -> Result<Connection, NodeError> {
+    instrument_of(ctx, param, None).await
+}
+
+/// [`instrument`] for a node written for one model: among several instruments, and with a
+/// connection that names none, the only connected one of that model.
+pub(super) async fn instrument_of(ctx: &AsyncCtx, param: &str, model: Option<Model>) -> Result<Connection, NodeError> {
     let devs = devices(ctx)?;
-    let options = ConnectOptions { timeout_ms: SCPI_TIMEOUT_MS, ..ConnectOptions::default() };
+    let options = ConnectOptions { timeout_ms: SCPI_TIMEOUT_MS, model, ..ConnectOptions::default() };
     let (connection, note) = scpi::connect(&*devs, &*ctx.host, ctx.text(param), &options).await.map_err(scpi_error)?;
     if let Some(note) = note {
         ctx.log(note);

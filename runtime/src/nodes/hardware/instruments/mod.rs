@@ -10,6 +10,8 @@
 mod keithley2450;
 mod keithley_dmm7510;
 mod rigol_ds1074z;
+mod tektronix_afg31000;
+mod tektronix_mso2x;
 
 use crate::devices::scpi::Connection;
 use crate::nodes::{AsyncCtx, NodeDef, NodeError};
@@ -20,7 +22,13 @@ use crate::value::TypeSet;
 use super::port::{device_param, instrument, scpi_error};
 
 pub fn nodes() -> Vec<NodeDef> {
-    keithley2450::nodes().into_iter().chain(keithley_dmm7510::nodes()).chain(rigol_ds1074z::nodes()).collect()
+    keithley2450::nodes()
+        .into_iter()
+        .chain(keithley_dmm7510::nodes())
+        .chain(rigol_ds1074z::nodes())
+        .chain(tektronix_afg31000::nodes())
+        .chain(tektronix_mso2x::nodes())
+        .collect()
 }
 
 /// Studio's `connection: VisaConnection` parameter and optional `input` (it only orders).
