@@ -825,7 +825,14 @@ fn a_node_written_for_one_model_picks_it_among_several_when_none_is_named() {
         )
     );
     // a network address a page cannot reach: the same
-    assert_eq!(scpi::resolve_model("TCPIP0::10.0.0.7::INSTR", &lab, Some(afg)).unwrap().0.port().id, "0699:0105");
+    let (t, note) = scpi::resolve_model("TCPIP0::10.0.0.7::INSTR", &lab, Some(afg)).unwrap();
+    assert_eq!(t.port().id, "0699:0105");
+    assert_eq!(
+        note.as_deref(),
+        Some(
+            "'TCPIP0::10.0.0.7::INSTR' is a network instrument, which a web page cannot reach; using the only connected Tektronix AFG31000 'AFG31052'"
+        )
+    );
     // a name that matches wins over the model; two of the model, or none, stay ambiguous
     assert_eq!(scpi::resolve_model("05e6:2450", &lab, Some(afg)).unwrap().0.port().id, "05e6:2450");
     let two = Lab::default().with_tektronix("a", "AFG31052").with_tektronix("b", "AFG31252");

@@ -5,6 +5,8 @@
 // the 2450 nodes). Golden checks on what the instrument was told and on what came back (the
 // currents are the Shockley diode's). A query the instrument never answers times out, is
 // aborted (USBTMC INITIATE_ABORT_BULK_IN over a control transfer) and the next run works.
+// Studio's bodePlot.json drives the simulated AFG31000 and measures with the simulated MSO24,
+// which sees the generator through a 1 MHz low-pass.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -41,7 +43,7 @@ test("Studio's IVSweep.json runs against the simulated Keithley 2450: the diode'
   const r = await page.evaluate(() => window.flojoy.run());
   assert.equal(r.status, "ok", JSON.stringify(r).slice(0, 2000));
   const connect = byFunc(r, "CONNECT_2450");
-  assert.match(connect.log.join("\n"), /'TCPIP::169\.254\.175\.123::INSTR' is a network instrument, which a web page cannot reach; using the only connected USB instrument 'Keithley 2450 SourceMeter \(simulated\)'/);
+  assert.match(connect.log.join("\n"), /'TCPIP::169\.254\.175\.123::INSTR' is a network instrument, which a web page cannot reach; using the only connected Keithley 2450 'Keithley 2450 SourceMeter \(simulated\)'/);
   assert.equal(connect.outputs.default.s, "TCPIP::169.254.175.123::INSTR");
   // what the instrument was told (the app: 0 to 1 V, 100 points, NPLC 1, 50 ms, 1 A limit, 2 V range)
   assert.deepEqual(await told(page), [
@@ -106,5 +108,52 @@ test("an instrument that does not answer: the query is aborted, the node says so
   // 0.5 V across the diode: 1e-12·(exp(0.5 / (1.8 · 25.852 mV)) − 1)
   const current = 1e-12 * Math.expm1(0.5 / (1.8 * 0.025852));
   assert.ok(Math.abs(r.nodes.READ.outputs.default.c - current) <= 1e-9 * current, JSON.stringify(r.nodes.READ));
+  assert.deepEqual(errors, []);
+});
+
+test("Studio's bodePlot.json runs against the simulated AFG31000 and MSO24: the low-pass's gain comes back in dB", async () => {
+  const { page, errors } = await demoEditor();
+  await page.waitForFunction(() => window.flojoy.devices().usb.some((d) => /MSO24/.test(d.label)));
+  const app = JSON.parse(readFileSync(join(STUDIO, "bodePlot.json"), "utf8"));
+  // the app waits 50 ms at each of its 250 steps; this copy does not (the waits are Studio's
+  // settling time for a real instrument, not part of what is checked)
+  app.rfInstance.nodes.find((n) => n.data.func === "TIMER").data.ctrls.sleep_time.value = 0;
+  const diags = await load(page, app);
+  assert.deepEqual(diags.filter((d) => d.severity === "Error"), [], "opens with no unknown node");
+  const r = await page.evaluate(() => window.flojoy.run());
+  assert.equal(r.status, "ok", JSON.stringify(r).slice(0, 2000));
+  // the app leaves both connections empty: each node takes the one instrument of its model
+  assert.match(byFunc(r, "CONNECT_AFG31000").log.join("\n"), /using the only connected Tektronix AFG31000 'Tektronix AFG31052 function generator \(simulated\)'/);
+  const afg = await page.evaluate(() => flojoyDemoDevices.find("afg31000").messages.slice());
+  assert.deepEqual(afg.slice(0, 10), [
+    "*IDN?",
+    "SOURCE1:FUNCtion:SHAPe sinusoid",
+    "SOURCE1:FREQUENCY 1000000.0",
+    "SOURCE1:VOLTAGE:AMPLITUDE 5.0",
+    "SOURCE1:VOLTAGE:OFFSET 0.0",
+    "SOURCE1:PHASE:ADJUST 0.0DEG",
+    "OUTPut1:IMPedance 50",
+    "OUTPut2:IMPedance 50",
+    "OUTPUT1:STATE on",
+    "OUTPUT2:STATE off",
+  ]);
+  // the app's frequency FEEDBACK names a node its file lacks, so (as in Studio) every step sets 98000 × 1.02
+  assert.deepEqual(afg.slice(10), Array(250).fill("SOURCE1:FREQUENCY 99960.0"));
+  const scope = await page.evaluate(() => flojoyDemoDevices.find("mso2x").messages.slice());
+  assert.deepEqual(scope.slice(0, 6), ["*IDN?", 'RECAll:SETUp "c:/flojoy001.set"', ":MEASUrement:MEAS1:TYPE amplitude",
+    ":MEASUrement:MEAS1:SOURCE CH1", "*OPC?", "MEASUrement:MEAS1:RESUlts:CURRentacq:mean?"]);
+  assert.equal(scope.length, 2 + 4 * 250);
+  // the plot's data: 20·log10 of the low-pass's gain at 99.96 kHz (after the app's seed row:
+  // 1 Hz, 1 V → 20·log10(1/5)); the scope prints 7 significant digits
+  const { x, y } = byFunc(r, "ORDERED_PAIR_DELETE").outputs.default;
+  const db = 20 * Math.log10(1 / Math.sqrt(1 + (99960 / 1e6) ** 2));
+  assert.equal(x.length, 250);
+  assert.equal(x[0], 1);
+  assert.ok(Math.abs(y[0] - 20 * Math.log10(0.2)) < 1e-12, String(y[0]));
+  for (let i = 1; i < 250; i++) {
+    assert.equal(x[i], 99960, `x[${i}]`);
+    assert.ok(Math.abs(y[i] - db) < 1e-5, `y[${i}] = ${y[i]}, expected ${db}`);
+  }
+  assert.equal(byFunc(r, "LINE").status, "done");
   assert.deepEqual(errors, []);
 });

@@ -113,7 +113,7 @@ describe("controller", () => {
     );
     assert.deepEqual(
       demo.usb.map((h) => h.name),
-      ["echo", "usb-stream", "keithley-2450"],
+      ["echo", "usb-stream", "keithley-2450", "afg31000", "mso2x"],
     );
     assert.equal(demo.find("arduino").rate, 1000);
     assert.equal(demo.find("usb-stream").rate, 10000);
@@ -854,5 +854,39 @@ describe("usb: keithley-2450 (USBTMC)", () => {
     // a malformed header stalls the endpoint
     assert.equal((await device.transferOut(1, new Uint8Array([1, 5, 5, 0, 1, 0, 0, 0, 1, 0, 0, 0, 65]))).status, "stall");
     await device.close();
+  });
+});
+
+describe("usb: afg31000 and mso2x (a bench for Studio's bodePlot)", () => {
+  test("the scope's channel 1 sees the generator's channel 1 through the low-pass", () => {
+    demo.install({ usb: [{ kind: "afg31000" }, { kind: "mso2x", source: "afg31000", dut: { kind: "lowpass", fc: 1e6 } }] });
+    const afg = demo.find("afg31000");
+    const scope = demo.find("mso2x");
+    assert.equal(afg.answer("*IDN?"), "TEKTRONIX,AFG31052,C012345,SCPI:99.0 FV:1.5.2");
+    // what FUNCTION_AFG31000 and OUTPUT_AFG31000 send for Studio's app, then one sweep step
+    for (const line of ["SOURCE1:FUNCtion:SHAPe sinusoid", "SOURCE1:FREQUENCY 1000000.0", "SOURCE1:VOLTAGE:AMPLITUDE 5.0",
+      "SOURCE1:VOLTAGE:OFFSET 0.0", "SOURCE1:PHASE:ADJUST 0.0DEG", "OUTPut1:IMPedance 50", "OUTPUT1:STATE on", "SOURCE1:FREQUENCY 99960.0"]) {
+      assert.equal(afg.answer(line), undefined, line);
+    }
+    assert.deepEqual(afg.errors, []);
+    assert.equal(afg.answer("sour1:freq?"), "99960", "short forms, any case");
+    for (const line of [":MEASUrement:MEAS1:TYPE amplitude", ":MEASUrement:MEAS1:SOURCE CH1"]) scope.answer(line);
+    assert.equal(scope.answer("*OPC?"), "1");
+    const gain = 1 / Math.sqrt(1 + (99960 / 1e6) ** 2);
+    const got = Number(scope.answer("MEASUrement:MEAS1:RESUlts:CURRentacq:mean?"));
+    assert.ok(Math.abs(got - 5 * gain) < 1e-6 * 5, `${got} vs ${5 * gain}`);
+    scope.answer(":MEASUrement:MEAS2:TYPE frequency");
+    assert.equal(Number(scope.answer("MEASUrement:MEAS2:RESUlts:CURRentacq:mean?")), 99960);
+    assert.equal(scope.answer('RECAll:SETUp "c:/flojoy001.set"'), undefined);
+    assert.deepEqual(scope.setups, [{ op: "recall", file: "c:/flojoy001.set" }]);
+    // output off, or the generator unplugged: no signal
+    afg.answer("OUTPUT1:STATE off");
+    assert.equal(Number(scope.answer("MEASUrement:MEAS1:RESUlts:CURRentacq:mean?")), 0);
+    assert.equal(scope.answer("MEASUrement:MEAS2:RESUlts:CURRentacq:mean?"), "9.91E37");
+    // what neither knows goes to its error queue
+    afg.answer("SOURCE1:BOGUS 1");
+    scope.answer("FOO:BAR");
+    assert.deepEqual([afg.errors, scope.errors], [[[-113, "Undefined header"]], [[-113, "Undefined header"]]]);
+    demo.uninstall();
   });
 });

@@ -6,6 +6,8 @@ import { ScpiSim } from "./serial/scpi.js";
 import { USBSimApi } from "./usb/api.js";
 import { EchoSim, UsbStreamSim } from "./usb/devices.js";
 import { Keithley2450Sim } from "./usb/keithley2450.js";
+import { Afg31000Sim } from "./usb/tektronix_afg31000.js";
+import { Mso2xSim } from "./usb/tektronix_mso2x.js";
 
 /** Kinds: class, bus, and what a device of that kind looks like unless its spec says otherwise. */
 const KINDS = {
@@ -32,6 +34,24 @@ const KINDS = {
     productId: 0x2450,
     serialNumber: "04512345",
   },
+  afg31000: {
+    bus: "usb",
+    make: Afg31000Sim,
+    label: "Tektronix AFG31052 function generator (simulated)",
+    manufacturerName: "Tektronix",
+    vendorId: 0x0699,
+    productId: 0x035e,
+    serialNumber: "C012345",
+  },
+  mso2x: {
+    bus: "usb",
+    make: Mso2xSim,
+    label: "Tektronix MSO24 oscilloscope (simulated)",
+    manufacturerName: "Tektronix",
+    vendorId: 0x0699,
+    productId: 0x0105,
+    serialNumber: "C054321",
+  },
 };
 
 /** install({ demo: true }): what a visitor without hardware gets. */
@@ -44,6 +64,9 @@ const DEMO_SET = Object.freeze({
     Object.freeze({ kind: "echo", name: "echo" }),
     Object.freeze({ kind: "usb-stream", name: "usb-stream", rate: 10000 }),
     Object.freeze({ kind: "keithley-2450", name: "keithley-2450", load: Object.freeze({ kind: "diode" }) }),
+    // a bench for Studio's bodePlot.json: the generator's channel 1 through a 1 MHz low-pass into the scope
+    Object.freeze({ kind: "afg31000", name: "afg31000" }),
+    Object.freeze({ kind: "mso2x", name: "mso2x", source: "afg31000", dut: Object.freeze({ kind: "lowpass", fc: 1e6 }) }),
   ]),
 });
 

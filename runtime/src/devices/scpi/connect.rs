@@ -59,15 +59,20 @@ pub fn resolve_model(
         (Err(ResourceError::Ambiguous(why) | ResourceError::Unreachable(why)), Some(model)) => {
             let fitting: Vec<UsbInstrument> = usb_instruments(devices).into_iter().filter(|u| model.fits(u)).collect();
             match fitting.as_slice() {
-                [one] => Ok((
-                    Target::Usb(one.clone()),
-                    Some(format!(
-                        "{}; using the only connected {} '{}'",
-                        why.split(": set the connection").next().unwrap_or(&why),
-                        model.name,
-                        one.port.label
-                    )),
-                )),
+                [one] => {
+                    let req = requested.trim();
+                    let unreachable =
+                        Resource::parse(req).ok().filter(|r| Resource::looks_like(req) && r.unreachable().is_some());
+                    let what = match unreachable {
+                        _ if req.is_empty() => "no instrument chosen and several instruments are connected".to_owned(),
+                        Some(r) => format!("'{req}' is {}, which a web page cannot reach", kind(&r)),
+                        None => why.split(": set the connection").next().unwrap_or(&why).to_owned(),
+                    };
+                    Ok((
+                        Target::Usb(one.clone()),
+                        Some(format!("{what}; using the only connected {} '{}'", model.name, one.port.label)),
+                    ))
+                }
                 _ => Err(ResourceError::Ambiguous(why)),
             }
         }

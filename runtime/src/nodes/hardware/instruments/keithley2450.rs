@@ -11,12 +11,15 @@
 use futures::future::LocalBoxFuture;
 
 use super::{num, number, numbers, query, send, tsp_connect, with_connection};
-use crate::nodes::hardware::port::{device_param, instrument};
+use crate::devices::scpi::Model;
+use crate::nodes::hardware::port::{device_param, instrument_of};
 use crate::nodes::{AsyncCtx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, TypeSet, Value};
 
 const PATH: &str = "HARDWARE/SOURCEMETERS/KEITHLEY/2450";
+/// With several instruments and no connection named, the one this node is for (Keithley's USB vendor id 0x05E6).
+const MODEL: Model = Model { vendor_id: 0x05E6, product: "2450", name: "Keithley 2450" };
 const CONNECT: &str = "CONNECT_2450";
 
 /// How often IV_SWEEP_2450 asks whether the trigger model still runs (Studio: every 0.5 s).
@@ -52,7 +55,7 @@ fn connect() -> NodeDef {
 
 fn run_connect(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
     Box::pin(async move {
-        tsp_connect(&ctx, "device").await?;
+        tsp_connect(&ctx, "device", MODEL).await?;
         Ok(Outputs::one(Value::string(ctx.text("device"))))
     })
 }
@@ -70,7 +73,7 @@ macro_rules! sender {
 fn sending(ctx: AsyncCtx, lines: Lines) -> LocalBoxFuture<'static, NodeResult> {
     Box::pin(async move {
         let (commands, out) = lines(&ctx)?;
-        let c = instrument(&ctx, "connection").await?;
+        let c = instrument_of(&ctx, "connection", Some(MODEL)).await?;
         send(&ctx, &c, &commands).await?;
         Ok(Outputs::one(Value::string(out)))
     })
@@ -177,7 +180,7 @@ fn measure_read() -> NodeDef {
         .output("default", TypeSet::of(T::Scalar), "The reading");
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
-            let c = instrument(&ctx, "connection").await?;
+            let c = instrument_of(&ctx, "connection", Some(MODEL)).await?;
             let command = "print(smu.measure.read())";
             let answer = query(&ctx, &c, command).await?;
             Ok(Outputs::one(Value::scalar(number(command, &answer)?)))
@@ -239,7 +242,7 @@ fn run_iv_sweep(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
             "status.operation.setmap(0, 2731, 2732)".into(),
             "trigger.model.initiate()".into(),
         ];
-        let c = instrument(&ctx, "connection").await?;
+        let c = instrument_of(&ctx, "connection", Some(MODEL)).await?;
         send(&ctx, &c, &setup).await?;
         // the trigger model holds operation bit 0 high while it runs; bounded by three times
         // the sweep's own length (a point takes its delay and at most 1/50 s per NPLC) plus a minute

@@ -3,12 +3,15 @@
 //! command set, the lines `tm_devices` writes for Studio's calls.
 
 use super::{number, query, send, tsp_connect, with_connection};
-use crate::nodes::hardware::port::{device_param, instrument};
+use crate::devices::scpi::Model;
+use crate::nodes::hardware::port::{device_param, instrument_of};
 use crate::nodes::{NodeDef, NodeError, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, TypeSet, Value};
 
 const PATH: &str = "HARDWARE/MULTIMETERS/KEITHLEY/DMM7510";
+/// With several instruments and no connection named, the one this node is for (Keithley's USB vendor id 0x05E6).
+const MODEL: Model = Model { vendor_id: 0x05E6, product: "7510", name: "Keithley DMM7510" };
 const CONNECT: &str = "CONNECT_DMM7510";
 
 /// FUNCTION_DMM7510's choices and their TSP constants.
@@ -46,7 +49,7 @@ fn connect() -> NodeDef {
         .output("default", TypeSet::of(T::String), "The device's address, as the parameter names it");
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
-            tsp_connect(&ctx, "device").await?;
+            tsp_connect(&ctx, "device", MODEL).await?;
             Ok(Outputs::one(Value::string(ctx.text("device"))))
         })
     })
@@ -60,7 +63,7 @@ fn reset() -> NodeDef {
     );
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
-            let c = instrument(&ctx, "connection").await?;
+            let c = instrument_of(&ctx, "connection", Some(MODEL)).await?;
             send(&ctx, &c, &["reset()".into()]).await?;
             Ok(Outputs::one(Value::string("Reset DMM7510")))
         })
@@ -79,7 +82,7 @@ fn function() -> NodeDef {
                 let names: Vec<&str> = FUNCTIONS.iter().map(|(n, _)| *n).collect();
                 return Err(NodeError(format!("'function' must be one of {}, got '{name}'", names.join(", "))));
             };
-            let c = instrument(&ctx, "connection").await?;
+            let c = instrument_of(&ctx, "connection", Some(MODEL)).await?;
             send(&ctx, &c, &[format!("dmm.measure.func = dmm.FUNC_{constant}")]).await?;
             Ok(Outputs::one(Value::string(format!("Measure {name}"))))
         })
@@ -94,7 +97,7 @@ fn read_measurement() -> NodeDef {
     );
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
-            let c = instrument(&ctx, "connection").await?;
+            let c = instrument_of(&ctx, "connection", Some(MODEL)).await?;
             let command = "print(dmm.measure.read())";
             let answer = query(&ctx, &c, command).await?;
             Ok(Outputs::one(Value::scalar(number(command, &answer)?)))

@@ -13,13 +13,13 @@ mod rigol_ds1074z;
 mod tektronix_afg31000;
 mod tektronix_mso2x;
 
-use crate::devices::scpi::Connection;
+use crate::devices::scpi::{Connection, Model};
 use crate::nodes::{AsyncCtx, NodeDef, NodeError};
 use crate::numeric::python::float_repr;
 use crate::spec::NodeSpec;
 use crate::value::TypeSet;
 
-use super::port::{device_param, instrument, scpi_error};
+use super::port::{device_param, instrument_of, scpi_error};
 
 pub fn nodes() -> Vec<NodeDef> {
     keithley2450::nodes()
@@ -83,8 +83,8 @@ fn numbers(command: &str, answer: &str) -> Result<Vec<f64>, NodeError> {
 
 /// Opens the Keithley instrument `param` names and switches it to its TSP command set, as
 /// Studio's CONNECT blocks do (`*LANG TSP`, then `*LANG?` must answer TSP).
-async fn tsp_connect(ctx: &AsyncCtx, param: &str) -> Result<Connection, NodeError> {
-    let c = instrument(ctx, param).await?;
+async fn tsp_connect(ctx: &AsyncCtx, param: &str, model: Model) -> Result<Connection, NodeError> {
+    let c = instrument_of(ctx, param, Some(model)).await?;
     send(ctx, &c, &["*LANG TSP".into()]).await?;
     let lang = query(ctx, &c, "*LANG?").await?;
     if lang != "TSP" {

@@ -9,12 +9,15 @@
 use futures::future::LocalBoxFuture;
 
 use super::{num, number, query, send, with_connection_named};
-use crate::nodes::hardware::port::{device_param, instrument, scpi_error};
+use crate::devices::scpi::Model;
+use crate::nodes::hardware::port::{device_param, instrument_of, scpi_error};
 use crate::nodes::{AsyncCtx, NodeDef, NodeError, NodeResult, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, TypeSet, Value};
 
 const PATH: &str = "HARDWARE/OSCILLOSCOPES/RIGOL/DS1074Z";
+/// With several instruments and no connection named, the one this node is for (Rigol's USB vendor id 0x1AB1).
+const MODEL: Model = Model { vendor_id: 0x1AB1, product: "DS1", name: "Rigol DS1000Z scope" };
 const CONNECT: &str = "CONNECTION_DS1074Z";
 const CHANNELS: &[&str] = &["ch1", "ch2", "ch3", "ch4"];
 
@@ -46,7 +49,7 @@ fn connection() -> NodeDef {
         .output("default", TypeSet::ANY, "Nothing (Studio's block returns None)");
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
-            let c = instrument(&ctx, "device").await?;
+            let c = instrument_of(&ctx, "device", Some(MODEL)).await?;
             let idn = query(&ctx, &c, "*IDN?").await?;
             ctx.log(format!("connected to {idn}"));
             Ok(Outputs::none())
@@ -66,7 +69,7 @@ fn channel_on_off() -> NodeDef {
                 CHANNELS.iter().map(|ch| if ctx.text(ch) == "OFF" { "OFF" } else { "ON" }).collect();
             let commands: Vec<String> =
                 states.iter().enumerate().map(|(i, s)| format!(":CHANnel{}:DISPlay {s}", i + 1)).collect();
-            let c = instrument(&ctx, "connection").await?;
+            let c = instrument_of(&ctx, "connection", Some(MODEL)).await?;
             send(&ctx, &c, &commands).await?;
             let summary: Vec<String> =
                 states.iter().enumerate().map(|(i, s)| format!("Channel {}: {s}", i + 1)).collect();
@@ -94,7 +97,7 @@ fn trigger() -> NodeDef {
 
 fn run_trigger(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
     Box::pin(async move {
-        let c = instrument(&ctx, "connection").await?;
+        let c = instrument_of(&ctx, "connection", Some(MODEL)).await?;
         if ctx.text("query_set") != "set" {
             let source = query(&ctx, &c, ":TRIGger:EDGE:SOURce?").await?;
             let level = query(&ctx, &c, ":TRIGger:EDGE:LEVel?").await?;
@@ -140,7 +143,7 @@ fn vertical_axis() -> NodeDef {
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
             let ch = channel(&ctx)?;
-            let c = instrument(&ctx, "connection").await?;
+            let c = instrument_of(&ctx, "connection", Some(MODEL)).await?;
             let (offset, scale) = if ctx.text("query_set") == "set" {
                 let (offset, scale) = (num(ctx.f64("offset")?), num(ctx.f64("scale")?));
                 send(&ctx, &c, &[format!(":{ch}:SCALe {scale}"), format!(":{ch}:OFFSet {offset}")]).await?;
@@ -161,7 +164,7 @@ fn time_axis() -> NodeDef {
         .output("default", TypeSet::of(T::String), "The axis settings");
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
-            let c = instrument(&ctx, "connection").await?;
+            let c = instrument_of(&ctx, "connection", Some(MODEL)).await?;
             let (offset, scale) = if ctx.text("query_set") == "set" {
                 let (offset, scale) = (num(ctx.f64("offset")?), num(ctx.f64("scale")?));
                 send(&ctx, &c, &[format!(":TIMebase:MAIN:SCALe {scale}"), format!(":TIMebase:MAIN:OFFSet {offset}")])
@@ -183,7 +186,7 @@ fn extract_trace() -> NodeDef {
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
             let ch = channel(&ctx)?;
-            let c = instrument(&ctx, "connection").await?;
+            let c = instrument_of(&ctx, "connection", Some(MODEL)).await?;
             send(
                 &ctx,
                 &c,
