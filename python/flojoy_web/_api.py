@@ -22,33 +22,44 @@ class FlojoyError(Exception):
 
 
 class FlowError(FlojoyError):
-    """The flow cannot run: the file cannot be read or loaded, a ``set`` names no node or
-    parameter, or validation found errors (``diagnostics``)."""
+    """The flow cannot run: the file cannot be read or loaded, a ``set`` or ``outputs`` names no
+    node or parameter, or validation found errors (``diagnostics``)."""
 
     def __init__(self, message, diagnostics=()):
-        super().__init__(message)
+        # everything in args, so that the exception pickles (to a Dask client, say)
+        super().__init__(message, list(diagnostics))
         self.message = message
         self.diagnostics = list(diagnostics)
+
+    def __str__(self):
+        return self.message
 
 
 class NodeError(FlojoyError):
     """A node failed. ``label``, ``key`` (its Flojoy id) and ``func`` name it; ``message`` is
     its error (a Python node's includes the traceback); ``result`` holds the whole run."""
 
-    def __init__(self, node, result):
-        first = (node.error or "").splitlines()[0] if node.error else "failed"
-        super().__init__(f"{node.label}: {first}")
-        self.label, self.key, self.func = node.label, node.key, node.func
-        self.message = node.error or ""
-        self.result = result
+    def __init__(self, label, key, func, message, result):
+        super().__init__(label, key, func, message, result)
+        self.label, self.key, self.func, self.message, self.result = label, key, func, message, result
+
+    @classmethod
+    def of(cls, node, result):
+        return cls(node.label, node.key, node.func, node.error or "", result)
+
+    def __str__(self):
+        return f"{self.label}: {(self.message.splitlines() or ['failed'])[0]}"
 
 
 class RunCancelled(FlojoyError):
     """The run was stopped (``max_seconds``); ``result`` holds what ran."""
 
     def __init__(self, message, result):
-        super().__init__(message)
-        self.result = result
+        super().__init__(message, result)
+        self.message, self.result = message, result
+
+    def __str__(self):
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -110,12 +121,14 @@ class NodeResult:
 @dataclass
 class Result:
     """A run: its ``status`` ("ok", "failed", "cancelled"), time in ``ms``, and each node by
-    label in ``nodes``. ``result["LINE"]`` is that node's output."""
+    label in ``nodes`` (a label used twice names the first such node, as ``set`` does; every
+    node is in ``by_key``, by its Flojoy id). ``result["LINE"]`` is that node's output."""
 
     status: str
     ms: float
     error: str | None
     nodes: dict
+    by_key: dict = field(default_factory=dict)
 
     @property
     def ok(self):
@@ -140,6 +153,13 @@ def _read(source):
     except OSError as e:
         raise FlowError(f"cannot read {path}: {e}") from e
     return text, os.path.dirname(os.path.abspath(path)), str(path)
+
+
+def _plain(v):
+    """A `set` value JSON does not know: numpy's numbers and arrays as Python's."""
+    if hasattr(v, "tolist"):
+        return v.tolist()
+    raise TypeError(f"a set value must be a number, text, a bool or a list, not {type(v).__name__}")
 
 
 def _diagnostics(items):
@@ -168,16 +188,17 @@ def run(source, set=None, outputs=None, *, seed=None, max_seconds=None, allow_do
     """Runs a flow (a path, JSON text or a ``Flow``) and returns its ``Result``.
 
     ``set``: ``{"LABEL.PARAM": value}``, applied before the run (as ``flojoy run --set``).
-    ``outputs``: the labels whose outputs to keep (default: every node's). ``seed`` fixes the
+    ``outputs``: the labels (or Flojoy ids) whose outputs to keep (default: every node's). ``seed`` fixes the
     random nodes; ``max_seconds`` stops a run that takes longer; ``allow_download`` lets nodes
     read URLs; ``write_anywhere`` lets exports save outside the flow's folder (a flow file is
-    untrusted input: by default they save only inside it). Python nodes run in this interpreter; Ctrl+C stops the run (KeyboardInterrupt).
+    untrusted input: by default they save only inside it). Python nodes run in this interpreter
+    (runs on several threads take turns for them); Ctrl+C stops the run (KeyboardInterrupt).
 
     With ``check`` (the default), a failed node raises ``NodeError``, an invalid flow
     ``FlowError`` and a stopped run ``RunCancelled``; without it the ``Result`` says so.
     """
     text, folder, path = _read(source)
-    sets = [(str(k), json.dumps(v)) for k, v in (set or {}).items()]
+    sets = [(str(k), json.dumps(v, default=_plain)) for k, v in (set or {}).items()]
     labels = None if outputs is None else [str(o) for o in ([outputs] if isinstance(outputs, str) else outputs)]
     nodes = Nodes(folder)
     try:
@@ -195,15 +216,18 @@ def run(source, set=None, outputs=None, *, seed=None, max_seconds=None, allow_do
     for key, name, header, bufs in values:
         wire = codec._decode(json.loads(header), [bytearray(b) if f else b for b, f in bufs])
         by_key[key].outputs[name] = flojoy.from_wire(wire)
-    result = Result(report["status"], report["ms"], report.get("error"), {n.label: n for n in by_key.values()})
+    by_label = {}
+    for n in by_key.values():
+        by_label.setdefault(n.label, n)
+    result = Result(report["status"], report["ms"], report.get("error"), by_label, by_key)
     if check and report["status"] != "ok":
         diagnostics = _diagnostics(report.get("diagnostics", []))
         failed = [n for n in by_key.values() if n.status == "failed"]
-        if diagnostics and all(n.runs == 0 for n in by_key.values()):
+        if any(d.severity == "error" for d in diagnostics) and all(n.runs == 0 for n in by_key.values()):
             raise FlowError(f"{path or 'flow'}: {report.get('error') or 'not valid'}", diagnostics)
         if report["status"] == "cancelled":
             raise RunCancelled(report.get("error") or "cancelled", result)
         if failed:
-            raise NodeError(failed[0], result)
+            raise NodeError.of(failed[0], result)
         raise FlojoyError(report.get("error") or "the run failed")
     return result

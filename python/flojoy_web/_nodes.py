@@ -10,6 +10,7 @@ the native module), so the three places cannot drift apart.
 import json
 import os
 import sys
+import threading
 import types
 
 from . import _native
@@ -19,14 +20,23 @@ exec(compile(_native.CODEC, "codec.py", "exec"), codec.__dict__)
 
 
 def _ours(name):
-    return name in ("flojoy", "blocks") or name.startswith(("flojoy.", "blocks."))
+    # the module node code imports, Studio's helper modules it registers, and each node's own
+    # module (flojoy_api loads a node's code as `flojoy_node_<FUNC>`)
+    return name in ("flojoy", "blocks") or name.startswith(("flojoy.", "blocks.", "flojoy_node_"))
+
+
+# `sys.modules` and the working folder belong to the whole process: runs on several threads
+# take turns for their Python nodes (from a run's first Python node to its end); runs without
+# Python nodes, and the engine's own work, stay parallel
+_PYTHON = threading.RLock()
 
 
 class Nodes:
     """The Python nodes of one run. The first one installs a fresh ``flojoy`` module (node
     memory does not leak from run to run, as with the runner's one worker per run); ``close``
     puts back whatever modules of those names were there before. A node runs in the flow's
-    folder, so its relative paths mean what they mean to the runner."""
+    folder, so its relative paths mean what they mean to the runner. Runs on several threads
+    take turns from their first Python node to their end (see ``_PYTHON``)."""
 
     def __init__(self, folder):
         self.folder = folder
@@ -34,8 +44,10 @@ class Nodes:
         self.saved = None
 
     def __call__(self, header, bufs):
-        if self.api is None:
+        if self.saved is None:
+            _PYTHON.acquire()
             self.saved = {k: sys.modules.pop(k) for k in [k for k in sys.modules if _ours(k)]}
+        if self.api is None:
             self.api = codec._install(_native.API)
         msg = codec._decode(json.loads(header), [b for b, _ in bufs])
         here = os.getcwd() if self.folder else None
@@ -53,10 +65,13 @@ class Nodes:
     def close(self):
         if self.saved is None:
             return
-        for k in [k for k in sys.modules if _ours(k)]:
-            del sys.modules[k]
-        sys.modules.update(self.saved)
-        self.saved = None
+        try:
+            for k in [k for k in sys.modules if _ours(k)]:
+                del sys.modules[k]
+            sys.modules.update(self.saved)
+        finally:
+            self.saved = None
+            _PYTHON.release()
 
 
 def _encoded(reply):
@@ -65,7 +80,5 @@ def _encoded(reply):
         text = json.dumps(codec._encode(reply, bufs), allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError) as e:  # an output that cannot cross
         bufs = []
-        failed = {"type": "error", "message": f"{type(e).__name__}: {e}", "traceback": "", "line": None,
-                  "log": reply.get("log", [])}
-        text = json.dumps(codec._encode(failed, bufs))
+        text = json.dumps(codec._encode(codec._unsendable(e, reply), bufs))
     return text, [(bytes(memoryview(b).cast("B")), kind == "d") for b, kind in bufs]

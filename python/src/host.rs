@@ -17,6 +17,9 @@ use runtime::python::call;
 use runtime::python::wire::{Buf, Bufs};
 use runtime::schedule::CancelToken;
 
+/// Why an export outside the flow's folder is refused, said to a Python user.
+const WRITES_INSIDE: &str = "fw.run saves files only inside the flow's folder, as a flow file is untrusted input; pass write_anywhere=True to allow a path outside it";
+
 pub struct InProcess {
     pub native: NativeHost,
     /// `flojoy_web._nodes.Nodes`: `(header JSON, [(bytearray, is_float)]) → (reply JSON, [(bytes, is_float)])`.
@@ -118,6 +121,11 @@ impl Host for InProcess {
     }
 
     fn read_file(&self, path: &str) -> LocalBoxFuture<'static, Result<Vec<u8>, String>> {
+        // a download gives up on Ctrl+C (the runner's host watches its own signal flag instead)
+        if runtime::host::is_url(path) && self.native.allow_download {
+            let result = runtime::download::get_unless(path, || self.ctrl_c.pressed());
+            return Box::pin(async move { result });
+        }
         self.native.read_file(path)
     }
 
@@ -126,6 +134,7 @@ impl Host for InProcess {
     }
 
     fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
-        self.native.write_file(name, bytes)
+        // the runner's advice, in this package's words
+        self.native.write_file(name, bytes).map_err(|e| e.replace(runtime::host::WRITES_INSIDE, WRITES_INSIDE))
     }
 }

@@ -51,8 +51,8 @@ fn inspect(py: Python<'_>, text: &str) -> String {
 
 /// Runs the flow in `text`, its relative paths resolved in `folder`, with `sets` (`LABEL.PARAM`,
 /// value as JSON) applied first. Returns the run report as JSON (outputs left out) and the
-/// outputs of the nodes labelled in `outputs` (all nodes: `None`). A flow that cannot be
-/// loaded or a set that names nothing gives `{"error": …}` and no run. Ctrl+C stops the run
+/// outputs of the nodes `outputs` names by label or id (all nodes: `None`). A flow that cannot
+/// be loaded, or a set or output that names nothing, gives `{"error": …}` and no run. Ctrl+C stops the run
 /// and raises KeyboardInterrupt.
 #[pyfunction]
 #[pyo3(signature = (text, folder, sets, outputs, nodes, seed=None, max_seconds=None, allow_download=false, write_anywhere=false))]
@@ -80,6 +80,27 @@ fn run(
                 return (json!({"error": format!("set {target}: {e}")}), Vec::new(), None);
             }
         }
+        // the nodes whose outputs to keep, by label or Flojoy id (as the runner's --outputs)
+        let keep: Option<Vec<String>> = match &outputs {
+            None => None,
+            Some(names) => {
+                let mut keys = Vec::new();
+                for name in names {
+                    let flow = &loaded.flow;
+                    match flow.find_label(name).or_else(|| flow.find_key(name)).and_then(|id| flow.node(id)) {
+                        Some(n) => keys.push(n.key.clone()),
+                        None => {
+                            return (
+                                json!({"error": format!("outputs: no node is labelled '{name}' or has that id")}),
+                                Vec::new(),
+                                None,
+                            );
+                        }
+                    }
+                }
+                Some(keys)
+            }
+        };
         let mut native = seed.map_or_else(NativeHost::default, NativeHost::seeded);
         native.dir = folder.into();
         native.allow_download = allow_download;
@@ -101,7 +122,7 @@ fn run(
         ));
         let mut values = Vec::new();
         for (key, node) in &report.nodes {
-            if outputs.as_ref().is_some_and(|labels| !labels.contains(&node.label)) {
+            if keep.as_ref().is_some_and(|keys| !keys.contains(key)) {
                 continue;
             }
             for (name, data) in &node.outputs {

@@ -191,6 +191,20 @@ impl NativeHost {
     }
 }
 
+/// Whether writing `full` (a path below `dir` by its text) would land outside `dir` through a
+/// symbolic link: a linked folder on the way, or the file itself a link.
+#[cfg(not(target_family = "wasm"))]
+fn escapes(dir: &std::path::Path, full: &std::path::Path) -> bool {
+    if full.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+        return true;
+    }
+    match (dir.canonicalize(), full.parent().map(std::path::Path::canonicalize)) {
+        (Ok(dir), Some(Ok(parent))) => !parent.starts_with(dir),
+        // a missing folder: the write fails and says so
+        _ => false,
+    }
+}
+
 /// How many folder entries `list_files` visits at most (a glob over a whole disk stops there).
 #[cfg(not(target_family = "wasm"))]
 const MAX_LISTED: usize = 1_000_000;
@@ -271,10 +285,10 @@ impl Host for NativeHost {
         let outside = std::path::Path::new(name)
             .components()
             .any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
-        if outside && !self.write_anywhere {
+        let full = self.dir.join(name);
+        if !self.write_anywhere && (outside || escapes(&self.dir, &full)) {
             return Err(format!("will not write '{name}': {WRITES_INSIDE} ({})", self.dir.display()));
         }
-        let full = self.dir.join(name);
         std::fs::write(&full, bytes).map_err(|e| format!("cannot write '{}': {e}", full.display()))?;
         Ok(full.display().to_string())
     }
@@ -304,6 +318,7 @@ mod tests {
     #[test]
     fn paths_resolve_against_the_folder() {
         let dir = std::env::temp_dir().join(format!("flojoy-host-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::create_dir_all(&dir);
         let host = NativeHost { dir: dir.clone(), ..NativeHost::default() };
         assert_eq!(host.write_file("a.csv", b"x\n1\n").ok(), Some(dir.join("a.csv").display().to_string()));
@@ -318,6 +333,20 @@ mod tests {
             );
         }
         assert!(!dir.join("../escape.csv").exists());
+        // a link inside the folder does not lead out of it
+        let outside = std::env::temp_dir().join(format!("flojoy-host-outside-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&outside);
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&outside, dir.join("out")).unwrap();
+            std::os::unix::fs::symlink(outside.join("victim"), dir.join("a-link.csv")).unwrap();
+            for linked in ["out/x.csv", "a-link.csv"] {
+                let err = host.write_file(linked, b"1").err().unwrap_or_default();
+                assert!(err.starts_with(&format!("will not write '{linked}'")), "{err}");
+            }
+            assert!(!outside.join("x.csv").exists() && !outside.join("victim").exists());
+        }
+        let _ = std::fs::remove_dir_all(&outside);
         let anywhere = NativeHost { dir: dir.join("sub"), write_anywhere: true, ..NativeHost::default() };
         assert!(anywhere.write_file("../c.csv", b"1").is_ok() && dir.join("c.csv").exists());
         let err = read(&host, "missing.csv").err().unwrap_or_default();

@@ -10,13 +10,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use futures::task::AtomicWaker;
+
 /// How often a pending sleep asks `stop` (Ctrl+C) whether to end early.
 const LOOK: Duration = Duration::from_millis(20);
 
 /// Waits `ms` milliseconds, or until `stop()` says so (it is asked every 20 ms).
 pub fn sleep(ms: f64, stop: impl Fn() -> bool + Unpin + 'static) -> Pin<Box<dyn Future<Output = ()>>> {
     let until = Instant::now() + Duration::from_secs_f64(ms.clamp(0.0, 1e12) / 1000.0);
-    Box::pin(Sleep { until, stop, armed: Arc::new(AtomicBool::new(false)) })
+    Box::pin(Sleep { until, stop, armed: Arc::new(AtomicBool::new(false)), waker: Arc::new(AtomicWaker::new()) })
 }
 
 struct Sleep<F> {
@@ -24,6 +26,8 @@ struct Sleep<F> {
     stop: F,
     /// A wake-up is on its way (one at a time, however often the task polls).
     armed: Arc<AtomicBool>,
+    /// The task to wake: the latest poll's.
+    waker: Arc<AtomicWaker>,
 }
 
 impl<F: Fn() -> bool + Unpin> Future for Sleep<F> {
@@ -34,13 +38,19 @@ impl<F: Fn() -> bool + Unpin> Future for Sleep<F> {
         if now >= self.until || (self.stop)() {
             return Poll::Ready(());
         }
+        self.waker.register(cx.waker());
         if !self.armed.swap(true, Ordering::SeqCst) {
-            let (wait, armed, waker) = ((self.until - now).min(LOOK), self.armed.clone(), cx.waker().clone());
-            std::thread::spawn(move || {
+            let (wait, armed, waker) = ((self.until - now).min(LOOK), self.armed.clone(), self.waker.clone());
+            let waking = std::thread::Builder::new().name("flojoy-sleep".into()).spawn(move || {
                 std::thread::sleep(wait);
                 armed.store(false, Ordering::SeqCst);
                 waker.wake();
             });
+            if waking.is_err() {
+                // no thread to be had: poll again at once rather than never
+                self.armed.store(false, Ordering::SeqCst);
+                cx.waker().wake_by_ref();
+            }
         }
         Poll::Pending
     }

@@ -57,25 +57,18 @@ pub fn validate(flow: &Flow) -> Vec<Diagnostic> {
     for n in flow.nodes() {
         let spec = n.spec();
         match &n.kind {
-            NodeKind::Unknown(spec) if matches!(spec.availability, Availability::Unavailable { .. }) => {
-                if let Availability::Unavailable { reason } = &spec.availability {
-                    push(
-                        Severity::Error,
-                        Some(n),
-                        None,
-                        format!("{}: {} cannot run here: {reason}", n.label, spec.func),
-                    );
-                }
+            NodeKind::Unknown(spec) => {
+                let message = match &spec.availability {
+                    Availability::Unavailable { reason } => {
+                        format!("{}: {} cannot run here: {reason}", n.label, spec.func)
+                    }
+                    Availability::Native => format!(
+                        "{}: unknown node '{}': this app has no such node; remove or replace it to run the flow",
+                        n.label, spec.func
+                    ),
+                };
+                push(Severity::Error, Some(n), None, message);
             }
-            NodeKind::Unknown(_) => push(
-                Severity::Error,
-                Some(n),
-                None,
-                format!(
-                    "{}: unknown node '{}': this app has no such node; remove or replace it to run the flow",
-                    n.label, spec.func
-                ),
-            ),
             NodeKind::Builtin(def) => {
                 if let Availability::Unavailable { reason } = &def.spec.availability {
                     push(

@@ -318,9 +318,13 @@ fn allow_download_lets_flojoys_read_csv_example_fetch_its_url() {
 
 #[test]
 fn exports_save_only_inside_the_flows_folder_unless_write_anywhere() {
-    // a flow from outside (a file, a link) aims EXPORT_CSV one folder up
-    let flow = sine_flow("writes", &[]);
-    let dir = flow.parent().unwrap().to_path_buf();
+    // a flow from outside (a file, a link) aims EXPORT_CSV one folder up (a folder of this test's
+    // own, so that runs side by side do not share the file)
+    let made = sine_flow("writes", &[]);
+    let dir = made.parent().unwrap().join("flow");
+    std::fs::create_dir_all(&dir).unwrap();
+    let flow = dir.join("writes.json");
+    std::fs::rename(&made, &flow).unwrap();
     let mut f: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&flow).unwrap()).unwrap();
     f["rfInstance"]["nodes"].as_array_mut().unwrap().push(serde_json::json!({"id": "EXPORT_CSV-1", "data": {
         "func": "EXPORT_CSV", "label": "EXPORT CSV",
@@ -341,8 +345,7 @@ fn exports_save_only_inside_the_flows_folder_unless_write_anywhere() {
     let (code, _, err) = flojoy(&["run", flow.to_str().unwrap(), "--write-anywhere"]);
     assert_eq!(code, 0, "{err}");
     assert!(std::fs::read_to_string(&escaped).unwrap().starts_with("x,y\n"));
-    let _ = std::fs::remove_file(&escaped);
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(made.parent().unwrap());
 }
 
 #[test]
@@ -364,8 +367,16 @@ fn ctrl_c_stops_a_download_from_a_server_that_never_answers() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // the runner is downloading once its connection arrives
-    let (_conn, _) = server.accept().unwrap();
+    // the runner is downloading once its connection arrives (waited for on a thread, so that a
+    // runner that never connects fails the test instead of hanging it)
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(server.accept().map(|(conn, _)| conn));
+    });
+    let Ok(Ok(_conn)) = rx.recv_timeout(std::time::Duration::from_secs(120)) else {
+        let out = child.wait_with_output().unwrap();
+        panic!("the runner never connected: {}", String::from_utf8_lossy(&out.stderr));
+    };
     let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
     let out = child.wait_with_output().unwrap();

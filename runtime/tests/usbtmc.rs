@@ -837,6 +837,10 @@ fn a_node_written_for_one_model_picks_it_among_several_when_none_is_named() {
     assert_eq!(scpi::resolve_model("05e6:2450", &lab, Some(afg)).unwrap().0.port().id, "05e6:2450");
     let two = Lab::default().with_tektronix("a", "AFG31052").with_tektronix("b", "AFG31252");
     assert!(matches!(scpi::resolve_model("", &two, Some(afg)), Err(ResourceError::Ambiguous(_))));
+    // the only instrument, guessed, but not of the model: taken, with a warning
+    let only = Lab::default().with_tektronix("0699:0105", "MSO24");
+    let note = scpi::resolve_model("", &only, Some(afg)).unwrap().1.unwrap();
+    assert!(note.ends_with("warning: it does not look like a Tektronix AFG31000 (USB 0x0699:0x0105 'MSO24'): if it is the wrong instrument, set the connection"), "{note}");
     let scope = scpi::Model { vendor_id: 0x0699, product: "MSO2", name: "MSO2" };
     assert!(matches!(scpi::resolve_model("", &lab, Some(scope)), Err(ResourceError::Ambiguous(_))));
 }

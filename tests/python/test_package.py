@@ -165,11 +165,60 @@ class Errors(unittest.TestCase):
         self.assertEqual(f.diagnostics, [])
         self.assertTrue(fw.run(f).ok)
 
-    def test_max_seconds_stops_a_run(self):
-        text = flow_text([node("TIMER-1", "TIMER", {"sleep_time": 30})], [])
+    def test_max_seconds_stops_a_run_even_one_with_warnings(self):
+        # a FEEDBACK naming a node the flow lacks is a warning, not an error: the run starts, and
+        # the limit stops it
+        text = flow_text([node("TIMER-1", "TIMER", {"sleep_time": 30}),
+                          node("FEEDBACK-1", "FEEDBACK", {"referred_node": "GONE-1"})], [])
+        self.assertTrue(any(d.severity == "warning" for d in fw.validate(text)))
         with self.assertRaises(fw.RunCancelled) as e:
             fw.run(text, max_seconds=0.2)
         self.assertIn("maximum", str(e.exception).lower())
+        self.assertEqual(e.exception.result.status, "cancelled")
+
+    def test_errors_and_results_pickle_whole(self):
+        text = flow_text([node("LINSPACE-1", "LINSPACE", {"step": 4}), node("BOOM-1", "BOOM", code=BOOM)],
+                         [("LINSPACE-1", "default", "BOOM-1", "default")])
+        with self.assertRaises(fw.NodeError) as e:
+            fw.run(text)
+        back = pickle.loads(pickle.dumps(e.exception))
+        self.assertEqual((back.label, back.func, back.message), (e.exception.label, "BOOM", e.exception.message))
+        self.assertEqual(str(back), str(e.exception))
+        self.assertEqual(back.result.nodes["LINSPACE-1"].status, "done")
+        # LINSPACE's defaults, as Flojoy's: from 10 down to 0
+        np.testing.assert_array_equal(back.result["LINSPACE-1"].v, np.linspace(10, 0, 4))
+        with self.assertRaises(fw.FlowError) as f:
+            fw.run(text, set={"NOPE.x": 1})
+        again = pickle.loads(pickle.dumps(f.exception))
+        self.assertEqual(str(again), str(f.exception))
+
+    def test_outputs_by_label_or_id_and_an_unknown_one_is_an_error(self):
+        text = flow_text([node("LINSPACE-1", "LINSPACE", {"step": 3}, label="T"), node("SINE-1", "SINE", label="S")],
+                         [("LINSPACE-1", "default", "SINE-1", "default")])
+        r = fw.run(text, outputs=["SINE-1"])
+        self.assertEqual([n.label for n in r.by_key.values() if n.outputs], ["S"])
+        with self.assertRaises(fw.FlowError) as e:
+            fw.run(text, outputs=["COSINE"])
+        self.assertIn("outputs: no node is labelled 'COSINE'", str(e.exception))
+        # numpy numbers in `set`
+        r = fw.run(text, set={"T.step": np.int64(5), "S.frequency": np.float64(2.0)})
+        self.assertEqual(len(r["S"].y), 5)
+
+    def test_exports_stay_in_the_flows_folder_unless_write_anywhere(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            inner = Path(tmp) / "flow"
+            inner.mkdir()
+            flow = inner / "export.json"
+            flow.write_text(flow_text(
+                [node("LINSPACE-1", "LINSPACE", {"step": 3}), node("SINE-1", "SINE"),
+                 node("EXPORT_CSV-1", "EXPORT_CSV", {"dir": "../", "filename": "out.csv"})],
+                [("LINSPACE-1", "default", "SINE-1", "default"), ("SINE-1", "default", "EXPORT_CSV-1", "dc")]))
+            with self.assertRaises(fw.NodeError) as e:
+                fw.run(flow)
+            self.assertIn("pass write_anywhere=True", e.exception.message)
+            self.assertFalse((Path(tmp) / "out.csv").exists())
+            fw.run(flow, write_anywhere=True)
+            self.assertTrue((Path(tmp) / "out.csv").read_text().startswith("x,y\n"))
 
 
 class Interpreter(unittest.TestCase):
@@ -213,12 +262,27 @@ class Interpreter(unittest.TestCase):
     def test_python_nodes_get_a_fresh_flojoy_module_and_leave_sys_modules_alone(self):
         mine = types.ModuleType("flojoy")
         sys.modules["flojoy"] = mine
+        before = set(sys.modules)
         try:
             r = fw.run(GALLERY / "python-ema-filter.json")
             self.assertTrue(r.ok)
             self.assertIs(sys.modules["flojoy"], mine)
+            # nothing of the run stays behind (the node's own module included)
+            self.assertEqual(set(sys.modules) - before, set())
         finally:
             del sys.modules["flojoy"]
+
+    def test_runs_on_several_threads_give_each_its_own_results(self):
+        # Python nodes of runs on several threads take turns: each run's nodes see its own flojoy
+        # module and folder, and every result is right
+        from concurrent.futures import ThreadPoolExecutor
+
+        want = {ex: fw.run(GALLERY / ex)["EMA FILTER"].y for ex in ["python-ema-filter.json"]}
+        with ThreadPoolExecutor(4) as pool:
+            runs = list(pool.map(lambda _: fw.run(GALLERY / "python-ema-filter.json"), range(8)))
+        for r in runs:
+            np.testing.assert_array_equal(r["EMA FILTER"].y, want["python-ema-filter.json"])
+        self.assertNotIn("flojoy", sys.modules)
 
 
 if __name__ == "__main__":

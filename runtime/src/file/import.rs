@@ -182,7 +182,7 @@ impl Reader {
                 spec: self.python_spec(&func, code, &data, &ctrls, label_in_file.as_deref()),
             })),
             (None, Some(def)) => NodeKind::Builtin(def),
-            (None, None) => NodeKind::Unknown(Arc::new(spec_from_file(&func, &data, &ctrls))),
+            (None, None) => NodeKind::Unknown(Arc::new(unknown_spec(&func, &data, &ctrls))),
         };
         let spec = match &kind {
             NodeKind::Builtin(d) => &d.spec,
@@ -455,7 +455,13 @@ fn spec_from_file(func: &str, data: &Json, ctrls: &Map<String, Json>) -> NodeSpe
     spec.inputs = ports("inputs", true);
     spec.outputs = ports("outputs", false);
     spec.params = params;
-    // a Studio instrument block that needs its vendor's driver says so on the node
+    spec
+}
+
+/// A node this app does not have, as the file describes it; a Studio instrument block that
+/// needs its vendor's driver says so on the node.
+fn unknown_spec(func: &str, data: &Json, ctrls: &Map<String, Json>) -> NodeSpec {
+    let mut spec = spec_from_file(func, data, ctrls);
     if let Some(reason) = crate::nodes::hardware::needs_driver(str_of(data, "path").unwrap_or_default()) {
         spec.availability = crate::spec::Availability::Unavailable { reason };
     }

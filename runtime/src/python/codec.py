@@ -78,6 +78,12 @@ def _install(api):
     return mod
 
 
+def _unsendable(e, reply):
+    """The error reply for a reply that could not be encoded (an output Python cannot send)."""
+    return {"type": "error", "message": f"{type(e).__name__}: {e}", "traceback": "", "line": None,
+            "log": reply.get("log", [])}
+
+
 def _answer(flojoy, msg):
     """A request (``call`` or ``parse``, decoded) → its reply, to be encoded."""
     kind = msg.get("type")

@@ -181,8 +181,7 @@ def _serve(flojoy):
         try:
             _write(reply)
         except (TypeError, ValueError) as e:  # an output Python cannot send
-            _write({"type": "error", "message": f"{type(e).__name__}: {e}", "traceback": "", "line": None,
-                    "log": reply.get("log", [])})
+            _write(_unsendable(e, reply))
 
 
 def main():

@@ -76,6 +76,17 @@ pub fn resolve_model(
                 _ => Err(ResourceError::Ambiguous(why)),
             }
         }
+        // a guess that is not of the node's model: say so (the product string may simply not name
+        // the model, so this is a warning, not a refusal)
+        (Ok((Target::Usb(u), Some(note))), Some(model)) if !model.fits(&u) => {
+            let note = format!(
+                "{note}; warning: it does not look like a {} (USB {} '{}'): if it is the wrong instrument, set the connection",
+                model.name,
+                ids(u.info.vendor_id, u.info.product_id),
+                u.info.product.as_deref().unwrap_or("")
+            );
+            Ok((Target::Usb(u), Some(note)))
+        }
         (result, _) => result,
     }
 }

@@ -26,8 +26,11 @@ pub(super) fn constant() -> NodeDef {
                 // Flojoy's block matches on the input's type and ignores any other (a value that
                 // came through an Any port: LOOP's body passes on what started the loop)
                 Some(other) => {
-                    let why = ctx.wrong_type("default", other).0;
-                    ctx.log(format!("warning: {why}; it is ignored, as in Flojoy"));
+                    // (a Scalar constant uses no input: nothing to say)
+                    if ctx.text("dc_type") != "Scalar" {
+                        let why = ctx.wrong_type("default", other).0;
+                        ctx.log(format!("warning: {why}; it is ignored, as in Flojoy"));
+                    }
                     arange(ctx.count("step")?)
                 }
                 None => arange(ctx.count("step")?),

@@ -3,9 +3,16 @@
 //! OUTPUT_AFG31000, INPUT_PARAM_AFG31000, sending the SCPI lines of Studio's blocks (numbers
 //! as Python's `str(float)` writes them).
 //!
-//! Differences from Studio: INPUT_PARAM_AFG31000 sends the pulse width (Studio's block compares
-//! with a misspelt "pulse_wdith" and sends nothing), and a missing or non-Scalar input is an
-//! error naming the port rather than a Python AttributeError.
+//! Differences from Studio:
+//! - INPUT_PARAM_AFG31000 sends the pulse width (Studio's block compares with a misspelt
+//!   "pulse_wdith" and sends nothing); a missing or non-Scalar input is an error naming the port
+//!   rather than a Python AttributeError.
+//! - OUTPUT_AFG31000 sends a 1 MΩ impedance as `1000000`: Studio's `int("1e6")` raises a
+//!   ValueError, so that choice never worked there.
+//! - FUNCTION_AFG31000 checks the ramp symmetry before sending anything; Studio's block sends
+//!   the shape, frequency, amplitude, offset and phase first, then fails its assert.
+//! - CONNECT_AFG31000 asks `*IDN?` (for the log, and to find out early that the instrument
+//!   answers); Studio's pyvisa `open_resource` sends nothing.
 
 use super::{num, query, send, with_connection};
 use crate::devices::scpi::Model;
@@ -135,7 +142,7 @@ fn output() -> NodeDef {
         .output("default", TypeSet::of(T::String), "Set output parameters");
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
-            // Studio sends int(ch1_impedance): "50" or "1000000"
+            // 50 Ω or 1 MΩ as a whole number (Studio's int("1e6") raises instead)
             let ohms =
                 |name: &str| choice(&ctx, name, &["50", "1e6"]).map(|v| if v == "50" { "50" } else { "1000000" });
             let commands = vec![
