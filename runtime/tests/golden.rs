@@ -56,6 +56,15 @@ const NOT_GOLDEN: &[(&str, &str)] = &[
     ("VERTICAL_AXIS_DS1074Z", INSTRUMENT),
     ("TIME_AXIS_DS1074Z", INSTRUMENT),
     ("EXTRACT_TRACE_DS1074Z", INSTRUMENT),
+    ("CONNECT_AFG31000", INSTRUMENT),
+    ("FUNCTION_AFG31000", INSTRUMENT),
+    ("OUTPUT_AFG31000", INSTRUMENT),
+    ("INPUT_PARAM_AFG31000", INSTRUMENT),
+    ("CONNECT_MSO2X", INSTRUMENT),
+    ("SETUP_FILE_MSO2X", INSTRUMENT),
+    ("MEASUREMENT_MSO2X", INSTRUMENT),
+    ("TIC", "drives a stepper controller: tests/hardware.rs, against a scripted Tic"),
+    ("TIC_KNOB", "drives a stepper controller: tests/hardware.rs, against a scripted Tic"),
 ];
 
 const INSTRUMENT: &str =

@@ -368,6 +368,21 @@ impl Devices for Lab {
         })
     }
 
+    /// Ids are `vvvv:pppp` (hex vendor and product ids), as the page names USB devices.
+    fn usb_info(&self, id: &str) -> Option<runtime::devices::UsbInfo> {
+        self.usb.borrow().iter().find(|(p, _)| p.id == id)?;
+        let (v, p) = id.split_once(':')?;
+        let hex = |s: &str| u16::from_str_radix(s.get(..4)?, 16).ok();
+        Some(runtime::devices::UsbInfo {
+            vendor_id: hex(v)?,
+            product_id: hex(p)?,
+            serial_number: None,
+            manufacturer: None,
+            product: None,
+            interfaces: Vec::new(),
+        })
+    }
+
     fn serial_unsupported(&self) -> Option<String> {
         self.no_apis.get().then(|| "this browser has no WebSerial".to_owned())
     }
@@ -571,7 +586,7 @@ fn every_hardware_node_says_where_it_runs_when_the_host_has_no_devices() {
         .filter(|d| d.spec.path.starts_with("HARDWARE/"))
         .filter(|d| d.spec.availability == runtime::spec::Availability::Native)
         .collect();
-    assert_eq!(hardware.len(), 40);
+    assert_eq!(hardware.len(), 42);
     for def in hardware {
         let r = futures::executor::block_on(nodes::invoke(def, &[], &Map::new(), host.clone()));
         assert_eq!(r.unwrap_err().0, NO_DEVICES, "{}", def.spec.func);
@@ -1165,4 +1180,65 @@ fn measure_voltage_app_loops_until_the_deadline() {
     assert!(line.1.runs > 1);
     let appended = r.nodes.iter().find(|(_, n)| n.func == "APPEND").unwrap();
     assert!(ys(&appended.1.outputs[0].1).len() > 10, "APPEND collected the readings");
+}
+
+// ---- Pololu Tic ---------------------------------------------------------------------------
+
+/// The vendor requests a Tic was sent: (bRequest, wValue, wIndex), each a vendor request to the
+/// device with no data.
+fn tic_commands(usb: &FakeUsb) -> Vec<(u8, u16, u16)> {
+    let st = usb.st.borrow();
+    for (setup, data) in &st.controls {
+        assert_eq!((setup.request_type.as_str(), setup.recipient.as_str(), data.len()), ("vendor", "device", 0));
+    }
+    st.controls.iter().map(|(s, _)| (s.request, s.value, s.index)).collect()
+}
+
+#[test]
+fn tic_moves_the_stepper_through_studios_positions_with_ticlibs_requests() {
+    let mut b = Bench::new();
+    b.usb("cafe:4000", 0); // another USB device, which is not a Tic
+    let tic = b.usb("1ffb:00b5", 0);
+    let start = b.now();
+    let v = b.invoke("TIC", json!({"current_limit": 40, "sleep_time": 1, "speed": 70000})).unwrap();
+    assert_eq!(v, Value::pair(vec![50.0, 100.0, 150.0, 200.0], vec![50.0, 100.0, 150.0, 200.0]));
+    // Pololu's USB commands: 0xEC halt and set position, 0x91 current limit, 0x85 energize,
+    // 0x83 exit safe start, then per position 0xE6 max speed (70000 = 0x1_1170: low half in
+    // wValue, high in wIndex) and 0xE0 target, then 0x86 deenergize and 0x8F enter safe start
+    let mut expected = vec![(0xEC, 0, 0), (0x91, 40, 0), (0x85, 0, 0), (0x83, 0, 0)];
+    for p in [50, 100, 150, 200] {
+        expected.extend([(0xE6, 0x1170, 1), (0xE0, p, 0)]);
+    }
+    expected.extend([(0x86, 0, 0), (0x8F, 0, 0)]);
+    assert_eq!(tic_commands(&tic), expected);
+    // one second at each of the four positions
+    assert_eq!(b.now() - start, 4000.0);
+    assert_eq!(b.lab.claimed.borrow().last(), Some(&("1ffb:00b5".to_owned(), 0)));
+}
+
+#[test]
+fn tic_knob_moves_to_twice_the_knob_and_negative_values_go_in_twos_complement() {
+    let mut b = Bench::new();
+    let tic = b.usb("1ffb:00b3", 0);
+    let v = b.invoke("TIC_KNOB", json!({"knob_value": -3, "sleep_time": 0, "speed": 200000})).unwrap();
+    assert_eq!(v, Value::pair(vec![-6.0], vec![200000.0]));
+    // -6 as 32 bits: 0xFFFF_FFFA; 200000 = 0x3_0D40
+    assert_eq!(
+        tic_commands(&tic),
+        [
+            (0x91, 30, 0),
+            (0x85, 0, 0),
+            (0x83, 0, 0),
+            (0xE6, 0x0D40, 3),
+            (0xEC, 0, 0),
+            (0xE0, 0xFFFA, 0xFFFF),
+            (0x86, 0, 0),
+            (0x8F, 0, 0)
+        ]
+    );
+    // no Tic: the error says how to connect one
+    let mut none = Bench::new();
+    none.usb("cafe:4000", 0);
+    let e = none.invoke("TIC", json!({})).unwrap_err().0;
+    assert!(e.starts_with("no Pololu Tic is connected") && e.contains("1FFB"), "{e}");
 }

@@ -231,3 +231,28 @@ test("WebUSB: bulk OUT/IN round trip and vendor control transfers on an echo dev
   assert.match(bad.nodes.BAD.error, /stall/);
   assert.deepEqual(errors, []);
 });
+
+test("a Pololu Tic over WebUSB: TIC moves the simulated stepper through Studio's positions", async () => {
+  const { page, errors } = await editorWith({ usb: [{ kind: "echo" }, { kind: "tic" }] });
+  // the block's own waits (seconds at each position) are for a real motor; this run does not wait
+  assert.deepEqual(await load(page, makeFlow([["MOTOR", "TIC", { current_limit: 40, sleep_time: 0, speed: 70000 }]])), []);
+  const r = await page.evaluate(() => window.flojoy.run());
+  assert.equal(r.status, "ok", JSON.stringify(r).slice(0, 1500));
+  assert.deepEqual(r.nodes.MOTOR.outputs.default, { type: "OrderedPair", x: [50, 100, 150, 200], y: [50, 100, 150, 200] });
+  const tic = await page.evaluate(() => {
+    const t = flojoyDemoDevices.find("tic");
+    return { commands: t.commands.map((c) => [c.request, c.value]), moves: t.moves, energized: t.energized, safeStart: t.safeStart };
+  });
+  // Pololu's USB commands, as ticlib sends them: halt and set position 0, current limit 40,
+  // energize, exit safe start, then max speed and target per position, deenergize, safe start
+  const perPosition = [50, 100, 150, 200].flatMap((p) => [[0xe6, 70000], [0xe0, p]]);
+  assert.deepEqual(tic.commands, [[0xec, 0], [0x91, 40], [0x85, null], [0x83, null], ...perPosition, [0x86, null], [0x8f, null]]);
+  assert.deepEqual(tic.moves, [50, 100, 150, 200]);
+  assert.deepEqual([tic.energized, tic.safeStart], [false, true], "left deenergized, in safe start");
+  // unplugged: the node says no Tic is connected
+  await page.evaluate(() => flojoyDemoDevices.unplug("tic"));
+  const again = await page.evaluate(() => window.flojoy.run());
+  assert.equal(again.status, "failed");
+  assert.match(again.nodes.MOTOR.error, /no Pololu Tic is connected/);
+  assert.deepEqual(errors, []);
+});

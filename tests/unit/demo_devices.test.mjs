@@ -113,7 +113,7 @@ describe("controller", () => {
     );
     assert.deepEqual(
       demo.usb.map((h) => h.name),
-      ["echo", "usb-stream", "keithley-2450", "afg31000", "mso2x"],
+      ["echo", "usb-stream", "keithley-2450", "afg31000", "mso2x", "tic"],
     );
     assert.equal(demo.find("arduino").rate, 1000);
     assert.equal(demo.find("usb-stream").rate, 10000);
@@ -887,6 +887,33 @@ describe("usb: afg31000 and mso2x (a bench for Studio's bodePlot)", () => {
     afg.answer("SOURCE1:BOGUS 1");
     scope.answer("FOO:BAR");
     assert.deepEqual([afg.errors, scope.errors], [[[-113, "Undefined header"]], [[-113, "Undefined header"]]]);
+    demo.uninstall();
+  });
+});
+
+describe("usb: tic (a Pololu Tic stepper controller)", () => {
+  test("vendor requests move the motor once it is energized and out of safe start; others stall", async () => {
+    demo.install({ usb: [{ kind: "tic" }] });
+    const [device] = await navigator.usb.getDevices();
+    assert.deepEqual([device.vendorId, device.productId], [0x1ffb, 0x00b5]);
+    await device.open();
+    await device.selectConfiguration(1);
+    await device.claimInterface(0);
+    const send = (request, value = 0, index = 0) =>
+      device.controlTransferOut({ requestType: "vendor", recipient: "device", request, value, index });
+    const tic = demo.find("tic");
+    assert.equal((await send(0xe0, 50)).status, "ok");
+    assert.deepEqual(tic.moves, [], "not energized: no move");
+    await send(0x85);
+    await send(0x83);
+    await send(0xe0, 0xfffa, 0xffff); // -6, two's complement
+    assert.deepEqual(tic.moves, [-6]);
+    assert.equal(tic.position, -6);
+    await send(0xe6, 0x0d40, 3);
+    assert.equal(tic.maxSpeed, 200000);
+    assert.equal((await send(0x42)).status, "stall");
+    assert.deepEqual(tic.commands.map((c) => c.name), ["set target position", "energize", "exit safe start", "set target position", "set max speed"]);
+    await device.close();
     demo.uninstall();
   });
 });

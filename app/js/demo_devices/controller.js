@@ -8,6 +8,7 @@ import { EchoSim, UsbStreamSim } from "./usb/devices.js";
 import { Keithley2450Sim } from "./usb/keithley2450.js";
 import { Afg31000Sim } from "./usb/tektronix_afg31000.js";
 import { Mso2xSim } from "./usb/tektronix_mso2x.js";
+import { TicSim } from "./usb/pololu_tic.js";
 
 /** Kinds: class, bus, and what a device of that kind looks like unless its spec says otherwise. */
 const KINDS = {
@@ -52,6 +53,15 @@ const KINDS = {
     productId: 0x0105,
     serialNumber: "C054321",
   },
+  tic: {
+    bus: "usb",
+    make: TicSim,
+    label: "Pololu Tic T834 stepper controller (simulated)",
+    manufacturerName: "Pololu Corporation",
+    vendorId: 0x1ffb,
+    productId: 0x00b5,
+    serialNumber: "00112233",
+  },
 };
 
 /** install({ demo: true }): what a visitor without hardware gets. */
@@ -67,6 +77,7 @@ const DEMO_SET = Object.freeze({
     // a bench for Studio's bodePlot.json: the generator's channel 1 through a 1 MHz low-pass into the scope
     Object.freeze({ kind: "afg31000", name: "afg31000" }),
     Object.freeze({ kind: "mso2x", name: "mso2x", source: "afg31000", dut: Object.freeze({ kind: "lowpass", fc: 1e6 }) }),
+    Object.freeze({ kind: "tic", name: "tic" }),
   ]),
 });
 

@@ -16,6 +16,7 @@
 use super::NodeDef;
 
 mod instruments;
+mod pololu_tic;
 mod port;
 mod scpi;
 mod serial;
@@ -47,6 +48,7 @@ pub fn nodes() -> Vec<NodeDef> {
     ]
     .into_iter()
     .chain(instruments::nodes())
+    .chain(pololu_tic::nodes())
     .collect()
 }
 
