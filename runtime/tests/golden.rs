@@ -12,6 +12,9 @@ use runtime::value::{Data, Value};
 use serde_json::Value as Json;
 
 /// Nodes tested elsewhere, and why they have no golden case.
+const CAN: &str =
+    "talks to an slcan CAN adapter: tests/hardware.rs (scripted), tests/e2e/can.test.mjs (the simulated CANable)";
+
 const NOT_GOLDEN: &[(&str, &str)] = &[
     ("RAND", "random: distributions checked by statistics in tests/gallery.rs and tests/library.rs"),
     ("LOOP", "steers the scheduler: tests/scheduler.rs"),
@@ -26,6 +29,15 @@ const NOT_GOLDEN: &[(&str, &str)] = &[
     ("OPEN_WEBCAM", "opens a camera: tests/e2e/webcam.test.mjs, against Chromium's fake camera"),
     ("WEBCAM", "takes a picture: tests/e2e/webcam.test.mjs, against Chromium's fake camera"),
     ("OPEN_SERIAL", "talks to a device: tests/hardware.rs, against scripted devices"),
+    ("CANABLE_CONNECT", CAN),
+    ("SEND_CAN_MESSAGE", CAN),
+    ("SEND_PERIODIC_CAN_MESSAGE", CAN),
+    ("STOP_SEND_PERIODIC_CAN_MESSAGE", CAN),
+    ("RECEIVE_CAN_MESSAGE", CAN),
+    (
+        "CREATE_CAN_MESSAGE",
+        "a python-can Message as a DataFrame row: tests/hardware.rs, and what it sends in tests/e2e/can.test.mjs",
+    ),
     ("SERIAL_WRITE", "talks to a device: tests/hardware.rs, against scripted devices"),
     ("SERIAL_SINGLE_MEASUREMENT", "talks to a device: tests/hardware.rs, against scripted devices"),
     ("SERIAL_TIMESERIES", "talks to a device: tests/hardware.rs, against scripted devices"),

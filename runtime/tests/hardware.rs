@@ -1,7 +1,8 @@
 //! Hardware nodes against scripted devices: an Arduino printing CSV lines in ragged chunks, an
 //! SCPI voltmeter, ports fed by hand (partial lines, junk, a disconnect mid-stream), a USB
-//! echo device and a USB streamer. Time is virtual: devices and sleeps advance one clock, so
-//! timeouts and pacing are exact and the tests take no real time. Streams run on a LocalPool,
+//! echo device, a USB streamer, and a CANable speaking slcan (Studio's canSend.json). Time is
+//! virtual: devices and sleeps advance one clock, so timeouts and pacing are exact and the
+//! tests take no real time. Streams run on a LocalPool,
 //! as the page runs them on its event loop.
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
@@ -100,6 +101,10 @@ enum Behaviour {
     /// An SCPI instrument: answers `*IDN?` and voltage queries (with `volts`) 20 ms after a
     /// command is written.
     Scpi { volts: String, command: Vec<u8> },
+    /// A CANable with slcan firmware: answers `C`, `S0`..`S8`, `O` with `\r` or `\x07` (as
+    /// Lawicel's spec says: `C` when closed, `S` or `O` when open are errors) and frames with
+    /// `z\r`/`Z\r` when open, 1 ms after each command.
+    Slcan { open: bool, command: Vec<u8> },
 }
 
 struct PortState {
@@ -109,6 +114,8 @@ struct PortState {
     written: Vec<u8>,
     commands: Vec<String>,
     waker: Option<Waker>,
+    /// Writes fail with `Disconnected` (see [`Bench::unplug`]).
+    unplugged: bool,
 }
 
 impl PortState {
@@ -136,6 +143,7 @@ impl FakePort {
                 written: Vec::new(),
                 commands: Vec::new(),
                 waker: None,
+                unplugged: false,
             })),
             time: time.clone(),
         }
@@ -195,11 +203,14 @@ impl ByteSource for FakePort {
 impl SerialPort for FakePort {
     fn write(&self, bytes: Vec<u8>) -> LocalBoxFuture<'static, Result<(), DeviceError>> {
         let mut st = self.st.borrow_mut();
+        if st.unplugged {
+            return Box::pin(async { Err(DeviceError::Disconnected) });
+        }
         st.written.extend_from_slice(&bytes);
         let mut replies = Vec::new();
         let mut commands = Vec::new();
         if let Behaviour::Scpi { volts, command } = &mut st.behaviour {
-            for b in bytes {
+            for b in bytes.clone() {
                 if b != b'\n' {
                     command.push(b);
                     continue;
@@ -218,11 +229,40 @@ impl SerialPort for FakePort {
                 }
             }
         }
+        if let Behaviour::Slcan { open, command } = &mut st.behaviour {
+            for b in bytes {
+                if b != b'\r' {
+                    command.push(b);
+                    continue;
+                }
+                let cmd = String::from_utf8_lossy(command).into_owned();
+                command.clear();
+                let ok = match cmd.as_bytes().first() {
+                    Some(b'C') => std::mem::replace(open, false),
+                    Some(b'S') => !*open && cmd.len() == 2 && (b'0'..=b'8').contains(&cmd.as_bytes()[1]),
+                    Some(b'O') => !std::mem::replace(open, true),
+                    Some(b't' | b'r') if *open => {
+                        replies.push(b"z\r".to_vec());
+                        commands.push(cmd);
+                        continue;
+                    }
+                    Some(b'T' | b'R') if *open => {
+                        replies.push(b"Z\r".to_vec());
+                        commands.push(cmd);
+                        continue;
+                    }
+                    _ => false,
+                };
+                replies.push(if ok { b"\r".to_vec() } else { b"\x07".to_vec() });
+                commands.push(cmd);
+            }
+        }
         st.commands.extend(commands);
+        let slow = if matches!(st.behaviour, Behaviour::Slcan { .. }) { 1.0 } else { 20.0 };
         let (st, time) = (self.st.clone(), self.time.clone());
         Box::pin(async move {
             if !replies.is_empty() {
-                sleep(&time, 20.0).await;
+                sleep(&time, slow).await;
                 let mut st = st.borrow_mut();
                 for r in replies {
                     st.arrive(Ok(r));
@@ -334,7 +374,12 @@ fn info(id: &str, label: &str) -> PortInfo {
 
 impl Devices for Lab {
     fn serial_ports(&self) -> Vec<PortInfo> {
-        self.serial.borrow().iter().map(|(i, _)| i.clone()).collect()
+        let opened = self.opened.borrow();
+        self.serial
+            .borrow()
+            .iter()
+            .map(|(i, _)| PortInfo { open: opened.iter().any(|(o, _)| *o == i.id), ..i.clone() })
+            .collect()
     }
 
     fn open_serial(
@@ -474,6 +519,21 @@ impl Bench {
         self.serial("demo:dmm", "SCPI voltmeter (simulated)", b)
     }
 
+    fn canable(&self) -> FakePort {
+        self.serial("demo:canable", "CANable (simulated)", Behaviour::Slcan { open: false, command: Vec::new() })
+    }
+
+    /// Pulls serial port `id` out: it leaves the list, writes fail, reads end.
+    fn unplug(&self, id: &str) {
+        let mut serial = self.lab.serial.borrow_mut();
+        if let Some(i) = serial.iter().position(|(p, _)| p.id == id) {
+            let (_, port) = serial.remove(i);
+            port.st.borrow_mut().unplugged = true;
+            port.fail(DeviceError::Disconnected);
+        }
+        self.lab.opened.borrow_mut().retain(|(o, _)| o != id);
+    }
+
     fn usb(&self, id: &str, ramp_samples: i16) -> FakeUsb {
         let dev = FakeUsb::new(ramp_samples);
         self.lab.usb.borrow_mut().push((info(id, "USB device (simulated)"), dev.clone()));
@@ -506,6 +566,14 @@ impl Bench {
         let host: Rc<dyn Host> = self.host.clone();
         let out = self.drive(nodes::invoke(def, &[], &params, host))?;
         Ok(out.into_iter().find(|(n, _)| n == "default").and_then(|(_, d)| d).map(|d| (*d).clone()).unwrap())
+    }
+
+    /// Runs one node that outputs nothing (a connection, a send).
+    fn act(&mut self, func: &str, params: Json) -> Result<(), NodeError> {
+        let def = nodes::lookup(func).unwrap();
+        let params: Map<String, Json> = params.as_object().cloned().unwrap_or_default();
+        let host: Rc<dyn Host> = self.host.clone();
+        self.drive(nodes::invoke(def, &[], &params, host)).map(|_| ())
     }
 
     fn run(&mut self, flow: &Flow, opts: &RunOptions) -> RunReport {
@@ -585,8 +653,10 @@ fn every_hardware_node_says_where_it_runs_when_the_host_has_no_devices() {
         .iter()
         .filter(|d| d.spec.path.starts_with("HARDWARE/"))
         .filter(|d| d.spec.availability == runtime::spec::Availability::Native)
+        // (it only builds a message DataFrame)
+        .filter(|d| d.spec.func != "CREATE_CAN_MESSAGE")
         .collect();
-    assert_eq!(hardware.len(), 42);
+    assert_eq!(hardware.len(), 47);
     for def in hardware {
         let r = futures::executor::block_on(nodes::invoke(def, &[], &Map::new(), host.clone()));
         assert_eq!(r.unwrap_err().0, NO_DEVICES, "{}", def.spec.func);
@@ -1241,4 +1311,219 @@ fn tic_knob_moves_to_twice_the_knob_and_negative_values_go_in_twos_complement() 
     none.usb("cafe:4000", 0);
     let e = none.invoke("TIC", json!({})).unwrap_err().0;
     assert!(e.starts_with("no Pololu Tic is connected") && e.contains("1FFB"), "{e}");
+}
+
+// ---- CAN over slcan -------------------------------------------------------------------------
+
+fn can_send_app() -> Flow {
+    let f = load_file(&apps().join("studio-examples/canSend.json"));
+    let errors: Vec<_> =
+        validate::validate(&f).into_iter().filter(|d| d.severity == validate::Severity::Error).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    f
+}
+
+const FRAME_9: &str = "t01180909090909090909";
+const FRAME_5: &str = "t01180909090909090905";
+const FRAME_0: &str = "t01180909090909090900";
+
+#[test]
+fn can_send_app_sends_what_python_can_sends() {
+    let mut b = Bench::new();
+    b.arduino();
+    let can = b.canable();
+    let r = b.run(&can_send_app(), &RunOptions::default());
+    assert_eq!(r.status, RunStatus::Ok, "{}", r.summary());
+    let sent = can.commands();
+    // python-can's slcan: close a channel left open, bit rate, open
+    assert_eq!(sent[..4], ["C", "S6", "O", FRAME_9]);
+    // every 0.1 s while less than 5 s has passed: 50 frames, then TIMER's 10 s, STOP, the last
+    let periodic = sent[4..].iter().take_while(|c| *c == FRAME_5).count();
+    assert_eq!(periodic, 50, "{sent:?}");
+    assert_eq!(sent[4 + periodic..], [FRAME_0]);
+    assert!(b.now() >= 10_000.0, "TIMER slept 10 s: {}", b.now());
+    // the port was opened at python-can's slcan rate
+    assert_eq!(b.lab.opened.borrow()[0].1.baud_rate, 115_200);
+    let connect = r.by_label("CANABLE CONNECT").unwrap();
+    assert_eq!(
+        connect.log,
+        [
+            "no device chosen; using the only CAN adapter connected, 'CANable (simulated)'",
+            "'demo:canable': 500000 bit/s, channel open, connection 'canable'"
+        ]
+    );
+}
+
+#[test]
+fn stop_ends_periodic_sending_before_its_duration() {
+    let mut b = Bench::new();
+    let can = b.canable();
+    let mut f = can_send_app();
+    let timer = f.nodes().find(|n| n.func() == "TIMER").map(|n| n.id).unwrap();
+    runtime::flow::edit::apply(
+        &mut f,
+        runtime::flow::edit::Edit::SetParam { node: timer, name: "sleep_time".into(), value: json!(1.0) },
+    )
+    .unwrap();
+    let r = b.run(&f, &RunOptions::default());
+    assert_eq!(r.status, RunStatus::Ok, "{}", r.summary());
+    let sent = can.commands();
+    let periodic = sent.iter().filter(|c| *c == FRAME_5).count();
+    assert!((10..=11).contains(&periodic), "about 1 s at 0.1 s: {periodic}");
+    assert_eq!(sent.last().unwrap(), FRAME_0);
+    // nothing after STOP, even once the flow is over
+    b.settle();
+    let t = b.now();
+    b.drive(sleep(&b.time.clone(), 2000.0));
+    assert!(b.now() >= t + 2000.0);
+    assert_eq!(can.commands().len(), sent.len());
+}
+
+#[test]
+fn unplugging_the_adapter_mid_run_fails_at_the_node_that_meets_it() {
+    let mut b = Bench::new();
+    b.canable();
+    let time = b.time.clone();
+    let lab = b.lab.clone();
+    b.later(async move {
+        sleep(&time, 1000.0).await;
+        let mut serial = lab.serial.borrow_mut();
+        let (_, port) = serial.remove(0);
+        port.st.borrow_mut().unplugged = true;
+        lab.opened.borrow_mut().clear();
+    });
+    let r = b.run(&can_send_app(), &RunOptions::default());
+    assert_eq!(r.status, RunStatus::Failed, "{}", r.summary());
+    let stop = r.by_label("STOP SEND PERIODIC CAN MESSAGE").unwrap();
+    assert_eq!(stop.status, NodeState::Failed);
+    assert_eq!(
+        stop.error.as_deref().unwrap(),
+        "the periodic sending had stopped early: the CAN adapter 'demo:canable' of connection 'canable' is no longer connected (unplugged?)"
+    );
+}
+
+#[test]
+fn a_write_to_an_unplugged_adapter_names_it() {
+    let mut b = Bench::new();
+    b.canable();
+    b.act("CANABLE_CONNECT", json!({"CAN_address": "bus", "bitrate": 250000})).unwrap();
+    b.unplug("demo:canable");
+    let e = err(b.invoke("RECEIVE_CAN_MESSAGE", json!({"CAN_address": "bus", "timeout": 1})));
+    assert_eq!(e, "the CAN adapter 'demo:canable' of connection 'bus' is no longer connected (unplugged?)");
+}
+
+#[test]
+fn received_frames_become_a_dataframe_and_junk_is_counted() {
+    let mut b = Bench::new();
+    let can = b.canable();
+    assert!(b.act("CANABLE_CONNECT", json!({"CAN_address": "bus", "bitrate": 125000})).is_ok());
+    assert_eq!(can.commands(), ["C", "S4", "O"]);
+    can.feed(b"t1232ABCD\rT000012341FF\r");
+    can.feed(b"junk\rr7FF8\r");
+    let v = b.invoke("RECEIVE_CAN_MESSAGE", json!({"CAN_address": "bus", "timeout": 1})).unwrap();
+    let Value::DataFrame { m } = v else { panic!("{v:?}") };
+    assert_eq!(m.rows(), 3);
+    let col = |n: &str| (0..3).map(|i| m.column(n).unwrap().data.cell_text(i)).collect::<Vec<_>>();
+    assert_eq!(col("arbitration_id"), ["291", "4660", "2047"]);
+    assert_eq!(col("is_extended_id"), ["False", "True", "False"]);
+    assert_eq!(col("is_remote_frame"), ["False", "False", "True"]);
+    assert_eq!(col("dlc"), ["2", "1", "8"]);
+    assert_eq!(col("data"), ["abcd", "ff", ""]);
+    // a frame that comes later, within the timeout
+    let port = can.clone();
+    let time = b.time.clone();
+    b.later(async move {
+        sleep(&time, 300.0).await;
+        port.feed(b"t0010\r");
+    });
+    let t0 = b.now();
+    let v = b.invoke("RECEIVE_CAN_MESSAGE", json!({"CAN_address": "bus", "timeout": 1})).unwrap();
+    assert_eq!(v.rows_hint(), 1);
+    assert!(b.now() - t0 < 400.0);
+    // none: Studio's error, or an empty table
+    let e = err(b.invoke("RECEIVE_CAN_MESSAGE", json!({"CAN_address": "bus", "timeout": 1})));
+    assert_eq!(e, "No data received: no CAN frame came within 1 s");
+    let v = b.invoke("RECEIVE_CAN_MESSAGE", json!({"CAN_address": "bus", "timeout": 0, "raise_error": false})).unwrap();
+    assert_eq!(v.rows_hint(), 0);
+}
+
+trait Rows {
+    fn rows_hint(&self) -> usize;
+}
+
+impl Rows for Value {
+    fn rows_hint(&self) -> usize {
+        match self {
+            Value::DataFrame { m } => m.rows(),
+            _ => usize::MAX,
+        }
+    }
+}
+
+#[test]
+fn can_nodes_fail_with_what_to_do() {
+    let mut b = Bench::new();
+    b.canable();
+    let e = b.act("SEND_PERIODIC_CAN_MESSAGE", json!({"CAN_address": "nope", "period": 0.1})).unwrap_err().0;
+    assert_eq!(
+        e,
+        "no CAN connection is called 'nope': a CANABLE_CONNECT node with CAN_address 'nope' must run before this one"
+    );
+    let e = b.act("CANABLE_CONNECT", json!({"CAN_address": "bus", "bitrate": 83300})).unwrap_err().0;
+    assert!(e.starts_with("bit rate 83300 bit/s is not one an slcan adapter can set: use one of 10000, 20000,"), "{e}");
+    // a serial device that is not an slcan adapter never answers
+    let mut b = Bench::new();
+    b.serial("demo:arduino", "Arduino Uno (simulated)", Behaviour::Script);
+    let e = b.act("CANABLE_CONNECT", json!({"CAN_address": "bus"})).unwrap_err().0;
+    assert_eq!(
+        e,
+        "the CAN adapter 'demo:arduino' did not answer 'C' within 2 s: is it an slcan adapter (a CANable with slcan firmware)?"
+    );
+    // an adapter whose channel is open refuses a bit rate (a connection from before without C)
+    let mut b = Bench::new();
+    let can = b.serial("demo:canable", "CANable", Behaviour::Slcan { open: true, command: Vec::new() });
+    b.act("CANABLE_CONNECT", json!({"CAN_address": "bus"})).unwrap();
+    assert_eq!(can.commands(), ["C", "S6", "O"], "C closed it first, as python-can does");
+    // a message
+    let e = err(b.invoke("CREATE_CAN_MESSAGE", json!({"frame_id": 1, "data": "1,2,256"})));
+    assert_eq!(e, "parameter 'data': a byte must be from 0 to 255, got 256");
+    let e = err(b.invoke("CREATE_CAN_MESSAGE", json!({"frame_id": 1, "data": "1,2,3,4,5,6,7,8,9"})));
+    assert_eq!(e, "a classic CAN frame carries at most 8 data bytes; 'data' has 9");
+    let v = b.invoke("CREATE_CAN_MESSAGE", json!({"frame_id": 2048, "data": "1"})).unwrap();
+    let Value::DataFrame { m } = v else { panic!() };
+    assert_eq!(
+        m.column("is_extended_id").unwrap().data.cell_text(0),
+        "True",
+        "ids from 0x800 are extended, as Studio's"
+    );
+    // PCAN needs its vendor's driver
+    for func in ["PEAK_CONNECT", "PEAK_DETECT_AVAILABLE_DEVICES"] {
+        let e = b.act(func, json!({})).unwrap_err().0;
+        assert!(e.starts_with(&format!("{func} cannot run in Flojoy Web: it needs the vendor's driver")), "{e}");
+        assert!(
+            e.contains("PCAN-Basic") && e.ends_with("Use a CANable or another slcan adapter with CANABLE_CONNECT"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn send_can_message_refuses_frames_slcan_cannot_carry() {
+    let mut b = Bench::new();
+    let can = b.canable();
+    let f = flow(
+        &[
+            ("connect", "CANABLE_CONNECT", json!({"CAN_address": "bus"})),
+            ("fd", "CREATE_CAN_MESSAGE", json!({"frame_id": 5, "data": "1,2", "can_fd": true})),
+            ("send", "SEND_CAN_MESSAGE", json!({"CAN_address": "bus"})),
+        ],
+        &[("connect", "default", "send", "default"), ("fd", "default", "send", "message")],
+    );
+    let r = b.run(&f, &RunOptions::default());
+    assert_eq!(r.status, RunStatus::Failed, "{}", r.summary());
+    assert_eq!(
+        r.by_label("send").unwrap().error.as_deref().unwrap(),
+        "row 0 is a CAN FD frame, which an slcan adapter cannot send"
+    );
+    assert_eq!(can.commands(), ["C", "S6", "O"]);
 }

@@ -109,7 +109,7 @@ describe("controller", () => {
     assert.equal(navigator.usb, demo.usbApi);
     assert.deepEqual(
       demo.serial.map((h) => h.name),
-      ["arduino", "scpi"],
+      ["arduino", "scpi", "canable"],
     );
     assert.deepEqual(
       demo.usb.map((h) => h.name),
@@ -915,5 +915,61 @@ describe("usb: tic (a Pololu Tic stepper controller)", () => {
     assert.deepEqual(tic.commands.map((c) => c.name), ["set target position", "energize", "exit safe start", "set target position", "set max speed"]);
     await device.close();
     demo.uninstall();
+  });
+});
+
+// ---- 'canable': an slcan CAN adapter ------------------------------------------------------------
+
+describe("canable", () => {
+  /** Reads raw replies (latin-1) until `n` characters have come. */
+  async function replies(reader, n) {
+    let text = "";
+    while (text.length < n) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString("latin1");
+    }
+    return text;
+  }
+
+  test("answers slcan commands as Lawicel's protocol says, and records the frames it is sent", async () => {
+    demo.install({ serial: [{ kind: "canable" }] });
+    const can = demo.find("canable");
+    const port = await openSerial("canable");
+    const reader = port.readable.getReader();
+    await writeLine(port, "C\rS6\rO\rS4\rt01180909090909090905\rT123456781AB\rr1008\rt12\rX\r");
+    // C while closed and S while open are errors (BELL); frames answer z / Z
+    assert.equal(await replies(reader, 12), "\x07\r\r\x07z\rZ\rz\r\x07\x07");
+    assert.deepEqual(can.commands, ["C", "S6", "O", "S4", "t01180909090909090905", "T123456781AB", "r1008", "t12", "X"]);
+    assert.deepEqual(can.frameLines(), ["t01180909090909090905", "T123456781AB", "r1008"]);
+    assert.deepEqual(
+      can.frames.map((f) => [f.id, f.extended, f.remote, f.dlc, f.data, f.bitrate]),
+      [
+        [0x11, false, false, 8, [9, 9, 9, 9, 9, 9, 9, 5], 500000],
+        [0x12345678, true, false, 1, [0xab], 500000],
+        [0x100, false, true, 8, [], 500000],
+      ],
+    );
+    assert.equal(can.stats.refused, 1);
+    // frames from the bus, while the channel is open
+    assert.equal(can.receive({ id: 0x123, data: [1, 2] }), true);
+    assert.equal(can.receive({ id: 0x1abcdef, extended: true }), true);
+    assert.equal(await replies(reader, 21), "t12320102\rT01ABCDEF0\r");
+    await writeLine(port, "C\r");
+    assert.equal(await replies(reader, 1), "\r");
+    assert.equal(can.receive({ id: 1 }), false, "a closed channel receives nothing");
+    await writeLine(port, "t0010\r");
+    assert.equal(await replies(reader, 1), "\x07", "nor sends");
+    reader.releaseLock();
+  });
+
+  test("unplugging loses the channel", async () => {
+    demo.install({ serial: [{ kind: "canable" }] });
+    const can = demo.find("canable");
+    await openSerial("canable");
+    can.execute("O");
+    assert.equal(can.channelOpen, true);
+    can.unplug();
+    assert.equal(can.channelOpen, false);
   });
 });

@@ -3,6 +3,7 @@
 import { SerialSimApi } from "./serial/api.js";
 import { ArduinoSim, UnplugSim, MalformedSim, BusySim } from "./serial/devices.js";
 import { ScpiSim } from "./serial/scpi.js";
+import { CanableSim } from "./serial/canable.js";
 import { USBSimApi } from "./usb/api.js";
 import { EchoSim, UsbStreamSim } from "./usb/devices.js";
 import { Keithley2450Sim } from "./usb/keithley2450.js";
@@ -16,6 +17,7 @@ const KINDS = {
   unplug: { bus: "serial", make: UnplugSim, label: "Arduino Uno, unplugs itself (simulated)", usbVendorId: 0x2341, usbProductId: 0x0043 },
   malformed: { bus: "serial", make: MalformedSim, label: "Arduino Uno, noisy line (simulated)", usbVendorId: 0x2341, usbProductId: 0x0043 },
   scpi: { bus: "serial", make: ScpiSim, label: "SCPI voltmeter (simulated)", usbVendorId: 0x0403, usbProductId: 0x6001 },
+  canable: { bus: "serial", make: CanableSim, label: "CANable slcan adapter (simulated)", usbVendorId: 0x16d0, usbProductId: 0x117e },
   busy: { bus: "serial", make: BusySim, label: "Serial port in use (simulated)", usbVendorId: 0x1a86, usbProductId: 0x7523 },
   echo: { bus: "usb", make: EchoSim, label: "Flojoy USB echo (simulated)", vendorId: 0xcafe, productId: 0x4001, serialNumber: "SIM-ECHO-0001" },
   "usb-stream": {
@@ -69,6 +71,7 @@ const DEMO_SET = Object.freeze({
   serial: Object.freeze([
     Object.freeze({ kind: "arduino", name: "arduino", rate: 1000 }),
     Object.freeze({ kind: "scpi", name: "scpi" }),
+    Object.freeze({ kind: "canable", name: "canable" }),
   ]),
   usb: Object.freeze([
     Object.freeze({ kind: "echo", name: "echo" }),

@@ -17,7 +17,8 @@
 // Controller: globalThis.flojoyDemoDevices
 //   install(options) -> controller   Replaces navigator.serial / navigator.usb (own, configurable
 //                                     getters on `navigator`); a second install() uninstalls first.
-//     options.serial: [spec, ...]     serial devices (kinds: arduino, scpi, unplug, malformed, busy)
+//     options.serial: [spec, ...]     serial devices (kinds: arduino, scpi, canable: an slcan
+//                                     CAN adapter, see serial/canable.js, unplug, malformed, busy)
 //     options.usb:    [spec, ...]     USB devices (kinds: echo, usb-stream, keithley-2450: a USBTMC
 //                                     SourceMeter, see usb/keithley2450.js and usb/usbtmc.js;
 //                                     afg31000 and mso2x: a Tektronix function generator and a scope

@@ -9,6 +9,7 @@
 pub mod descriptor;
 pub mod framing;
 pub mod scpi;
+pub mod slcan;
 pub mod stream;
 pub mod timer;
 pub mod usbtmc;

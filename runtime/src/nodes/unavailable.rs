@@ -32,6 +32,7 @@ pub fn nodes() -> Vec<NodeDef> {
         flojoy_cloud_download(),
         flojoy_cloud_upload(),
         peak_connect(),
+        peak_detect_available_devices(),
     ]
     .into_iter()
     .map(|spec| NodeDef::sync(spec, refuse))
@@ -181,15 +182,26 @@ fn peak_connect() -> NodeSpec {
         "HARDWARE/PROTOCOLS/CAN/BUS",
         "Connect to a PEAK-System PCAN CAN-bus adapter (python-can's PCAN interface).",
     )
-    .unavailable(
-        "it needs the vendor's driver: PEAK-System's PCAN-Basic library (PCAN driver on Windows and Linux, \
-         MacCAN on macOS) through python-can, which a browser cannot load; PCAN adapters are not reachable \
-         over WebSerial or WebUSB without it",
-    )
+    .unavailable(PCAN)
     .optional_input("default", ANY, "Optional: passed through")
     .output("default", ANY, "The connection")
     .str("PCAN_address", "", "The PCAN channel, e.g. PCAN_USBBUS1")
     .int("bitrate", 500000, "The bus bit rate")
+}
+
+const PCAN: &str = "it needs the vendor's driver: PEAK-System's PCAN-Basic library (PCAN driver on Windows and Linux, \
+                    MacCAN on macOS) through python-can, which a browser cannot reach; PCAN adapters are not reachable \
+                    over WebSerial or WebUSB without it. Use a CANable or another slcan adapter with CANABLE_CONNECT";
+
+fn peak_detect_available_devices() -> NodeSpec {
+    NodeSpec::new(
+        "PEAK_DETECT_AVAILABLE_DEVICES",
+        "HARDWARE/PROTOCOLS/CAN/BUS",
+        "List the PEAK-System PCAN channels the PCAN driver sees.",
+    )
+    .unavailable(PCAN)
+    .optional_input("default", ANY, "Optional: only sets the order")
+    .output("default", TypeSet::of(T::String), "The devices and their channels")
 }
 
 fn snowflake() -> NodeSpec {

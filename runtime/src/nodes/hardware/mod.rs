@@ -1,5 +1,6 @@
 //! HARDWARE: serial ports (Flojoy's pyserial blocks), SCPI instruments over serial or USBTMC,
-//! Studio's instrument nodes (`instruments/`), USB transfers, and live streams. Every node reaches devices through `Host::devices` (the page's
+//! Studio's instrument nodes (`instruments/`), CAN through slcan adapters (`can.rs`), USB
+//! transfers, and live streams. Every node reaches devices through `Host::devices` (the page's
 //! WebSerial/WebUSB or demo devices); without it each fails with [`NO_DEVICES`](crate::host::NO_DEVICES).
 //!
 //! Ports are named by the id the page lists (or its label). Flojoy files name them the
@@ -15,6 +16,7 @@
 
 use super::NodeDef;
 
+mod can;
 mod instruments;
 mod pololu_tic;
 mod port;
@@ -47,6 +49,7 @@ pub fn nodes() -> Vec<NodeDef> {
         stream::usb_stream(),
     ]
     .into_iter()
+    .chain(can::nodes())
     .chain(instruments::nodes())
     .chain(pololu_tic::nodes())
     .collect()
