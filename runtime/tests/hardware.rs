@@ -571,7 +571,7 @@ fn every_hardware_node_says_where_it_runs_when_the_host_has_no_devices() {
         .filter(|d| d.spec.path.starts_with("HARDWARE/"))
         .filter(|d| d.spec.availability == runtime::spec::Availability::Native)
         .collect();
-    assert_eq!(hardware.len(), 40);
+    assert_eq!(hardware.len(), 54);
     for def in hardware {
         let r = futures::executor::block_on(nodes::invoke(def, &[], &Map::new(), host.clone()));
         assert_eq!(r.unwrap_err().0, NO_DEVICES, "{}", def.spec.func);

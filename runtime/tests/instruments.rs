@@ -852,10 +852,8 @@ fn curve_scope(fault: Option<(&'static str, &'static str)>) -> Instrument {
         .collect();
     let curve = levels.join(",");
     mso24(move |line| {
-        if let Some((q, a)) = fault {
-            if q == line {
-                return Some(Reply::Text(a.into()));
-            }
+        if let Some((_, a)) = fault.filter(|(q, _)| *q == line) {
+            return Some(Reply::Text(a.into()));
         }
         let text = |s: &str| Some(Reply::Text(s.into()));
         match line {

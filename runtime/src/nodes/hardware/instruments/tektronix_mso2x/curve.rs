@@ -120,7 +120,7 @@ pub(super) fn screenshot() -> NodeDef {
 }
 
 /// Where the screenshot goes here: `local_file_path/filename`, with `_NNN` before the last
-/// four characters (".png") when `auto_index` is on: the first index not in the folder.
+/// four characters and ".png" after it when `auto_index` is on: the first index not in the folder.
 fn local_name(ctx: &crate::nodes::AsyncCtx) -> Result<String, NodeError> {
     let (dir, file) = (ctx.text("local_file_path"), ctx.text("filename"));
     if file.is_empty() {
@@ -139,7 +139,8 @@ fn local_name(ctx: &crate::nodes::AsyncCtx) -> Result<String, NodeError> {
         return Ok(join(file));
     }
     let cut = file.char_indices().rev().nth(3).map_or(0, |(i, _)| i);
-    let (stem, ext) = file.split_at(cut);
+    // Studio cuts the name's last four characters and adds "_NNN.png"
+    let (stem, ext) = (&file[..cut], ".png");
     let taken =
         ctx.host.list_files(if dir.is_empty() { "." } else { dir }, &format!("{stem}_*{ext}")).unwrap_or_default();
     let index = (0..1000)
