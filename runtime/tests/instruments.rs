@@ -188,6 +188,8 @@ struct Lab {
     usb: Vec<(PortInfo, Instrument, UsbInfo)>,
     opened: std::cell::RefCell<Vec<(String, Rc<dyn UsbDevice>)>>,
     streams: Streams,
+    /// The files nodes saved (`Host::write_file`).
+    saved: std::cell::RefCell<Vec<(String, Vec<u8>)>>,
 }
 
 impl Lab {
@@ -201,7 +203,7 @@ impl Lab {
                 (PortInfo { id, label: "Keithley Model 2450".into(), open: false }, inst, info)
             })
             .collect();
-        Rc::new(Lab { usb, opened: Default::default(), streams: Streams::default() })
+        Rc::new(Lab { usb, opened: Default::default(), streams: Streams::default(), saved: Default::default() })
     }
 }
 
@@ -259,6 +261,10 @@ impl Host for LabHost {
     }
     fn devices(&self) -> Option<Rc<dyn Devices>> {
         Some(self.0.clone())
+    }
+    fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
+        self.0.saved.borrow_mut().push((name.to_owned(), bytes.to_vec()));
+        Ok(name.to_owned())
     }
 }
 
@@ -674,4 +680,340 @@ fn studio_s_bode_plot_app_drives_the_afg31000_and_measures_with_the_mso2x() {
         assert_eq!(x[i], 99960.0, "x[{i}]");
         assert!((y[i] - db).abs() <= 1e-9 * db.abs(), "y[{i}] = {}, expected {db}", y[i]);
     }
+}
+
+/// An MSO24 that keeps what it is set to (`<header> <value>`) and answers `<header>?` with it;
+/// `extra` answers first (the waveform, files, a setting read back in another form).
+fn mso24(extra: impl Fn(&str) -> Option<Reply> + 'static) -> Instrument {
+    let settings = std::cell::RefCell::new(std::collections::HashMap::<String, String>::new());
+    tektronix("MSO24", 0x0105, move |line| {
+        if let Some(reply) = extra(line) {
+            return reply;
+        }
+        if let Some(header) = line.strip_suffix('?') {
+            return settings.borrow().get(header).map_or(Reply::Unknown, |v| Reply::Text(v.clone()));
+        }
+        if let Some((header, value)) = line.split_once(' ') {
+            settings.borrow_mut().insert(header.to_owned(), value.to_owned());
+        }
+        Reply::Done
+    })
+}
+
+/// Runs `nodes` in the order given, each one's output wired into the next one's `input`.
+fn chain(lab: &Rc<Lab>, nodes: &[(&str, &str, serde_json::Value)]) -> RunReport {
+    let wires: Vec<(&str, &str, &str, &str)> = nodes.windows(2).map(|w| (w[0].0, "default", w[1].0, "input")).collect();
+    run(&support::flow(nodes, &wires), lab)
+}
+
+fn lines(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[test]
+fn the_mso2x_setting_nodes_send_studio_s_scpi_and_check_what_tm_devices_checks() {
+    // the horizontal scale read back in the scope's own notation: the same number
+    let scope = mso24(|line| (line == ":HORIZONTAL:SCALE?").then(|| Reply::Text("2.0000E-6".into())));
+    let lab = Lab::with(vec![scope.clone()]);
+    let r = chain(
+        &lab,
+        &[
+            ("A", "AFG_MSO2X", json!({"function": "square", "impedance": "fifty"})),
+            ("CD", "CHANNEL_DISPLAY_MSO2X", json!({"ch1_display": "1", "ch2_display": "1"})),
+            ("D", "DIGITAL_CHANNELS_MSO2X", json!({"D0_display": true, "D1_display": true})),
+            (
+                "E",
+                "EDGE_TRIGGER_MSO2X",
+                json!({"channel": 2, "level": 0.5, "edge_coupling": "dc", "edge_slope": "fall"}),
+            ),
+            ("HP", "HORIZONTAL_POSITION_MSO2X", json!({})),
+            ("HS", "HORIZONTAL_SCALE_MSO2X", json!({"scale": 2e-6})),
+            (
+                "I",
+                "I2C_TRIGGER_MSO2X",
+                json!({"condition": "addranddata", "addr_bits": "7", "addr": "1010000", "data_direction": "write", "data_size": 2, "data_value": "0000XXXX"}),
+            ),
+            ("P", "PROBE_ATTENUATION_MSO2X", json!({"attenuation": 10})),
+            ("S", "SINGLE_TRIGGER_MSO2X", json!({})),
+            ("VP", "VERTICAL_POSITION_MSO2X", json!({"position": -1.5})),
+            ("VS", "VERTICAL_SCALE_MSO2X", json!({"channel": 1, "scale": 0.5})),
+        ],
+    );
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    let mut expected = lines(&[
+        "AFG:FUNCtion square",
+        "AFG:FREQuency 100000000.0",
+        "AFG:AMPLitude 0.2",
+        "AFG:OFFSet 0.0",
+        "AFG:SQUare:DUty 50.0",
+        "AFG:OUTPut:LOAd:IMPEDance fifty",
+        "AFG:OUTPut:MODe continuous",
+    ]);
+    for (k, on) in [(1, 1), (2, 1), (3, 0), (4, 0)] {
+        expected.push(format!("DISplay:GLObal:CH{k}:STATE {on}"));
+        expected.push(format!("DISplay:GLObal:CH{k}:STATE?"));
+    }
+    for k in 0..16 {
+        expected.push(format!("DISplay:WAVEView1:DCH1_D{k}:STATE {}", u8::from(k < 2)));
+    }
+    expected.extend(lines(&[
+        "TRIGger:A:EDGE:COUPling dc",
+        "TRIGger:A:EDGE:SLOpe fall",
+        "TRIGger:A:LEVel:CH2 0.5",
+        "HORizontal:DELay:MODe 0.0",
+        "HORizontal:POSition 50.0",
+        ":HORIZONTAL:SCALE 2e-06",
+        ":HORIZONTAL:SCALE?",
+        "TRIGger:A:BUS:B1:I2C:CONDition addranddata",
+        "TRIGger:A:BUS:B1:I2C:ADDRess:MODe ADDR7",
+        "TRIGger:A:BUS:B1:I2C:ADDRess:VALue 1010000",
+        "TRIGger:A:BUS:B1:I2C:DIRection write",
+        "TRIGger:A:BUS:B1:I2C:SIZe 2",
+        "TRIGger:A:BUS:B1:I2C:VALue 0000XXXX",
+        ":CH1:PROBEFunc:EXTAtten 10.0",
+        ":CH1:PROBEFunc:EXTAtten?",
+        "FPAnel:PRESS SINGleseq",
+        ":CH1:POSITION -1.5",
+        ":CH1:POSITION?",
+        ":CH1:SCAL 0.5",
+        ":CH1:SCAL?",
+    ]));
+    assert_eq!(told(&scope), expected);
+    for (func, text) in [
+        ("AFG_MSO2X", "AFG settings"),
+        ("CHANNEL_DISPLAY_MSO2X", "Channel display"),
+        ("DIGITAL_CHANNELS_MSO2X", "Digital display"),
+        ("EDGE_TRIGGER_MSO2X", "Trigger settings"),
+        ("HORIZONTAL_POSITION_MSO2X", "Horizontal position"),
+        ("HORIZONTAL_SCALE_MSO2X", "Horizontal scale"),
+        ("I2C_TRIGGER_MSO2X", "Trigger settings"),
+        ("PROBE_ATTENUATION_MSO2X", "Attenuation"),
+        ("SINGLE_TRIGGER_MSO2X", "Trigger once."),
+        ("VERTICAL_POSITION_MSO2X", "Vertical position"),
+        ("VERTICAL_SCALE_MSO2X", "Vertical scale"),
+    ] {
+        assert_eq!(output(&r, func), Value::string(text), "{func}");
+    }
+
+    // every digital channel at once; an address trigger quotes the address; AFG defaults
+    let scope = mso24(|_| None);
+    let lab = Lab::with(vec![scope.clone()]);
+    let r = chain(
+        &lab,
+        &[
+            ("D", "DIGITAL_CHANNELS_MSO2X", json!({"all_channels": true, "D3_display": true})),
+            ("I", "I2C_TRIGGER_MSO2X", json!({"bus_num": 2, "condition": "address"})),
+            ("I2", "I2C_TRIGGER_MSO2X", json!({"condition": "data"})),
+            ("A", "AFG_MSO2X", json!({"function": "ramp", "mode": "burst"})),
+        ],
+    );
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert_eq!(
+        told(&scope),
+        lines(&[
+            "DISplay:WAVEView1:DCH1_DALL:STATE 1",
+            "TRIGger:A:BUS:B2:I2C:CONDition address",
+            "TRIGger:A:BUS:B2:I2C:ADDRess:MODe ADDR10",
+            "TRIGger:A:BUS:B2:I2C:ADDRess:VALue \"0101010010\"",
+            "TRIGger:A:BUS:B1:I2C:CONDition data",
+            "TRIGger:A:BUS:B1:I2C:DIRection read",
+            "TRIGger:A:BUS:B1:I2C:SIZe 1",
+            "TRIGger:A:BUS:B1:I2C:VALue 1100101",
+            "AFG:FUNCtion ramp",
+            "AFG:FREQuency 100000000.0",
+            "AFG:AMPLitude 0.2",
+            "AFG:OFFSet 0.0",
+            "AFG:RAMP:SYMmetry 50.0",
+            "AFG:OUTPut:MODe burst",
+        ])
+    );
+
+    // a setting that does not take is an error naming it; a bad pattern is refused before sending
+    let scope = mso24(|line| (line == ":CH1:SCAL?").then(|| Reply::Text("1.0000".into())));
+    let lab = Lab::with(vec![scope.clone()]);
+    let r = chain(
+        &lab,
+        &[("VS", "VERTICAL_SCALE_MSO2X", json!({"scale": 0.5})), ("I", "I2C_TRIGGER_MSO2X", json!({"addr": "10a1"}))],
+    );
+    let e = node(&r, "VERTICAL_SCALE_MSO2X").error.clone().unwrap();
+    assert!(e.contains("failed to set :CH1:SCAL to 0.5") && e.contains("'1.0000'"), "{e}");
+    assert_eq!(told(&scope), lines(&[":CH1:SCAL 0.5", ":CH1:SCAL?"]));
+    let lab = Lab::with(vec![mso24(|_| None)]);
+    let r = chain(&lab, &[("I", "I2C_TRIGGER_MSO2X", json!({"addr": "10a1"}))]);
+    let e = node(&r, "I2C_TRIGGER_MSO2X").error.clone().unwrap();
+    assert!(e.contains("'addr' must contain only 0, 1 or X"), "{e}");
+}
+
+/// An MSO24 showing 1000 levels round(100·sin(2πi/250)) on CH1 in ASCII, BYT_Nr 1, 0.5 V/div,
+/// 10 divisions of 2 µs, the trigger at 25 %; `fault` replaces one answer.
+fn curve_scope(fault: Option<(&'static str, &'static str)>) -> Instrument {
+    let levels: Vec<String> = (0..1000)
+        .map(|i| format!("{}", (100.0 * (2.0 * std::f64::consts::PI * i as f64 / 250.0).sin()).round()))
+        .collect();
+    let curve = levels.join(",");
+    mso24(move |line| {
+        if let Some((_, a)) = fault.filter(|(q, _)| *q == line) {
+            return Some(Reply::Text(a.into()));
+        }
+        let text = |s: &str| Some(Reply::Text(s.into()));
+        match line {
+            ":DATA:SOURCE:AVAIL?" => text("CH1,CH2"),
+            ":CURVE?" => text(&curve),
+            "WFMOutpre:BYT_Nr?" => text("1"),
+            "CH1:SCAL?" => text("500.0000E-3"),
+            "HORizontal:DIVisions?" => text("10"),
+            "HORizontal:SCAle?" => text("2.0000E-6"),
+            "HORizontal:POSition?" => text("25.0000"),
+            _ => None,
+        }
+    })
+}
+
+#[test]
+fn query_curve_mso2x_reads_the_ascii_curve_and_scales_it_as_studio_s_block() {
+    let scope = curve_scope(None);
+    let lab = Lab::with(vec![scope.clone()]);
+    let r = chain(&lab, &[("Q", "QUERY_CURVE_MSO2X", json!({"channel": 1}))]);
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert_eq!(
+        told(&scope),
+        lines(&[
+            "DATa:SOUrce 1",
+            ":DATA:SOURCE:AVAIL?",
+            "DATA:SOURCE CH1",
+            "DATA:SOURCE?",
+            ":DATA:ENC ASCII",
+            ":DATA:ENC?",
+            ":CURVE?",
+            "WFMOutpre:BYT_Nr?",
+            "CH1:SCAL?",
+            "HORizontal:DIVisions?",
+            "HORizontal:SCAle?",
+            "HORizontal:POSition?",
+        ])
+    );
+    let Value::OrderedPair { x, y } = output(&r, "QUERY_CURVE_MSO2X") else { panic!("an OrderedPair") };
+    assert_eq!((x.len(), y.len()), (1000, 1000));
+    // y = level / 2^8 · 5 · 0.5 V; x from −(25 / 100) · 20 µs to (1 − 0.25) · 20 µs
+    for i in [0, 1, 62, 187, 500, 999] {
+        let level = (100.0 * (2.0 * std::f64::consts::PI * i as f64 / 250.0).sin()).round();
+        let want_y = level / 256.0 * 5.0 * 0.5;
+        let want_x = -5e-6 + i as f64 * (20e-6 / 999.0);
+        assert!((y[i] - want_y).abs() <= 1e-12, "y[{i}] = {} vs {want_y}", y[i]);
+        assert!((x[i] - want_x).abs() <= 1e-18, "x[{i}] = {} vs {want_x}", x[i]);
+    }
+    // numpy's linspace ends exactly at its bounds, computed as the block computes them
+    let span = 2e-6 * 10.0;
+    assert_eq!((x[0], x[999]), (span * -0.25, span * 0.75));
+}
+
+#[test]
+fn malformed_curves_and_preambles_are_node_errors() {
+    for (q, a, says) in [
+        (":CURVE?", "12,-3,abc,4", "'abc' where a whole number"),
+        (":CURVE?", "1,2;3,4", "several frames"),
+        (":CURVE?", "", "no curve data"),
+        (":CURVE?", "\u{1}\u{2}\u{ff}", "where a whole number"),
+        ("WFMOutpre:BYT_Nr?", "1.5", "'WFMOutpre:BYT_Nr?', which is not a byte count"),
+        ("CH1:SCAL?", "volts", "'CH1:SCAL?', which is not a number"),
+        ("HORizontal:SCAle?", "", "'HORizontal:SCAle?', which is not a number"),
+        (":DATA:SOURCE:AVAIL?", "CH2,CH3", "CH1 is not among the scope's curve sources"),
+        ("DATA:SOURCE?", "CH2", "failed to set DATA:SOURCE to CH1"),
+    ] {
+        let lab = Lab::with(vec![curve_scope(Some((q, a)))]);
+        let r = chain(&lab, &[("Q", "QUERY_CURVE_MSO2X", json!({}))]);
+        let e = node(&r, "QUERY_CURVE_MSO2X").error.clone().unwrap_or_else(|| panic!("{q} → {a}: no error"));
+        assert!(e.contains(says), "{q} → {a}: {e}");
+    }
+}
+
+#[test]
+fn decode_i2c_mso2x_sets_up_the_bus_and_lists_the_event_table_s_writes_and_reads() {
+    let mut table = b"Index,Time,Address,Direction,Data,Missing Ack\r\n".to_vec();
+    for (i, t, dir, data) in
+        [(1, "-24.5", "Write", "0x00 0x10"), (2, "102.3", "Read", "0xA5 0x5A"), (3, "230.0", "Write", "0x6B")]
+    {
+        table.extend_from_slice(format!("{i},{t}").as_bytes());
+        table.extend_from_slice(b"\xb5s");
+        table.extend_from_slice(format!(",0x50,{dir},{data},No\r\n").as_bytes());
+    }
+    let table = Rc::new(table);
+    let file = table.clone();
+    let scope =
+        mso24(move |line| (line == "FILESystem:READFile \"c:/flojoy.csv\"").then(|| Reply::Bytes(file.clone())));
+    let lab = Lab::with(vec![scope.clone()]);
+    let r = chain(
+        &lab,
+        &[(
+            "I",
+            "DECODE_I2C_MSO2X",
+            json!({"bus_number": 2, "clock_channel": "D0", "data_channel": "D1", "clock_threshold": 1.65, "data_threshold": 1.65}),
+        )],
+    );
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert_eq!(
+        told(&scope),
+        lines(&[
+            "BUS:ADDNEW \"B2\"",
+            "DISPLAY:WAVEVIEW1:BUS:B2:STATE",
+            "BUS:B2:I2C:CLOCK:SOUrce DCH1_D0",
+            "BUS:B2:I2C:DATa:SOUrce DCH1_D1",
+            "BUS:B2:I2C:CLOCK:THRESHOLD 1.65",
+            "BUS:B2:I2C:DATa:THRESHOLD 1.65",
+            "BUSTABLE:ADDNEW \"Table1\"",
+            "SAVe:EVENTtable:BUS \"c:/flojoy.csv\"",
+            "FILESystem:READFile \"c:/flojoy.csv\"",
+        ])
+    );
+    // Studio's order: a write, a read, the next write, …
+    assert_eq!(output(&r, "DECODE_I2C_MSO2X"), Value::string("Write 0x00 0x10 Read 0xA5 0x5A Write 0x6B "));
+    // a file that is not text
+    let scope =
+        mso24(|line| line.starts_with("FILESystem:READFile").then(|| Reply::Bytes(Rc::new(vec![b'a', 0xff, 0xfe]))));
+    let lab = Lab::with(vec![scope]);
+    let r = chain(&lab, &[("I", "DECODE_I2C_MSO2X", json!({}))]);
+    let e = node(&r, "DECODE_I2C_MSO2X").error.clone().unwrap();
+    assert!(e.contains("not UTF-8 text"), "{e}");
+}
+
+#[test]
+fn screenshot_mso2x_reads_the_png_the_scope_saved_and_keeps_a_copy() {
+    let png = Rc::new(runtime::numeric::png::png_stored(2, 1, 4, &[255, 0, 0, 255, 0, 0, 255, 128]));
+    let file = png.clone();
+    let scope = mso24(move |line| line.starts_with("FILESystem:READFile").then(|| Reply::Bytes(file.clone())));
+    let lab = Lab::with(vec![scope.clone()]);
+    let r = chain(
+        &lab,
+        &[
+            ("S", "SCREENSHOT_MSO2X", json!({"local_file_path": "shots"})),
+            (
+                "S2",
+                "SCREENSHOT_MSO2X",
+                json!({"local_file_path": "shots/", "auto_index": true, "path_on_scope": "C:/s.png"}),
+            ),
+        ],
+    );
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert_eq!(
+        told(&scope),
+        lines(&[
+            "SAVe:IMAGe C:\\screenshots\\screenshot.png",
+            "FILESystem:READFile C:\\screenshots\\screenshot.png",
+            "SAVe:IMAGe C:/s.png",
+            "FILESystem:READFile C:/s.png",
+        ])
+    );
+    let Value::Image { r: red, b, a, .. } = output(&r, "SCREENSHOT_MSO2X") else { panic!("an Image") };
+    assert_eq!((red.data, b.data, a.unwrap().data), (vec![255.0, 0.0], vec![0.0, 255.0], vec![255.0, 128.0]));
+    let saved = lab.saved.borrow();
+    assert_eq!(saved.len(), 2);
+    assert_eq!((saved[0].0.as_str(), saved[1].0.as_str()), ("shots/screenshot.png", "shots/screenshot_000.png"));
+    assert_eq!(saved[0].1, *png);
+    drop(saved);
+    // not a PNG: an error naming the command
+    let scope = mso24(|line| line.starts_with("FILESystem:READFile").then(|| Reply::Bytes(Rc::new(b"oops".to_vec()))));
+    let lab = Lab::with(vec![scope]);
+    let r = chain(&lab, &[("S", "SCREENSHOT_MSO2X", json!({}))]);
+    let e = node(&r, "SCREENSHOT_MSO2X").error.clone().unwrap();
+    assert!(e.contains("FILESystem:READFile") && e.contains("cannot read the image"), "{e}");
 }

@@ -8,6 +8,7 @@
 import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { runInThisContext } from "node:vm";
+import zlib from "node:zlib";
 
 import { demoDevicesSource } from "../../app/build/bundle.mjs";
 
@@ -971,5 +972,148 @@ describe("canable", () => {
     assert.equal(can.channelOpen, true);
     can.unplug();
     assert.equal(can.channelOpen, false);
+  });
+});
+
+describe("usb: mso2x (Studio's MSO2X family)", () => {
+  const bench = () => {
+    demo.install({ usb: [{ kind: "afg31000" }, { kind: "mso2x", source: "afg31000", dut: { kind: "lowpass", fc: 1e6 } }] });
+    const afg = demo.find("afg31000");
+    const scope = demo.find("mso2x");
+    for (const line of ["SOURCE1:FREQUENCY 1000000.0", "SOURCE1:VOLTAGE:AMPLITUDE 1.0", "OUTPUT1:STATE on"]) afg.answer(line);
+    return { afg, scope };
+  };
+  /** tm_devices' set_and_check: the write, then the query must read the value back (as a number when it is one). */
+  const setAndCheck = (scope, header, value) => {
+    assert.equal(scope.answer(`${header} ${value}`), undefined, header);
+    const back = scope.answer(`${header}?`);
+    if (Number.isFinite(Number(value))) assert.equal(Number(back), Number(value), header);
+    else assert.equal(back, value, header);
+  };
+
+  test("the settings the nodes send are kept and read back", () => {
+    const { scope } = bench();
+    setAndCheck(scope, "DISplay:GLObal:CH2:STATE", "1");
+    setAndCheck(scope, "DISplay:GLObal:CH4:STATE", "0");
+    setAndCheck(scope, ":CH1:SCAL", "0.5");
+    setAndCheck(scope, ":CH2:POSITION", "-1.5");
+    setAndCheck(scope, ":CH3:PROBEFunc:EXTAtten", "10.0");
+    setAndCheck(scope, ":HORIZONTAL:SCALE", "2e-06");
+    const sent = ["AFG:FUNCtion square", "AFG:FREQuency 100000000.0", "AFG:AMPLitude 0.2", "AFG:OFFSet 0.0", "AFG:SQUare:DUty 50.0",
+      "AFG:OUTPut:LOAd:IMPEDance fifty", "AFG:OUTPut:MODe continuous", "DISplay:WAVEView1:DCH1_D0:STATE 1", "DISplay:WAVEView1:DCH1_D1:STATE 0",
+      "TRIGger:A:EDGE:COUPling dc", "TRIGger:A:EDGE:SLOpe fall", "TRIGger:A:LEVel:CH2 0.5", "HORizontal:DELay:MODe 0.0", "HORizontal:POSition 25.0",
+      "TRIGger:A:BUS:B1:I2C:CONDition addranddata", "TRIGger:A:BUS:B1:I2C:ADDRess:MODe ADDR7", "TRIGger:A:BUS:B1:I2C:ADDRess:VALue 1010000",
+      "TRIGger:A:BUS:B1:I2C:DIRection write", "TRIGger:A:BUS:B1:I2C:SIZe 2", "TRIGger:A:BUS:B1:I2C:VALue 0000XXXX", "FPAnel:PRESS SINGleseq"];
+    for (const line of sent) assert.equal(scope.answer(line), undefined, line);
+    assert.deepEqual(scope.errors, []);
+    assert.deepEqual(scope.afg, { function: "SQUARE", frequency: 1e8, amplitude: 0.2, offset: 0, symmetry: 50, duty: 50, width: 1e-6, impedance: "FIFTY", mode: "CONTINUOUS" });
+    assert.equal(scope.answer("DISplay:WAVEView1:DCH1_D0:STATE?"), "1");
+    assert.equal(scope.answer("TRIG:A:EDGE:SLO?"), "FALL", "short forms");
+    assert.equal(scope.answer("TRIGger:A:EDGE:COUPling?"), "DC");
+    assert.equal(scope.answer("TRIGger:A:LEVel:CH2?"), "0.5");
+    assert.equal(scope.answer("HORizontal:POSition?"), "25");
+    assert.equal(scope.answer("HORizontal:DIVisions?"), "10");
+    assert.deepEqual(scope.trigger.bus["1"], { condition: "ADDRANDDATA", addrMode: "ADDR7", address: "1010000", direction: "WRITE", size: 2, value: "0000XXXX" });
+    assert.deepEqual([scope.answer("ACQuire:STATE?"), scope.answer("ACQuire:STOPAfter?")], ["0", "SEQUENCE"]);
+    assert.equal(scope.answer("DATa:SOUrce:AVAILable?"), "CH1,CH2");
+    // Studio's QUERY_CURVE sets the source to a bare number first: refused, the source stays
+    scope.answer("DATa:SOUrce 1");
+    scope.answer(":CH1:SCAL -1");
+    assert.deepEqual(scope.errors, [[-224, "Illegal parameter value"], [-224, "Illegal parameter value"]]);
+    assert.equal(scope.answer(":CH1:SCAL?"), "0.5");
+  });
+
+  test("CURVe? is channel 1's sine through the low-pass, triggered at the level on its slope", () => {
+    const { scope } = bench();
+    // what QUERY_CURVE_MSO2X (tm_devices' curve_query) sends
+    setAndCheck(scope, ":CH1:SCAL", "0.2");
+    setAndCheck(scope, ":HORIZONTAL:SCALE", "2e-07");
+    scope.answer("HORizontal:POSition 25.0");
+    scope.answer("TRIGger:A:LEVel:CH1 0.1");
+    setAndCheck(scope, "DATA:SOURCE", "CH1");
+    setAndCheck(scope, ":DATA:ENC", "ASCII");
+    const levels = scope.answer(":CURVE?").split(",").map(Number);
+    assert.equal(levels.length, 1000);
+    assert.equal(scope.answer("WFMOutpre:BYT_Nr?"), "1");
+    // the record: 10 divisions of 0.2 µs, the trigger 25 % in; 1 Vpp at 1 MHz through fc = 1 MHz
+    const a = 0.5 / Math.SQRT2;
+    const span = 2e-7 * 10;
+    const phase = Math.asin(0.1 / a);
+    const ymult = (5 * 0.2) / 256;
+    for (const i of [0, 1, 100, 250, 333, 500, 999]) {
+      const t = -0.25 * span + (i * span) / 999;
+      const volts = a * Math.sin(2 * Math.PI * 1e6 * t + phase);
+      assert.equal(levels[i], Math.round(volts / ymult), `sample ${i}`);
+      // Studio's scaling gives the volts back to half a level
+      assert.ok(Math.abs((levels[i] / 256) * 5 * 0.2 - volts) <= ymult / 2 + 1e-12, `volts ${i}`);
+    }
+    // at t = 0 (sample 249.75) the trace crosses 0.1 V rising
+    assert.ok(levels[249] * ymult < 0.1 + ymult && levels[251] * ymult > 0.1 - ymult && levels[251] > levels[249]);
+    assert.equal(Number(scope.answer("WFMOutpre:XINcr?")), span / 999);
+    assert.equal(Number(scope.answer("WFMOutpre:XZEro?")), -0.25 * span);
+    // two bytes, big-endian, in an IEEE 488.2 block
+    scope.answer("DATa:ENCdg RIBinary");
+    scope.answer("DATa:WIDth 2");
+    const block = scope.answer("CURVe?");
+    assert.equal(new TextDecoder().decode(block.subarray(0, 6)), "#42000");
+    const view = new DataView(block.buffer, block.byteOffset + 6, 2000);
+    const t = -0.25 * span + (500 * span) / 999;
+    assert.equal(view.getInt16(1000, false), Math.round((a * Math.sin(2 * Math.PI * 1e6 * t + phase)) / ((5 * 0.2) / 65536)));
+    assert.equal(block[block.length - 1], 10);
+    // other channels read a flat 0 V
+    setAndCheck(scope, "DATA:SOURCE", "CH2");
+    scope.answer("DATa:ENCdg ASCIi");
+    assert.ok(scope.answer("CURVe?").split(",").every((v) => v === "0"));
+  });
+
+  test("the I2C decode's event table holds the scripted bus's writes and reads", () => {
+    const { scope } = bench();
+    const decode = (clock, data, threshold) => {
+      for (const line of ['BUS:ADDNEW "B1"', "DISPLAY:WAVEVIEW1:BUS:B1:STATE", `BUS:B1:I2C:CLOCK:SOUrce ${clock}`, `BUS:B1:I2C:DATa:SOUrce ${data}`,
+        `BUS:B1:I2C:CLOCK:THRESHOLD ${threshold}`, `BUS:B1:I2C:DATa:THRESHOLD ${threshold}`, 'BUSTABLE:ADDNEW "Table1"', 'SAVe:EVENTtable:BUS "c:/flojoy.csv"']) {
+        assert.equal(scope.answer(line), undefined, line);
+      }
+      assert.deepEqual(scope.errors, []);
+      return scope.answer('FILESystem:READFile "c:/flojoy.csv"');
+    };
+    const file = decode("DCH1_D0", "DCH1_D1", "1.65");
+    assert.ok(file instanceof Uint8Array);
+    const text = Buffer.from(file).toString("latin1");
+    assert.equal(text.split("\r\n")[0], "Time,Address,Direction,Data,Missing Ack");
+    assert.equal(text.split("\r\n")[1], "-100.000\u00b5s,0x50,Write,0x00 0x10,No");
+    assert.ok(file.includes(0xb5), "µ as Latin-1");
+    // what DECODE_I2C_MSO2X makes of it: µs → us, the fields after each Write and Read in turn
+    const fields = Buffer.from(file).toString("latin1").replaceAll("\u00b5s", "us").split(",");
+    let formatted = "";
+    for (let n = 0; n < 5; n++) {
+      for (const w of ["Write", "Read"]) {
+        const at = fields.findIndex((f) => f.includes(w));
+        if (at >= 0 && at < fields.length - 1) {
+          formatted += `${fields[at]} ${fields[at + 1]} `;
+          fields[at] = " ";
+        }
+      }
+    }
+    assert.equal(formatted, "Write 0x00 0x10 Read 0xA5 0x5A Write 0x75 Read 0x68 ");
+    // the wrong channels, or a threshold above the logic's 3.3 V: nothing decodes
+    assert.equal(Buffer.from(decode("CH1", "CH2", "1.0")).toString("latin1"), "Time,Address,Direction,Data,Missing Ack\r\n");
+    assert.equal(Buffer.from(decode("DCH1_D0", "DCH1_D1", "5.0")).toString("latin1"), "Time,Address,Direction,Data,Missing Ack\r\n");
+    // a file never saved: no answer, an error
+    assert.equal(scope.answer('FILESystem:READFile "c:/nothing.csv"'), undefined);
+    assert.deepEqual(scope.errors, [[-256, "File name not found"]]);
+  });
+
+  test("SAVe:IMAGe saves a PNG of the screen that FILESystem:READFile sends", () => {
+    const { scope } = bench();
+    assert.equal(scope.answer("SAVe:IMAGe C:\\screenshots\\screenshot.png"), undefined);
+    const png = scope.answer("FILESystem:READFile C:\\screenshots\\screenshot.png");
+    assert.deepEqual(Array.from(png.subarray(0, 8)), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const view = new DataView(png.buffer, png.byteOffset);
+    assert.deepEqual([view.getUint32(16), view.getUint32(20)], [200, 100], "IHDR: 200 × 100");
+    // the IDAT chunk inflates to the rows (zlib's own check)
+    const idat = png.subarray(41, 41 + view.getUint32(33));
+    const raw = zlib.inflateSync(Buffer.from(idat));
+    assert.equal(raw.length, 100 * (1 + 200 * 3));
+    assert.deepEqual(scope.errors, []);
   });
 });

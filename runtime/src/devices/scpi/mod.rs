@@ -201,6 +201,26 @@ impl Scpi {
         }
     }
 
+    /// Sends a query whose answer is raw bytes up to the end of the message, not a block (a
+    /// file the instrument sends as it is: Tektronix's `FILESystem:READFile`). USBTMC only: a
+    /// serial port has no end of message to stop at.
+    pub async fn query_raw(&mut self, timer: &(impl Timer + ?Sized), command: &str) -> Result<Vec<u8>, ScpiError> {
+        if let Link::Serial(_) = &self.link {
+            return Err(ScpiError::Answer {
+                command: command.to_owned(),
+                detail: "is a file transfer, which needs a USB (USBTMC) connection, not a serial port".into(),
+            });
+        }
+        let ms = self.timeout_ms;
+        self.send(timer, command, ms).await?;
+        match &mut self.link {
+            Link::Usbtmc(t) => {
+                t.read(timer, ms, None).await.map_err(|error| ScpiError::Usbtmc { command: command.to_owned(), error })
+            }
+            Link::Serial(_) => Ok(Vec::new()),
+        }
+    }
+
     /// Sends a query whose answer is an IEEE 488.2 block (`CURV?`, `:WAV:DATA?`) and returns
     /// the block's data bytes ([`decode`] turns them into numbers).
     pub async fn query_binary(&mut self, timer: &(impl Timer + ?Sized), command: &str) -> Result<Vec<u8>, ScpiError> {

@@ -1,20 +1,11 @@
-//! Tektronix MSO2 series oscilloscope (Studio's `HARDWARE/OSCILLOSCOPES/TEKTRONIX/MSO2X`):
-//! CONNECT_MSO2X, SETUP_FILE_MSO2X, MEASUREMENT_MSO2X, sending the SCPI of Studio's blocks and,
-//! for the calls they make through Tektronix's `tm_devices` (`add_scope`, the command tree's
-//! `save.setup` / `recall.setup`), the lines that library writes.
+//! CONNECT_MSO2X, SETUP_FILE_MSO2X, MEASUREMENT_MSO2X.
 
-use super::{number, query, send, with_connection};
-use crate::devices::scpi::Model;
+use super::{CONNECT, MODEL, PATH, choice, node};
+use crate::nodes::hardware::instruments::{number, query, send};
 use crate::nodes::hardware::port::{device_param, instrument_of};
-use crate::nodes::{AsyncCtx, NodeDef, NodeError, Outputs};
+use crate::nodes::{NodeDef, NodeError, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, TypeSet, Value};
-
-const PATH: &str = "HARDWARE/OSCILLOSCOPES/TEKTRONIX/MSO2X";
-/// With several instruments and no connection named, the one this node is for (Tektronix's
-/// USB vendor id 0x0699).
-const MODEL: Model = Model { vendor_id: 0x0699, product: "MSO2", name: "Tektronix MSO2 series scope" };
-const CONNECT: &str = "CONNECT_MSO2X";
 
 /// Studio's channel choices (its list has D10 twice and no D11; kept as Studio wrote it, so its
 /// files load with the same options).
@@ -59,24 +50,7 @@ const MEASUREMENTS: &[&str] = &[
 ];
 const STATISTICS: &[&str] = &["mean", "minumum", "maximum", "population", "stddev"];
 
-pub(super) fn nodes() -> Vec<NodeDef> {
-    vec![connect(), setup_file(), measurement()]
-}
-
-fn node(func: &str, doc: &str) -> NodeSpec {
-    with_connection(NodeSpec::new(func, PATH, doc), CONNECT)
-}
-
-fn choice<'a>(ctx: &'a AsyncCtx, name: &str, choices: &[&str]) -> Result<&'a str, NodeError> {
-    let v = ctx.text(name);
-    if choices.contains(&v) {
-        Ok(v)
-    } else {
-        Err(NodeError(format!("'{name}' must be one of {}, got '{v}'", choices.join(", "))))
-    }
-}
-
-fn connect() -> NodeDef {
+pub(super) fn connect() -> NodeDef {
     let spec = NodeSpec::new(
         CONNECT,
         PATH,
@@ -95,7 +69,7 @@ fn connect() -> NodeDef {
     })
 }
 
-fn setup_file() -> NodeDef {
+pub(super) fn setup_file() -> NodeDef {
     let spec = node("SETUP_FILE_MSO2X", "Save the scope's setup to, or recall it from, a .set file on its C: drive.")
         .select("save_or_recall", &["save", "recall"], "save", "Save or recall")
         .str("filename", "flojoy", "The file's name (\"flojoy\" is C:/flojoy.set)")
@@ -117,7 +91,7 @@ fn setup_file() -> NodeDef {
     })
 }
 
-fn measurement() -> NodeDef {
+pub(super) fn measurement() -> NodeDef {
     let spec = node(
         "MEASUREMENT_MSO2X",
         "Measure a channel's waveform (amplitude, frequency, …) with one of the scope's measurement slots.",
