@@ -47,6 +47,25 @@ fn with_connection_named(spec: NodeSpec, connect_node: &str, input: &str) -> Nod
     spec.optional_input(input, TypeSet::ANY, "Only sets the order: the node runs after what is wired here")
 }
 
+/// A select parameter's value, checked against its choices.
+fn choice<'a>(ctx: &'a AsyncCtx, name: &str, choices: &[&str]) -> Result<&'a str, NodeError> {
+    let v = ctx.text(name);
+    if choices.contains(&v) {
+        Ok(v)
+    } else {
+        Err(NodeError(format!("'{name}' must be one of {}, got '{v}'", choices.join(", "))))
+    }
+}
+
+/// What a CONNECT node of an SCPI instrument does: opens the instrument `param` names (of
+/// `model`, when it has to choose) and logs its `*IDN?` answer.
+async fn connect_logging_idn(ctx: &AsyncCtx, param: &str, model: Model) -> Result<Connection, NodeError> {
+    let c = instrument_of(ctx, param, Some(model)).await?;
+    let idn = query(ctx, &c, "*IDN?").await?;
+    ctx.log(format!("connected to {idn}"));
+    Ok(c)
+}
+
 /// A number as Python's `str(float)` writes it (what the blocks' f-strings and `tm_devices` send).
 fn num(x: f64) -> String {
     float_repr(x)

@@ -8,7 +8,7 @@
 
 use futures::future::LocalBoxFuture;
 
-use super::{num, number, query, send, with_connection_named};
+use super::{connect_logging_idn, num, number, query, send, with_connection_named};
 use crate::devices::scpi::Model;
 use crate::nodes::hardware::port::{device_param, instrument_of, scpi_error};
 use crate::nodes::{AsyncCtx, NodeDef, NodeError, NodeResult, Outputs};
@@ -49,9 +49,7 @@ fn connection() -> NodeDef {
         .output("default", TypeSet::ANY, "Nothing (Studio's block returns None)");
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
-            let c = instrument_of(&ctx, "device", Some(MODEL)).await?;
-            let idn = query(&ctx, &c, "*IDN?").await?;
-            ctx.log(format!("connected to {idn}"));
+            connect_logging_idn(&ctx, "device", MODEL).await?;
             Ok(Outputs::none())
         })
     })

@@ -14,10 +14,10 @@
 //! - CONNECT_AFG31000 asks `*IDN?` (for the log, and to find out early that the instrument
 //!   answers); Studio's pyvisa `open_resource` sends nothing.
 
-use super::{num, query, send, with_connection};
+use super::{choice, connect_logging_idn, num, send, with_connection};
 use crate::devices::scpi::Model;
 use crate::nodes::hardware::port::{device_param, instrument_of};
-use crate::nodes::{AsyncCtx, NodeDef, NodeError, Outputs};
+use crate::nodes::{NodeDef, NodeError, Outputs};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, TypeSet, Value};
 
@@ -51,16 +51,6 @@ fn node(func: &str, doc: &str) -> NodeSpec {
     with_connection(NodeSpec::new(func, PATH, doc), CONNECT)
 }
 
-/// A select parameter's value, checked against its choices.
-fn choice<'a>(ctx: &'a AsyncCtx, name: &str, choices: &[&str]) -> Result<&'a str, NodeError> {
-    let v = ctx.text(name);
-    if choices.contains(&v) {
-        Ok(v)
-    } else {
-        Err(NodeError(format!("'{name}' must be one of {}, got '{v}'", choices.join(", "))))
-    }
-}
-
 fn phase_in_range(phase: f64) -> Result<f64, NodeError> {
     if (-180.0..=180.0).contains(&phase) {
         Ok(phase)
@@ -88,9 +78,7 @@ fn connect() -> NodeDef {
             .output("default", TypeSet::of(T::String), "The device's address, as the parameter names it");
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
-            let c = instrument_of(&ctx, "device", Some(MODEL)).await?;
-            let idn = query(&ctx, &c, "*IDN?").await?;
-            ctx.log(format!("connected to {idn}"));
+            connect_logging_idn(&ctx, "device", MODEL).await?;
             Ok(Outputs::one(Value::string(ctx.text("device"))))
         })
     })

@@ -1,7 +1,7 @@
 //! CONNECT_MSO2X, SETUP_FILE_MSO2X, MEASUREMENT_MSO2X.
 
 use super::{CONNECT, MODEL, PATH, choice, node};
-use crate::nodes::hardware::instruments::{number, query, send};
+use crate::nodes::hardware::instruments::{connect_logging_idn, number, query, send};
 use crate::nodes::hardware::port::{device_param, instrument_of};
 use crate::nodes::{NodeDef, NodeError, Outputs};
 use crate::spec::NodeSpec;
@@ -60,10 +60,8 @@ pub(super) fn connect() -> NodeDef {
         .output("default", TypeSet::of(T::String), "The device's address, as the parameter names it");
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
-            let c = instrument_of(&ctx, "device", Some(MODEL)).await?;
             // tm_devices' add_scope identifies the instrument first
-            let idn = query(&ctx, &c, "*IDN?").await?;
-            ctx.log(format!("connected to {idn}"));
+            connect_logging_idn(&ctx, "device", MODEL).await?;
             Ok(Outputs::one(Value::string(ctx.text("device"))))
         })
     })

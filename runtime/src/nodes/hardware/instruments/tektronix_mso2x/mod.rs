@@ -18,7 +18,7 @@ mod curve;
 mod settings;
 mod trigger;
 
-use super::{query, send, with_connection};
+use super::{choice, query, send, with_connection};
 use crate::devices::scpi::{Connection, Model};
 use crate::nodes::{AsyncCtx, NodeDef, NodeError};
 use crate::spec::NodeSpec;
@@ -53,15 +53,6 @@ pub(super) fn nodes() -> Vec<NodeDef> {
 
 fn node(func: &str, doc: &str) -> NodeSpec {
     with_connection(NodeSpec::new(func, PATH, doc), CONNECT)
-}
-
-fn choice<'a>(ctx: &'a AsyncCtx, name: &str, choices: &[&str]) -> Result<&'a str, NodeError> {
-    let v = ctx.text(name);
-    if choices.contains(&v) {
-        Ok(v)
-    } else {
-        Err(NodeError(format!("'{name}' must be one of {}, got '{v}'", choices.join(", "))))
-    }
 }
 
 /// An `int` channel parameter (Studio's `channel: int`): 1 or more.
