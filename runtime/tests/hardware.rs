@@ -1469,16 +1469,23 @@ fn can_nodes_fail_with_what_to_do() {
         e,
         "no CAN connection is called 'nope': a CANABLE_CONNECT node with CAN_address 'nope' must run before this one"
     );
+    let e = b.act("CANABLE_CONNECT", json!({"CAN_address": "bus", "bitrate": 12345})).unwrap_err().0;
+    assert!(e.starts_with("bit rate 12345 bit/s is not one an slcan adapter can set: use one of 10000, 20000,"), "{e}");
+    // python-can's S9 (83.3 kbit/s) is sent; this adapter, like a CANable, refuses it
     let e = b.act("CANABLE_CONNECT", json!({"CAN_address": "bus", "bitrate": 83300})).unwrap_err().0;
-    assert!(e.starts_with("bit rate 83300 bit/s is not one an slcan adapter can set: use one of 10000, 20000,"), "{e}");
-    // a serial device that is not an slcan adapter never answers
+    assert!(e.contains("refused the bit rate command 'S9'"), "{e}");
+    // an adapter whose firmware acknowledges nothing (python-can never reads the answers):
+    // silence is yes, and the frames go out
     let mut b = Bench::new();
-    b.serial("demo:arduino", "Arduino Uno (simulated)", Behaviour::Script);
-    let e = b.act("CANABLE_CONNECT", json!({"CAN_address": "bus"})).unwrap_err().0;
-    assert_eq!(
-        e,
-        "the CAN adapter 'demo:arduino' did not answer 'C' within 2 s: is it an slcan adapter (a CANable with slcan firmware)?"
-    );
+    let quiet = b.serial("demo:quiet", "CANable, silent firmware", Behaviour::Script);
+    b.act("CANABLE_CONNECT", json!({"CAN_address": "bus"})).unwrap();
+    let msg = b.invoke("CREATE_CAN_MESSAGE", json!({"frame_id": 17, "data": "1,2"})).unwrap();
+    let def = nodes::lookup("SEND_CAN_MESSAGE").unwrap();
+    let params: Map<String, Json> = json!({"CAN_address": "bus"}).as_object().cloned().unwrap();
+    let host: Rc<dyn Host> = b.host.clone();
+    let inputs = [("message", vec![runtime::Data::new(msg)])];
+    b.drive(nodes::invoke(def, &inputs, &params, host)).unwrap();
+    assert_eq!(quiet.written(), "C\rS6\rO\rt01120102\r");
     // an adapter whose channel is open refuses a bit rate (a connection from before without C)
     let mut b = Bench::new();
     let can = b.serial("demo:canable", "CANable", Behaviour::Slcan { open: true, command: Vec::new() });

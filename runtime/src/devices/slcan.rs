@@ -40,8 +40,9 @@ pub enum SlcanError {
     BadLine { line: String, why: String },
 }
 
-/// slcan's bit-rate commands `S0`..`S8`, as python-can maps bit rates to them.
-pub const BITRATES: [(u32, &str); 9] = [
+/// slcan's bit-rate commands, as python-can maps bit rates to them (`S9`, 83.3 kbit/s, is
+/// Lawicel's; a CANable's firmware refuses it with a BELL, which the node then reports).
+pub const BITRATES: [(u32, &str); 10] = [
     (10_000, "S0"),
     (20_000, "S1"),
     (50_000, "S2"),
@@ -51,8 +52,9 @@ pub const BITRATES: [(u32, &str); 9] = [
     (500_000, "S6"),
     (750_000, "S7"),
     (1_000_000, "S8"),
+    (83_300, "S9"),
 ];
-const BITRATE_LIST: &str = "10000, 20000, 50000, 100000, 125000, 250000, 500000, 750000, 1000000";
+const BITRATE_LIST: &str = "10000, 20000, 50000, 83300, 100000, 125000, 250000, 500000, 750000, 1000000";
 
 /// The command that sets `bitrate` (bit/s): `S6\r` for 500000.
 pub fn bitrate_command(bitrate: i64) -> Result<Vec<u8>, SlcanError> {
@@ -203,6 +205,10 @@ impl SlcanDecoder {
         for &b in bytes {
             if self.skipping {
                 self.skipping = !matches!(b, b'\r' | 0x07);
+                // a BELL ends the skipped line and is itself an answer
+                if b == 0x07 {
+                    out.push(Ok(Reply::Error));
+                }
                 continue;
             }
             match b {
@@ -284,12 +290,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bitrates_are_s0_to_s8() {
+    fn a_bell_that_ends_an_overlong_line_is_still_an_answer() {
+        let mut d = SlcanDecoder::new();
+        let mut junk = vec![b'x'; MAX_LINE + 5];
+        junk.push(0x07);
+        let out = d.push(&junk);
+        assert_eq!(out.last(), Some(&Ok(Reply::Error)), "{out:?}");
+        assert_eq!(d.bad, 1);
+    }
+
+    #[test]
+    fn bitrates_are_python_cans_s0_to_s9() {
         assert_eq!(bitrate_command(500_000).unwrap(), b"S6\r");
         assert_eq!(bitrate_command(10_000).unwrap(), b"S0\r");
         assert_eq!(bitrate_command(1_000_000).unwrap(), b"S8\r");
-        let e = bitrate_command(83_300).unwrap_err().to_string();
-        assert!(e.starts_with("bit rate 83300 bit/s is not one an slcan adapter can set: use one of 10000,"), "{e}");
+        assert_eq!(bitrate_command(83_300).unwrap(), b"S9\r");
+        let e = bitrate_command(12_345).unwrap_err().to_string();
+        assert!(e.starts_with("bit rate 12345 bit/s is not one an slcan adapter can set: use one of 10000,"), "{e}");
     }
 
     #[test]

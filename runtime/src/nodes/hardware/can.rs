@@ -32,8 +32,21 @@ use crate::value::{Column, ColumnData, DataFrame, DataType as T, TypeSet, Value}
 
 const BUS: &str = "HARDWARE/PROTOCOLS/CAN/BUS";
 const UTILS: &str = "HARDWARE/PROTOCOLS/CAN/UTILS";
-/// How long the adapter has to answer a command (`S6`, `O`, `C`).
-const REPLY_TIMEOUT_MS: f64 = 2000.0;
+/// How long to wait for the adapter's answer to a command (`S6`, `O`, `C`). Some CANable
+/// firmware answers nothing (python-can never reads the answers): silence is taken as yes, a
+/// BELL as no.
+const REPLY_WAIT_MS: f64 = 250.0;
+/// The most reads one drain takes (a busy bus keeps sending: the drain must end).
+const DRAIN_READS: usize = 64;
+
+/// How an adapter answered a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    Ok,
+    Refused,
+    /// Nothing within [`REPLY_WAIT_MS`] (firmware that does not acknowledge).
+    Silent,
+}
 /// python-can's slcan default; a CANable is a USB CDC device, so any rate works.
 const ADAPTER_BAUD: u32 = 115_200;
 
@@ -132,20 +145,14 @@ impl Bus {
         }
     }
 
-    /// Sends a command and waits for its answer: `Ok` for `\r`, `Err` for `\x07`. The caller
-    /// holds both turns.
-    async fn command(&self, host: &dyn Host, bytes: &[u8]) -> Result<Result<(), ()>, NodeError> {
+    /// Sends a command and waits a moment for its answer. The caller holds both turns.
+    async fn command(&self, host: &dyn Host, bytes: &[u8]) -> Result<Answer, NodeError> {
         self.write(host, bytes.to_vec()).await?;
-        let shown = String::from_utf8_lossy(bytes).trim_end().to_owned();
-        let deadline = host.now_ms() + REPLY_TIMEOUT_MS;
+        let deadline = host.now_ms() + REPLY_WAIT_MS;
         loop {
             let left = deadline - host.now_ms();
             if left <= 0.0 {
-                return Err(NodeError(format!(
-                    "the CAN adapter '{}' did not answer '{shown}' within {} s: is it an slcan adapter (a CANable with slcan firmware)?",
-                    self.port_id,
-                    REPLY_TIMEOUT_MS / 1000.0
-                )));
+                return Ok(Answer::Silent);
             }
             let bytes = match within(host, left, self.port.read()).await {
                 Ok(b) => b,
@@ -153,14 +160,14 @@ impl Bus {
                 Err(e) => return Err(self.device_error(&e)),
             };
             if let Some(answer) = self.take_in(host, &bytes).into_iter().next() {
-                return Ok(if answer == Reply::Ok { Ok(()) } else { Err(()) });
+                return Ok(if answer == Reply::Ok { Answer::Ok } else { Answer::Refused });
             }
         }
     }
 
     /// Reads what has already arrived, without waiting for more.
     async fn drain(&self, host: &dyn Host) -> Result<(), NodeError> {
-        loop {
+        for _ in 0..DRAIN_READS {
             let read = std::pin::pin!(self.port.read());
             match select(read, host.sleep(0.0)).await {
                 Either::Left((Ok(bytes), _)) => {
@@ -171,6 +178,7 @@ impl Bus {
                 Either::Right(_) => return Ok(()),
             }
         }
+        Ok(())
     }
 
     fn stop_periodic(&self) -> Vec<Rc<Periodic>> {
@@ -209,7 +217,7 @@ fn canable_connect() -> NodeDef {
     let spec = trigger(NodeSpec::new(
         "CANABLE_CONNECT",
         BUS,
-        "Connect to a CANable (or any slcan USB-to-CAN adapter) on a serial port, and name the connection for the CAN nodes after it.\n\nSends what python-can's slcan interface sends: C (close a channel left open), the bit rate (S0..S8), O (open). The connection lasts for the run: when the run ends the port is closed, which ends any periodic sending; python-can's shutdown also sends C, which a page cannot do once the run is over, so the channel stays open on the adapter until the next CANABLE_CONNECT closes it.",
+        "Connect to a CANable (or any slcan USB-to-CAN adapter) on a serial port, and name the connection for the CAN nodes after it.\n\nSends what python-can's slcan interface sends: C (close a channel left open), the bit rate (S0..S9), O (open); an adapter that answers nothing is taken at its word, as python-can does, and one that answers BELL fails the node. The connection lasts for the run: when the run ends the port is closed, which ends any periodic sending; python-can's shutdown also sends C, which a page cannot do once the run is over, so the channel stays open on the adapter until the next CANABLE_CONNECT closes it.",
     ));
     let spec = device_param(spec, "device", "SerialDevice", "The adapter's serial port (from the Devices list)")
         .output("default", TypeSet::ANY, NOTHING)
@@ -259,13 +267,25 @@ fn run_canable_connect(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
             let _reading = bus.reading.lock().await;
             bus.port.discard_pending();
             // a channel left open answers \r, a closed one \x07: both are fine
-            let _closed_or_was_closed: Result<(), ()> = bus.command(host, slcan::CLOSE).await?;
+            let closed = bus.command(host, slcan::CLOSE).await?;
             let refused = |what: &str| {
                 NodeError(format!("the CAN adapter '{}' refused {what} (it answered with an error, BELL)", opened.id))
             };
             let shown = String::from_utf8_lossy(&bitrate).trim_end().to_owned();
-            bus.command(host, &bitrate).await?.map_err(|()| refused(&format!("the bit rate command '{shown}'")))?;
-            bus.command(host, slcan::OPEN).await?.map_err(|()| refused("to open the channel ('O')"))?;
+            let set = bus.command(host, &bitrate).await?;
+            if set == Answer::Refused {
+                return Err(refused(&format!("the bit rate command '{shown}'")));
+            }
+            let open = bus.command(host, slcan::OPEN).await?;
+            if open == Answer::Refused {
+                return Err(refused("to open the channel ('O')"));
+            }
+            if [closed, set, open].iter().all(|a| *a == Answer::Silent) {
+                ctx.log(format!(
+                    "'{}' acknowledged none of C, {shown}, O (firmware that does not answer): carrying on, as python-can does",
+                    opened.id
+                ));
+            }
         }
         ctx.log(format!("'{}': {} bit/s, channel open, connection '{address}'", opened.id, ctx.int("bitrate")?));
         BUSES.with(|b| b.borrow_mut().insert(address, bus));
@@ -531,12 +551,14 @@ fn run_send_periodic(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
         let duration = ctx.params.get("duration").and_then(serde_json::Value::as_f64);
         let task = Rc::new(Periodic::default());
         bus.periodic.borrow_mut().push(task.clone());
-        let bytes: Vec<u8> = frames.iter().flat_map(CanFrame::encode).collect();
+        // python-can's cyclic task sends one message per period, going round the list
+        let each: Vec<Vec<u8>> = frames.iter().map(CanFrame::encode).collect();
+        bus.periodic.borrow_mut().retain(|t| !t.done.get());
         bus.devices.spawn(Box::pin(periodic(
             bus.clone(),
             ctx.host.clone(),
             task,
-            bytes,
+            each,
             period * 1000.0,
             duration.map(|d| d * 1000.0),
         )));
@@ -548,13 +570,15 @@ fn run_send_periodic(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
     })
 }
 
-/// The background sending: python-can's cyclic task (send, then sleep to the next multiple of
-/// the period; stop once `duration` has passed), ended also by STOP, a closed port, or an error.
+/// The background sending: python-can's cyclic task (send the next message of the list, then
+/// sleep to the next multiple of the period; stop once `duration` has passed), ended also by
+/// STOP, a closed port, or an error. Periods missed while the page was held up (a background
+/// tab's slowed timers) are skipped, not sent in a burst.
 async fn periodic(
     bus: Rc<Bus>,
     host: Rc<dyn Host>,
     task: Rc<Periodic>,
-    bytes: Vec<u8>,
+    frames: Vec<Vec<u8>>,
     period_ms: f64,
     duration_ms: Option<f64>,
 ) {
@@ -573,6 +597,7 @@ async fn periodic(
             if task.stop.get() {
                 break;
             }
+            let Some(bytes) = frames.get(task.sent.get() as usize % frames.len().max(1)) else { break };
             if let Err(e) = bus.write(&*host, bytes.clone()).await {
                 *task.error.borrow_mut() = Some(e.0);
                 break;
@@ -580,6 +605,10 @@ async fn periodic(
         }
         task.sent.set(task.sent.get() + 1);
         k += 1;
+        let behind = ((host.now_ms() - start) / period_ms).floor();
+        if behind >= k as f64 {
+            k = behind as u64 + 1;
+        }
         let wait = start + k as f64 * period_ms - host.now_ms();
         if wait > 0.0 {
             host.sleep(wait).await;

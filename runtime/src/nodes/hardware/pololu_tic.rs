@@ -91,9 +91,14 @@ impl Tic {
     }
 }
 
-fn int32(ctx: &AsyncCtx, name: &str) -> Result<i64, NodeError> {
-    ctx.int_in::<i32>(name, i64::from(i32::MIN), i64::from(i32::MAX)).map(i64::from)
+/// A whole-number parameter within `lo..=hi` (what the Tic's 32-bit commands take).
+fn int_param(ctx: &AsyncCtx, name: &str, lo: i64, hi: i64) -> Result<i64, NodeError> {
+    ctx.int_in::<i64>(name, lo, hi)
 }
+
+/// The Tic's limits: a speed up to 500,000,000 microsteps per 10,000 s; a current limit code.
+const MAX_SPEED: i64 = 500_000_000;
+const MAX_CURRENT_CODE: i64 = 255;
 
 /// Seconds to wait for the motor, as milliseconds.
 fn wait_ms(ctx: &AsyncCtx) -> Result<f64, NodeError> {
@@ -115,7 +120,8 @@ fn tic() -> NodeDef {
     .output("default", TypeSet::of(T::OrderedPair), "The positions (x and y)");
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
-            let (limit, speed, wait) = (int32(&ctx, "current_limit")?, int32(&ctx, "speed")?, wait_ms(&ctx)?);
+            let limit = int_param(&ctx, "current_limit", 0, MAX_CURRENT_CODE)?;
+            let (speed, wait) = (int_param(&ctx, "speed", 0, MAX_SPEED)?, wait_ms(&ctx)?);
             let tic = open_tic(&ctx).await?;
             tic.send(&ctx, HALT_AND_SET_POSITION, Some(0)).await?;
             tic.start(&ctx, limit).await?;
@@ -140,8 +146,10 @@ fn tic_knob() -> NodeDef {
         .output("default", TypeSet::of(T::OrderedPair), "x: the target position; y: the speed");
     NodeDef::asynchronous(spec, |ctx| {
         Box::pin(async move {
-            let target = int32(&ctx, "knob_value")? * 2;
-            let (limit, speed, wait) = (int32(&ctx, "current_limit")?, int32(&ctx, "speed")?, wait_ms(&ctx)?);
+            // the target, twice the knob, must fit the Tic's signed 32 bits
+            let target = int_param(&ctx, "knob_value", -(1 << 30), (1 << 30) - 1)? * 2;
+            let limit = int_param(&ctx, "current_limit", 0, MAX_CURRENT_CODE)?;
+            let (speed, wait) = (int_param(&ctx, "speed", 0, MAX_SPEED)?, wait_ms(&ctx)?);
             let tic = open_tic(&ctx).await?;
             tic.start(&ctx, limit).await?;
             tic.send(&ctx, SET_MAX_SPEED, Some(speed)).await?;
