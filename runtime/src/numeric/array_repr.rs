@@ -156,21 +156,7 @@ pub fn np_array_repr(data: &[f64], shape: (usize, Option<usize>)) -> String {
     // one bracketed row, wrapped at `width` with `indent` on continuation lines
     let line_of = |items: &mut dyn Iterator<Item = Option<f64>>, indent: &str, width: usize| -> String {
         let words: Vec<String> = items.map(|x| x.map_or_else(|| "...".to_owned(), |x| ff.format(x))).collect();
-        let mut s = String::new();
-        let mut line = indent.to_owned();
-        for (k, w) in words.iter().enumerate() {
-            if line.len() + w.len() > width && line.len() > indent.len() {
-                s.push_str(line.trim_end());
-                s.push('\n');
-                line = indent.to_owned();
-            }
-            line.push_str(w);
-            if k + 1 < words.len() {
-                line.push_str(", ");
-            }
-        }
-        s.push_str(&line);
-        format!("[{}]", &s[indent.len()..])
+        format!("[{}]", wrap(&words, indent, width))
     };
     let body = match (cols, &col_idx) {
         (Some(c), Some(ci)) => {
@@ -189,6 +175,28 @@ pub fn np_array_repr(data: &[f64], shape: (usize, Option<usize>)) -> String {
     format!("array({body})")
 }
 
+/// numpy's wrapping of an array's items: joined by ", ", a new line (starting with `indent`)
+/// before an item that would pass `width` characters; the text after the first line's indent.
+/// numpy measures in characters (text items may be any Unicode).
+fn wrap(words: &[String], indent: &str, width: usize) -> String {
+    let chars = |s: &str| s.chars().count();
+    let mut s = String::new();
+    let mut line = indent.to_owned();
+    for (k, w) in words.iter().enumerate() {
+        if chars(&line) + chars(w) > width && chars(&line) > chars(indent) {
+            s.push_str(line.trim_end());
+            s.push('\n');
+            line = indent.to_owned();
+        }
+        line.push_str(w);
+        if k + 1 < words.len() {
+            line.push_str(", ");
+        }
+    }
+    s.push_str(&line);
+    s[indent.len()..].to_owned()
+}
+
 /// `repr(ndarray)` of a 1-D object array of strings (DF_2_ORDERED_TRIPLE's text axes):
 /// each cell as Python's repr, no padding, wrapped at numpy's line width 75; beyond 1000
 /// cells the first and last 3 around "..." and the shape.
@@ -204,24 +212,8 @@ pub fn np_object_text_repr(cells: &[String]) -> String {
     } else {
         cells.iter().map(|c| str_repr(c)).collect()
     };
-    // numpy measures lines in characters
     let width = |s: &str| s.chars().count();
-    let indent = "       ";
-    let mut s = String::new();
-    let mut line = indent.to_owned();
-    for (k, w) in words.iter().enumerate() {
-        if width(&line) + width(w) > 73 && width(&line) > indent.len() {
-            s.push_str(line.trim_end());
-            s.push('\n');
-            line = indent.to_owned();
-        }
-        line.push_str(w);
-        if k + 1 < words.len() {
-            line.push_str(", ");
-        }
-    }
-    s.push_str(&line);
-    let body = format!("array([{}],", &s[indent.len()..]);
+    let body = format!("array([{}],", wrap(&words, "       ", 73));
     let extras = if summarize { format!("shape=({n},), dtype=object)") } else { "dtype=object)".to_owned() };
     let last = body.rsplit('\n').next().map_or(0, width);
     let spacer = if last + width(&extras) + 1 > 75 { "\n      " } else { " " };

@@ -29,7 +29,7 @@ use std::time::Duration;
 use runtime::host::NativeHost;
 use runtime::python::Python;
 use runtime::schedule::{self, Cache, CancelToken, RunOptions, RunStatus};
-use runtime::{Flow, file, nodes, validate};
+use runtime::{file, nodes, validate};
 
 const USAGE: &str = "usage: flojoy run FLOW.json [--json] [--seed N] [--max-seconds S] [--set LABEL.PARAM=VALUE]...\n                  [--python PATH] [--timeout SECONDS] [--allow-download] [--write-anywhere]\n       flojoy check FLOW.json [--set LABEL.PARAM=VALUE]...\n       flojoy nodes";
 
@@ -117,7 +117,7 @@ fn run(args: &[String]) -> ExitCode {
         eprintln!("flojoy: {path}: warning: {w}");
     }
     for s in &sets {
-        if let Err(e) = set_param(&mut loaded.flow, s) {
+        if let Err(e) = runtime::flow::set_param_arg(&mut loaded.flow, s) {
             eprintln!("flojoy: --set {s}: {e}");
             return ExitCode::from(2);
         }
@@ -175,11 +175,6 @@ fn run(args: &[String]) -> ExitCode {
             ExitCode::from(1)
         }
     }
-}
-
-/// `--set LABEL.PARAM=VALUE` (see [`runtime::flow::set_param`]).
-pub(crate) fn set_param(flow: &mut Flow, arg: &str) -> Result<(), String> {
-    runtime::flow::set_param_arg(flow, arg)
 }
 
 pub(crate) fn usage(msg: &str) -> ExitCode {

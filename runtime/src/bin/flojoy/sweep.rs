@@ -19,7 +19,9 @@ use runtime::schedule::{self, Cache, CancelToken, RunOptions, RunStatus};
 use runtime::sweep::{self, Axis};
 use serde_json::{Value as Json, json};
 
-use super::{set_param, usage};
+use runtime::flow::set_param;
+
+use super::usage;
 
 pub const USAGE: &str = "       flojoy sweep FLOW.json --set LABEL.PARAM=START:STOP:COUNT|v1,v2,... [--set ...]...\n       flojoy batch FLOW.json --files 'GLOB' --into LABEL.PARAM [--set ...]...\n                  [--outputs LABEL,...] [--out FILE.jsonl] [--resume] [--workers N | --dask ADDRESS|local:N] [--seed N]\n                  [--max-seconds S] [--python PATH] [--timeout SECONDS] [--allow-download] [--write-anywhere]";
 
@@ -239,7 +241,7 @@ fn check(plan: &Plan, axes: &[Axis]) -> Result<(), String> {
     for axis in axes {
         for v in &axis.values {
             let mut f = loaded.flow.clone();
-            set_param(&mut f, &format!("{}={v}", axis.target))
+            set_param(&mut f, &axis.target, Json::String(v.clone()))
                 .map_err(|e| format!("--set {}={v}: {e}", axis.target))?;
         }
     }
@@ -410,7 +412,7 @@ fn worker(
         }
         let Some((run, set)) = todo.get(next.fetch_add(1, Ordering::SeqCst)) else { return };
         let mut flow = loaded.flow.clone();
-        let applied = set.iter().try_for_each(|(t, v)| set_param(&mut flow, &format!("{t}={v}")));
+        let applied = set.iter().try_for_each(|(t, v)| set_param(&mut flow, t, Json::String(v.clone())));
         let started = Instant::now();
         let (error, outputs) = match applied {
             Err(e) => (Some(e), json!({})),
