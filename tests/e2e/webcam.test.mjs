@@ -66,11 +66,22 @@ test("live: the flow runs once per frame into the image view until Stop", async 
   const drawn = await page.evaluate(() => window.flojoy.plotDraws());
   await page.waitForFunction((n) => window.flojoy.plotDraws() >= n + 5, drawn);
   assert.notEqual(await sum(), first, "a new picture, not the same one redrawn");
+  // while live, the picture is an <img> laid over the plot (plotly's image redraw is too slow
+  // for a camera), decoded at the camera's size
+  const picture = page.locator(".plot > img.live-picture");
+  const size = await page.evaluate(() => {
+    const r = window.flojoy.output("WEBCAM").r;
+    return [r[0].length, r.length];
+  });
+  assert.deepEqual(await picture.first().evaluate((i) => [i.naturalWidth, i.naturalHeight, i.alt]), [...size, "live picture"]);
   await page.getByTestId("run-button").click();
   const report = await session.evaluate((h) => h.p);
   assert.equal(report.status, "ok", "Stop ends the session with its last frame");
   assert.equal(report.nodes[cam.id].outputs.default.type, "Image");
   await page.getByText("▶ Run").waitFor();
+  // the stream over, the last picture is drawn by plotly again (axes, hover)
+  await picture.first().waitFor({ state: "detached" });
+  await page.locator(".plot.js-plotly-plot .imagelayer image").first().waitFor({ state: "attached" });
   assert.deepEqual(errors, []);
   await ctx.close();
 });

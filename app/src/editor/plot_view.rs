@@ -1,6 +1,7 @@
 //! A plotly figure in a div, redrawn in place (`Plotly.react`) when its value changes: at
 //! most one draw at a time and one per animation frame; changes that arrive meanwhile are
-//! merged into the next draw, so only the newest value is drawn.
+//! merged into the next draw, so only the newest value is drawn. While a stream runs, a plot is
+//! drawn for speed (see `plot::draw`); when it ends, the last value is drawn once more in full.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,6 +29,8 @@ pub fn PlotView(#[prop(into)] figure: Signal<Option<Same>>, testid: String) -> i
         move || alive.store(false, Ordering::Relaxed)
     });
     Effect::new(move |_| {
+        // tracked: the end of a stream redraws the last value in full
+        let _ = streaming.map(|s| s.get());
         let Some(value) = figure.get() else { return };
         let Some(el) = div.get() else { return };
         let st = state.get_value();

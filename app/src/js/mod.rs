@@ -1,12 +1,13 @@
 //! The browser glue, in one place: every JavaScript call the app makes that web-sys does not
 //! cover (timers, script and module loading, JS objects), and the browser services the app
-//! uses: `plotly` (plotly.js), `net` (fetch), `file` (picked files, downloads), `listener`
+//! uses: `plotly` (plotly.js), `picture` (a live picture over a plot), `net` (fetch), `file` (picked files, downloads), `listener`
 //! (event listeners that live as long as their owner). Raw externs are private (trailing
 //! underscore); the typed wrappers are what the rest of the app uses.
 
 pub mod file;
 pub mod listener;
 pub mod net;
+pub mod picture;
 pub mod plotly;
 pub mod store;
 

@@ -3,7 +3,7 @@
 use super::PLOTLY;
 use super::traces::plot_layout;
 use crate::nodes::{NodeDef, Outputs};
-use crate::numeric::array::{is_u8, np_u8};
+use crate::numeric::array::np_u8;
 use crate::numeric::png::{base64, png_stored};
 use crate::spec::NodeSpec;
 use crate::value::{DataType as T, Matrix, Trace, TypeSet, Value};
@@ -13,14 +13,19 @@ use crate::value::{DataType as T, Matrix, Trace, TypeSet, Value};
 /// inferred from its largest value (1, 255, 65535 or 2³²), and then its hover shows no colour.
 pub(super) fn imshow(channels: &[&Matrix]) -> Trace {
     let (h, w, n) = (channels[0].rows, channels[0].cols, channels.len());
-    let uint8 = channels.iter().all(|m| is_u8(m));
+    // one pass while every value is a byte (a camera's or a file's picture, the common case)
+    let mut pixels = vec![0u8; h * w * n];
+    let uint8 = channels.iter().enumerate().all(|(c, m)| {
+        m.data.iter().zip(pixels.iter_mut().skip(c).step_by(n)).all(|(&v, p)| {
+            *p = v as u8;
+            v.fract() == 0.0 && (0.0..=255.0).contains(&v)
+        })
+    });
     let mut changed = false;
-    let zmax = if uint8 {
-        255.0
-    } else {
+    if !uint8 {
         let max =
             channels.iter().flat_map(|m| m.data.iter()).copied().filter(|v| v.is_finite()).fold(f64::MIN, f64::max);
-        if max <= 1.05 {
+        let zmax = if max <= 1.05 {
             1.0
         } else if max <= 255.0 * 1.05 {
             255.0
@@ -28,20 +33,14 @@ pub(super) fn imshow(channels: &[&Matrix]) -> Trace {
             65535.0
         } else {
             4_294_967_296.0
-        }
-    };
-    let mut pixels = vec![0u8; h * w * n];
-    for (c, m) in channels.iter().enumerate() {
-        for (i, &v) in m.data.iter().enumerate() {
-            let b = if uint8 {
-                v
-            } else {
+        };
+        for (c, m) in channels.iter().enumerate() {
+            for (&v, p) in m.data.iter().zip(pixels.iter_mut().skip(c).step_by(n)) {
                 // rescale_intensity(img, in_range=(0, zmax), out_range=np.uint8): clip, scale, truncate
                 let s = np_u8(v.clamp(0.0, zmax) / zmax * 255.0);
                 changed |= s != v;
-                s
-            };
-            pixels[i * n + c] = b as u8;
+                *p = s as u8;
+            }
         }
     }
     let png = png_stored(w, h, n, &pixels);
