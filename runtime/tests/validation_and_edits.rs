@@ -3,7 +3,7 @@
 
 mod support;
 
-use runtime::flow::{Node, TextNode};
+use runtime::flow::{Group, Node, TextNode};
 use runtime::validate::{Severity, validate};
 use runtime::{Edge, Edit, EditError, InPort, OutPort, WireError, apply, file, nodes};
 use serde_json::json;
@@ -144,4 +144,111 @@ fn refused_edits_change_nothing_and_say_why() {
     let taken = Edit::AddNode(Box::new(Node::builtin(def, file::node_key("SCALAR", 3), "SINE".into(), (0.0, 0.0))));
     assert_eq!(apply(&mut f, taken).unwrap_err(), EditError::DuplicateLabel("SINE".into()));
     assert_eq!(f, before);
+}
+
+fn group_of(f: &runtime::Flow, id: &str, labels: &[&str]) -> Group {
+    Group {
+        id: id.into(),
+        title: "Signal".into(),
+        color: "#2fb37a".into(),
+        nodes: labels.iter().map(|l| f.node(f.find_label(l).unwrap()).unwrap().key.clone()).collect(),
+        collapsed: false,
+    }
+}
+
+#[test]
+fn group_edits_are_undone_by_their_inverses_and_refused_with_a_reason() {
+    let f = sample();
+    let g = group_of(&f, "g1", &["LINSPACE", "SINE"]);
+    check_inverse(f.clone(), Edit::AddGroup(g.clone()));
+    let mut with = f.clone();
+    apply(&mut with, Edit::AddGroup(g.clone())).unwrap();
+    check_inverse(with.clone(), Edit::RemoveGroup("g1".into()));
+    check_inverse(with.clone(), Edit::SetGroup(Group { collapsed: true, title: "Wave".into(), ..g.clone() }));
+    let before = with.clone();
+    assert_eq!(
+        apply(&mut with, Edit::AddGroup(g.clone())).unwrap_err().to_string(),
+        "a group with id 'g1' is already on the canvas"
+    );
+    assert_eq!(
+        apply(&mut with, Edit::RemoveGroup("nope".into())).unwrap_err().to_string(),
+        "there is no group 'nope' on the canvas"
+    );
+    assert_eq!(with, before);
+    // a node removed from the flow leaves its group; undo brings it back into it
+    let sine = with.find_label("SINE").unwrap();
+    let undo = apply(&mut with, Edit::RemoveNode(sine)).unwrap();
+    assert_eq!(with.group_members(with.group("g1").unwrap()).len(), 1);
+    apply(&mut with, undo).unwrap();
+    assert_eq!(with.group_members(with.group("g1").unwrap()).len(), 2);
+}
+
+#[test]
+fn groups_are_saved_where_flojoy_does_not_look_and_load_back() {
+    let mut f = sample();
+    let g = group_of(&f, "g1", &["LINSPACE", "SINE"]);
+    apply(&mut f, Edit::AddGroup(Group { collapsed: true, ..g.clone() })).unwrap();
+    let saved = file::to_json(&f);
+    // Flojoy reads rfInstance, textNodes and the control lists: the groups are under our key
+    assert_eq!(saved["flojoyWeb"]["groups"][0]["nodes"], json!(g.nodes));
+    assert_eq!(saved["flojoyWeb"]["groups"][0]["collapsed"], json!(true));
+    assert!(saved["rfInstance"]["nodes"].as_array().unwrap().iter().all(|n| n.get("group").is_none()));
+    let back = file::load(&file::save(&f), 1).unwrap();
+    assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+    assert_eq!(back.flow, f);
+    assert_eq!(back.flow.groups.len(), 1);
+    assert!(back.flow.extra.get("flojoyWeb").is_none(), "held once, as groups, not also as settings");
+    // a node removed before saving is not written into its group; an emptied group is not saved
+    let mut g2 = f.clone();
+    let sine = g2.find_label("SINE").unwrap();
+    apply(&mut g2, Edit::RemoveNode(sine)).unwrap();
+    assert_eq!(file::to_json(&g2)["flojoyWeb"]["groups"][0]["nodes"], json!([g.nodes[0].clone()]));
+    let linspace = g2.find_label("LINSPACE").unwrap();
+    apply(&mut g2, Edit::RemoveNode(linspace)).unwrap();
+    assert!(file::to_json(&g2).get("flojoyWeb").and_then(|w| w.get("groups")).is_none());
+}
+
+#[test]
+fn malformed_groups_in_a_file_are_skipped_with_a_warning() {
+    let mut j = file::to_json(&sample());
+    let key = j["rfInstance"]["nodes"][0]["id"].clone();
+    j["flojoyWeb"] = json!({"live": true, "groups": [
+        {"id": "a", "title": "ok", "nodes": [key, "NOT-IN-FILE"], "color": "url(javascript:x)"},
+        {"id": "a", "nodes": []},
+        {"title": "no id", "nodes": []},
+        {"id": "b", "nodes": "SINE"}
+    ]});
+    let loaded = file::load_json(&j, 1).unwrap();
+    assert_eq!(
+        loaded.warnings,
+        [
+            "group #2 was skipped: another group has its id",
+            "group #3 was skipped: it needs an id and a list of node ids",
+            "group #4 was skipped: it needs an id and a list of node ids"
+        ]
+    );
+    let g = &loaded.flow.groups[0];
+    assert_eq!((g.nodes.len(), g.color.as_str()), (1, runtime::flow::GROUP_COLORS[0]));
+    assert_eq!(loaded.flow.extra["flojoyWeb"], json!({"live": true}), "other settings stay");
+    j["flojoyWeb"] = json!({"groups": {"id": "x"}});
+    assert_eq!(file::load_json(&j, 1).unwrap().warnings, ["the groups were skipped: 'flojoyWeb.groups' is not a list"]);
+}
+
+#[test]
+fn running_a_group_runs_it_and_what_feeds_it() {
+    // default.json: LINSPACE → SINE → ADD ← RAND; ADD → SCATTER
+    let f = sample();
+    let id = |l: &str| f.find_label(l).unwrap();
+    let sub = f.with_upstream(&[id("SINE")]);
+    let mut labels: Vec<&str> = sub.nodes().map(|n| n.label.as_str()).collect();
+    labels.sort();
+    assert_eq!(labels, ["LINSPACE", "SINE"]);
+    assert_eq!(
+        sub.node(id("SINE")).unwrap().key,
+        f.node(id("SINE")).unwrap().key,
+        "same ids: results land on the nodes"
+    );
+    // everything but HISTOGRAM, which SCATTER does not need
+    let all = f.with_upstream(&[id("SCATTER")]);
+    assert_eq!((all.len(), all.node(id("HISTOGRAM")).is_none()), (f.len() - 1, true));
 }

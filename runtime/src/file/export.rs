@@ -32,6 +32,27 @@ pub fn to_json(flow: &Flow) -> Json {
         for (k, v) in &flow.extra {
             o.entry(k.clone()).or_insert_with(|| v.clone());
         }
+        // groups go with our other settings, where Flojoy does not look
+        let groups: Vec<Json> = flow
+            .groups
+            .iter()
+            .map(|g| {
+                let mut g = g.clone();
+                g.nodes.retain(|k| flow.find_key(k).is_some());
+                g
+            })
+            .filter(|g| !g.nodes.is_empty())
+            .map(|g| g.to_json())
+            .collect();
+        if !groups.is_empty() {
+            let web = o.entry("flojoyWeb").or_insert_with(|| Json::Object(Map::new()));
+            if !web.is_object() {
+                *web = Json::Object(Map::new());
+            }
+            if let Some(w) = web.as_object_mut() {
+                w.insert("groups".into(), Json::Array(groups));
+            }
+        }
     }
     root
 }

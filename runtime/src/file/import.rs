@@ -14,7 +14,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value as Json};
 
 use super::{FileError, IdSource, node_key};
-use crate::flow::{Dashboard, Edge, Flow, InPort, Node, NodeId, NodeKind, OutPort, PythonNode, TextNode};
+use crate::flow::{Dashboard, Edge, Flow, Group, InPort, Node, NodeId, NodeKind, OutPort, PythonNode, TextNode};
 use crate::nodes;
 use crate::param;
 use crate::python::signature;
@@ -109,6 +109,7 @@ pub fn load_json(json: &Json, seed: u64) -> Result<Loaded, FileError> {
         &["name", "rfInstance", "textNodes", "controlNodes", "controlVisualizationNodes", "controlTextNodes"];
     r.flow.extra =
         root.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+    r.groups();
     Ok(Loaded { flow: r.flow, warnings: r.warnings })
 }
 
@@ -122,6 +123,34 @@ struct Reader {
 }
 
 impl Reader {
+    /// Our groups, out of the `flojoyWeb` settings (which keep the rest): a malformed one is
+    /// skipped with a warning; a node key a group names but the file lacks is dropped.
+    fn groups(&mut self) {
+        let Some(web) = self.flow.extra.get_mut("flojoyWeb").and_then(Json::as_object_mut) else { return };
+        let Some(list) = web.remove("groups") else { return };
+        if web.is_empty() {
+            self.flow.extra.remove("flojoyWeb");
+        }
+        let Some(list) = list.as_array() else {
+            self.warnings.push("the groups were skipped: 'flojoyWeb.groups' is not a list".into());
+            return;
+        };
+        for (i, j) in list.iter().enumerate() {
+            match Group::from_json(j) {
+                Some(g) if self.flow.group(&g.id).is_some() => {
+                    self.warnings.push(format!("group #{} was skipped: another group has its id", i + 1));
+                }
+                Some(mut g) => {
+                    g.nodes.retain(|k| self.flow.find_key(k).is_some());
+                    self.flow.groups.push(g);
+                }
+                None => {
+                    self.warnings.push(format!("group #{} was skipped: it needs an id and a list of node ids", i + 1))
+                }
+            }
+        }
+    }
+
     /// A new id for a node of `func`: one that neither the flow nor the file has (a generated
     /// id that a later node of the file carries would make that node a "duplicate", and a saved
     /// file would load back with other ids; found by ./dev fuzz).

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use super::{Dashboard, Edge, Flow, InPort, Node, NodeId, NodeKind, OutPort, PythonNode, TextNode};
+use super::{Dashboard, Edge, Flow, Group, InPort, Node, NodeId, NodeKind, OutPort, PythonNode, TextNode};
 use crate::param;
 use crate::value::TypeSet;
 
@@ -65,6 +65,11 @@ pub enum Edit {
         to: (f64, f64),
     },
     SetDashboard(Dashboard),
+    /// Adds a group (its id must be new).
+    AddGroup(Group),
+    RemoveGroup(String),
+    /// Replaces the group of the same id (title, colour, nodes, collapsed).
+    SetGroup(Group),
     /// Several edits as one undo step.
     Batch(Vec<Edit>),
 }
@@ -75,6 +80,10 @@ pub enum EditError {
     NoSuchNode(NodeId),
     #[error("there is no note '{0}' on the canvas")]
     NoSuchText(String),
+    #[error("there is no group '{0}' on the canvas")]
+    NoSuchGroup(String),
+    #[error("a group with id '{0}' is already on the canvas")]
+    DuplicateGroup(String),
     #[error("{0}")]
     Wire(#[from] WireError),
     #[error("{node}: {message}")]
@@ -252,6 +261,23 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
             Ok(Edit::MoveText { id, to: old })
         }
         Edit::SetDashboard(d) => Ok(Edit::SetDashboard(std::mem::replace(&mut flow.dashboard, d))),
+        Edit::AddGroup(g) => {
+            if flow.group(&g.id).is_some() {
+                return Err(EditError::DuplicateGroup(g.id));
+            }
+            let id = g.id.clone();
+            flow.groups.push(g);
+            Ok(Edit::RemoveGroup(id))
+        }
+        Edit::RemoveGroup(id) => {
+            let i = flow.groups.iter().position(|g| g.id == id).ok_or(EditError::NoSuchGroup(id))?;
+            Ok(Edit::AddGroup(flow.groups.remove(i)))
+        }
+        Edit::SetGroup(g) => {
+            let slot =
+                flow.groups.iter_mut().find(|x| x.id == g.id).ok_or_else(|| EditError::NoSuchGroup(g.id.clone()))?;
+            Ok(Edit::SetGroup(std::mem::replace(slot, g)))
+        }
         Edit::Batch(edits) => {
             let mut inverses = Vec::with_capacity(edits.len());
             for e in edits {

@@ -4,8 +4,10 @@
 //! Every change goes through [`edit::apply`], which returns the inverse edit.
 
 pub mod edit;
+mod group;
 mod needs;
 mod set;
+pub use group::{COLORS as GROUP_COLORS, Group};
 pub use needs::Consent;
 pub use set::{set_param, set_param_arg};
 
@@ -147,11 +149,13 @@ struct Wire {
     seq: u64,
 }
 
-/// A flow chart: nodes, wires, canvas notes and the dashboard.
+/// A flow chart: nodes, wires, canvas notes, groups and the dashboard.
 #[derive(Clone, Debug, Default)]
 pub struct Flow {
     pub name: Option<String>,
     pub texts: Vec<TextNode>,
+    /// Frames around nodes on the canvas ([`Group`]).
+    pub groups: Vec<Group>,
     pub dashboard: Dashboard,
     /// Top-level keys of the file that we do not interpret, kept so a save loses nothing
     /// (and where the app keeps its own settings, under `flojoyWeb`).
@@ -180,6 +184,12 @@ impl PartialEq for Flow {
             v.sort_by(|a, b| a.0.cmp(b.0));
             v
         }
+        // in any order (undoing a removal puts a group back last)
+        fn groups(f: &Flow) -> Vec<&Group> {
+            let mut v: Vec<&Group> = f.groups.iter().collect();
+            v.sort_by(|a, b| a.id.cmp(&b.id));
+            v
+        }
         let edges = |f: &Flow| {
             let mut v: Vec<(String, String, String, String)> = f
                 .edges()
@@ -200,6 +210,7 @@ impl PartialEq for Flow {
         self.name == other.name
             && self.extra == other.extra
             && self.texts == other.texts
+            && groups(self) == groups(other)
             && self.dashboard == other.dashboard
             && nodes(self) == nodes(other)
             && edges(self) == edges(other)

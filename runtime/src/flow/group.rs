@@ -1,0 +1,116 @@
+//! Groups: titled, coloured frames around nodes on the canvas. A group names its nodes by
+//! their Flojoy ids (keys), so it survives saving and loading, and a node that was removed
+//! (and may come back by undo) is simply not drawn in it. Groups change nothing about how a
+//! flow runs; "run this group" runs the group's nodes and what feeds them.
+//!
+//! Saved under the file's `flojoyWeb` key (`"flojoyWeb": {"groups": [...]}`), which Flojoy
+//! Studio does not read: a file with groups opens in Studio as the same flow without frames.
+
+use std::collections::BTreeSet;
+
+use petgraph::Direction;
+use serde_json::{Value as Json, json};
+
+use super::{Flow, NodeId};
+
+/// A frame around some nodes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub id: String,
+    pub title: String,
+    /// A CSS colour (`#4f7cff`).
+    pub color: String,
+    /// The nodes' keys, in the order they were grouped.
+    pub nodes: Vec<String>,
+    /// Drawn as its title bar only, its nodes hidden.
+    pub collapsed: bool,
+}
+
+/// The colours new groups take in turn.
+pub const COLORS: [&str; 6] = ["#4f7cff", "#2fb37a", "#e0a030", "#c65bd6", "#e05a5a", "#3fb6c6"];
+
+impl Group {
+    pub fn to_json(&self) -> Json {
+        json!({"id": self.id, "title": self.title, "color": self.color, "nodes": self.nodes, "collapsed": self.collapsed})
+    }
+
+    /// A group as a file holds it; `None` when it is not one (no id, nodes not a list of text).
+    pub fn from_json(j: &Json) -> Option<Group> {
+        let id = j.get("id")?.as_str().filter(|s| !s.is_empty())?.to_owned();
+        let nodes = j.get("nodes")?.as_array()?.iter().map(|k| k.as_str().map(str::to_owned)).collect::<Option<_>>()?;
+        let color = j.get("color").and_then(Json::as_str).filter(|c| is_css_hex(c)).unwrap_or(COLORS[0]).to_owned();
+        Some(Group {
+            title: j.get("title").and_then(Json::as_str).unwrap_or("Group").to_owned(),
+            color,
+            nodes,
+            collapsed: j.get("collapsed").and_then(Json::as_bool).unwrap_or(false),
+            id,
+        })
+    }
+}
+
+/// `#rgb` or `#rrggbb`: a colour a file may set (it goes into a style attribute).
+fn is_css_hex(c: &str) -> bool {
+    c.strip_prefix('#').is_some_and(|h| matches!(h.len(), 3 | 6) && h.chars().all(|ch| ch.is_ascii_hexdigit()))
+}
+
+impl Flow {
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// The nodes of a group that are in the flow.
+    pub fn group_members(&self, g: &Group) -> Vec<NodeId> {
+        g.nodes.iter().filter_map(|k| self.find_key(k)).collect()
+    }
+
+    /// The collapsed group `node` is drawn in, if any (the first, when groups overlap).
+    pub fn collapsed_group_of(&self, node: NodeId) -> Option<&Group> {
+        let key = &self.node(node)?.key;
+        self.groups.iter().find(|g| g.collapsed && g.nodes.contains(key))
+    }
+
+    /// A group id no group has.
+    pub fn fresh_group_id(&self) -> String {
+        (1..).map(|i| format!("group-{i}")).find(|id| self.group(id).is_none()).unwrap_or_default()
+    }
+
+    /// A title no group has: "Group 1", "Group 2"…
+    pub fn fresh_group_title(&self) -> String {
+        (1..).map(|i| format!("Group {i}")).find(|t| !self.groups.iter().any(|g| &g.title == t)).unwrap_or_default()
+    }
+
+    /// `ids` and every node upstream of them (what "run this group" runs): the rest is removed.
+    pub fn with_upstream(&self, ids: &[NodeId]) -> Flow {
+        let mut keep: BTreeSet<NodeId> = BTreeSet::new();
+        let mut stack: Vec<NodeId> = ids.iter().copied().filter(|id| self.node(*id).is_some()).collect();
+        while let Some(id) = stack.pop() {
+            if !keep.insert(id) {
+                continue;
+            }
+            if let Some((_, ix)) = self.nodes.get(&id) {
+                stack.extend(self.graph.neighbors_directed(*ix, Direction::Incoming).map(|n| self.graph[n]));
+            }
+        }
+        let mut flow = self.clone();
+        for id in self.node_ids().into_iter().filter(|id| !keep.contains(id)) {
+            flow.remove_node(id);
+        }
+        flow
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_may_not_put_anything_but_a_colour_in_the_style() {
+        let g = Group::from_json(&json!({"id": "g", "nodes": ["A"], "color": "red;background:url(x)"})).unwrap();
+        assert_eq!(g.color, COLORS[0]);
+        let g = Group::from_json(&json!({"id": "g", "nodes": ["A"], "color": "#a0B"})).unwrap();
+        assert_eq!(g.color, "#a0B");
+        assert!(Group::from_json(&json!({"id": "g", "nodes": [1]})).is_none());
+        assert!(Group::from_json(&json!({"nodes": ["A"]})).is_none());
+    }
+}
