@@ -30,7 +30,11 @@ export function bigFlow(cols = 40, rows = 25) {
       }
     }
   }
-  // top up to exactly 1.5 wires a node (the draws above give a few less)
+  // exactly 1.5 wires a node: the draws above give a few less (then top up) or, for a big
+  // flow, a few more (then the last second wires go)
+  for (let i = edges.length - 1; i >= 0 && edges.length > wires; i--) {
+    if (edges[i].targetHandle === "b") edges.splice(i, 1);
+  }
   const hasB = new Set(edges.filter((e) => e.targetHandle === "b").map((e) => e.target));
   for (let c = 1; c < cols && edges.length < wires; c++) {
     for (let r = 0; r < rows && edges.length < wires; r++) {

@@ -48,12 +48,20 @@ const SHOWCASE = makeFlow(
   ],
 );
 SHOWCASE.name = "Accessibility showcase";
+// a group (its title bar's field and buttons) and a collapsed one
+SHOWCASE.flojoyWeb = {
+  groups: [
+    { id: "g1", title: "Signal", color: "#4f7cff", nodes: ["WAVE", "SINE"], collapsed: false },
+    { id: "g2", title: "Number", color: "#e0a030", nodes: ["NUMBER"], collapsed: true },
+  ],
+};
 
 test("the editor, the gallery and the dashboard have no serious or critical accessibility violation", async () => {
   const { page, ctx } = await openEditor(browser, server.url);
   assert.deepEqual(await load(page, SHOWCASE), []);
   assert.equal((await page.evaluate(() => window.flojoy.run())).status, "ok");
   await page.getByTestId("node-PLOT").click();
+  assert.equal(await page.getByTestId("group").count(), 2);
   await audit(page, "editor");
 
   await page.getByTestId("examples").click();

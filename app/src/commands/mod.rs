@@ -1,11 +1,12 @@
 //! The editor's commands, in one place: what the toolbar, the command palette, the keyboard
 //! and `window.flojoy` do. [`Command`] names those that take no argument (the palette lists
 //! them, shortcuts map to them, [`Editor::execute`] runs them); the [`Editor`] methods of this
-//! folder do the work, by kind: `edit.rs` (through `Edit`s, one undo step each), `file.rs`,
+//! folder do the work, by kind: `edit.rs` (through `Edit`s, one undo step each), `group.rs`, `file.rs`,
 //! `run.rs`, `view.rs`. Each says what went wrong in a toast.
 
 mod edit;
 mod file;
+mod group;
 mod run;
 mod view;
 
@@ -39,6 +40,8 @@ pub enum Command {
     SaveTemplate,
     SelectAll,
     Duplicate,
+    /// Frames the selected nodes as a group.
+    Group,
     Delete,
     /// Opens the view (result, docs, code) of the one selected node.
     ViewNode,
@@ -55,7 +58,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 26] = [
+    pub const ALL: [Command; 27] = [
         Command::Run,
         Command::Stop,
         Command::Save,
@@ -72,6 +75,7 @@ impl Command {
         Command::SaveTemplate,
         Command::SelectAll,
         Command::Duplicate,
+        Command::Group,
         Command::Delete,
         Command::ViewNode,
         Command::Dismiss,
@@ -103,6 +107,7 @@ impl Command {
             Command::SaveTemplate => "template",
             Command::SelectAll => "select all",
             Command::Duplicate => "duplicate",
+            Command::Group => "group",
             Command::Delete => "delete",
             Command::ViewNode => "view node",
             Command::Dismiss => "dismiss",
@@ -135,6 +140,7 @@ impl Command {
             Command::SaveTemplate => "Save the selected nodes as a template…",
             Command::SelectAll => "Select every node",
             Command::Duplicate => "Duplicate the selected nodes",
+            Command::Group => "Group the selected nodes (a frame that moves, collapses and runs them)",
             Command::Delete => "Delete the selection",
             Command::ViewNode => "View the selected node",
             Command::Dismiss => "Close the node view, or clear the selection",
@@ -177,6 +183,7 @@ impl Command {
             (true, "z") => Command::Undo,
             (true, "y") => Command::Redo,
             (true, "d") => Command::Duplicate,
+            (true, "g") => Command::Group,
             (true, "a") => Command::SelectAll,
             (true, "0") => Command::Fit,
             (true, "=" | "+") => Command::ZoomIn,
@@ -219,6 +226,7 @@ impl Editor {
             Command::SaveTemplate => self.save_template(),
             Command::SelectAll => self.select_all(),
             Command::Duplicate => self.duplicate(),
+            Command::Group => self.group_selection(),
             Command::Delete => self.delete_selection(),
             Command::ViewNode => {
                 if let Some(id) = self.selection.with_untracked(|s| s.single_node()) {
@@ -265,6 +273,7 @@ mod tests {
         assert_eq!(key("Z", true, true), Some(Command::Redo));
         assert_eq!(key("y", true, false), Some(Command::Redo));
         assert_eq!(key("D", true, false), Some(Command::Duplicate));
+        assert_eq!(key("g", true, false), Some(Command::Group));
         assert_eq!(key("a", true, false), Some(Command::SelectAll));
         assert_eq!(key("0", true, false), Some(Command::Fit));
         assert_eq!(key("+", true, false), Some(Command::ZoomIn));

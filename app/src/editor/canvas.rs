@@ -14,6 +14,7 @@ use crate::{Editor, js};
 // Pointer coordinates are i32 in stable web-sys and f64 with `web_sys_unstable_apis` (set for
 // wasm32 in .cargo/config.toml); `.into()` to f64 reads both.
 use crate::editor::context_menu::{ContextMenu, MenuAt};
+use crate::editor::group::GroupFrame;
 use crate::editor::minimap::Minimap;
 use crate::editor::node::NodeBox;
 use crate::editor::note::Note;
@@ -70,23 +71,38 @@ pub fn Canvas() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Main>::new();
     let node_ids = Memo::new(move |_| ed.doc.with(|d| d.flow.node_ids()));
     let edges = Memo::new(move |_| ed.doc.with(|d| d.flow.edges().collect::<Vec<Edge>>()));
+    // the nodes of collapsed groups are not drawn
+    let hidden = Memo::new(move |_| {
+        ed.doc.with(|d| {
+            d.flow
+                .groups
+                .iter()
+                .filter(|g| g.collapsed)
+                .flat_map(|g| d.flow.group_members(g))
+                .collect::<std::collections::HashSet<NodeId>>()
+        })
+    });
+    let group_ids = Memo::new(move |_| ed.doc.with(|d| d.flow.groups.iter().map(|g| g.id.clone()).collect::<Vec<_>>()));
     // only what is in (or near) view is in the DOM: big flows stay light to pan and zoom
     let visible = Memo::new(move |_| {
         let (w, h) = ed.canvas_size.get();
         let (x0, y0, x1, y1) = ed.viewport.with(|v| v.visible(w, h));
         let (mx, my) = ((x1 - x0) * 0.5, (y1 - y0) * 0.5);
         let r = (x0 - mx, y0 - my, x1 + mx, y1 + my);
-        ed.moving.with(|m| {
-            ed.doc.with(|d| {
-                d.flow
-                    .nodes()
-                    .filter(|n| {
-                        let (nw, nh) = node_size(n);
-                        m.nodes.contains(&n.id)
-                            || intersects(r, (n.position.0, n.position.1, n.position.0 + nw, n.position.1 + nh))
-                    })
-                    .map(|n| n.id)
-                    .collect::<Vec<NodeId>>()
+        hidden.with(|hidden| {
+            ed.moving.with(|m| {
+                ed.doc.with(|d| {
+                    d.flow
+                        .nodes()
+                        .filter(|n| !hidden.contains(&n.id))
+                        .filter(|n| {
+                            let (nw, nh) = node_size(n);
+                            m.nodes.contains(&n.id)
+                                || intersects(r, (n.position.0, n.position.1, n.position.0 + nw, n.position.1 + nh))
+                        })
+                        .map(|n| n.id)
+                        .collect::<Vec<NodeId>>()
+                })
             })
         })
     });
@@ -94,8 +110,19 @@ pub fn Canvas() -> impl IntoView {
         visible.with(|v| {
             let set: std::collections::HashSet<NodeId> = v.iter().copied().collect();
             edges.with(|es| {
+                // a wire inside a collapsed group is not drawn; one that leaves it ends on its bar
+                let inside = |e: &Edge| {
+                    ed.doc.with(|d| {
+                        match (d.flow.collapsed_group_of(e.from.node), d.flow.collapsed_group_of(e.to.node)) {
+                            (Some(a), Some(b)) => a.id == b.id,
+                            _ => false,
+                        }
+                    })
+                };
+                let ends_hidden = |e: &Edge| hidden.with(|h| h.contains(&e.from.node) || h.contains(&e.to.node));
                 es.iter()
-                    .filter(|e| set.contains(&e.from.node) || set.contains(&e.to.node))
+                    .filter(|e| set.contains(&e.from.node) || set.contains(&e.to.node) || ends_hidden(e))
+                    .filter(|e| !inside(e))
                     .copied()
                     .collect::<Vec<Edge>>()
             })
@@ -207,6 +234,17 @@ pub fn Canvas() -> impl IntoView {
                 });
             }
             None
+        } else if let Some(el) = closest(ev.target(), "[data-group-title]") {
+            // the title bar moves the group: its nodes become the selection
+            let id = attr(&el, "data-group-title").unwrap_or_default();
+            let members = ed.doc.with_untracked(|d| d.flow.group(&id).map(|g| d.flow.group_members(g)));
+            ed.selection.update(|s| {
+                if !shift {
+                    *s = Selection::default();
+                }
+                s.nodes.extend(members.into_iter().flatten());
+            });
+            start_move(ed, w)
         } else if let Some(el) = closest(ev.target(), "[data-node]") {
             let id = NodeId(attr(&el, "data-node").and_then(|s| s.parse().ok()).unwrap_or(u32::MAX));
             ed.selection.update(|s| {
@@ -474,6 +512,9 @@ pub fn Canvas() -> impl IntoView {
         >
             <div class="grid" style=grid></div>
             <div class="world" style:transform=transform>
+                <For each=move || group_ids.get() key=|g| g.clone() let(g)>
+                    <GroupFrame id=g/>
+                </For>
                 <svg class="wires">
                     <For each=move || visible_edges.get() key=|e| *e let(e)>
                         <Wire edge=e/>

@@ -1,5 +1,5 @@
 //! The canvas's context menu: right-click, or a long press on a touch screen. On a node it
-//! offers what the keyboard does for the selection (view, duplicate, delete) and saving it as a
+//! offers what the keyboard does for the selection (view, duplicate, group, delete) and saving it as a
 //! template; on empty canvas,
 //! adding a note or a Python node and fitting the view. Escape or a click elsewhere closes it.
 
@@ -21,6 +21,7 @@ pub struct MenuAt {
 const ON_NODE: &[(&str, Command)] = &[
     ("View", Command::ViewNode),
     ("Duplicate", Command::Duplicate),
+    ("Group", Command::Group),
     ("Save as template…", Command::SaveTemplate),
     ("Delete", Command::Delete),
 ];

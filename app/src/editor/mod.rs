@@ -6,6 +6,7 @@ pub mod consent;
 pub mod context_menu;
 pub mod devices_panel;
 pub mod gallery;
+pub mod group;
 pub mod keys;
 pub mod log;
 pub mod minimap;

@@ -6,7 +6,8 @@ use runtime::Edge;
 
 use crate::Editor;
 use crate::editor::canvas::edge_attr;
-use crate::state::layout::{input_at, input_pos, output_at, output_pos, wire_path};
+use crate::editor::group::frame_of;
+use crate::state::layout::{collapsed_ports, input_at, input_pos, output_at, output_pos, wire_path};
 use crate::state::pointer::Drag;
 
 /// Where a node is drawn right now: its position plus the move being dragged, if it moves.
@@ -27,8 +28,15 @@ pub fn Wire(edge: Edge) -> impl IntoView {
         ed.doc.with(|d| {
             let (a, b) = (d.flow.node(edge.from.node)?, d.flow.node(edge.to.node)?);
             let t = a.spec().outputs.get(usize::from(edge.from.port))?.types.first().map_or("Any", |t| t.name());
-            let start = output_at(a, shown_at(&ed, a), usize::from(edge.from.port));
-            let end = input_at(shown_at(&ed, b), usize::from(edge.to.port));
+            // an end in a collapsed group is on the group's bar
+            let bar = |id| {
+                let g = d.flow.collapsed_group_of(id)?;
+                frame_of(&ed, &d.flow, g).map(collapsed_ports)
+            };
+            let start = bar(edge.from.node)
+                .map_or_else(|| output_at(a, shown_at(&ed, a), usize::from(edge.from.port)), |(_, out)| out);
+            let end =
+                bar(edge.to.node).map_or_else(|| input_at(shown_at(&ed, b), usize::from(edge.to.port)), |(inp, _)| inp);
             Some((wire_path(start, end), t))
         })
     });

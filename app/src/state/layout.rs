@@ -68,6 +68,35 @@ pub fn wire_path(a: (f64, f64), b: (f64, f64)) -> String {
     format!("M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", a.0, a.1, a.0 + dx, a.1, b.0 - dx, b.1, b.0, b.1)
 }
 
+/// A group's frame: this much around its nodes, with a title bar of GROUP_TITLE above them.
+pub const GROUP_PAD: f64 = 20.0;
+pub const GROUP_TITLE: f64 = 34.0;
+/// A collapsed group: its title bar and a line saying how many nodes it holds.
+pub const COLLAPSED_SIZE: (f64, f64) = (240.0, 62.0);
+
+/// A group's frame (x, y, width, height) around nodes drawn at `at` of size `size`, each given
+/// as (top-left, (width, height)); `None` for no nodes. Collapsed, only its top-left counts.
+pub fn group_rect(
+    nodes: impl IntoIterator<Item = ((f64, f64), (f64, f64))>,
+    collapsed: bool,
+) -> Option<(f64, f64, f64, f64)> {
+    let (x0, y0, x1, y1) = nodes.into_iter().fold(None, |acc: Option<(f64, f64, f64, f64)>, ((x, y), (w, h))| {
+        Some(acc.map_or((x, y, x + w, y + h), |a| (a.0.min(x), a.1.min(y), a.2.max(x + w), a.3.max(y + h))))
+    })?;
+    let (x, y) = (x0 - GROUP_PAD, y0 - GROUP_PAD - GROUP_TITLE);
+    Some(if collapsed {
+        (x, y, COLLAPSED_SIZE.0, COLLAPSED_SIZE.1)
+    } else {
+        (x, y, x1 - x0 + 2.0 * GROUP_PAD, y1 - y0 + 2.0 * GROUP_PAD + GROUP_TITLE)
+    })
+}
+
+/// Where wires end on a collapsed group drawn at `r`: its left side (inputs), right (outputs).
+pub fn collapsed_ports(r: (f64, f64, f64, f64)) -> ((f64, f64), (f64, f64)) {
+    let y = r.1 + r.3 * 0.5;
+    ((r.0, y), (r.0 + r.2, y))
+}
+
 /// Whether rectangles (x0, y0, x1, y1) overlap.
 pub fn intersects(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
@@ -82,6 +111,18 @@ mod tests {
         let p = wire_path((0.0, 0.0), (100.0, 50.0));
         assert!(p.starts_with("M0.0,0.0"));
         assert!(p.ends_with("100.0,50.0"));
+    }
+
+    #[test]
+    fn a_group_frames_its_nodes_or_collapses_to_a_bar() {
+        let nodes = [((0.0, 0.0), (200.0, 100.0)), ((300.0, 50.0), (200.0, 100.0))];
+        let (x, y, w, h) = group_rect(nodes, false).unwrap();
+        assert_eq!((x, y), (-GROUP_PAD, -GROUP_PAD - GROUP_TITLE));
+        assert_eq!((w, h), (500.0 + 2.0 * GROUP_PAD, 150.0 + 2.0 * GROUP_PAD + GROUP_TITLE));
+        let c = group_rect(nodes, true).unwrap();
+        assert_eq!((c.0, c.1, c.2, c.3), (x, y, COLLAPSED_SIZE.0, COLLAPSED_SIZE.1));
+        assert_eq!(collapsed_ports(c).1, (x + COLLAPSED_SIZE.0, y + COLLAPSED_SIZE.1 / 2.0));
+        assert!(group_rect([], false).is_none());
     }
 
     #[test]

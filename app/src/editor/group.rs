@@ -1,0 +1,76 @@
+//! A group's frame on the canvas: a titled, coloured box around its nodes. Its title bar moves
+//! the group (drag), collapses it (its nodes hidden, wires ending on the bar), runs it alone
+//! (it and what feeds it), recolours it and ungroups; the title is edited in place.
+
+use leptos::prelude::*;
+use runtime::flow::{Flow, Group};
+
+use crate::Editor;
+use crate::editor::wire::shown_at;
+use crate::state::layout::{group_rect, node_size};
+
+/// Where `g` is drawn now (nodes being dragged included); `None` when none of its nodes is in
+/// the flow.
+pub fn frame_of(ed: &Editor, flow: &Flow, g: &Group) -> Option<(f64, f64, f64, f64)> {
+    let nodes =
+        flow.group_members(g).into_iter().filter_map(|id| flow.node(id)).map(|n| (shown_at(ed, n), node_size(n)));
+    group_rect(nodes.collect::<Vec<_>>(), g.collapsed)
+}
+
+#[component]
+pub fn GroupFrame(id: String) -> impl IntoView {
+    let ed = expect_context::<Editor>();
+    let gid = id.clone();
+    let shown = Memo::new(move |_| {
+        ed.doc.with(|d| {
+            let g = d.flow.group(&gid)?;
+            let rect = frame_of(&ed, &d.flow, g)?;
+            Some((g.clone(), d.flow.group_members(g).len(), rect))
+        })
+    });
+    move || {
+        let (g, count, (x, y, w, h)) = shown.get()?;
+        let (id1, id2, id3, id4, id5) = (g.id.clone(), g.id.clone(), g.id.clone(), g.id.clone(), g.id.clone());
+        let nodes = if count == 1 { "1 node".to_owned() } else { format!("{count} nodes") };
+        Some(view! {
+            <div
+                class="group-frame"
+                class:collapsed=g.collapsed
+                data-group=g.id.clone()
+                data-testid="group"
+                role="group"
+                aria-label=format!("group {}", g.title)
+                style=format!("left:{x}px;top:{y}px;width:{w}px;height:{h}px;--group:{}", g.color)
+            >
+                <div class="group-title" data-group-title=g.id.clone() title="Drag to move the group">
+                    <button
+                        class="group-toggle"
+                        data-testid="group-toggle"
+                        aria-label=if g.collapsed { "Expand the group" } else { "Collapse the group" }
+                        aria-expanded=(!g.collapsed).to_string()
+                        on:click=move |_| ed.toggle_group(&id1)
+                    >
+                        {if g.collapsed { "▸" } else { "▾" }}
+                    </button>
+                    <input
+                        class="group-name"
+                        data-testid="group-name"
+                        aria-label="Group title"
+                        prop:value=g.title.clone()
+                        on:change=move |ev| ed.rename_group(&id2, &event_target_value(&ev))
+                    />
+                    <button class="group-run" data-testid="group-run" title="Run this group (and what feeds it)" aria-label="Run this group" on:click=move |_| ed.run_group(&id3)>
+                        "▶"
+                    </button>
+                    <button class="group-colour" title="Another colour" aria-label="Change the group's colour" on:click=move |_| ed.recolor_group(&id4)>
+                        "●"
+                    </button>
+                    <button class="group-ungroup" data-testid="group-ungroup" title="Ungroup (the nodes stay)" aria-label="Ungroup" on:click=move |_| ed.ungroup(&id5)>
+                        "✕"
+                    </button>
+                </div>
+                {g.collapsed.then(|| view! { <div class="group-count">{nodes}</div> })}
+            </div>
+        })
+    }
+}
