@@ -12,6 +12,7 @@ import { benchEditor } from "./editor.mjs";
 import { benchPython } from "./python.mjs";
 import { benchStartup } from "./startup.mjs";
 import { benchStream } from "./stream.mjs";
+import { benchWaveform } from "./waveform.mjs";
 import { benchWebcam } from "./webcam.mjs";
 
 const results = {};
@@ -41,6 +42,10 @@ try {
   results.stream = await benchStream(server.url);
   const s = results.stream;
   console.log(`stream: device at ${s.rate} rows/s → ${s.rows_per_s} rows/s received (${s.mb_per_s} MB/s), ${s.fps} plot redraws/s, ${s.dropped} dropped, ${s.device_overflow_rows} lost at the device, ${s.window_gaps} gaps in the last window`);
+  results.waveform = (await benchWaveform(server.url)).slice(1);
+  for (const r of results.waveform) {
+    console.log(`waveform: ${r.points} points (${(r.bytes / 1e6).toFixed(1)} MB of ASCII) over USBTMC in ${r.ms} ms: ${(r.points_per_s / 1e6).toFixed(2)} M points/s, ${r.mb_per_s} MB/s`);
+  }
   results.webcam = await benchWebcam(server.url);
   console.log(`webcam (fake camera, 640x480, live): ${results.webcam.fps} frames/s into the image view`);
   results.dsp = await compareDsp(isolated.url, {
