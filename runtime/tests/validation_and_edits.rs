@@ -252,3 +252,55 @@ fn running_a_group_runs_it_and_what_feeds_it() {
     let all = f.with_upstream(&[id("SCATTER")]);
     assert_eq!((all.len(), all.node(id("HISTOGRAM")).is_none()), (f.len() - 1, true));
 }
+
+#[test]
+fn reroute_points_undo_save_and_load_with_their_wire() {
+    let mut f = sample();
+    let e = f.edges_into(f.find_label("SCATTER").unwrap())[0];
+    let wire = f.wire_key(e).unwrap();
+    assert_eq!((wire.source_port.as_str(), wire.target_port.as_str()), ("default", "default"));
+    let points = vec![(10.0, 20.0), (30.5, -4.0)];
+    check_inverse(f.clone(), Edit::SetReroute { wire: wire.clone(), points: points.clone() });
+    apply(&mut f, Edit::SetReroute { wire: wire.clone(), points: points.clone() }).unwrap();
+    assert_eq!(f.reroute_points(e), points.as_slice());
+    check_inverse(f.clone(), Edit::SetReroute { wire: wire.clone(), points: vec![] });
+    check_inverse(f.clone(), Edit::SetReroute { wire: wire.clone(), points: vec![(1.0, 1.0)] });
+    let saved = file::to_json(&f);
+    assert_eq!(saved["flojoyWeb"]["reroutes"][0]["points"], json!([[10.0, 20.0], [30.5, -4.0]]));
+    assert_eq!(saved["flojoyWeb"]["reroutes"][0]["target"], json!(wire.target));
+    let back = file::load(&file::save(&f), 1).unwrap();
+    assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+    assert_eq!(back.flow, f);
+    // the wire removed: its points are not drawn nor saved, and come back with it on undo
+    let undo = apply(&mut f, Edit::Disconnect(e)).unwrap();
+    assert!(f.reroute_points(e).is_empty());
+    assert!(file::to_json(&f).get("flojoyWeb").is_none());
+    apply(&mut f, undo).unwrap();
+    assert_eq!(f.reroute_points(e), points.as_slice());
+}
+
+#[test]
+fn malformed_reroutes_in_a_file_are_skipped_with_a_warning() {
+    let f = sample();
+    let e = f.edges_into(f.find_label("SCATTER").unwrap())[0];
+    let w = f.wire_key(e).unwrap();
+    let mut j = file::to_json(&f);
+    let good = json!({"source": w.source, "sourceHandle": w.source_port, "target": w.target, "targetHandle": w.target_port, "points": [[1, 2]]});
+    let mut twice = good.clone();
+    twice["points"] = json!([[5, 5]]);
+    let mut elsewhere = good.clone();
+    elsewhere["targetHandle"] = json!("nope");
+    let mut bad_point = good.clone();
+    bad_point["points"] = json!([[1, "x"]]);
+    j["flojoyWeb"] = json!({"reroutes": [good, twice, elsewhere, bad_point]});
+    let loaded = file::load_json(&j, 1).unwrap();
+    assert_eq!(
+        loaded.warnings,
+        [
+            "reroute #2 was skipped: its wire already has points",
+            "reroute #3 was skipped: the file has no such wire",
+            "reroute #4 was skipped: it needs source, sourceHandle, target, targetHandle and points [[x, y], …]"
+        ]
+    );
+    assert_eq!(loaded.flow.reroute_points(loaded.flow.wire_of(&w).unwrap()), [(1.0, 2.0)]);
+}

@@ -1,12 +1,14 @@
 //! The editor's commands, in one place: what the toolbar, the command palette, the keyboard
 //! and `window.flojoy` do. [`Command`] names those that take no argument (the palette lists
 //! them, shortcuts map to them, [`Editor::execute`] runs them); the [`Editor`] methods of this
-//! folder do the work, by kind: `edit.rs` (through `Edit`s, one undo step each), `group.rs`, `file.rs`,
+//! folder do the work, by kind: `edit.rs` (through `Edit`s, one undo step each), `group.rs`,
+//! `reroute.rs`, `file.rs`,
 //! `run.rs`, `view.rs`. Each says what went wrong in a toast.
 
 mod edit;
 mod file;
 mod group;
+mod reroute;
 mod run;
 mod view;
 

@@ -1,8 +1,9 @@
 //! The canvas: pan (drag the background, wheel), zoom (ctrl/⌘ + wheel), select (click,
 //! shift-click, shift-drag a box), move nodes, draw wires from outputs to inputs (checked while
-//! dragging), and drop nodes from the palette. On a touch screen one finger pans, two pinch,
-//! and a long press opens the context menu (as a right-click does). Nodes and wires live in one
-//! "world" layer moved by a single CSS transform, so panning and zooming touch no node.
+//! dragging), reroute wires (double-click a wire: a point; drag it; double-click it: gone), and
+//! drop nodes from the palette. On a touch screen one finger pans, two pinch, and a long press
+//! opens the context menu (as a right-click does). Nodes and wires live in one "world" layer
+//! moved by a single CSS transform, so panning and zooming touch no node.
 
 use leptos::prelude::*;
 use runtime::{Edge, InPort, NodeId, OutPort};
@@ -51,6 +52,12 @@ pub fn edge_attr(e: &Edge) -> String {
     format!("{}:{}-{}:{}", e.from.node.0, e.from.port, e.to.node.0, e.to.port)
 }
 
+/// "a:p-b:q/i" → point i of the wire a:p-b:q.
+fn reroute_of(s: &str) -> Option<(Edge, usize)> {
+    let (e, i) = s.rsplit_once('/')?;
+    Some((edge_of(e)?, i.parse().ok()?))
+}
+
 /// "node:port" → (NodeId, port).
 fn port_of(s: &str) -> Option<(NodeId, u16)> {
     let (n, p) = s.split_once(':')?;
@@ -61,7 +68,7 @@ fn port_of(s: &str) -> Option<(NodeId, u16)> {
 fn start_move(ed: Editor, w: (f64, f64)) -> Option<Drag> {
     let sel = ed.selection.get_untracked();
     ed.move_offset.set((0.0, 0.0));
-    ed.moving.set(Moving { nodes: sel.nodes, texts: sel.texts });
+    ed.moving.set(Moving { nodes: sel.nodes, texts: sel.texts, reroute: None });
     Some(Drag::Move { from: w })
 }
 
@@ -221,6 +228,13 @@ pub fn Canvas() -> impl IntoView {
                 at: w,
                 hover: None,
             })
+        } else if let Some(el) = closest(ev.target(), "[data-reroute]") {
+            // a wire's reroute point: moved alone
+            attr(&el, "data-reroute").as_deref().and_then(reroute_of).map(|point| {
+                ed.move_offset.set((0.0, 0.0));
+                ed.moving.set(Moving { reroute: Some(point), ..Moving::default() });
+                Drag::Move { from: w }
+            })
         } else if let Some(el) = closest(ev.target(), "[data-edge]") {
             if let Some(e) = attr(&el, "data-edge").as_deref().and_then(edge_of) {
                 ed.selection.update(|s| {
@@ -353,6 +367,10 @@ pub fn Canvas() -> impl IntoView {
                 if dx.abs() + dy.abs() < 0.5 {
                     return;
                 }
+                if let Some((edge, i)) = moving.reroute {
+                    ed.move_reroute(edge, i, (dx, dy));
+                    return;
+                }
                 let ids: Vec<NodeId> = moving.nodes.into_iter().collect();
                 let texts = moving.texts;
                 let mut edits: Vec<runtime::Edit> =
@@ -425,6 +443,19 @@ pub fn Canvas() -> impl IntoView {
         let under = js::element_at(ev.client_x(), ev.client_y());
         if let Some(note) = under.as_ref().and_then(|e| e.closest("[data-text]").ok().flatten()) {
             ed.editing_note.set(attr(&note, "data-text"));
+            return;
+        }
+        // a reroute point goes; a wire gets one where it was double-clicked
+        if let Some(point) = under.as_ref().and_then(|e| e.closest("[data-reroute]").ok().flatten()) {
+            if let Some((edge, i)) = attr(&point, "data-reroute").as_deref().and_then(reroute_of) {
+                ed.remove_reroute(edge, i);
+            }
+            return;
+        }
+        if let Some(wire) = under.as_ref().and_then(|e| e.closest("[data-edge]").ok().flatten()) {
+            if let Some(edge) = attr(&wire, "data-edge").as_deref().and_then(edge_of) {
+                ed.add_reroute(edge, world(ev.client_x(), ev.client_y()));
+            }
             return;
         }
         if let Some(el) = under.and_then(|e| e.closest("[data-node]").ok().flatten()) {

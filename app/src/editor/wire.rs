@@ -1,5 +1,6 @@
 //! Wires: curves from an output to an input, coloured by the data type they carry; the wire
-//! being drawn follows the pointer and shows whether it may connect where it is.
+//! being drawn follows the pointer and shows whether it may connect where it is. A wire may go
+//! through reroute points (double-click a wire to add one, drag it, double-click it to remove it).
 
 use leptos::prelude::*;
 use runtime::Edge;
@@ -7,7 +8,7 @@ use runtime::Edge;
 use crate::Editor;
 use crate::editor::canvas::edge_attr;
 use crate::editor::group::frame_of;
-use crate::state::layout::{collapsed_ports, input_at, input_pos, output_at, output_pos, wire_path};
+use crate::state::layout::{collapsed_ports, input_at, input_pos, output_at, output_pos, wire_path, wire_path_through};
 use crate::state::pointer::Drag;
 
 /// Where a node is drawn right now: its position plus the move being dragged, if it moves.
@@ -37,20 +38,45 @@ pub fn Wire(edge: Edge) -> impl IntoView {
                 .map_or_else(|| output_at(a, shown_at(&ed, a), usize::from(edge.from.port)), |(_, out)| out);
             let end =
                 bar(edge.to.node).map_or_else(|| input_at(shown_at(&ed, b), usize::from(edge.to.port)), |(inp, _)| inp);
-            Some((wire_path(start, end), t))
+            let points = reroute_points(&ed, &d.flow, edge);
+            Some((wire_path_through(start, &points, end), t, points))
         })
     });
     let selected = Memo::new(move |_| ed.selection.with(|s| s.edges.contains(&edge)));
     move || {
-        geometry.get().map(|(d, t)| {
+        geometry.get().map(|(d, t, points)| {
+            let handles = points
+                .iter()
+                .enumerate()
+                .map(|(i, (x, y))| {
+                    view! {
+                        <circle class="reroute" data-reroute=format!("{}/{i}", edge_attr(&edge)) data-testid="reroute" cx=*x cy=*y r="6">
+                            <title>"Drag to move; double-click to remove"</title>
+                        </circle>
+                    }
+                })
+                .collect_view();
             view! {
                 <g class="wire-group" class:selected=selected data-edge=edge_attr(&edge) data-testid="wire">
                     <path class="wire-hit" d=d.clone()></path>
                     <path class="wire" data-type=t d=d></path>
+                    {handles}
                 </g>
             }
         })
     }
+}
+
+/// The points a wire is drawn through now (the one being dragged moved by the drag).
+fn reroute_points(ed: &Editor, flow: &runtime::Flow, edge: Edge) -> Vec<(f64, f64)> {
+    let mut points = flow.reroute_points(edge).to_vec();
+    if let Some(i) = ed.moving.with(|m| m.reroute.filter(|(e, _)| *e == edge).map(|(_, i)| i))
+        && let Some(p) = points.get_mut(i)
+    {
+        let (dx, dy) = ed.move_offset.get();
+        *p = (p.0 + dx, p.1 + dy);
+    }
+    points
 }
 
 /// The wire being drawn.

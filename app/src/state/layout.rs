@@ -97,6 +97,38 @@ pub fn collapsed_ports(r: (f64, f64, f64, f64)) -> ((f64, f64), (f64, f64)) {
     ((r.0, y), (r.0 + r.2, y))
 }
 
+/// A wire from `a` through `points` to `b`: one S-curve per stretch.
+pub fn wire_path_through(a: (f64, f64), points: &[(f64, f64)], b: (f64, f64)) -> String {
+    if points.is_empty() {
+        return wire_path(a, b);
+    }
+    let mut d = format!("M{:.1},{:.1}", a.0, a.1);
+    let stops: Vec<(f64, f64)> = std::iter::once(a).chain(points.iter().copied()).chain(std::iter::once(b)).collect();
+    for w in stops.windows(2) {
+        let (s, t) = (w[0], w[1]);
+        let dx = ((t.0 - s.0).abs() * 0.5).max(20.0);
+        d.push_str(&format!(" C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", s.0 + dx, s.1, t.0 - dx, t.1, t.0, t.1));
+    }
+    d
+}
+
+/// Where a new point at `p` goes among a wire's `points` (from `a` to `b`): before the stop
+/// that ends the stretch nearest to it.
+pub fn reroute_insert_at(a: (f64, f64), points: &[(f64, f64)], b: (f64, f64), p: (f64, f64)) -> usize {
+    let stops: Vec<(f64, f64)> = std::iter::once(a).chain(points.iter().copied()).chain(std::iter::once(b)).collect();
+    let dist = |s: (f64, f64), t: (f64, f64)| {
+        let (vx, vy) = (t.0 - s.0, t.1 - s.1);
+        let len2 = vx * vx + vy * vy;
+        let k = if len2 > 0.0 { (((p.0 - s.0) * vx + (p.1 - s.1) * vy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+        (p.0 - s.0 - k * vx).hypot(p.1 - s.1 - k * vy)
+    };
+    stops
+        .windows(2)
+        .enumerate()
+        .min_by(|x, y| dist(x.1[0], x.1[1]).total_cmp(&dist(y.1[0], y.1[1])))
+        .map_or(0, |(i, _)| i)
+}
+
 /// Whether rectangles (x0, y0, x1, y1) overlap.
 pub fn intersects(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
@@ -123,6 +155,20 @@ mod tests {
         assert_eq!((c.0, c.1, c.2, c.3), (x, y, COLLAPSED_SIZE.0, COLLAPSED_SIZE.1));
         assert_eq!(collapsed_ports(c).1, (x + COLLAPSED_SIZE.0, y + COLLAPSED_SIZE.1 / 2.0));
         assert!(group_rect([], false).is_none());
+    }
+
+    #[test]
+    fn a_wire_goes_through_its_points_and_a_new_point_joins_the_nearest_stretch() {
+        let d = wire_path_through((0.0, 0.0), &[(100.0, 50.0), (200.0, 0.0)], (300.0, 50.0));
+        assert!(d.starts_with("M0.0,0.0 C"));
+        assert_eq!(d.matches(" C").count(), 3);
+        assert!(d.contains(" 100.0,50.0 C") && d.contains(" 200.0,0.0 C") && d.ends_with(" 300.0,50.0"));
+        assert_eq!(wire_path_through((0.0, 0.0), &[], (10.0, 0.0)), wire_path((0.0, 0.0), (10.0, 0.0)));
+        let pts = [(100.0, 0.0), (200.0, 0.0)];
+        assert_eq!(reroute_insert_at((0.0, 0.0), &pts, (300.0, 0.0), (50.0, 5.0)), 0);
+        assert_eq!(reroute_insert_at((0.0, 0.0), &pts, (300.0, 0.0), (150.0, -5.0)), 1);
+        assert_eq!(reroute_insert_at((0.0, 0.0), &pts, (300.0, 0.0), (290.0, 0.0)), 2);
+        assert_eq!(reroute_insert_at((0.0, 0.0), &[], (300.0, 0.0), (150.0, 40.0)), 0);
     }
 
     #[test]

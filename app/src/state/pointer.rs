@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use runtime::{InPort, NodeId, OutPort};
+use runtime::{Edge, InPort, NodeId, OutPort};
 
 use crate::state::viewport::Viewport;
 
@@ -24,9 +24,11 @@ pub enum Drag {
     Pinch { from: [(f64, f64); 2], origin: Viewport },
 }
 
-/// The nodes and notes a move drag carries.
+/// The nodes and notes (or the one reroute point of a wire) a move drag carries.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Moving {
     pub nodes: BTreeSet<NodeId>,
     pub texts: BTreeSet<String>,
+    /// A wire's reroute point: the wire and the point's index.
+    pub reroute: Option<(Edge, usize)>,
 }

@@ -32,7 +32,7 @@ pub fn to_json(flow: &Flow) -> Json {
         for (k, v) in &flow.extra {
             o.entry(k.clone()).or_insert_with(|| v.clone());
         }
-        // groups go with our other settings, where Flojoy does not look
+        // groups and reroute points go with our other settings, where Flojoy does not look
         let groups: Vec<Json> = flow
             .groups
             .iter()
@@ -44,13 +44,18 @@ pub fn to_json(flow: &Flow) -> Json {
             .filter(|g| !g.nodes.is_empty())
             .map(|g| g.to_json())
             .collect();
-        if !groups.is_empty() {
+        let reroutes: Vec<Json> =
+            flow.reroutes.iter().filter(|r| flow.wire_of(&r.wire).is_some()).map(|r| r.to_json()).collect();
+        for (name, list) in [("groups", groups), ("reroutes", reroutes)] {
+            if list.is_empty() {
+                continue;
+            }
             let web = o.entry("flojoyWeb").or_insert_with(|| Json::Object(Map::new()));
             if !web.is_object() {
                 *web = Json::Object(Map::new());
             }
             if let Some(w) = web.as_object_mut() {
-                w.insert("groups".into(), Json::Array(groups));
+                w.insert(name.into(), Json::Array(list));
             }
         }
     }

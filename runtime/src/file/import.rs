@@ -14,7 +14,9 @@ use std::sync::Arc;
 use serde_json::{Map, Value as Json};
 
 use super::{FileError, IdSource, node_key};
-use crate::flow::{Dashboard, Edge, Flow, Group, InPort, Node, NodeId, NodeKind, OutPort, PythonNode, TextNode};
+use crate::flow::{
+    Dashboard, Edge, Flow, Group, InPort, Node, NodeId, NodeKind, OutPort, PythonNode, Reroute, TextNode,
+};
 use crate::nodes;
 use crate::param;
 use crate::python::signature;
@@ -110,6 +112,7 @@ pub fn load_json(json: &Json, seed: u64) -> Result<Loaded, FileError> {
     r.flow.extra =
         root.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
     r.groups();
+    r.reroutes();
     Ok(Loaded { flow: r.flow, warnings: r.warnings })
 }
 
@@ -123,14 +126,46 @@ struct Reader {
 }
 
 impl Reader {
-    /// Our groups, out of the `flojoyWeb` settings (which keep the rest): a malformed one is
-    /// skipped with a warning; a node key a group names but the file lacks is dropped.
-    fn groups(&mut self) {
-        let Some(web) = self.flow.extra.get_mut("flojoyWeb").and_then(Json::as_object_mut) else { return };
-        let Some(list) = web.remove("groups") else { return };
+    /// One of our settings, taken out of `flojoyWeb` (which goes when nothing else is left).
+    fn take_setting(&mut self, name: &str) -> Option<Json> {
+        let web = self.flow.extra.get_mut("flojoyWeb").and_then(Json::as_object_mut)?;
+        let v = web.remove(name)?;
         if web.is_empty() {
             self.flow.extra.remove("flojoyWeb");
         }
+        Some(v)
+    }
+
+    /// The points wires are drawn through (`flojoyWeb.reroutes`): a malformed entry, or one for
+    /// a wire the file does not have, is skipped with a warning.
+    fn reroutes(&mut self) {
+        let Some(list) = self.take_setting("reroutes") else { return };
+        let Some(list) = list.as_array() else {
+            self.warnings.push("the reroute points were skipped: 'flojoyWeb.reroutes' is not a list".into());
+            return;
+        };
+        for (i, j) in list.iter().enumerate() {
+            match Reroute::from_json(j) {
+                Some(r) if self.flow.wire_of(&r.wire).is_none() => {
+                    self.warnings.push(format!("reroute #{} was skipped: the file has no such wire", i + 1));
+                }
+                Some(r) if self.flow.reroutes.iter().any(|x| x.wire == r.wire) => {
+                    self.warnings.push(format!("reroute #{} was skipped: its wire already has points", i + 1));
+                }
+                Some(r) if !r.points.is_empty() => self.flow.reroutes.push(r),
+                Some(_) => {}
+                None => self.warnings.push(format!(
+                    "reroute #{} was skipped: it needs source, sourceHandle, target, targetHandle and points [[x, y], …]",
+                    i + 1
+                )),
+            }
+        }
+    }
+
+    /// Our groups, out of the `flojoyWeb` settings (which keep the rest): a malformed one is
+    /// skipped with a warning; a node key a group names but the file lacks is dropped.
+    fn groups(&mut self) {
+        let Some(list) = self.take_setting("groups") else { return };
         let Some(list) = list.as_array() else {
             self.warnings.push("the groups were skipped: 'flojoyWeb.groups' is not a list".into());
             return;

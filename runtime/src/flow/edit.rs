@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use super::{Dashboard, Edge, Flow, Group, InPort, Node, NodeId, NodeKind, OutPort, PythonNode, TextNode};
+use super::{
+    Dashboard, Edge, Flow, Group, InPort, Node, NodeId, NodeKind, OutPort, PythonNode, Reroute, TextNode, WireKey,
+};
 use crate::param;
 use crate::value::TypeSet;
 
@@ -70,6 +72,11 @@ pub enum Edit {
     RemoveGroup(String),
     /// Replaces the group of the same id (title, colour, nodes, collapsed).
     SetGroup(Group),
+    /// Sets the points a wire is drawn through (none: a plain wire again).
+    SetReroute {
+        wire: WireKey,
+        points: Vec<(f64, f64)>,
+    },
     /// Several edits as one undo step.
     Batch(Vec<Edit>),
 }
@@ -272,6 +279,19 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
         Edit::RemoveGroup(id) => {
             let i = flow.groups.iter().position(|g| g.id == id).ok_or(EditError::NoSuchGroup(id))?;
             Ok(Edit::AddGroup(flow.groups.remove(i)))
+        }
+        Edit::SetReroute { wire, points } => {
+            let i = flow.reroutes.iter().position(|r| r.wire == wire);
+            let old = match (i, points.is_empty()) {
+                (Some(i), true) => flow.reroutes.remove(i).points,
+                (Some(i), false) => std::mem::replace(&mut flow.reroutes[i].points, points),
+                (None, true) => Vec::new(),
+                (None, false) => {
+                    flow.reroutes.push(Reroute { wire: wire.clone(), points });
+                    Vec::new()
+                }
+            };
+            Ok(Edit::SetReroute { wire, points: old })
         }
         Edit::SetGroup(g) => {
             let slot =

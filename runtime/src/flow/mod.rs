@@ -6,9 +6,11 @@
 pub mod edit;
 mod group;
 mod needs;
+mod reroute;
 mod set;
 pub use group::{COLORS as GROUP_COLORS, Group};
 pub use needs::Consent;
+pub use reroute::{Reroute, WireKey};
 pub use set::{set_param, set_param_arg};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -156,6 +158,8 @@ pub struct Flow {
     pub texts: Vec<TextNode>,
     /// Frames around nodes on the canvas ([`Group`]).
     pub groups: Vec<Group>,
+    /// Points wires are drawn through ([`Reroute`]), one entry per wire that has some.
+    pub reroutes: Vec<Reroute>,
     pub dashboard: Dashboard,
     /// Top-level keys of the file that we do not interpret, kept so a save loses nothing
     /// (and where the app keeps its own settings, under `flojoyWeb`).
@@ -185,6 +189,11 @@ impl PartialEq for Flow {
             v
         }
         // in any order (undoing a removal puts a group back last)
+        fn reroutes(f: &Flow) -> Vec<&Reroute> {
+            let mut v: Vec<&Reroute> = f.reroutes.iter().collect();
+            v.sort_by(|a, b| a.wire.cmp(&b.wire));
+            v
+        }
         fn groups(f: &Flow) -> Vec<&Group> {
             let mut v: Vec<&Group> = f.groups.iter().collect();
             v.sort_by(|a, b| a.id.cmp(&b.id));
@@ -211,6 +220,7 @@ impl PartialEq for Flow {
             && self.extra == other.extra
             && self.texts == other.texts
             && groups(self) == groups(other)
+            && reroutes(self) == reroutes(other)
             && self.dashboard == other.dashboard
             && nodes(self) == nodes(other)
             && edges(self) == edges(other)
