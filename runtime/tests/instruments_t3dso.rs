@@ -440,6 +440,7 @@ fn malformed_answers_are_node_errors_naming_what_was_wrong() {
         ("sara?", "quick", "'quick' to 'sara?', which is not a sample rate"),
         ("sara?", "xGSa/s", "to 'sara?', which is not a sample rate"),
         ("sara?", "0", "a sample rate of zero"),
+        ("sara?", "0.00GSa/s", "a sample rate of zero"),
     ] {
         let lab = Lab::one(&trace_scope(Some((q, Reply::Text(a.into())))));
         let r = chain(&lab, &[("T", "EXTRACT_TRACE_T3DSO1XXX", json!({"trace": "C2"}))]);

@@ -18,7 +18,7 @@
 use futures::future::LocalBoxFuture;
 use serde_json::Value as Json;
 
-use super::{choice, num, send, with_connection_named};
+use super::{choice, num, query, send, with_connection_named};
 use crate::devices::scpi::{Connection, Model, ScpiError};
 use crate::nodes::hardware::port::{device_param, instrument_of, scpi_error};
 use crate::nodes::image_io::decode_rgba;
@@ -97,10 +97,6 @@ async fn scope(ctx: &AsyncCtx) -> Result<Connection, NodeError> {
     instrument_of(ctx, "connection", Some(MODEL)).await
 }
 
-async fn ask(ctx: &AsyncCtx, c: &Connection, command: &str) -> Result<String, NodeError> {
-    c.lock().await.query(&*ctx.host, command).await.map_err(scpi_error)
-}
-
 /// An answer read as Python's `float()` reads it.
 fn python_float(command: &str, answer: &str, what: &str) -> Result<f64, NodeError> {
     parse_float(answer)
@@ -118,11 +114,11 @@ fn connect() -> NodeDef {
     NodeDef::asynchronous(nothing(spec), |ctx| {
         Box::pin(async move {
             let c = instrument_of(&ctx, "device", Some(MODEL)).await?;
-            let idn = ask(&ctx, &c, "*IDN?").await?;
+            let idn = query(&ctx, &c, "*IDN?").await?;
             ctx.log(format!("connected to {idn}"));
             if !idn.to_lowercase().contains("lecroy") {
                 return Err(NodeError(format!(
-                    "The instrument you provided does not seem to be a LeCroy oscilloscope, its name is {idn}."
+                    "The instrument you provided does not seem to be a LeCroy oscilloscope, its name is {idn}. Choose the T3DSO as the device"
                 )));
             }
             send(&ctx, &c, &["COMM_HEADER OFF".into()]).await?;
@@ -209,12 +205,10 @@ fn sample_rate(command: &str, answer: &str) -> Result<f64, NodeError> {
     let bad = || {
         NodeError(format!("the scope answered '{answer}' to '{command}', which is not a sample rate (like 1.00GSa/s)"))
     };
-    for (unit, scale) in [("G", 1e9), ("M", 1e6), ("k", 1e3)] {
-        if let Some(at) = answer.find(unit) {
-            return parse_float(&answer[..at]).map(|v| v * scale).ok_or_else(bad);
-        }
-    }
-    let rate = parse_float(answer).ok_or_else(bad)?;
+    let scaled = [("G", 1e9), ("M", 1e6), ("k", 1e3)]
+        .into_iter()
+        .find_map(|(unit, scale)| answer.find(unit).map(|at| parse_float(&answer[..at]).map(|v| v * scale)));
+    let rate = scaled.unwrap_or_else(|| parse_float(answer)).ok_or_else(bad)?;
     if rate == 0.0 {
         return Err(NodeError(format!("the scope answered '{answer}' to '{command}': a sample rate of zero")));
     }
@@ -230,7 +224,7 @@ fn waveform_bytes(command: &str, raw: &[u8]) -> Result<Vec<u8>, NodeError> {
         )));
     }
     if !raw[..HEADER].contains(&b'#') {
-        let shown: String = String::from_utf8_lossy(&raw[..HEADER]).chars().take(HEADER).collect();
+        let shown = String::from_utf8_lossy(&raw[..HEADER]);
         return Err(NodeError(format!(
             "the scope's answer to '{command}' does not start with a waveform header (DAT2,#9…) but with '{shown}'"
         )));
@@ -269,10 +263,10 @@ fn run_extract_trace(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
             (format!("{trace}:ofst?"), "an offset"),
             ("tdiv?".to_owned(), "a time scale"),
         ]) {
-            *value = python_float(&q, &ask(&ctx, &c, &q).await?, what)?;
+            *value = python_float(&q, &query(&ctx, &c, &q).await?, what)?;
         }
         let [vdiv, ofst, tdiv] = numbers;
-        let rate = sample_rate("sara?", &ask(&ctx, &c, "sara?").await?)?;
+        let rate = sample_rate("sara?", &query(&ctx, &c, "sara?").await?)?;
         let command = format!("{trace}:wf? dat2");
         let raw = c.lock().await.query_raw(&*ctx.host, &command).await.map_err(scpi_error)?;
         let data = waveform_bytes(&command, &raw)?;
@@ -303,8 +297,8 @@ fn extract_digital_trace() -> NodeDef {
             let resolution = resolution(&ctx)?;
             let c = scope(&ctx).await?;
             send(&ctx, &c, &["chdr off".into()]).await?;
-            let tdiv = python_float("tdiv?", &ask(&ctx, &c, "tdiv?").await?, "a time scale")?;
-            let rate = sample_rate("di:sara?", &ask(&ctx, &c, "di:sara?").await?)?;
+            let tdiv = python_float("tdiv?", &query(&ctx, &c, "tdiv?").await?, "a time scale")?;
+            let rate = sample_rate("di:sara?", &query(&ctx, &c, "di:sara?").await?)?;
             let command = "d0:wf? dat2";
             let raw = c.lock().await.query_raw(&*ctx.host, command).await.map_err(scpi_error)?;
             let data = waveform_bytes(command, &raw)?;
@@ -341,7 +335,7 @@ fn run_measurement(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
         send(&ctx, &c, &[format!("PACU {mode},{trace}")]).await?;
         let value = if statistic == "Instant" {
             let q = format!("{trace}:PAVA? {mode}");
-            let answer = ask(&ctx, &c, &q).await?;
+            let answer = query(&ctx, &c, &q).await?;
             let Some(field) = answer.trim_matches('\n').split(',').nth(1) else {
                 return Err(NodeError(format!(
                     "the scope answered '{answer}' to '{q}', which has no value after a comma (like {mode},1.23E+00V)"
@@ -354,7 +348,7 @@ fn run_measurement(ctx: AsyncCtx) -> LocalBoxFuture<'static, NodeResult> {
             let mut found = None;
             for k in (1..=5).rev() {
                 let q = format!("PAVA? STAT{k}");
-                let answer = ask(&ctx, &c, &q).await?.to_lowercase();
+                let answer = query(&ctx, &c, &q).await?.to_lowercase();
                 let parts: Vec<&str> = answer.trim_matches('\n').split(':').collect();
                 let [label, values] = parts.as_slice() else {
                     return Err(NodeError(format!(
@@ -406,7 +400,7 @@ fn without_unit(m: &str) -> &str {
 async fn enable_statistics(ctx: &AsyncCtx, c: &Connection) -> Result<(), NodeError> {
     async fn enabled(ctx: &AsyncCtx, c: &Connection) -> Result<bool, NodeError> {
         send(ctx, c, &["PACU FREQ,C1".into()]).await?;
-        Ok(!ask(ctx, c, "PAVA? STAT1").await?.contains("STAT1:OFF"))
+        Ok(!query(ctx, c, "PAVA? STAT1").await?.contains("STAT1:OFF"))
     }
     if enabled(ctx, c).await? {
         return Ok(());
