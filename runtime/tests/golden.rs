@@ -89,9 +89,21 @@ const NOT_GOLDEN: &[(&str, &str)] = &[
     ("SINGLE_TRIGGER_MSO2X", INSTRUMENT),
     ("VERTICAL_POSITION_MSO2X", INSTRUMENT),
     ("VERTICAL_SCALE_MSO2X", INSTRUMENT),
+    ("CONNECT_T3DSO1XXX", T3DSO),
+    ("AUTO_SETUP_T3DSO1XXX", T3DSO),
+    ("DISPLAY_ON_OFF_T3DSO1XXX", T3DSO),
+    ("EXTRACT_DIGITAL_TRACE_T3DSO1XXX", T3DSO),
+    ("EXTRACT_TRACE_T3DSO1XXX", T3DSO),
+    ("MEASUREMENT_T3DSO1XXX", T3DSO),
+    ("RESET_T3DSO1XXX", T3DSO),
+    ("SCREENSHOT_T3DSO1XXX", T3DSO),
+    ("SET_HORIZONTAL_SCALE_T3DSO1XXX", T3DSO),
+    ("SET_VERTICAL_SCALE_T3DSO1XXX", T3DSO),
     ("TIC", "drives a stepper controller: tests/hardware.rs, against a scripted Tic"),
     ("TIC_KNOB", "drives a stepper controller: tests/hardware.rs, against a scripted Tic"),
 ];
+
+const T3DSO: &str = "talks to an instrument: tests/instruments_t3dso.rs, golden checks against a scripted USBTMC T3DSO";
 
 const INSTRUMENT: &str =
     "talks to an instrument: tests/instruments.rs, golden checks against scripted USBTMC instruments";

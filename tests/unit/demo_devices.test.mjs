@@ -114,7 +114,7 @@ describe("controller", () => {
     );
     assert.deepEqual(
       demo.usb.map((h) => h.name),
-      ["echo", "usb-stream", "keithley-2450", "afg31000", "mso2x", "tic"],
+      ["echo", "usb-stream", "keithley-2450", "afg31000", "mso2x", "tic", "t3dso"],
     );
     assert.equal(demo.find("arduino").rate, 1000);
     assert.equal(demo.find("usb-stream").rate, 10000);
@@ -916,6 +916,106 @@ describe("usb: tic (a Pololu Tic stepper controller)", () => {
     assert.deepEqual(tic.commands.map((c) => c.name), ["set target position", "energize", "exit safe start", "set target position", "set max speed"]);
     await device.close();
     demo.uninstall();
+  });
+});
+
+describe("usb: t3dso (Studio's T3DSO1XXX family)", () => {
+  const scope = () => {
+    demo.install({ usb: [{ kind: "t3dso" }] });
+    return demo.find("t3dso");
+  };
+
+  test("settings are kept and read back in Siglent's number format", () => {
+    const s = scope();
+    assert.match(s.answer("*IDN?"), /LeCroy,T3DSO1104/);
+    for (const line of ["COMM_HEADER OFF", "C1:VOLT_DIV 0.2", "C2:TRACE OFF", "TIME_DIV 250us", "C3:OFST -1.5"]) {
+      assert.equal(s.answer(line), undefined, line);
+    }
+    assert.deepEqual(s.errors, []);
+    assert.equal(s.answer("chdr?"), "OFF");
+    assert.equal(s.answer("C1:vdiv?"), "2.00E-01");
+    assert.equal(s.answer("C2:TRACE?"), "OFF");
+    assert.equal(s.answer("tdiv?"), "2.50E-04");
+    assert.equal(s.answer("C3:ofst?"), "-1.50E+00");
+    assert.equal(s.answer("sara?"), "500.00kSa/s");
+    assert.equal(s.answer("di:sara?"), "100.00kSa/s");
+    // ASET: 2 Vpp over 6 divisions → 0.5 V/div; 5 periods of 1 kHz over 14 divisions → 0.5 ms/div
+    s.answer("ASET");
+    assert.deepEqual([s.answer("C1:vdiv?"), s.answer("tdiv?")], ["5.00E-01", "5.00E-04"]);
+    s.answer("*RST");
+    assert.equal(s.answer("C3:ofst?"), "0.00E+00");
+    assert.equal(s.answer("C2:TRACE?"), "ON");
+    assert.throws(() => s.answer("C1:VOLT_DIV 20"), /out of range/, "beyond 10 V/div");
+    assert.equal(s.answer("C1:vdiv?"), "5.00E-01");
+    s.answer("BOGUS 1");
+    assert.deepEqual(s.errors, [[-113, "Undefined header"]]);
+  });
+
+  test("C1:WF? DAT2 is the 1 kHz sine in codes of VDIV / 25, framed as Siglent's guide shows", () => {
+    const s = scope();
+    const b = s.answer("C1:wf? dat2");
+    // 14 divisions of 0.5 ms at 500 kSa/s: 3500 points
+    assert.equal(Buffer.from(b.subarray(0, 16)).toString("latin1"), "DAT2,#9000003500");
+    assert.equal(b.length, 16 + 3500 + 2);
+    assert.deepEqual(Array.from(b.subarray(-2)), [10, 10]);
+    for (const i of [0, 1, 125, 1750, 1875, 2000, 3499]) {
+      const t = -3.5e-3 + i / 5e5;
+      const code = Math.round((Math.sin(2 * Math.PI * 1000 * t) / 0.5) * 25);
+      assert.equal(b[16 + i], (code + 256) % 256, `sample ${i}`);
+    }
+    // the crest, 0.25 ms after the trigger: 1 V at 0.5 V/div = 50 codes
+    assert.equal(b[16 + 1750 + 125], 50);
+    assert.equal(b[16 + 1750 + 375], 256 - 50);
+    // the other channels are flat
+    assert.ok(s.answer("C2:wf? dat2").subarray(16, -2).every((x) => x === 0));
+  });
+
+  test("D0:WF? DAT2 is the square wave, 8 samples a byte, least significant bit first", () => {
+    const s = scope();
+    const b = s.answer("d0:wf? dat2");
+    // 14 divisions of 0.5 ms at 100 kSa/s: 700 bits in 88 bytes
+    assert.equal(Buffer.from(b.subarray(0, 16)).toString("latin1"), "DAT2,#9000000088");
+    const bit = (i) => (b[16 + (i >> 3)] >> (i & 7)) & 1;
+    // high from the trigger (t = 0, bit 350) for half a period (50 bits), then low
+    for (const [i, want] of [[340, 0], [350, 1], [360, 1], [399, 1], [400, 0], [449, 0], [450, 1], [10, 0], [60, 1]]) {
+      assert.equal(bit(i), want, `bit ${i}`);
+    }
+  });
+
+  test("measurements are the sine's; statistics need the Measure and Statistics keys", () => {
+    const s = scope();
+    const rms = (1 / Math.SQRT2).toExponential(6).toUpperCase().replace("E-1", "E-01");
+    assert.equal(s.answer("C1:PAVA? PKPK"), "PKPK,2.000000E+00V");
+    assert.equal(s.answer("C1:PAVA? FREQ"), "FREQ,1.000000E+03Hz");
+    assert.equal(s.answer("C1:PAVA? PER"), "PER,1.000000E-03S");
+    assert.equal(s.answer("C1:PAVA? RMS"), `RMS,${rms}V`);
+    assert.equal(s.answer("C1:PAVA? MIN"), "MIN,-1.000000E+00V");
+    assert.equal(s.answer("C2:PAVA? FREQ"), "FREQ,****");
+    s.answer("PACU PKPK,C1");
+    s.answer("PACU FREQ,C1");
+    assert.equal(s.answer("PAVA? STAT1"), "STAT1:OFF");
+    s.answer("SY_FP 4,1");
+    assert.equal(s.answer("PAVA? STAT1"), "STAT1:OFF", "Statistics does nothing while Measure is off");
+    s.answer("SY_FP 26,1");
+    s.answer("SY_FP 4,1");
+    assert.equal(s.answer("PAVA? STAT1"), "STAT1 C1 PKPK:cur,2.000000E+00V,mean,2.000000E+00V,min,2.000000E+00V,max,2.000000E+00V,std-dev,0.000000E+00V,count,1");
+    assert.match(s.answer("PAVA? STAT2"), /^STAT2 C1 FREQ:cur,1\.000000E\+03Hz,/);
+    assert.equal(s.answer("PAVA? STAT3"), "STAT3:");
+    for (const p of ["AMPL", "TOP", "BASE", "MEAN", "RISE", "DUTY"]) s.answer(`PACU ${p},C1`);
+    assert.deepEqual(s.measurements.map((m) => m.param), ["AMPL", "TOP", "BASE", "MEAN", "RISE", "DUTY"].slice(1), "five at most");
+    assert.deepEqual(s.errors, []);
+  });
+
+  test("SCDP sends a 24-bit BMP of the screen", () => {
+    const b = scope().answer("SCDP");
+    const v = new DataView(b.buffer, b.byteOffset);
+    assert.equal(Buffer.from(b.subarray(0, 2)).toString("latin1"), "BM");
+    assert.deepEqual([v.getUint32(2, true), v.getInt32(18, true), v.getInt32(22, true), v.getUint16(28, true)], [54 + 140 * 3 * 80, 140, 80, 24]);
+    assert.equal(b.length, 54 + 140 * 3 * 80);
+    // the trace's crest (yellow, 255 215 0 as B G R) is in the picture
+    let yellow = 0;
+    for (let i = 54; i + 2 < b.length; i += 3) if (b[i] === 0 && b[i + 1] === 215 && b[i + 2] === 255) yellow++;
+    assert.ok(yellow >= 100, `${yellow} yellow pixels`);
   });
 });
 

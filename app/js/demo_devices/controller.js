@@ -10,6 +10,7 @@ import { Keithley2450Sim } from "./usb/keithley2450.js";
 import { Afg31000Sim } from "./usb/tektronix_afg31000.js";
 import { Mso2xSim } from "./usb/tektronix_mso2x.js";
 import { TicSim } from "./usb/pololu_tic.js";
+import { T3dsoSim } from "./usb/teledyne_t3dso.js";
 
 /** Kinds: class, bus, and what a device of that kind looks like unless its spec says otherwise. */
 const KINDS = {
@@ -64,6 +65,7 @@ const KINDS = {
     productId: 0x00b5,
     serialNumber: "00112233",
   },
+  t3dso: { bus: "usb", make: T3dsoSim, label: "Teledyne LeCroy T3DSO1104 oscilloscope (simulated)", manufacturerName: "Teledyne LeCroy", vendorId: 0xf4ec, productId: 0xee38, serialNumber: "T3DS1C0000001" },
 };
 
 /** install({ demo: true }): what a visitor without hardware gets. */
@@ -81,6 +83,7 @@ const DEMO_SET = Object.freeze({
     Object.freeze({ kind: "afg31000", name: "afg31000" }),
     Object.freeze({ kind: "mso2x", name: "mso2x", source: "afg31000", dut: Object.freeze({ kind: "lowpass", fc: 1e6 }) }),
     Object.freeze({ kind: "tic", name: "tic" }),
+    Object.freeze({ kind: "t3dso", name: "t3dso" }),
   ]),
 });
 

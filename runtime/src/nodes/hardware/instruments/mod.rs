@@ -12,6 +12,7 @@ mod keithley_dmm7510;
 mod rigol_ds1074z;
 mod tektronix_afg31000;
 mod tektronix_mso2x;
+mod teledyne_t3dso1xxx;
 
 use crate::devices::scpi::{Connection, Model};
 use crate::nodes::{AsyncCtx, NodeDef, NodeError};
@@ -28,6 +29,7 @@ pub fn nodes() -> Vec<NodeDef> {
         .chain(rigol_ds1074z::nodes())
         .chain(tektronix_afg31000::nodes())
         .chain(tektronix_mso2x::nodes())
+        .chain(teledyne_t3dso1xxx::nodes())
         .collect()
 }
 
