@@ -7,6 +7,7 @@ use js_sys::{Array, Float64Array};
 use wasm_bindgen::JsValue;
 
 use crate::js::json_to_js;
+use runtime::numeric::png::base64_decode;
 use runtime::value::{Figure, NumArray};
 
 use crate::js;
@@ -130,7 +131,10 @@ pub fn lone_picture(fig: &Figure) -> Option<&str> {
 /// ends the view draws the whole figure with plotly again (axes, hover).
 pub async fn draw(div: &web_sys::Element, fig: &Figure, thin: bool) -> Result<(), String> {
     match lone_picture(fig).filter(|_| thin) {
-        Some(src) => js::picture::show_over(div, src).await?,
+        Some(src) => match src.strip_prefix("data:image/png;base64,").and_then(base64_decode) {
+            Some(png) => js::picture::show_png(div, &png).await?,
+            None => js::picture::show_uri(div, src).await?,
+        },
         None => {
             js::picture::remove_from(div);
             let (data, layout) = figure_to_js(fig, thin);

@@ -136,9 +136,12 @@ impl OpenCamera {
             self.canvas.set_width(w);
             self.canvas.set_height(h);
         }
+        // read back every frame: a context kept in memory, not on the GPU (no read-back stall)
+        let opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&opts, &"willReadFrequently".into(), &wasm_bindgen::JsValue::TRUE);
         let ctx: web_sys::CanvasRenderingContext2d = self
             .canvas
-            .get_context("2d")
+            .get_context_with_context_options("2d", &opts)
             .ok()
             .flatten()
             .ok_or_else(|| DeviceError::Io("no 2-D canvas".into()))?

@@ -1,35 +1,68 @@
 //! A live picture over a plot: an `<img class="live-picture">` laid over the plot's div (CSS
-//! `.plot > .live-picture`), its source swapped frame after frame.
+//! `.plot > .live-picture`), its source swapped frame after frame. A PNG comes as bytes in a
+//! Blob (no base64 text for the browser to parse again); the previous frame's URL is revoked.
 
-use wasm_bindgen::JsCast;
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 const CLASS: &str = "live-picture";
 
-/// Shows `src` (an image URI) over `div`'s plot; resolves once the picture is decoded.
-pub async fn show_over(div: &web_sys::Element, src: &str) -> Result<(), String> {
-    let img = match div.query_selector(&format!(":scope > img.{CLASS}")).ok().flatten() {
-        Some(el) => el.dyn_into::<web_sys::HtmlImageElement>().map_err(|_| "not a picture".to_owned())?,
-        None => {
-            let doc = super::document().ok_or("no document")?;
-            let img = doc
-                .create_element("img")
-                .map_err(|e| format!("{e:?}"))?
-                .dyn_into::<web_sys::HtmlImageElement>()
-                .map_err(|_| "not a picture".to_owned())?;
-            img.set_class_name(CLASS);
-            img.set_alt("live picture");
-            div.append_child(&img).map_err(|e| format!("{e:?}"))?;
-            img
-        }
-    };
-    img.set_src(src);
-    JsFuture::from(img.decode()).await.map(|_| ()).map_err(|_| "the picture could not be decoded".to_owned())
+fn err(e: JsValue) -> String {
+    format!("{e:?}")
 }
 
-/// Removes the live picture from `div`, if it has one.
+/// The live picture of `div`, made if it has none.
+fn picture_of(div: &web_sys::Element) -> Result<web_sys::HtmlImageElement, String> {
+    if let Some(el) = div.query_selector(&format!(":scope > img.{CLASS}")).ok().flatten() {
+        return el.dyn_into().map_err(|_| "not a picture".to_owned());
+    }
+    let doc = super::document().ok_or("no document")?;
+    let img: web_sys::HtmlImageElement =
+        doc.create_element("img").map_err(err)?.dyn_into().map_err(|_| "not a picture".to_owned())?;
+    img.set_class_name(CLASS);
+    img.set_alt("live picture");
+    div.append_child(&img).map_err(err)?;
+    Ok(img)
+}
+
+/// Shows a PNG's bytes over `div`'s plot; resolves once the picture is decoded.
+pub async fn show_png(div: &web_sys::Element, png: &[u8]) -> Result<(), String> {
+    let img = picture_of(div)?;
+    let parts = Array::of1(&Uint8Array::from(png));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("image/png");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let old = img.src();
+    img.set_src(&url);
+    let decoded = JsFuture::from(img.decode()).await;
+    if old.starts_with("blob:") {
+        let _ = web_sys::Url::revoke_object_url(&old);
+    }
+    decoded.map(|_| ()).map_err(|_| "the picture could not be decoded".to_owned())
+}
+
+/// Shows `src` (an image URI) over `div`'s plot; resolves once the picture is decoded.
+pub async fn show_uri(div: &web_sys::Element, src: &str) -> Result<(), String> {
+    let img = picture_of(div)?;
+    let old = img.src();
+    img.set_src(src);
+    let decoded = JsFuture::from(img.decode()).await;
+    if old.starts_with("blob:") {
+        let _ = web_sys::Url::revoke_object_url(&old);
+    }
+    decoded.map(|_| ()).map_err(|_| "the picture could not be decoded".to_owned())
+}
+
+/// Removes the live picture from `div`, if it has one (and frees its Blob).
 pub fn remove_from(div: &web_sys::Element) {
     if let Ok(Some(el)) = div.query_selector(&format!(":scope > img.{CLASS}")) {
+        if let Some(img) = el.dyn_ref::<web_sys::HtmlImageElement>()
+            && img.src().starts_with("blob:")
+        {
+            let _ = web_sys::Url::revoke_object_url(&img.src());
+        }
         el.remove();
     }
 }
