@@ -22,7 +22,8 @@
 //     options.usb:    [spec, ...]     USB devices (kinds: echo, usb-stream, keithley-2450: a USBTMC
 //                                     SourceMeter, see usb/keithley2450.js and usb/usbtmc.js;
 //                                     afg31000 and mso2x: a Tektronix function generator and a scope
-//                                     that sees it through a low-pass, usb/tektronix_*.js; tic: a
+//                                     that sees it through a low-pass, usb/tektronix_*.js; mdo3:
+//                                     a Tektronix MDO3034 scope with its own sines; tic: a
 //                                     Pololu Tic stepper controller, usb/pololu_tic.js)
 //     options.demo: true              adds the demo set (see DEMO_SET) in front of the lists above
 //     options.granted = true          devices start permitted (listed by getPorts()/getDevices());
