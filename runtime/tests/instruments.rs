@@ -1259,6 +1259,8 @@ fn extract_trace_mdo3xxx_scales_the_curve_with_the_preamble_as_the_driver_does()
             "WFMOutPRE:YMULT?",
             "DATa:SOU CH2",
             "WFMOutPRE:YZERO?",
+            "DATa:SOU CH2",
+            "WFMOutpre:NR_Pt?",
         ])
     );
     let Value::OrderedPair { x, y } = output_of(&r, "X") else { panic!("an OrderedPair") };

@@ -13,7 +13,8 @@
 //! - a trace sets `DATa:STARt 1` / `DATa:STOP <n>` after checking `HORizontal:RECOrdlength?`
 //!   (`HORizontal:SAMPLERate?` first for a length in nanoseconds), reads `WFMOutpre:NR_Pt?` and
 //!   `XINCR?` for the axis, `WFMOutpre:ENCdg?` (and for binary data `BYT_Nr?`, `BN_Fmt?`,
-//!   `BYT_Or?`), `CURVE?`, then `YOFF?`, `YMULT?`, `YZERO?`, each after `DATa:SOU CH<n>`.
+//!   `BYT_Or?`), `CURVE?`, then `YOFF?`, `YMULT?`, `YZERO?` and (QCoDeS checking the trace's
+//!   length) `NR_Pt?` again, each after `DATa:SOU CH<n>`.
 //!   y = (raw − YOFF) · YMULT + YZERO volts; x = linspace(0, XINCR · N, N) seconds, the
 //!   driver's axis (it starts at 0, not at XZERO, and its step is XINCR · N / (N − 1)).
 //!
@@ -485,32 +486,35 @@ fn extract_trace() -> NodeDef {
             }
             send(&ctx, &c, &["DATa:STARt 1".into(), format!("DATa:STOP {points}")]).await?;
             // the axis: WFMOutpre:NR_Pt? and XINCR?, each after selecting the source
-            let n = source_query(&ctx, &c, k, "WFMOutpre:NR_Pt?").await?;
-            let n = match n.trim().parse::<usize>() {
-                Ok(n) => n,
-                Err(_) => {
-                    return Err(NodeError(format!(
-                        "the scope answered '{n}' to 'WFMOutpre:NR_Pt?', which is not a number of points"
-                    )));
-                }
-            };
+            let n = points_announced(&source_query(&ctx, &c, k, "WFMOutpre:NR_Pt?").await?)?;
             let dx = number("WFMOutPRE:XINCR?", &source_query(&ctx, &c, k, "WFMOutPRE:XINCR?").await?)?;
             let raw = curve(&ctx, &c, k).await?;
-            if raw.len() != n {
-                return Err(NodeError(format!(
-                    "the scope's 'CURVE?' sent {} points but 'WFMOutpre:NR_Pt?' announced {n}",
-                    raw.len()
-                )));
-            }
             let mut preamble = [0.0; 3];
             for (v, q) in preamble.iter_mut().zip(["WFMOutPRE:YOFF?", "WFMOutPRE:YMULT?", "WFMOutPRE:YZERO?"]) {
                 *v = number(q, &source_query(&ctx, &c, k, q).await?)?;
+            }
+            // QCoDeS validates the trace's shape against the length parameter, read once more
+            let again = points_announced(&source_query(&ctx, &c, k, "WFMOutpre:NR_Pt?").await?)?;
+            for announced in [again, n] {
+                if announced != raw.len() {
+                    return Err(NodeError(format!(
+                        "the scope's 'CURVE?' sent {} points but 'WFMOutpre:NR_Pt?' announced {announced}",
+                        raw.len()
+                    )));
+                }
             }
             let [yoff, ymult, yzero] = preamble;
             let y = raw.iter().map(|r| (r - yoff) * ymult + yzero).collect();
             let x = linspace(0.0, dx * n as f64, n);
             Ok(Outputs::one(Value::pair(x, y)))
         })
+    })
+}
+
+/// A `WFMOutpre:NR_Pt?` answer: a number of points (Python's `int()` of it).
+fn points_announced(answer: &str) -> Result<usize, NodeError> {
+    answer.trim().trim_start_matches('+').parse::<usize>().map_err(|_| {
+        NodeError(format!("the scope answered '{answer}' to 'WFMOutpre:NR_Pt?', which is not a number of points"))
     })
 }
 
