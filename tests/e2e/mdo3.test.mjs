@@ -51,7 +51,7 @@ test("the MDO3XXX nodes measure and read the simulated MDO3034's sine among seve
   assert.equal(byLabel(r, "L").status, "done");
   // what the MDO3 was told: the driver's start-up (4 channels), then the measurements and the trace
   const told = await page.evaluate(() => flojoyDemoDevices.find("mdo3").messages.slice());
-  assert.equal(told.length, 47 + 6 + 6 + 19);
+  assert.equal(told.length, 47 + 6 + 6 + 21);
   assert.deepEqual(told.slice(47, 59), [
     "MEASUrement:MEAS1:SOUrce1 CH1",
     "MEASUrement:MEAS1:SOUrce1?",
