@@ -656,7 +656,7 @@ fn every_hardware_node_says_where_it_runs_when_the_host_has_no_devices() {
         // (it only builds a message DataFrame)
         .filter(|d| d.spec.func != "CREATE_CAN_MESSAGE")
         .collect();
-    assert_eq!(hardware.len(), 71);
+    assert_eq!(hardware.len(), 80);
     for def in hardware {
         let r = futures::executor::block_on(nodes::invoke(def, &[], &Map::new(), host.clone()));
         assert_eq!(r.unwrap_err().0, NO_DEVICES, "{}", def.spec.func);

@@ -1017,3 +1017,350 @@ fn screenshot_mso2x_reads_the_png_the_scope_saved_and_keeps_a_copy() {
     let e = node(&r, "SCREENSHOT_MSO2X").error.clone().unwrap();
     assert!(e.contains("FILESystem:READFile") && e.contains("cannot read the image"), "{e}");
 }
+
+// ---- MDO3XXX: Studio's blocks through Flojoy's QCoDeS driver TektronixMDO30xx ----------------
+
+/// An MDO3034 that keeps what it is set to (`<header> <value>`) and answers `<header>?` with it
+/// (CH1 triggers, measurement 1 measures a period, the units are the driver's "s" and "V");
+/// measurement 1 reads a 1 kHz sine of 1 V peak on CH1 and 45° of phase between CH1 and CH2;
+/// `extra` answers first.
+fn mdo3(extra: impl Fn(&str) -> Option<Reply> + 'static) -> Instrument {
+    let settings = std::cell::RefCell::new(std::collections::HashMap::<String, String>::from(
+        [
+            ("TRIGger:A:EDGE:SOUrce", "CH1"),
+            ("TRIGger:B:EDGE:SOUrce", "CH1"),
+            ("TRIGger:A:EDGE:COUPling", "DC"),
+            ("TRIGger:A:TYPE", "EDGE"),
+            ("TRIGger:A:EDGE:SLOpe", "RISE"),
+            ("MEASUrement:MEAS1:TYPe", "PERIOD"),
+            ("HORizontal:MAIn:UNIts", "\"s\""),
+            ("WFMOutpre:XUNit", "\"s\""),
+            ("WFMOutpre:YUNit", "\"V\""),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned())),
+    ));
+    tektronix("MDO3034", 0x0408, move |line| {
+        if let Some(reply) = extra(line) {
+            return reply;
+        }
+        let text = |s: &str| Reply::Text(s.into());
+        if let Some(metric) = line.strip_prefix("MEASUrement:MEAS1:").and_then(|l| l.strip_suffix('?'))
+            && ["VALue", "MEAN", "MAX", "MINI", "STDdev"].contains(&metric)
+        {
+            let s = settings.borrow();
+            let kind = s.get("MEASUrement:MEAS1:TYPe").map(|t| t.to_lowercase()).unwrap_or_default();
+            if s.get("MEASUrement:MEAS1:STATe").map(String::as_str) != Some("1") {
+                return text("9.91E37");
+            }
+            return match (kind.as_str(), metric) {
+                (_, "STDdev") => text("0.0E+0"),
+                ("period", _) => text("1.000E-3"),
+                ("frequency", _) => text("1.000E+3"),
+                ("amplitude" | "pk2pk", _) => text("2.000"),
+                ("phase", _) => text("45.00"),
+                _ => text("9.91E37"),
+            };
+        }
+        if let Some(header) = line.strip_suffix('?') {
+            return settings.borrow().get(header).map_or(Reply::Unknown, |v| Reply::Text(v.clone()));
+        }
+        if let Some((header, value)) = line.split_once(' ') {
+            settings.borrow_mut().insert(header.to_owned(), value.to_owned());
+        }
+        Reply::Done
+    })
+}
+
+/// Runs `nodes` in the order given, each one's output wired into the next one's `default`
+/// input (the MDO3XXX blocks' ordering input).
+fn chain_default(lab: &Rc<Lab>, nodes: &[(&str, &str, serde_json::Value)]) -> RunReport {
+    let wires: Vec<(&str, &str, &str, &str)> =
+        nodes.windows(2).map(|w| (w[0].0, "default", w[1].0, "default")).collect();
+    run(&support::flow(nodes, &wires), lab)
+}
+
+fn labelled<'r>(r: &'r RunReport, label: &str) -> &'r runtime::schedule::NodeReport {
+    r.nodes.iter().map(|(_, n)| n).find(|n| n.label == label).unwrap_or_else(|| panic!("no {label} in {r:?}"))
+}
+
+fn output_of(r: &RunReport, label: &str) -> Value {
+    let n = labelled(r, label);
+    assert!(n.error.is_none(), "{label}: {:?}", n.error);
+    n.outputs.iter().find(|(k, _)| k == "default").map(|(_, d)| (**d).clone()).unwrap()
+}
+
+#[test]
+fn the_mdo3xxx_nodes_send_what_studio_s_driver_sends_and_read_the_scope_s_answers() {
+    let scope = mdo3(|_| None);
+    // another Tektronix scope is connected too: each node picks the MDO3 by its product name
+    let other = mso24(|_| None);
+    let lab = Lab::with(vec![other.clone(), scope.clone()]);
+    let r = chain_default(
+        &lab,
+        &[
+            ("C", "CONNECTION_MDO3XXX", json!({"num_channels": 2})),
+            ("M1", "MEASUREMENTS_MDO3XXX", json!({})),
+            ("M2", "MEASUREMENTS_MDO3XXX", json!({"channel": 1, "measurement": "frequency", "statistic": "mean"})),
+            ("A", "ADVANCED_MEASUREMENTS_MDO3XXX", json!({"measurement": "pk2pk", "statistic": "stdev"})),
+            ("P", "MEASURE_PHASE_MDO3XXX", json!({})),
+            ("TS", "TERMINATION_MDO3XXX", json!({"channel": 2, "termination": "1M ohm", "query_set": "set"})),
+            ("TQ", "TERMINATION_MDO3XXX", json!({"channel": 2})),
+            ("T50", "TERMINATION_MDO3XXX", json!({"channel": 3, "query_set": "set"})),
+            ("CS", "TRIGGER_CHANNEL_MDO3XXX", json!({"channel": 1, "query_set": "set"})),
+            ("CQ", "TRIGGER_CHANNEL_MDO3XXX", json!({})),
+            ("LS", "TRIGGER_LEVEL_MDO3XXX", json!({"trigger_volts": 0.25, "query_set": "set"})),
+            ("LQ", "TRIGGER_LEVEL_MDO3XXX", json!({})),
+            (
+                "SS",
+                "TRIGGER_SETTINGS_MDO3XXX",
+                json!({"query_set": "set", "edge_couplings": "ac", "trigger_types": "edge", "edge_slope": "fall"}),
+            ),
+            ("SQ", "TRIGGER_SETTINGS_MDO3XXX", json!({})),
+        ],
+    );
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert!(told(&other).is_empty(), "{:?}", told(&other));
+    let mut expected = lines(&["HORizontal:MAIn:UNIts?", "HORizontal:MAIn:UNIts?"]);
+    for k in 1..=2 {
+        for unit in ["XUNit", "YUNit", "YUNit", "XUNit", "YUNit"] {
+            expected.push(format!("DATa:SOU CH{k}"));
+            expected.push(format!("WFMOutpre:{unit}?"));
+        }
+    }
+    expected.extend(lines(&[
+        "TRIGger:A:EDGE:SOUrce?",
+        "TRIGger:A:EDGE:SOUrce?",
+        "TRIGger:B:EDGE:SOUrce?",
+        "TRIGger:B:EDGE:SOUrce?",
+        "*IDN?",
+        // MEASUREMENTS: period of CH1 (the type is already a period)
+        "MEASUrement:MEAS1:SOUrce1 CH1",
+        "MEASUrement:MEAS1:SOUrce1?",
+        "MEASUrement:MEAS1:TYPe?",
+        "MEASUrement:MEAS1:STATe 1",
+        "MEASUrement:MEAS1:VALue?",
+        // frequency of CH2, its mean
+        "MEASUrement:MEAS1:SOUrce1 CH2",
+        "MEASUrement:MEAS1:SOUrce1?",
+        "MEASUrement:MEAS1:TYPe?",
+        "MEASUrement:MEAS1:TYPe frequency",
+        "MEASUrement:MEAS1:STATe 1",
+        "MEASUrement:MEAS1:MEAN?",
+        // ADVANCED: pk2pk's standard deviation
+        "MEASUrement:MEAS1:SOUrce1 CH1",
+        "MEASUrement:MEAS1:TYPe?",
+        "MEASUrement:MEAS1:TYPe pk2pk",
+        "MEASUrement:MEAS1:STATe 1",
+        "MEASUrement:MEAS1:STDdev?",
+        // MEASURE_PHASE
+        "MEASUrement:MEAS1:SOUrce1 CH1",
+        "MEASUrement:MEAS1:SOUrce2 CH2",
+        "MEASUrement:MEAS1:TYPe?",
+        "MEASUrement:MEAS1:TYPe phase",
+        "MEASUrement:MEAS1:STATe 1",
+        "MEASUrement:MEAS1:VALue?",
+        // TERMINATION: set 1 MΩ as the float 1e6, read it back; 50 Ω as the int 50
+        "CH3:TER 1000000.0",
+        "CH3:TER?",
+        "CH4:TER 50",
+        // TRIGGER_CHANNEL
+        "TRIGger:A:EDGE:SOUrce CH2",
+        "TRIGger:A:EDGE:SOUrce?",
+        // TRIGGER_LEVEL: on the trigger source
+        "TRIGger:A:EDGE:SOUrce?",
+        "TRIGger:A:LEVel:CH2 0.25",
+        "TRIGger:A:EDGE:SOUrce?",
+        "TRIGger:A:LEVel:CH2?",
+        // TRIGGER_SETTINGS: set reads the coupling (as Studio's block does), sets type and slope
+        "TRIGger:A:EDGE:COUPling?",
+        "TRIGger:A:TYPE edge",
+        "TRIGger:A:EDGE:SLOpe fall",
+        "TRIGger:A:EDGE:COUPling?",
+        "TRIGger:A:TYPE?",
+        "TRIGger:A:EDGE:SLOpe?",
+    ]));
+    assert_eq!(told(&scope), expected);
+    assert!(labelled(&r, "C").log.join("\n").contains("connected to TEKTRONIX,MDO3034,C012345"));
+    assert_eq!(output_of(&r, "M1"), Value::scalar(1e-3));
+    assert_eq!(output_of(&r, "M2"), Value::scalar(1e3));
+    assert!(labelled(&r, "M2").log.contains(&"Frequency of signal at channel CH2: 1.00E+03 Hz".to_owned()));
+    assert_eq!(output_of(&r, "A"), Value::scalar(0.0));
+    assert_eq!(output_of(&r, "P"), Value::scalar(45.0));
+    assert_eq!(output_of(&r, "TS"), Value::scalar(1e6));
+    assert_eq!(output_of(&r, "TQ"), Value::scalar(1e6));
+    assert_eq!(output_of(&r, "T50"), Value::scalar(50.0));
+    assert_eq!(output_of(&r, "CS"), Value::string("CH2"));
+    assert_eq!(output_of(&r, "CQ"), Value::string("CH2"));
+    assert_eq!(output_of(&r, "LS"), Value::scalar(0.25));
+    assert_eq!(output_of(&r, "LQ"), Value::scalar(0.25));
+    assert_eq!(output_of(&r, "SS"), Value::string("Edge coupling: dc,\nTrigger type: edge,\nEdge slope: fall"));
+    assert_eq!(output_of(&r, "SQ"), Value::string("Edge coupling: dc,\nTrigger type: edge,\nEdge slope: fall"));
+}
+
+/// An MDO3034 whose CH2 record is 1000 points of two-byte little-endian signed levels
+/// (-100, 0, 37, 127, -128 repeated), YOFF 12, YMULT 1.5625e-4 V, YZERO 0.05 V, XINCR 0.4 µs,
+/// a 10000-point record at 2.5 GS/s; `fault` replaces one answer.
+fn trace_scope(fault: Option<(&'static str, &'static str)>) -> Instrument {
+    let levels: Vec<i16> = (0..1000).map(|i| [-100, 0, 37, 127, -128][i % 5]).collect();
+    let mut block = runtime::devices::scpi::block_header(2 * levels.len());
+    block.extend(levels.iter().flat_map(|l| l.to_le_bytes()));
+    block.push(b'\n');
+    let block = Rc::new(block);
+    let ascii = levels.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(",");
+    mdo3(move |line| {
+        if let Some((_, a)) = fault.filter(|(q, _)| *q == line) {
+            return Some(Reply::Text(a.into()));
+        }
+        let text = |s: &str| Some(Reply::Text(s.into()));
+        match line {
+            "HORizontal:RECOrdlength?" => text("10000"),
+            "HORizontal:SAMPLERate?" => text("2.5000E+9"),
+            "WFMOutpre:NR_Pt?" => text("1000"),
+            "WFMOutPRE:XINCR?" => text("400.0000E-9"),
+            "WFMOutpre:ENCdg?" => text(if fault == Some(("ascii", "")) { "ASCII" } else { "BINARY" }),
+            "WFMOutpre:BYT_Nr?" => text("2"),
+            "WFMOutpre:BN_Fmt?" => text("RI"),
+            "WFMOutpre:BYT_Or?" => text("LSB"),
+            "CURVE?" if fault == Some(("ascii", "")) => text(&ascii),
+            "CURVE?" => Some(Reply::Bytes(block.clone())),
+            "WFMOutPRE:YOFF?" => text("12.0"),
+            "WFMOutPRE:YMULT?" => text("156.2500E-6"),
+            "WFMOutPRE:YZERO?" => text("50.0000E-3"),
+            _ => None,
+        }
+    })
+}
+
+#[test]
+fn extract_trace_mdo3xxx_scales_the_curve_with_the_preamble_as_the_driver_does() {
+    let scope = trace_scope(None);
+    let lab = Lab::with(vec![scope.clone()]);
+    let r = chain_default(&lab, &[("X", "EXTRACT_TRACE_MDO3XXX", json!({"channel": 1, "x_length": 1000}))]);
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    assert_eq!(
+        told(&scope),
+        lines(&[
+            "HORizontal:RECOrdlength?",
+            "DATa:STARt 1",
+            "DATa:STOP 1000",
+            "DATa:SOU CH2",
+            "WFMOutpre:NR_Pt?",
+            "DATa:SOU CH2",
+            "WFMOutPRE:XINCR?",
+            "DATa:SOU CH2",
+            "WFMOutpre:ENCdg?",
+            "WFMOutpre:BYT_Nr?",
+            "WFMOutpre:BN_Fmt?",
+            "WFMOutpre:BYT_Or?",
+            "CURVE?",
+            "DATa:SOU CH2",
+            "WFMOutPRE:YOFF?",
+            "DATa:SOU CH2",
+            "WFMOutPRE:YMULT?",
+            "DATa:SOU CH2",
+            "WFMOutPRE:YZERO?",
+            "DATa:SOU CH2",
+            "WFMOutpre:NR_Pt?",
+        ])
+    );
+    let Value::OrderedPair { x, y } = output_of(&r, "X") else { panic!("an OrderedPair") };
+    assert_eq!((x.len(), y.len()), (1000, 1000));
+    // y = (raw − YOFF)·YMULT + YZERO, by numpy: (np.array([-100, 0, 37, 127, -128.]) - 12)*1.5625e-4 + 0.05
+    let want = [0.0325, 0.048125, 0.05390625, 0.06796875000000001, 0.028125];
+    for (i, v) in y.iter().enumerate() {
+        assert_eq!(*v, want[i % 5], "y[{i}]");
+    }
+    // x = np.linspace(0, 4e-7 * 1000, 1000), the driver's axis
+    assert_eq!(
+        (x[0], x[1], x[500], x[999]),
+        (0.0, 4.0040040040040034e-07, 0.00020020020020020018, 0.00039999999999999996)
+    );
+
+    // a length in nanoseconds: int(2.5e9 · 333e-9) = 832 points, read as ASCII
+    let scope = trace_scope(Some(("ascii", "")));
+    let lab = Lab::with(vec![scope.clone()]);
+    let r =
+        chain_default(&lab, &[("X", "EXTRACT_TRACE_MDO3XXX", json!({"x_length": 333, "length_type": "nanoseconds"}))]);
+    assert_eq!(r.status, RunStatus::Ok, "{r:?}");
+    let sent = told(&scope);
+    assert_eq!(
+        sent[..4],
+        lines(&["HORizontal:SAMPLERate?", "HORizontal:RECOrdlength?", "DATa:STARt 1", "DATa:STOP 832"])
+    );
+    assert_eq!(sent[9..11], lines(&["WFMOutpre:ENCdg?", "CURVE?"]));
+    let Value::OrderedPair { y, .. } = output_of(&r, "X") else { panic!("an OrderedPair") };
+    assert_eq!(y[3], 0.06796875000000001);
+}
+
+#[test]
+fn malformed_mdo3xxx_answers_and_parameters_are_node_errors() {
+    let trace = json!({"channel": 1, "x_length": 1000});
+    for (q, a, says) in [
+        ("WFMOutpre:ENCdg?", "BIN", "'BIN' to 'WFMOutpre:ENCdg?', which is not an encoding"),
+        ("WFMOutpre:BYT_Nr?", "3", "'3' to 'WFMOutpre:BYT_Nr?', which is not a byte count"),
+        ("WFMOutpre:BN_Fmt?", "XX", "'XX' to 'WFMOutpre:BN_Fmt?', which is not a binary format"),
+        ("WFMOutpre:BYT_Or?", "big", "'big' to 'WFMOutpre:BYT_Or?', which is not a byte order"),
+        ("WFMOutpre:NR_Pt?", "999", "sent 1000 points but 'WFMOutpre:NR_Pt?' announced 999"),
+        ("WFMOutpre:NR_Pt?", "many", "'many' to 'WFMOutpre:NR_Pt?', which is not a number of points"),
+        ("WFMOutPRE:YMULT?", "", "'WFMOutPRE:YMULT?', which is not a number"),
+        ("WFMOutPRE:XINCR?", "0.4us", "'WFMOutPRE:XINCR?', which is not a number"),
+        ("HORizontal:RECOrdlength?", "500", "the record length is 500"),
+        ("CURVE?", "#9abc", "CURVE?"),
+    ] {
+        let lab = Lab::with(vec![trace_scope(Some((q, a)))]);
+        let r = chain_default(&lab, &[("X", "EXTRACT_TRACE_MDO3XXX", trace.clone())]);
+        let e = labelled(&r, "X").error.clone().unwrap_or_else(|| panic!("{q} → {a}: no error"));
+        assert!(e.contains(says), "{q} → {a}: {e}");
+    }
+    for (func, params, fault, says) in [
+        (
+            "MEASUREMENTS_MDO3XXX",
+            json!({}),
+            Some(("MEASUrement:MEAS1:VALue?", "abc")),
+            "'abc' to 'MEASUrement:MEAS1:VALue?', which is not a number",
+        ),
+        ("TERMINATION_MDO3XXX", json!({}), Some(("CH1:TER?", "FIFTY")), "'FIFTY' to 'CH1:TER?', which is not a number"),
+        (
+            "TRIGGER_LEVEL_MDO3XXX",
+            json!({}),
+            Some(("TRIGger:A:EDGE:SOUrce?", "CH 1;")),
+            "'CH 1;' to 'TRIGger:A:EDGE:SOUrce?', which is not a trigger source",
+        ),
+        ("MEASURE_PHASE_MDO3XXX", json!({"channel2": 0}), None, "the channels must not be the same"),
+        (
+            "MEASUREMENTS_MDO3XXX",
+            json!({"channel": 4}),
+            None,
+            "'channel' must be a channel index from 0 (CH1) to 3 (CH4), got 4",
+        ),
+        (
+            "ADVANCED_MEASUREMENTS_MDO3XXX",
+            json!({"measurement": "volume"}),
+            None,
+            "the selected measurement (volume) is not available",
+        ),
+        ("TERMINATION_MDO3XXX", json!({"termination": "75 ohm", "query_set": "set"}), None, "50 ohm or 1M ohm only"),
+        ("TRIGGER_CHANNEL_MDO3XXX", json!({"channel": 3, "query_set": "set"}), None, "CH1 to CH3"),
+        (
+            "TRIGGER_SETTINGS_MDO3XXX",
+            json!({"query_set": "set", "trigger_types": "logic"}),
+            None,
+            "only the 'edge' trigger type, not 'logic'",
+        ),
+        (
+            "ADVANCED_MEASUREMENTS_MDO3XXX",
+            json!({"channel": -1}),
+            None,
+            "'channel' must be a channel index from 0 (CH1) to 3 (CH4), got -1",
+        ),
+    ] {
+        let scope = mdo3(move |line| fault.filter(|(q, _)| *q == line).map(|(_, a)| Reply::Text(a.into())));
+        let lab = Lab::with(vec![scope.clone()]);
+        let r = chain_default(&lab, &[("N", func, params.clone())]);
+        let e = labelled(&r, "N").error.clone().unwrap_or_else(|| panic!("{func} {params}: no error"));
+        assert!(e.contains(says), "{func} {params}: {e}");
+        if fault.is_none() {
+            assert!(told(&scope).is_empty(), "{func}: refused before sending, not {:?}", told(&scope));
+        }
+    }
+}

@@ -114,7 +114,7 @@ describe("controller", () => {
     );
     assert.deepEqual(
       demo.usb.map((h) => h.name),
-      ["echo", "usb-stream", "keithley-2450", "afg31000", "mso2x", "tic", "t3dso"],
+      ["echo", "usb-stream", "keithley-2450", "afg31000", "mso2x", "mdo3", "tic", "t3dso"],
     );
     assert.equal(demo.find("arduino").rate, 1000);
     assert.equal(demo.find("usb-stream").rate, 10000);
@@ -1215,5 +1215,104 @@ describe("usb: mso2x (Studio's MSO2X family)", () => {
     const raw = zlib.inflateSync(Buffer.from(idat));
     assert.equal(raw.length, 100 * (1 + 200 * 3));
     assert.deepEqual(scope.errors, []);
+  });
+});
+
+describe("usb: mdo3 (Studio's MDO3XXX family)", () => {
+  const scope = () => {
+    demo.install({ usb: [{ kind: "mdo3" }] });
+    return demo.find("mdo3");
+  };
+
+  test("what CONNECTION_MDO3XXX's driver asks at start is answered", () => {
+    const mdo = scope();
+    assert.equal(mdo.answer("HORizontal:MAIn:UNIts?"), '"s"');
+    assert.equal(mdo.answer("DATa:SOU CH2"), undefined);
+    assert.equal(mdo.answer("WFMOutpre:XUNit?"), '"s"');
+    assert.equal(mdo.answer("WFMOutpre:YUNit?"), '"V"');
+    assert.equal(mdo.answer("TRIGger:B:EDGE:SOUrce?"), "CH1");
+    assert.match(mdo.answer("*IDN?"), /^TEKTRONIX,MDO3034,/);
+    assert.deepEqual(mdo.errors, []);
+  });
+
+  test("measurement 1 reads CH1's 1 kHz, 1 V sine and the 45° between CH1 and CH2, once its state is on", () => {
+    const mdo = scope();
+    const measure = (type, metric = "VALue") => {
+      for (const line of [`MEASUrement:MEAS1:TYPe ${type}`, "MEASUrement:MEAS1:STATe 1"]) assert.equal(mdo.answer(line), undefined);
+      return Number(mdo.answer(`MEASUrement:MEAS1:${metric}?`));
+    };
+    mdo.answer("MEASUrement:MEAS1:SOUrce1 CH1");
+    assert.equal(mdo.answer("MEASUrement:MEAS1:SOUrce1?"), "CH1");
+    // off: the scope's "no value"
+    assert.equal(mdo.answer("MEASUrement:MEAS1:VALue?"), "9.91E37");
+    assert.equal(mdo.answer("MEASUrement:MEAS1:TYPe?"), "PERIOD");
+    assert.equal(measure("frequency"), 1000);
+    assert.equal(mdo.answer("MEASUrement:MEAS1:TYPe?"), "FREQUENCY");
+    assert.equal(measure("period", "MEAN"), 1e-3);
+    assert.equal(measure("amplitude", "MAX"), 2);
+    assert.equal(measure("pk2pk", "MINI"), 2);
+    assert.equal(measure("pk2pk", "STDdev"), 0);
+    assert.equal(measure("rms"), Number((1 / Math.SQRT2).toExponential(6)));
+    mdo.answer("MEASUrement:MEAS1:SOUrce2 CH2");
+    assert.equal(measure("phase"), 45);
+    mdo.answer("MEASUrement:MEAS1:SOUrce1 CH2");
+    mdo.answer("MEASUrement:MEAS1:SOUrce2 CH1");
+    assert.equal(measure("phase"), -45);
+    // a flat channel has no frequency
+    mdo.answer("MEASUrement:MEAS1:SOUrce1 CH3");
+    assert.equal(measure("frequency"), 9.91e37);
+    assert.deepEqual(mdo.errors, []);
+  });
+
+  test("settings are kept and read back; bad values go to the error queue", () => {
+    const mdo = scope();
+    const sent = ["CH3:TER 1000000.0", "CH4:TER 50", "TRIGger:A:EDGE:SOUrce CH2", "TRIGger:A:LEVel:CH2 0.25", "TRIGger:A:TYPE edge",
+      "TRIGger:A:EDGE:SLOpe fall", "TRIGger:A:EDGE:COUPling hfrej"];
+    for (const line of sent) assert.equal(mdo.answer(line), undefined, line);
+    assert.deepEqual(mdo.errors, []);
+    assert.equal(Number(mdo.answer("CH3:TER?")), 1e6);
+    assert.equal(Number(mdo.answer("CH4:TER?")), 50);
+    assert.equal(Number(mdo.answer("CH1:TER?")), 1e6, "1 MΩ at power-on");
+    assert.equal(mdo.answer("TRIGger:A:EDGE:SOUrce?"), "CH2");
+    assert.equal(mdo.answer("TRIGger:A:LEVel:CH2?"), "0.25");
+    assert.deepEqual([mdo.answer("TRIGger:A:TYPE?"), mdo.answer("TRIG:A:EDGE:SLO?"), mdo.answer("TRIGger:A:EDGE:COUPling?")], ["EDGE", "FALL", "HFREJ"]);
+    mdo.answer("CH1:TER 60");
+    mdo.answer("MEASUrement:MEAS1:TYPe volume");
+    mdo.answer("FOO:BAR 1");
+    assert.deepEqual(mdo.errors, [[-224, "Illegal parameter value"], [-224, "Illegal parameter value"], [-113, "Undefined header"]]);
+  });
+
+  test("CURVe? sends DATa:STARt to DATa:STOP of the record, in levels of CH scale / 25", () => {
+    const mdo = scope();
+    // what EXTRACT_TRACE_MDO3XXX's driver sends for 5000 points of CH1
+    assert.equal(Number(mdo.answer("HORizontal:RECOrdlength?")), 10000);
+    for (const line of ["DATa:STARt 1", "DATa:STOP 5000", "DATa:SOU CH1"]) mdo.answer(line);
+    assert.equal(mdo.answer("WFMOutpre:NR_Pt?"), "5000");
+    const dt = Number(mdo.answer("WFMOutPRE:XINCR?"));
+    assert.equal(dt, 4e-7);
+    assert.deepEqual([mdo.answer("WFMOutpre:ENCdg?"), mdo.answer("WFMOutpre:BYT_Nr?"), mdo.answer("WFMOutpre:BN_Fmt?"), mdo.answer("WFMOutpre:BYT_Or?")], ["BINARY", "1", "RI", "MSB"]);
+    const ymult = Number(mdo.answer("WFMOutPRE:YMULT?"));
+    assert.equal(ymult, 0.25 / 25);
+    assert.deepEqual([mdo.answer("WFMOutPRE:YOFF?"), mdo.answer("WFMOutPRE:YZERO?")], ["0", "0"]);
+    const block = mdo.answer("CURVE?");
+    assert.equal(new TextDecoder().decode(block.subarray(0, 6)), "#45000");
+    assert.equal(block.length, 6 + 5000 + 1);
+    // the record's 10000 points are centred on the trigger: sample i is at (i − 5000) · 0.4 µs
+    const t0 = Number(mdo.answer("WFMOutpre:XZEro?"));
+    assert.equal(t0, -5000 * 4e-7);
+    for (const i of [0, 1, 625, 1250, 2500, 4999]) {
+      const volts = Math.sin(2 * Math.PI * 1000 * (t0 + i * dt));
+      assert.equal(new DataView(block.buffer, block.byteOffset).getInt8(6 + i), Math.round(volts / 0.01) + 0, `sample ${i}`);
+    }
+    // CH2 in ASCII, points 101 to 110: 0.5 V lagging by 45°
+    for (const line of ["DATa:SOU CH2", "DATa:ENCdg ASCIi", "DATa:STARt 101", "DATa:STOP 110"]) mdo.answer(line);
+    assert.equal(mdo.answer("WFMOutpre:ENCdg?"), "ASCII");
+    const levels = mdo.answer("CURVE?").split(",").map(Number);
+    assert.equal(levels.length, 10);
+    levels.forEach((l, j) => {
+      const t = t0 + (100 + j) * dt;
+      assert.equal(l, Math.round((0.5 * Math.sin(2 * Math.PI * 1000 * t - Math.PI / 4)) / 0.01) + 0);
+    });
+    assert.deepEqual(mdo.errors, []);
   });
 });

@@ -9,6 +9,7 @@ import { EchoSim, UsbStreamSim } from "./usb/devices.js";
 import { Keithley2450Sim } from "./usb/keithley2450.js";
 import { Afg31000Sim } from "./usb/tektronix_afg31000.js";
 import { Mso2xSim } from "./usb/tektronix_mso2x.js";
+import { Mdo3Sim } from "./usb/tektronix_mdo3xxx.js";
 import { TicSim } from "./usb/pololu_tic.js";
 import { T3dsoSim } from "./usb/teledyne_t3dso.js";
 
@@ -56,6 +57,15 @@ const KINDS = {
     productId: 0x0105,
     serialNumber: "C054321",
   },
+  mdo3: {
+    bus: "usb",
+    make: Mdo3Sim,
+    label: "Tektronix MDO3034 oscilloscope (simulated)",
+    manufacturerName: "Tektronix",
+    vendorId: 0x0699,
+    productId: 0x0408,
+    serialNumber: "C010101",
+  },
   tic: {
     bus: "usb",
     make: TicSim,
@@ -82,6 +92,7 @@ const DEMO_SET = Object.freeze({
     // a bench for Studio's bodePlot.json: the generator's channel 1 through a 1 MHz low-pass into the scope
     Object.freeze({ kind: "afg31000", name: "afg31000" }),
     Object.freeze({ kind: "mso2x", name: "mso2x", source: "afg31000", dut: Object.freeze({ kind: "lowpass", fc: 1e6 }) }),
+    Object.freeze({ kind: "mdo3", name: "mdo3" }),
     Object.freeze({ kind: "tic", name: "tic" }),
     Object.freeze({ kind: "t3dso", name: "t3dso" }),
   ]),

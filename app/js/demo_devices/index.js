@@ -24,7 +24,9 @@
 //                                     afg31000 and mso2x: a Tektronix function generator and a scope
 //                                     that sees it through a low-pass, usb/tektronix_*.js; tic: a
 //                                     Pololu Tic stepper controller, usb/pololu_tic.js; t3dso: a
-//                                     Teledyne LeCroy scope, usb/teledyne_t3dso.js)
+//                                     Teledyne LeCroy scope, usb/teledyne_t3dso.js; mdo3: a
+//                                     Tektronix MDO3034 scope with its own sines,
+//                                     usb/tektronix_mdo3xxx.js)
 //     options.demo: true              adds the demo set (see DEMO_SET) in front of the lists above
 //     options.granted = true          devices start permitted (listed by getPorts()/getDevices());
 //                                     a spec's own `granted` wins

@@ -55,7 +55,7 @@ const show = (x) => x.toExponential(6).toUpperCase();
 const unquote = (v) => v.trim().replace(/^"(.*)"$/, "$1");
 
 /** A Tektronix header word: the capitals, then any prefix of the rest ("SCAle": SCA, SCAL, SCALE). */
-function tek(word) {
+export function tek(word) {
   const short = word.replace(/[a-z_]+$/, "");
   const rest = word.slice(short.length);
   let tail = "";
@@ -64,7 +64,7 @@ function tek(word) {
 }
 
 /** A header pattern: words joined by ':', `#` a captured number; matches `<header>?` or `<header> <value>`. */
-function header(spec) {
+export function header(spec) {
   const words = spec.split(":").map((w) => tek(w).replace("#", "(\\d+)"));
   return new RegExp(`^:?${words.join(":")}(\\?|\\s+(.+)|)$`, "i");
 }

@@ -11,6 +11,7 @@ mod keithley2450;
 mod keithley_dmm7510;
 mod rigol_ds1074z;
 mod tektronix_afg31000;
+mod tektronix_mdo3xxx;
 mod tektronix_mso2x;
 mod teledyne_t3dso1xxx;
 
@@ -28,6 +29,7 @@ pub fn nodes() -> Vec<NodeDef> {
         .chain(keithley_dmm7510::nodes())
         .chain(rigol_ds1074z::nodes())
         .chain(tektronix_afg31000::nodes())
+        .chain(tektronix_mdo3xxx::nodes())
         .chain(tektronix_mso2x::nodes())
         .chain(teledyne_t3dso1xxx::nodes())
         .collect()
