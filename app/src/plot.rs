@@ -130,16 +130,18 @@ pub fn lone_picture(fig: &Figure) -> Option<&str> {
 /// frame (a webcam at 7 frames/s), an `<img>` decodes the same PNG in a few. When the stream
 /// ends the view draws the whole figure with plotly again (axes, hover).
 pub async fn draw(div: &web_sys::Element, fig: &Figure, thin: bool) -> Result<(), String> {
-    match lone_picture(fig).filter(|_| thin) {
+    let shown = match lone_picture(fig).filter(|_| thin) {
         Some(src) => match src.strip_prefix("data:image/png;base64,").and_then(base64_decode) {
-            Some(png) => js::picture::show_png(div, &png).await?,
-            None => js::picture::show_uri(div, src).await?,
+            Some(png) => js::picture::show_png(div, &png).await,
+            None => js::picture::show_uri(div, src).await,
         },
-        None => {
-            js::picture::remove_from(div);
-            let (data, layout) = figure_to_js(fig, thin);
-            js::plotly::react(div, &data, &layout).await?;
-        }
+        None => Err(String::new()),
+    };
+    // not a live picture, or one the browser could not decode: plotly draws the figure
+    if shown.is_err() {
+        js::picture::remove_from(div);
+        let (data, layout) = figure_to_js(fig, thin);
+        js::plotly::react(div, &data, &layout).await?;
     }
     DRAWS.with(|d| d.set(d.get() + 1));
     Ok(())

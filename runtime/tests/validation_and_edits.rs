@@ -164,6 +164,13 @@ fn group_edits_are_undone_by_their_inverses_and_refused_with_a_reason() {
     let mut with = f.clone();
     apply(&mut with, Edit::AddGroup(g.clone())).unwrap();
     check_inverse(with.clone(), Edit::RemoveGroup("g1".into()));
+    // with another group after it: undo puts it back first, where it was
+    let mut two = with.clone();
+    apply(&mut two, Edit::AddGroup(Group { id: "g2".into(), ..g.clone() })).unwrap();
+    check_inverse(two.clone(), Edit::RemoveGroup("g1".into()));
+    let undo = apply(&mut two, Edit::RemoveGroup("g1".into())).unwrap();
+    apply(&mut two, undo).unwrap();
+    assert_eq!(two.groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(), ["g1", "g2"]);
     check_inverse(with.clone(), Edit::SetGroup(Group { collapsed: true, title: "Wave".into(), ..g.clone() }));
     let before = with.clone();
     assert_eq!(
@@ -216,7 +223,8 @@ fn malformed_groups_in_a_file_are_skipped_with_a_warning() {
         {"id": "a", "title": "ok", "nodes": [key, "NOT-IN-FILE"], "color": "url(javascript:x)"},
         {"id": "a", "nodes": []},
         {"title": "no id", "nodes": []},
-        {"id": "b", "nodes": "SINE"}
+        {"id": "b", "nodes": "SINE"},
+        {"id": "c", "nodes": ["NOT-IN-FILE"]}
     ]});
     let loaded = file::load_json(&j, 1).unwrap();
     assert_eq!(
@@ -224,7 +232,8 @@ fn malformed_groups_in_a_file_are_skipped_with_a_warning() {
         [
             "group #2 was skipped: another group has its id",
             "group #3 was skipped: it needs an id and a list of node ids",
-            "group #4 was skipped: it needs an id and a list of node ids"
+            "group #4 was skipped: it needs an id and a list of node ids",
+            "group #5 was skipped: none of its nodes is in the file"
         ]
     );
     let g = &loaded.flow.groups[0];
@@ -251,6 +260,13 @@ fn running_a_group_runs_it_and_what_feeds_it() {
     // everything but HISTOGRAM, which SCATTER does not need
     let all = f.with_upstream(&[id("SCATTER")]);
     assert_eq!((all.len(), all.node(id("HISTOGRAM")).is_none()), (f.len() - 1, true));
+    // a node reference is upstream too: LOOP_INDEX needs its LOOP, wired or not
+    let mut l = flow(&[("LOOP", "LOOP", json!({})), ("IDX", "LOOP_INDEX", json!({})), ("X", "SCALAR", json!({}))], &[]);
+    let (lp, idx) = (l.find_label("LOOP").unwrap(), l.find_label("IDX").unwrap());
+    let key = l.node(lp).unwrap().key.clone();
+    apply(&mut l, Edit::SetParam { node: idx, name: "loop_node".into(), value: json!(key) }).unwrap();
+    let sub = l.with_upstream(&[idx]);
+    assert_eq!((sub.len(), sub.node(lp).is_some()), (2, true));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 // Waveform benchmark (issue 16): a scope record of up to 10,000,000 points read over USBTMC in
 // headless Chromium, against the simulated MSO24 of `?demo=1`, through Studio's
-// QUERY_CURVE_MSO2X (which asks for ASCII levels, as Studio's block does: about 4 bytes a
+// QUERY_CURVE_MSO2X (which asks for ASCII levels, as Studio's block does: about 3 bytes a
 // point). The MSO2's deepest record is 10 M points; Studio's blocks have no record-length
 // node, so the benchmark sets the simulated scope's record length directly. Reports the
 // node's time (USBTMC transfers, parsing, scaling), points/s and MB/s of the answer. That time

@@ -92,6 +92,14 @@ test("group two nodes: frame, move, rename, collapse, run the group alone, undo,
   });
   assert.ok(Math.abs(start.x - (fc.x + fc.width)) < 3 && start.y > fc.y && start.y < fc.y + fc.height, `the wire starts on the bar's right side: ${JSON.stringify(start)} vs ${JSON.stringify(fc)}`);
   await page.screenshot({ path: join(OUT, "group-collapsed.png") });
+  // what is hidden is not selected: Select all + Delete removes only what can be seen
+  await page.locator(".canvas").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("Control+a");
+  await page.keyboard.press("Delete");
+  await nodeByLabel(page, "AFTER").waitFor({ state: "detached" });
+  assert.deepEqual(Object.keys(await positions(page)).sort(), ["SHAPE", "WAVE"]);
+  await page.keyboard.press("Control+z");
+  await nodeByLabel(page, "AFTER").waitFor();
   await page.getByTestId("group-toggle").click();
   await nodeByLabel(page, "SHAPE").waitFor();
 

@@ -74,6 +74,8 @@ test("live: the flow runs once per frame into the image view until Stop", async 
     return [r[0].length, r.length];
   });
   assert.deepEqual(await picture.first().evaluate((i) => [i.naturalWidth, i.naturalHeight, i.alt]), [...size, "live picture"]);
+  // the PNG's bytes came as a Blob (not a data URI for the browser to parse again)
+  assert.match(await picture.first().evaluate((i) => i.src), /^blob:/);
   await page.getByTestId("run-button").click();
   const report = await session.evaluate((h) => h.p);
   assert.equal(report.status, "ok", "Stop ends the session with its last frame");

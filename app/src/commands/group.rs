@@ -6,7 +6,6 @@ use runtime::Edit;
 use runtime::flow::{GROUP_COLORS, Group};
 
 use crate::Editor;
-use crate::state::selection::Selection;
 
 impl Editor {
     /// Frames the selected nodes as a new group.
@@ -44,10 +43,9 @@ impl Editor {
         self.apply(Edit::SetGroup(g));
     }
 
+    /// Collapses or expands a group (the canvas drops hidden nodes from the selection).
     pub fn toggle_group(&self, id: &str) {
         self.change_group(id, |g| g.collapsed = !g.collapsed);
-        // hidden nodes are not left selected (Delete would remove what cannot be seen)
-        self.selection.set(Selection::default());
     }
 
     pub fn rename_group(&self, id: &str, title: &str) {

@@ -15,7 +15,7 @@ use crate::{Editor, js};
 // Pointer coordinates are i32 in stable web-sys and f64 with `web_sys_unstable_apis` (set for
 // wasm32 in .cargo/config.toml); `.into()` to f64 reads both.
 use crate::editor::context_menu::{ContextMenu, MenuAt};
-use crate::editor::group::GroupFrame;
+use crate::editor::group::{Collapsed, GroupFrame};
 use crate::editor::minimap::Minimap;
 use crate::editor::node::NodeBox;
 use crate::editor::note::Note;
@@ -78,30 +78,34 @@ pub fn Canvas() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Main>::new();
     let node_ids = Memo::new(move |_| ed.doc.with(|d| d.flow.node_ids()));
     let edges = Memo::new(move |_| ed.doc.with(|d| d.flow.edges().collect::<Vec<Edge>>()));
-    // the nodes of collapsed groups are not drawn
-    let hidden = Memo::new(move |_| {
-        ed.doc.with(|d| {
-            d.flow
-                .groups
-                .iter()
-                .filter(|g| g.collapsed)
-                .flat_map(|g| d.flow.group_members(g))
-                .collect::<std::collections::HashSet<NodeId>>()
+    // the nodes of collapsed groups are not drawn; their wires end on the group's bar
+    let collapsed = Collapsed::new(ed);
+    provide_context(collapsed);
+    let hidden = collapsed.of;
+    // what is hidden is not selected either (Delete would remove what cannot be seen)
+    Effect::new(move |_| {
+        hidden.with(|h| {
+            if !h.is_empty() && ed.selection.with(|s| s.nodes.iter().any(|n| h.contains_key(n))) {
+                ed.selection.update(|s| s.nodes.retain(|n| !h.contains_key(n)));
+            }
         })
     });
     let group_ids = Memo::new(move |_| ed.doc.with(|d| d.flow.groups.iter().map(|g| g.id.clone()).collect::<Vec<_>>()));
     // only what is in (or near) view is in the DOM: big flows stay light to pan and zoom
-    let visible = Memo::new(move |_| {
+    let near = Memo::new(move |_| {
         let (w, h) = ed.canvas_size.get();
         let (x0, y0, x1, y1) = ed.viewport.with(|v| v.visible(w, h));
         let (mx, my) = ((x1 - x0) * 0.5, (y1 - y0) * 0.5);
-        let r = (x0 - mx, y0 - my, x1 + mx, y1 + my);
+        (x0 - mx, y0 - my, x1 + mx, y1 + my)
+    });
+    let visible = Memo::new(move |_| {
+        let r = near.get();
         hidden.with(|hidden| {
             ed.moving.with(|m| {
                 ed.doc.with(|d| {
                     d.flow
                         .nodes()
-                        .filter(|n| !hidden.contains(&n.id))
+                        .filter(|n| !hidden.contains_key(&n.id))
                         .filter(|n| {
                             let (nw, nh) = node_size(n);
                             m.nodes.contains(&n.id)
@@ -114,24 +118,31 @@ pub fn Canvas() -> impl IntoView {
         })
     });
     let visible_edges = Memo::new(move |_| {
+        let r = near.get();
         visible.with(|v| {
             let set: std::collections::HashSet<NodeId> = v.iter().copied().collect();
-            edges.with(|es| {
-                // a wire inside a collapsed group is not drawn; one that leaves it ends on its bar
-                let inside = |e: &Edge| {
-                    ed.doc.with(|d| {
-                        match (d.flow.collapsed_group_of(e.from.node), d.flow.collapsed_group_of(e.to.node)) {
-                            (Some(a), Some(b)) => a.id == b.id,
-                            _ => false,
-                        }
+            hidden.with(|of| {
+                collapsed.bars.with(|bars| {
+                    // an end in view: a node drawn, or the bar of the collapsed group it is in
+                    let in_view = |id: &NodeId| {
+                        set.contains(id)
+                            || of
+                                .get(id)
+                                .and_then(|g| bars.get(g))
+                                .is_some_and(|b| intersects(r, (b.0, b.1, b.0 + b.2, b.1 + b.3)))
+                    };
+                    edges.with(|es| {
+                        es.iter()
+                            // a wire inside a collapsed group is not drawn
+                            .filter(|e| match (of.get(&e.from.node), of.get(&e.to.node)) {
+                                (Some(a), Some(b)) => a != b,
+                                _ => true,
+                            })
+                            .filter(|e| in_view(&e.from.node) || in_view(&e.to.node))
+                            .copied()
+                            .collect::<Vec<Edge>>()
                     })
-                };
-                let ends_hidden = |e: &Edge| hidden.with(|h| h.contains(&e.from.node) || h.contains(&e.to.node));
-                es.iter()
-                    .filter(|e| set.contains(&e.from.node) || set.contains(&e.to.node) || ends_hidden(e))
-                    .filter(|e| !inside(e))
-                    .copied()
-                    .collect::<Vec<Edge>>()
+                })
             })
         })
     });

@@ -2,12 +2,16 @@
 //! the group (drag), collapses it (its nodes hidden, wires ending on the bar), runs it alone
 //! (it and what feeds it), recolours it and ungroups; the title is edited in place.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
+use runtime::NodeId;
 use runtime::flow::{Flow, Group};
+use wasm_bindgen::JsCast;
 
 use crate::Editor;
 use crate::editor::wire::shown_at;
-use crate::state::layout::{group_rect, node_size};
+use crate::state::layout::{collapsed_ports, group_rect, node_size};
 
 /// Where `g` is drawn now (nodes being dragged included); `None` when none of its nodes is in
 /// the flow.
@@ -15,6 +19,47 @@ pub fn frame_of(ed: &Editor, flow: &Flow, g: &Group) -> Option<(f64, f64, f64, f
     let nodes =
         flow.group_members(g).into_iter().filter_map(|id| flow.node(id)).map(|n| (shown_at(ed, n), node_size(n)));
     group_rect(nodes.collect::<Vec<_>>(), g.collapsed)
+}
+
+/// The collapsed groups, computed once per change and read by every wire: the group (by id)
+/// each hidden node is drawn in (the first, when groups overlap), and each such group's frame.
+#[derive(Clone, Copy)]
+pub struct Collapsed {
+    pub of: Memo<HashMap<NodeId, String>>,
+    pub bars: Memo<HashMap<String, (f64, f64, f64, f64)>>,
+}
+
+impl Collapsed {
+    pub fn new(ed: Editor) -> Collapsed {
+        let of = Memo::new(move |_| {
+            ed.doc.with(|d| {
+                let mut of = HashMap::new();
+                for g in d.flow.groups.iter().filter(|g| g.collapsed) {
+                    for id in d.flow.group_members(g) {
+                        of.entry(id).or_insert_with(|| g.id.clone());
+                    }
+                }
+                of
+            })
+        });
+        let bars = Memo::new(move |_| {
+            ed.doc.with(|d| {
+                d.flow
+                    .groups
+                    .iter()
+                    .filter(|g| g.collapsed)
+                    .filter_map(|g| Some((g.id.clone(), frame_of(&ed, &d.flow, g)?)))
+                    .collect()
+            })
+        });
+        Collapsed { of, bars }
+    }
+
+    /// Where the wires of `node` end if it is hidden in a collapsed group: (inputs, outputs).
+    pub fn ports(&self, node: NodeId) -> Option<((f64, f64), (f64, f64))> {
+        let g = self.of.with(|of| of.get(&node).cloned())?;
+        self.bars.with(|b| b.get(&g).copied()).map(collapsed_ports)
+    }
 }
 
 #[component]
@@ -57,7 +102,16 @@ pub fn GroupFrame(id: String) -> impl IntoView {
                         data-testid="group-name"
                         aria-label="Group title"
                         prop:value=g.title.clone()
-                        on:change=move |ev| ed.rename_group(&id2, &event_target_value(&ev))
+                        on:change=move |ev| {
+                            let title = event_target_value(&ev);
+                            if title.trim().is_empty()
+                                && let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                            {
+                                // refused (a title cannot be empty): the field shows the title again
+                                input.set_value(&ed.doc.with_untracked(|d| d.flow.group(&id2).map(|g| g.title.clone())).unwrap_or_default());
+                            }
+                            ed.rename_group(&id2, &title)
+                        }
                     />
                     <button class="group-run" data-testid="group-run" title="Run this group (and what feeds it)" aria-label="Run this group" on:click=move |_| ed.run_group(&id3)>
                         "▶"

@@ -7,8 +7,8 @@ use runtime::Edge;
 
 use crate::Editor;
 use crate::editor::canvas::edge_attr;
-use crate::editor::group::frame_of;
-use crate::state::layout::{collapsed_ports, input_at, input_pos, output_at, output_pos, wire_path, wire_path_through};
+use crate::editor::group::Collapsed;
+use crate::state::layout::{input_at, input_pos, output_at, output_pos, wire_path, wire_path_through};
 use crate::state::pointer::Drag;
 
 /// Where a node is drawn right now: its position plus the move being dragged, if it moves.
@@ -25,15 +25,13 @@ pub fn shown_at(ed: &Editor, node: &runtime::flow::Node) -> (f64, f64) {
 #[component]
 pub fn Wire(edge: Edge) -> impl IntoView {
     let ed = expect_context::<Editor>();
+    let collapsed = use_context::<Collapsed>();
     let geometry = Memo::new(move |_| {
         ed.doc.with(|d| {
             let (a, b) = (d.flow.node(edge.from.node)?, d.flow.node(edge.to.node)?);
             let t = a.spec().outputs.get(usize::from(edge.from.port))?.types.first().map_or("Any", |t| t.name());
             // an end in a collapsed group is on the group's bar
-            let bar = |id| {
-                let g = d.flow.collapsed_group_of(id)?;
-                frame_of(&ed, &d.flow, g).map(collapsed_ports)
-            };
+            let bar = |id| collapsed.and_then(|c| c.ports(id));
             let start = bar(edge.from.node)
                 .map_or_else(|| output_at(a, shown_at(&ed, a), usize::from(edge.from.port)), |(_, out)| out);
             let end =
@@ -70,11 +68,23 @@ pub fn Wire(edge: Edge) -> impl IntoView {
 /// The points a wire is drawn through now (the one being dragged moved by the drag).
 fn reroute_points(ed: &Editor, flow: &runtime::Flow, edge: Edge) -> Vec<(f64, f64)> {
     let mut points = flow.reroute_points(edge).to_vec();
-    if let Some(i) = ed.moving.with(|m| m.reroute.filter(|(e, _)| *e == edge).map(|(_, i)| i))
-        && let Some(p) = points.get_mut(i)
-    {
+    if points.is_empty() {
+        return points;
+    }
+    // the point being dragged, or all of them when both ends move
+    let (one, all) = ed.moving.with(|m| {
+        (
+            m.reroute.filter(|(e, _)| *e == edge).map(|(_, i)| i),
+            m.nodes.contains(&edge.from.node) && m.nodes.contains(&edge.to.node),
+        )
+    });
+    if one.is_some() || all {
         let (dx, dy) = ed.move_offset.get();
-        *p = (p.0 + dx, p.1 + dy);
+        for (i, p) in points.iter_mut().enumerate() {
+            if all || one == Some(i) {
+                *p = (p.0 + dx, p.1 + dy);
+            }
+        }
     }
     points
 }

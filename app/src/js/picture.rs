@@ -1,6 +1,7 @@
 //! A live picture over a plot: an `<img class="live-picture">` laid over the plot's div (CSS
 //! `.plot > .live-picture`), its source swapped frame after frame. A PNG comes as bytes in a
-//! Blob (no base64 text for the browser to parse again); the previous frame's URL is revoked.
+//! Blob (no base64 text for the browser to parse again), its URL revoked as soon as the picture
+//! is decoded (as MDN advises: the element keeps the picture), so none outlives its frame.
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -34,35 +35,23 @@ pub async fn show_png(div: &web_sys::Element, png: &[u8]) -> Result<(), String> 
     opts.set_type("image/png");
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
-    let old = img.src();
     img.set_src(&url);
     let decoded = JsFuture::from(img.decode()).await;
-    if old.starts_with("blob:") {
-        let _ = web_sys::Url::revoke_object_url(&old);
-    }
+    let _ = web_sys::Url::revoke_object_url(&url);
     decoded.map(|_| ()).map_err(|_| "the picture could not be decoded".to_owned())
 }
 
 /// Shows `src` (an image URI) over `div`'s plot; resolves once the picture is decoded.
 pub async fn show_uri(div: &web_sys::Element, src: &str) -> Result<(), String> {
     let img = picture_of(div)?;
-    let old = img.src();
     img.set_src(src);
     let decoded = JsFuture::from(img.decode()).await;
-    if old.starts_with("blob:") {
-        let _ = web_sys::Url::revoke_object_url(&old);
-    }
     decoded.map(|_| ()).map_err(|_| "the picture could not be decoded".to_owned())
 }
 
-/// Removes the live picture from `div`, if it has one (and frees its Blob).
+/// Removes the live picture from `div`, if it has one.
 pub fn remove_from(div: &web_sys::Element) {
     if let Ok(Some(el)) = div.query_selector(&format!(":scope > img.{CLASS}")) {
-        if let Some(img) = el.dyn_ref::<web_sys::HtmlImageElement>()
-            && img.src().starts_with("blob:")
-        {
-            let _ = web_sys::Url::revoke_object_url(&img.src());
-        }
         el.remove();
     }
 }

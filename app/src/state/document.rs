@@ -176,11 +176,21 @@ impl Document {
         if dx == 0.0 && dy == 0.0 {
             return None;
         }
-        let edits: Vec<Edit> = ids
+        let mut edits: Vec<Edit> = ids
             .iter()
             .filter_map(|id| self.flow.node(*id))
             .map(|n| Edit::Move { node: n.id, to: (n.position.0 + dx, n.position.1 + dy) })
             .collect();
+        // a wire whose two ends move takes its reroute points along
+        if !self.flow.reroutes.is_empty() {
+            for e in ids.iter().flat_map(|id| self.flow.edges_from(*id)).filter(|e| ids.contains(&e.to.node)) {
+                let points = self.flow.reroute_points(e);
+                if let (false, Some(wire)) = (points.is_empty(), self.flow.wire_key(e)) {
+                    let points = points.iter().map(|(x, y)| (x + dx, y + dy)).collect();
+                    edits.push(Edit::SetReroute { wire, points });
+                }
+            }
+        }
         (!edits.is_empty()).then_some(Edit::Batch(edits))
     }
 
@@ -241,6 +251,23 @@ mod tests {
         assert_eq!(d.outside.as_deref(), Some("this link"));
         d.consent();
         assert_eq!(d.outside, None);
+    }
+
+    #[test]
+    fn moving_both_ends_of_a_wire_moves_its_reroute_points_and_one_end_does_not() {
+        let mut d = doc();
+        let (sine, plot) = (d.flow.find_label("SINE").unwrap(), d.flow.find_label("LINE").unwrap());
+        let e = d.flow.edges_from(sine).into_iter().find(|e| e.to.node == plot).unwrap();
+        let wire = d.flow.wire_key(e).unwrap();
+        d.apply(Edit::SetReroute { wire, points: vec![(1.0, 2.0)] }).unwrap();
+        let one = d.move_edit(&[sine], 10.0, 5.0).unwrap();
+        d.apply(one).unwrap();
+        assert_eq!(d.flow.reroute_points(e), [(1.0, 2.0)]);
+        let both = d.move_edit(&[sine, plot], 10.0, 5.0).unwrap();
+        d.apply(both).unwrap();
+        assert_eq!(d.flow.reroute_points(e), [(11.0, 7.0)]);
+        d.undo().unwrap();
+        assert_eq!(d.flow.reroute_points(e), [(1.0, 2.0)], "one undo step");
     }
 
     #[test]

@@ -177,7 +177,11 @@ impl Reader {
                 }
                 Some(mut g) => {
                     g.nodes.retain(|k| self.flow.find_key(k).is_some());
-                    self.flow.groups.push(g);
+                    if g.nodes.is_empty() {
+                        self.warnings.push(format!("group #{} was skipped: none of its nodes is in the file", i + 1));
+                    } else {
+                        self.flow.groups.push(g);
+                    }
                 }
                 None => {
                     self.warnings.push(format!("group #{} was skipped: it needs an id and a list of node ids", i + 1))

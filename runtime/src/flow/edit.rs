@@ -70,6 +70,12 @@ pub enum Edit {
     /// Adds a group (its id must be new).
     AddGroup(Group),
     RemoveGroup(String),
+    /// Puts a removed group back at its place in the list (the inverse of RemoveGroup: the
+    /// first of overlapping collapsed groups is the one wires end on).
+    RestoreGroup {
+        group: Group,
+        at: usize,
+    },
     /// Replaces the group of the same id (title, colour, nodes, collapsed).
     SetGroup(Group),
     /// Sets the points a wire is drawn through (none: a plain wire again).
@@ -277,8 +283,16 @@ pub fn apply(flow: &mut Flow, edit: Edit) -> Result<Edit, EditError> {
             Ok(Edit::RemoveGroup(id))
         }
         Edit::RemoveGroup(id) => {
-            let i = flow.groups.iter().position(|g| g.id == id).ok_or(EditError::NoSuchGroup(id))?;
-            Ok(Edit::AddGroup(flow.groups.remove(i)))
+            let at = flow.groups.iter().position(|g| g.id == id).ok_or(EditError::NoSuchGroup(id))?;
+            Ok(Edit::RestoreGroup { group: flow.groups.remove(at), at })
+        }
+        Edit::RestoreGroup { group, at } => {
+            if flow.group(&group.id).is_some() {
+                return Err(EditError::DuplicateGroup(group.id));
+            }
+            let id = group.id.clone();
+            flow.groups.insert(at.min(flow.groups.len()), group);
+            Ok(Edit::RemoveGroup(id))
         }
         Edit::SetReroute { wire, points } => {
             let i = flow.reroutes.iter().position(|r| r.wire == wire);

@@ -12,6 +12,7 @@ use petgraph::Direction;
 use serde_json::{Value as Json, json};
 
 use super::{Flow, NodeId};
+use crate::spec::ParamKind;
 
 /// A frame around some nodes.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,12 +65,6 @@ impl Flow {
         g.nodes.iter().filter_map(|k| self.find_key(k)).collect()
     }
 
-    /// The collapsed group `node` is drawn in, if any (the first, when groups overlap).
-    pub fn collapsed_group_of(&self, node: NodeId) -> Option<&Group> {
-        let key = &self.node(node)?.key;
-        self.groups.iter().find(|g| g.collapsed && g.nodes.contains(key))
-    }
-
     /// A group id no group has.
     pub fn fresh_group_id(&self) -> String {
         (1..).map(|i| format!("group-{i}")).find(|id| self.group(id).is_none()).unwrap_or_default()
@@ -81,6 +76,7 @@ impl Flow {
     }
 
     /// `ids` and every node upstream of them (what "run this group" runs): the rest is removed.
+    /// Upstream is through wires and through node references (a LOOP_INDEX's LOOP).
     pub fn with_upstream(&self, ids: &[NodeId]) -> Flow {
         let mut keep: BTreeSet<NodeId> = BTreeSet::new();
         let mut stack: Vec<NodeId> = ids.iter().copied().filter(|id| self.node(*id).is_some()).collect();
@@ -88,8 +84,10 @@ impl Flow {
             if !keep.insert(id) {
                 continue;
             }
-            if let Some((_, ix)) = self.nodes.get(&id) {
+            if let Some((node, ix)) = self.nodes.get(&id) {
                 stack.extend(self.graph.neighbors_directed(*ix, Direction::Incoming).map(|n| self.graph[n]));
+                let refs = node.spec().params.iter().filter(|p| p.kind == ParamKind::NodeRef);
+                stack.extend(refs.filter_map(|p| self.find_key(node.params.get(&p.name)?.as_str()?)));
             }
         }
         let mut flow = self.clone();

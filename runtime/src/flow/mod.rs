@@ -188,17 +188,13 @@ impl PartialEq for Flow {
             v.sort_by(|a, b| a.0.cmp(b.0));
             v
         }
-        // in any order (undoing a removal puts a group back last)
+        // in any order (a wire's points are drawn the same wherever they are listed)
         fn reroutes(f: &Flow) -> Vec<&Reroute> {
             let mut v: Vec<&Reroute> = f.reroutes.iter().collect();
             v.sort_by(|a, b| a.wire.cmp(&b.wire));
             v
         }
-        fn groups(f: &Flow) -> Vec<&Group> {
-            let mut v: Vec<&Group> = f.groups.iter().collect();
-            v.sort_by(|a, b| a.id.cmp(&b.id));
-            v
-        }
+
         let edges = |f: &Flow| {
             let mut v: Vec<(String, String, String, String)> = f
                 .edges()
@@ -219,7 +215,7 @@ impl PartialEq for Flow {
         self.name == other.name
             && self.extra == other.extra
             && self.texts == other.texts
-            && groups(self) == groups(other)
+            && self.groups == other.groups
             && reroutes(self) == reroutes(other)
             && self.dashboard == other.dashboard
             && nodes(self) == nodes(other)

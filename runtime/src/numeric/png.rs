@@ -193,6 +193,18 @@ mod tests {
         for text in [&b""[..], b"f", b"fo", b"foo", b"foob", &data[..1000], &data[..1001], &data[..1002]] {
             assert_eq!(base64_decode(&base64(text)).as_deref(), Some(text));
         }
+        // RFC 4648's test vectors
+        for (text, b64) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64_decode(b64).as_deref(), Some(text.as_bytes()), "{b64}");
+        }
         for bad in ["Zg=", "Z===", "Zm9v!mFy", "Zg==Zg==", "===="] {
             assert_eq!(base64_decode(bad), None, "{bad}");
         }

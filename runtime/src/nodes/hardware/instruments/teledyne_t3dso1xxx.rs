@@ -13,7 +13,9 @@
 //! subtracts 256); volts are b / 25 · VDIV − OFST and the i-th time −TDIV · 14 / 2 + i / SARA.
 //! A digital trace's bytes hold 8 samples each, least significant bit first. The blocks read
 //! `d0:wf? dat2` whatever digital trace is chosen (Studio's block ignores its `trace`; so does
-//! this node). SCDP answers the screen as an image file (a BMP on Siglent's scopes).
+//! this node). SCDP answers the screen as an image file (a BMP on Siglent's scopes). One
+//! difference: where Studio's blocks slice any answer blindly, these nodes refuse one with no
+//! `#` in its header (an error message is not a waveform) and say what came instead.
 
 use futures::future::LocalBoxFuture;
 use serde_json::Value as Json;
@@ -432,7 +434,10 @@ fn reset() -> NodeDef {
         Box::pin(async move {
             let c = scope(&ctx).await?;
             send(&ctx, &c, &["*RST".into()]).await?;
-            // Studio asks INR? until it works, 2 s apart, giving up after 10 more tries
+            // Studio asks INR? until it works, 2 s apart, giving up after 10 more tries. Studio
+            // retries only pyvisa's VI_ERROR_IO (a USB transfer failing while the scope resets);
+            // here a scope still busy resetting shows as a timeout too (USBTMC aborts the read),
+            // so a timeout is retried as well: a scope that never answers fails after 11 tries
             let mut tries = 0;
             loop {
                 ctx.log("Waiting for scope to reset ...");
