@@ -144,3 +144,33 @@ test("group two nodes: frame, move, rename, collapse, run the group alone, undo,
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test("a collapsed group says on its bar when one of its hidden nodes failed, and which", async () => {
+  const { page, ctx, errors } = await openEditor(browser, server.url);
+  const broken = makeFlow(
+    [
+      ["WAVE", "LINSPACE", { start: 0, end: 1, step: 5 }],
+      ["PICK", "VECTOR_INDEXING", { index: 99 }],
+    ],
+    [["WAVE", "PICK"]],
+  );
+  broken.flojoyWeb = { groups: [{ id: "g", title: "Picker", color: "#e05a5a", nodes: ["WAVE", "PICK"], collapsed: true }] };
+  assert.deepEqual(await load(page, broken), []);
+  assert.equal(await nodeByLabel(page, "PICK").count(), 0, "hidden");
+  const frame = page.getByTestId("group");
+  assert.equal(await frame.getAttribute("data-status"), "idle");
+  const r = await page.evaluate(() => window.flojoy.run());
+  assert.equal(r.status, "failed");
+  await page.locator('[data-testid="group"][data-status="failed"]').waitFor();
+  assert.match(await page.getByTestId("group-error").textContent(), /^PICK failed: The index parameter must be less than the length of the Vector/);
+  // fixed, the bar says it all ran
+  await page.evaluate((f) => {
+    f.rfInstance.nodes[1].data.ctrls.index.value = 2;
+    return window.flojoy.load(f);
+  }, broken);
+  assert.equal((await page.evaluate(() => window.flojoy.run())).status, "ok");
+  await page.locator('[data-testid="group"][data-status="done"]').waitFor();
+  assert.equal(await page.getByTestId("group-error").textContent(), "");
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use crate::Editor;
 use crate::editor::wire::shown_at;
 use crate::state::layout::{collapsed_ports, group_rect, node_size};
+use crate::state::run::Status;
 
 /// Where `g` is drawn now (nodes being dragged included); `None` when none of its nodes is in
 /// the flow.
@@ -62,10 +63,34 @@ impl Collapsed {
     }
 }
 
+/// What a group's nodes did in the last run, worst first: a failure (naming the node and its
+/// error), running, all done; `None` when nothing ran. A collapsed group shows it on its bar.
+fn group_status(ed: Editor, id: &str) -> Option<(&'static str, String)> {
+    let members: Vec<(NodeId, String)> = ed.doc.with(|d| {
+        let g = d.flow.group(id)?;
+        Some(d.flow.group_members(g).into_iter().filter_map(|m| Some((m, d.flow.node(m)?.label.clone()))).collect())
+    })?;
+    ed.runner().nodes.with(|runs| {
+        let status = |m: &NodeId| runs.get(m).map(|r| r.status).unwrap_or_default();
+        if let Some((m, label)) = members.iter().find(|(m, _)| status(m) == Status::Failed) {
+            let error = runs.get(m).and_then(|r| r.error.clone()).unwrap_or_default();
+            return Some(("failed", format!("{label} failed: {error}")));
+        }
+        if members.iter().any(|(m, _)| matches!(status(m), Status::Running | Status::Queued)) {
+            return Some(("running", String::new()));
+        }
+        (!members.is_empty() && members.iter().all(|(m, _)| status(m) == Status::Done)).then(|| ("done", String::new()))
+    })
+}
+
 #[component]
 pub fn GroupFrame(id: String) -> impl IntoView {
     let ed = expect_context::<Editor>();
     let gid = id.clone();
+    let status = Memo::new({
+        let id = id.clone();
+        move |_| group_status(ed, &id)
+    });
     let shown = Memo::new(move |_| {
         ed.doc.with(|d| {
             let g = d.flow.group(&gid)?;
@@ -81,11 +106,16 @@ pub fn GroupFrame(id: String) -> impl IntoView {
             <div
                 class="group-frame"
                 class:collapsed=g.collapsed
+                data-status=move || status.with(|s| s.as_ref().map_or("idle", |s| s.0))
                 data-group=g.id.clone()
                 data-testid="group"
                 role="group"
                 aria-label=format!("group {}", g.title)
-                style=format!("left:{x}px;top:{y}px;width:{w}px;height:{h}px;--group:{}", g.color)
+                style=format!(
+                    "left:{x}px;top:{y}px;width:{w}px;{}:{h}px;--group:{}",
+                    if g.collapsed { "min-height" } else { "height" },
+                    g.color,
+                )
             >
                 <div class="group-title" data-group-title=g.id.clone() title="Drag to move the group">
                     <button
@@ -123,7 +153,19 @@ pub fn GroupFrame(id: String) -> impl IntoView {
                         "✕"
                     </button>
                 </div>
-                {g.collapsed.then(|| view! { <div class="group-count">{nodes}</div> })}
+                {g.collapsed
+                    .then(|| {
+                        view! {
+                            <div class="group-count">
+                                <span class="status-dot"></span>
+                                {nodes}
+                            </div>
+                            // a hidden node's failure is said on the bar (its node cannot be seen)
+                            <div class="group-error" data-testid="group-error" role="status">
+                                {move || status.with(|s| s.as_ref().filter(|s| s.0 == "failed").map(|s| s.1.clone()))}
+                            </div>
+                        }
+                    })}
             </div>
         })
     }
