@@ -8,14 +8,14 @@
 
 #[path = "support/usbtmc_instrument.rs"]
 mod instrument;
+#[path = "support/lab.rs"]
+mod lab;
 mod support;
 
 use std::rc::Rc;
 
-use futures::future::LocalBoxFuture;
 use instrument::{Config, Instrument, Reply};
-use runtime::devices::{DeviceError, Devices, PortInfo, SerialOptions, SerialPort, Streams, UsbDevice, UsbInfo};
-use runtime::host::Host;
+use lab::Lab;
 use runtime::schedule::{Cache, RunOptions, RunReport, RunStatus};
 use runtime::value::Value;
 use serde_json::json;
@@ -183,94 +183,22 @@ fn rigol() -> (Instrument, Vec<u8>) {
     (inst, raw)
 }
 
-/// The granted devices: USB instruments only (opened once per lab: one run).
-struct Lab {
-    usb: Vec<(PortInfo, Instrument, UsbInfo)>,
-    opened: std::cell::RefCell<Vec<(String, Rc<dyn UsbDevice>)>>,
-    streams: Streams,
-    /// The files nodes saved (`Host::write_file`).
-    saved: std::cell::RefCell<Vec<(String, Vec<u8>)>>,
-}
-
-impl Lab {
-    fn with(instruments: Vec<Instrument>) -> Rc<Lab> {
-        let usb = instruments
+/// A bench of these instruments, as Keithley's USB ids (a second one and more get `#2`, …).
+fn bench(instruments: Vec<Instrument>) -> Rc<Lab> {
+    Lab::new(
+        instruments
             .into_iter()
             .enumerate()
             .map(|(i, inst)| {
                 let id = if i == 0 { ID.to_owned() } else { format!("{ID}#{}", i + 1) };
-                let info = inst.info(SERIAL);
-                (PortInfo { id, label: "Keithley Model 2450".into(), open: false }, inst, info)
+                (id, "Keithley Model 2450".to_owned(), SERIAL, inst)
             })
-            .collect();
-        Rc::new(Lab { usb, opened: Default::default(), streams: Streams::default(), saved: Default::default() })
-    }
-}
-
-impl Devices for Lab {
-    fn serial_ports(&self) -> Vec<PortInfo> {
-        Vec::new()
-    }
-    fn open_serial(
-        &self,
-        id: &str,
-        _: &SerialOptions,
-    ) -> LocalBoxFuture<'static, Result<Rc<dyn SerialPort>, DeviceError>> {
-        let id = id.to_owned();
-        Box::pin(async move { Err(DeviceError::NotFound(id)) })
-    }
-    fn usb_devices(&self) -> Vec<PortInfo> {
-        self.usb.iter().map(|(p, _, _)| p.clone()).collect()
-    }
-    fn open_usb(&self, id: &str, interface: u8) -> LocalBoxFuture<'static, Result<Rc<dyn UsbDevice>, DeviceError>> {
-        assert_eq!(interface, instrument::INTERFACE);
-        let kept = self.opened.borrow().iter().find(|(i, _)| i == id).map(|(_, d)| d.clone());
-        let r = kept.or_else(|| {
-            let inst = self.usb.iter().find(|(p, _, _)| p.id == id)?.1.clone();
-            let d: Rc<dyn UsbDevice> = Rc::new(inst);
-            self.opened.borrow_mut().push((id.to_owned(), d.clone()));
-            Some(d)
-        });
-        let id = id.to_owned();
-        Box::pin(async move { r.ok_or(DeviceError::NotFound(id)) })
-    }
-    fn usb_info(&self, id: &str) -> Option<UsbInfo> {
-        self.usb.iter().find(|(p, _, _)| p.id == id).map(|(_, _, i)| i.clone())
-    }
-    fn spawn(&self, _task: LocalBoxFuture<'static, ()>) {}
-    fn streams(&self) -> &Streams {
-        &self.streams
-    }
-}
-
-/// Time stands still and every wait ends at once.
-struct LabHost(Rc<Lab>);
-
-impl Host for LabHost {
-    fn now_ms(&self) -> f64 {
-        0.0
-    }
-    fn unix_time_s(&self) -> f64 {
-        1.7e9
-    }
-    fn entropy(&self) -> u64 {
-        7
-    }
-    fn sleep(&self, _ms: f64) -> LocalBoxFuture<'static, ()> {
-        Box::pin(async {})
-    }
-    fn devices(&self) -> Option<Rc<dyn Devices>> {
-        Some(self.0.clone())
-    }
-    fn write_file(&self, name: &str, bytes: &[u8]) -> Result<String, String> {
-        self.0.saved.borrow_mut().push((name.to_owned(), bytes.to_vec()));
-        Ok(name.to_owned())
-    }
+            .collect(),
+    )
 }
 
 fn run(flow: &runtime::Flow, lab: &Rc<Lab>) -> RunReport {
-    let host: Rc<dyn Host> = Rc::new(LabHost(lab.clone()));
-    support::run_with(flow, host, &RunOptions::default(), &mut Cache::new()).0
+    support::run_with(flow, lab.host(), &RunOptions::default(), &mut Cache::new()).0
 }
 
 fn told(inst: &Instrument) -> Vec<String> {
@@ -296,7 +224,7 @@ fn studio_s_iv_sweep_app_opens_and_measures_the_load_through_usbtmc() {
     let loaded = runtime::file::load(&text, 7).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     let inst = keithley(Smu::new(1000.0));
-    let lab = Lab::with(vec![inst.clone()]);
+    let lab = bench(vec![inst.clone()]);
     let r = run(&loaded.flow, &lab);
     assert_eq!(r.status, RunStatus::Ok, "{r:?}");
     // the app names the 2450 by a network address, which a page cannot reach: the only USB
@@ -347,7 +275,7 @@ fn studio_s_iv_sweep_app_opens_and_measures_the_load_through_usbtmc() {
 #[test]
 fn the_2450_nodes_send_studio_s_tsp_and_a_reading_is_the_load_s_current() {
     let inst = keithley(Smu::new(250.0));
-    let lab = Lab::with(vec![inst.clone()]);
+    let lab = bench(vec![inst.clone()]);
     let conn = json!(format!("USB0::0x05E6::0x2450::{SERIAL}::INSTR"));
     let flow = support::flow(
         &[
@@ -412,7 +340,7 @@ fn the_2450_nodes_send_studio_s_tsp_and_a_reading_is_the_load_s_current() {
 fn the_sweep_s_limit_is_the_compliance_the_instrument_applies() {
     // 0 to 1 V into 1 kΩ with a 0.5 mA limit: the current flattens at 0.5 mA
     let inst = keithley(Smu::new(1000.0));
-    let lab = Lab::with(vec![inst.clone()]);
+    let lab = bench(vec![inst.clone()]);
     let flow =
         support::flow(&[("IV", "IV_SWEEP_2450", json!({"start": 0, "stop": 1, "points": 11, "y_limit": 5e-4}))], &[]);
     let r = run(&flow, &lab);
@@ -428,24 +356,24 @@ fn the_sweep_s_limit_is_the_compliance_the_instrument_applies() {
 fn faults_give_clear_errors_at_the_node() {
     // a 2450 in its SCPI command set
     let inst = keithley(Smu { lang: "SCPI", ..Smu::new(1000.0) });
-    let lab = Lab::with(vec![inst]);
+    let lab = bench(vec![inst]);
     let r = run(&support::flow(&[("C", "CONNECT_2450", json!({}))], &[]), &lab);
     let e = node(&r, "CONNECT_2450").error.clone().unwrap();
     assert!(e.contains("answered 'SCPI' to *LANG?") && e.contains("Command Set"), "{e}");
     // a sweep that never ends: bounded, and says what to check
     let inst = keithley(Smu { stuck: true, ..Smu::new(1000.0) });
-    let lab = Lab::with(vec![inst]);
+    let lab = bench(vec![inst]);
     let r = run(&support::flow(&[("IV", "IV_SWEEP_2450", json!({"points": 10}))], &[]), &lab);
     let e = node(&r, "IV_SWEEP_2450").error.clone().unwrap();
     assert!(e.starts_with("the sweep did not finish within 63 s"), "{e}");
     // bad parameters are refused before anything is sent
     let inst = keithley(Smu::new(1000.0));
-    let lab = Lab::with(vec![inst.clone()]);
+    let lab = bench(vec![inst.clone()]);
     let r = run(&support::flow(&[("IV", "IV_SWEEP_2450", json!({"points": 1.5}))], &[]), &lab);
     assert!(node(&r, "IV_SWEEP_2450").error.clone().unwrap().contains("'points' must be a whole number"));
     assert!(told(&inst).is_empty());
     // a GPIB address with no instrument: why a page cannot reach it
-    let lab = Lab::with(vec![]);
+    let lab = bench(vec![]);
     let r = run(&support::flow(&[("C", "CONNECT_2450", json!({"device": "GPIB0::24::INSTR"}))], &[]), &lab);
     let e = node(&r, "CONNECT_2450").error.clone().unwrap();
     assert!(e.contains("GPIB"), "{e}");
@@ -454,7 +382,7 @@ fn faults_give_clear_errors_at_the_node() {
 #[test]
 fn the_scpi_nodes_take_a_usb_instrument_too() {
     let inst = keithley(Smu::new(1000.0));
-    let lab = Lab::with(vec![inst.clone()]);
+    let lab = bench(vec![inst.clone()]);
     let conn = json!(format!("USB0::0x05E6::0x2450::{SERIAL}::INSTR"));
     let flow = support::flow(
         &[
@@ -479,7 +407,7 @@ fn studio_s_rigol_extract_trace_app_reads_the_waveform_in_volts() {
     let loaded = runtime::file::load(&text, 7).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     let (inst, raw) = rigol();
-    let lab = Lab::with(vec![inst.clone()]);
+    let lab = bench(vec![inst.clone()]);
     let r = run(&loaded.flow, &lab);
     assert_eq!(r.status, RunStatus::Ok, "{r:?}");
     assert_eq!(
@@ -545,7 +473,7 @@ fn studio_s_dmm_read_app_reads_the_dmm7510() {
             _ => Reply::Unknown,
         },
     );
-    let lab = Lab::with(vec![inst.clone()]);
+    let lab = bench(vec![inst.clone()]);
     let r = run(&loaded.flow, &lab);
     assert_eq!(r.status, RunStatus::Ok, "{r:?}");
     assert_eq!(
@@ -629,7 +557,7 @@ fn studio_s_bode_plot_app_drives_the_afg31000_and_measures_with_the_mso2x() {
         l if l.ends_with('?') => Reply::Unknown,
         _ => Reply::Done,
     });
-    let lab = Lab::with(vec![afg.clone(), scope.clone()]);
+    let lab = bench(vec![afg.clone(), scope.clone()]);
     let r = run(&loaded.flow, &lab);
     assert_eq!(r.status, RunStatus::Ok, "{r:?}");
     // Studio's file leaves both connections empty: each node picks the one instrument of its model
@@ -714,7 +642,7 @@ fn lines(v: &[&str]) -> Vec<String> {
 fn the_mso2x_setting_nodes_send_studio_s_scpi_and_check_what_tm_devices_checks() {
     // the horizontal scale read back in the scope's own notation: the same number
     let scope = mso24(|line| (line == ":HORIZONTAL:SCALE?").then(|| Reply::Text("2.0000E-6".into())));
-    let lab = Lab::with(vec![scope.clone()]);
+    let lab = bench(vec![scope.clone()]);
     let r = chain(
         &lab,
         &[
@@ -797,7 +725,7 @@ fn the_mso2x_setting_nodes_send_studio_s_scpi_and_check_what_tm_devices_checks()
 
     // every digital channel at once; an address trigger quotes the address; AFG defaults
     let scope = mso24(|_| None);
-    let lab = Lab::with(vec![scope.clone()]);
+    let lab = bench(vec![scope.clone()]);
     let r = chain(
         &lab,
         &[
@@ -830,7 +758,7 @@ fn the_mso2x_setting_nodes_send_studio_s_scpi_and_check_what_tm_devices_checks()
 
     // a setting that does not take is an error naming it; a bad pattern is refused before sending
     let scope = mso24(|line| (line == ":CH1:SCAL?").then(|| Reply::Text("1.0000".into())));
-    let lab = Lab::with(vec![scope.clone()]);
+    let lab = bench(vec![scope.clone()]);
     let r = chain(
         &lab,
         &[("VS", "VERTICAL_SCALE_MSO2X", json!({"scale": 0.5})), ("I", "I2C_TRIGGER_MSO2X", json!({"addr": "10a1"}))],
@@ -838,7 +766,7 @@ fn the_mso2x_setting_nodes_send_studio_s_scpi_and_check_what_tm_devices_checks()
     let e = node(&r, "VERTICAL_SCALE_MSO2X").error.clone().unwrap();
     assert!(e.contains("failed to set :CH1:SCAL to 0.5") && e.contains("'1.0000'"), "{e}");
     assert_eq!(told(&scope), lines(&[":CH1:SCAL 0.5", ":CH1:SCAL?"]));
-    let lab = Lab::with(vec![mso24(|_| None)]);
+    let lab = bench(vec![mso24(|_| None)]);
     let r = chain(&lab, &[("I", "I2C_TRIGGER_MSO2X", json!({"addr": "10a1"}))]);
     let e = node(&r, "I2C_TRIGGER_MSO2X").error.clone().unwrap();
     assert!(e.contains("'addr' must contain only 0, 1 or X"), "{e}");
@@ -872,7 +800,7 @@ fn curve_scope(fault: Option<(&'static str, &'static str)>) -> Instrument {
 #[test]
 fn query_curve_mso2x_reads_the_ascii_curve_and_scales_it_as_studio_s_block() {
     let scope = curve_scope(None);
-    let lab = Lab::with(vec![scope.clone()]);
+    let lab = bench(vec![scope.clone()]);
     let r = chain(&lab, &[("Q", "QUERY_CURVE_MSO2X", json!({"channel": 1}))]);
     assert_eq!(r.status, RunStatus::Ok, "{r:?}");
     assert_eq!(
@@ -920,7 +848,7 @@ fn malformed_curves_and_preambles_are_node_errors() {
         (":DATA:SOURCE:AVAIL?", "CH2,CH3", "CH1 is not among the scope's curve sources"),
         ("DATA:SOURCE?", "CH2", "failed to set DATA:SOURCE to CH1"),
     ] {
-        let lab = Lab::with(vec![curve_scope(Some((q, a)))]);
+        let lab = bench(vec![curve_scope(Some((q, a)))]);
         let r = chain(&lab, &[("Q", "QUERY_CURVE_MSO2X", json!({}))]);
         let e = node(&r, "QUERY_CURVE_MSO2X").error.clone().unwrap_or_else(|| panic!("{q} → {a}: no error"));
         assert!(e.contains(says), "{q} → {a}: {e}");
@@ -941,7 +869,7 @@ fn decode_i2c_mso2x_sets_up_the_bus_and_lists_the_event_table_s_writes_and_reads
     let file = table.clone();
     let scope =
         mso24(move |line| (line == "FILESystem:READFile \"c:/flojoy.csv\"").then(|| Reply::Bytes(file.clone())));
-    let lab = Lab::with(vec![scope.clone()]);
+    let lab = bench(vec![scope.clone()]);
     let r = chain(
         &lab,
         &[(
@@ -970,7 +898,7 @@ fn decode_i2c_mso2x_sets_up_the_bus_and_lists_the_event_table_s_writes_and_reads
     // a file that is not text
     let scope =
         mso24(|line| line.starts_with("FILESystem:READFile").then(|| Reply::Bytes(Rc::new(vec![b'a', 0xff, 0xfe]))));
-    let lab = Lab::with(vec![scope]);
+    let lab = bench(vec![scope]);
     let r = chain(&lab, &[("I", "DECODE_I2C_MSO2X", json!({}))]);
     let e = node(&r, "DECODE_I2C_MSO2X").error.clone().unwrap();
     assert!(e.contains("not UTF-8 text"), "{e}");
@@ -981,7 +909,7 @@ fn screenshot_mso2x_reads_the_png_the_scope_saved_and_keeps_a_copy() {
     let png = Rc::new(runtime::numeric::png::png_stored(2, 1, 4, &[255, 0, 0, 255, 0, 0, 255, 128]));
     let file = png.clone();
     let scope = mso24(move |line| line.starts_with("FILESystem:READFile").then(|| Reply::Bytes(file.clone())));
-    let lab = Lab::with(vec![scope.clone()]);
+    let lab = bench(vec![scope.clone()]);
     let r = chain(
         &lab,
         &[
@@ -1012,7 +940,7 @@ fn screenshot_mso2x_reads_the_png_the_scope_saved_and_keeps_a_copy() {
     drop(saved);
     // not a PNG: an error naming the command
     let scope = mso24(|line| line.starts_with("FILESystem:READFile").then(|| Reply::Bytes(Rc::new(b"oops".to_vec()))));
-    let lab = Lab::with(vec![scope]);
+    let lab = bench(vec![scope]);
     let r = chain(&lab, &[("S", "SCREENSHOT_MSO2X", json!({}))]);
     let e = node(&r, "SCREENSHOT_MSO2X").error.clone().unwrap();
     assert!(e.contains("FILESystem:READFile") && e.contains("cannot read the image"), "{e}");
@@ -1094,7 +1022,7 @@ fn the_mdo3xxx_nodes_send_what_studio_s_driver_sends_and_read_the_scope_s_answer
     let scope = mdo3(|_| None);
     // another Tektronix scope is connected too: each node picks the MDO3 by its product name
     let other = mso24(|_| None);
-    let lab = Lab::with(vec![other.clone(), scope.clone()]);
+    let lab = bench(vec![other.clone(), scope.clone()]);
     let r = chain_default(
         &lab,
         &[
@@ -1234,7 +1162,7 @@ fn trace_scope(fault: Option<(&'static str, &'static str)>) -> Instrument {
 #[test]
 fn extract_trace_mdo3xxx_scales_the_curve_with_the_preamble_as_the_driver_does() {
     let scope = trace_scope(None);
-    let lab = Lab::with(vec![scope.clone()]);
+    let lab = bench(vec![scope.clone()]);
     let r = chain_default(&lab, &[("X", "EXTRACT_TRACE_MDO3XXX", json!({"channel": 1, "x_length": 1000}))]);
     assert_eq!(r.status, RunStatus::Ok, "{r:?}");
     assert_eq!(
@@ -1278,7 +1206,7 @@ fn extract_trace_mdo3xxx_scales_the_curve_with_the_preamble_as_the_driver_does()
 
     // a length in nanoseconds: int(2.5e9 · 333e-9) = 832 points, read as ASCII
     let scope = trace_scope(Some(("ascii", "")));
-    let lab = Lab::with(vec![scope.clone()]);
+    let lab = bench(vec![scope.clone()]);
     let r =
         chain_default(&lab, &[("X", "EXTRACT_TRACE_MDO3XXX", json!({"x_length": 333, "length_type": "nanoseconds"}))]);
     assert_eq!(r.status, RunStatus::Ok, "{r:?}");
@@ -1307,7 +1235,7 @@ fn malformed_mdo3xxx_answers_and_parameters_are_node_errors() {
         ("HORizontal:RECOrdlength?", "500", "the record length is 500"),
         ("CURVE?", "#9abc", "CURVE?"),
     ] {
-        let lab = Lab::with(vec![trace_scope(Some((q, a)))]);
+        let lab = bench(vec![trace_scope(Some((q, a)))]);
         let r = chain_default(&lab, &[("X", "EXTRACT_TRACE_MDO3XXX", trace.clone())]);
         let e = labelled(&r, "X").error.clone().unwrap_or_else(|| panic!("{q} → {a}: no error"));
         assert!(e.contains(says), "{q} → {a}: {e}");
@@ -1355,7 +1283,7 @@ fn malformed_mdo3xxx_answers_and_parameters_are_node_errors() {
         ),
     ] {
         let scope = mdo3(move |line| fault.filter(|(q, _)| *q == line).map(|(_, a)| Reply::Text(a.into())));
-        let lab = Lab::with(vec![scope.clone()]);
+        let lab = bench(vec![scope.clone()]);
         let r = chain_default(&lab, &[("N", func, params.clone())]);
         let e = labelled(&r, "N").error.clone().unwrap_or_else(|| panic!("{func} {params}: no error"));
         assert!(e.contains(says), "{func} {params}: {e}");

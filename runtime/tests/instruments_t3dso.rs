@@ -8,15 +8,15 @@
 
 #[path = "support/usbtmc_instrument.rs"]
 mod instrument;
+#[path = "support/lab.rs"]
+mod lab;
 mod support;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use futures::future::LocalBoxFuture;
 use instrument::{Config, Instrument, Reply};
-use runtime::devices::{DeviceError, Devices, PortInfo, SerialOptions, SerialPort, Streams, UsbDevice, UsbInfo};
-use runtime::host::Host;
+use lab::Lab;
 use runtime::schedule::{Cache, RunOptions, RunReport, RunStatus};
 use runtime::value::Value;
 use serde_json::json;
@@ -55,91 +55,27 @@ fn waveform(data: &[u8]) -> Rc<Vec<u8>> {
     Rc::new(b)
 }
 
-struct Lab {
-    usb: Vec<(PortInfo, Instrument, UsbInfo)>,
-    opened: RefCell<Vec<(String, Rc<dyn UsbDevice>)>>,
-    streams: Streams,
-}
-
-impl Lab {
-    fn with(instruments: Vec<(Instrument, &str)>) -> Rc<Lab> {
-        let usb = instruments
+/// A bench of these instruments, each with its label.
+fn bench(instruments: Vec<(Instrument, &str)>) -> Rc<Lab> {
+    Lab::new(
+        instruments
             .into_iter()
             .enumerate()
-            .map(|(i, (inst, label))| {
-                let info = inst.info("T3DS1C0000001");
-                (PortInfo { id: format!("usb{i}"), label: label.into(), open: false }, inst, info)
-            })
-            .collect();
-        Rc::new(Lab { usb, opened: Default::default(), streams: Streams::default() })
-    }
-
-    fn one(inst: &Instrument) -> Rc<Lab> {
-        Lab::with(vec![(inst.clone(), "T3DSO1104")])
-    }
+            .map(|(i, (inst, label))| (format!("usb{i}"), label.to_owned(), "T3DS1C0000001", inst))
+            .collect(),
+    )
 }
 
-impl Devices for Lab {
-    fn serial_ports(&self) -> Vec<PortInfo> {
-        Vec::new()
-    }
-    fn open_serial(
-        &self,
-        id: &str,
-        _: &SerialOptions,
-    ) -> LocalBoxFuture<'static, Result<Rc<dyn SerialPort>, DeviceError>> {
-        let id = id.to_owned();
-        Box::pin(async move { Err(DeviceError::NotFound(id)) })
-    }
-    fn usb_devices(&self) -> Vec<PortInfo> {
-        self.usb.iter().map(|(p, _, _)| p.clone()).collect()
-    }
-    fn open_usb(&self, id: &str, _interface: u8) -> LocalBoxFuture<'static, Result<Rc<dyn UsbDevice>, DeviceError>> {
-        let kept = self.opened.borrow().iter().find(|(i, _)| i == id).map(|(_, d)| d.clone());
-        let r = kept.or_else(|| {
-            let d: Rc<dyn UsbDevice> = Rc::new(self.usb.iter().find(|(p, _, _)| p.id == id)?.1.clone());
-            self.opened.borrow_mut().push((id.to_owned(), d.clone()));
-            Some(d)
-        });
-        let id = id.to_owned();
-        Box::pin(async move { r.ok_or(DeviceError::NotFound(id)) })
-    }
-    fn usb_info(&self, id: &str) -> Option<UsbInfo> {
-        self.usb.iter().find(|(p, _, _)| p.id == id).map(|(_, _, i)| i.clone())
-    }
-    fn spawn(&self, _task: LocalBoxFuture<'static, ()>) {}
-    fn streams(&self) -> &Streams {
-        &self.streams
-    }
-}
-
-/// Time stands still and every wait ends at once.
-struct LabHost(Rc<Lab>);
-
-impl Host for LabHost {
-    fn now_ms(&self) -> f64 {
-        0.0
-    }
-    fn unix_time_s(&self) -> f64 {
-        1.7e9
-    }
-    fn entropy(&self) -> u64 {
-        7
-    }
-    fn sleep(&self, _ms: f64) -> LocalBoxFuture<'static, ()> {
-        Box::pin(async {})
-    }
-    fn devices(&self) -> Option<Rc<dyn Devices>> {
-        Some(self.0.clone())
-    }
+/// A bench of one T3DSO.
+fn bench_one(inst: &Instrument) -> Rc<Lab> {
+    bench(vec![(inst.clone(), "T3DSO1104")])
 }
 
 /// Runs `nodes` in the order given, each one's output wired into the next one's `default`.
 fn chain(lab: &Rc<Lab>, nodes: &[(&str, &str, serde_json::Value)]) -> RunReport {
     let wires: Vec<(&str, &str, &str, &str)> =
         nodes.windows(2).map(|w| (w[0].0, "default", w[1].0, "default")).collect();
-    let host: Rc<dyn Host> = Rc::new(LabHost(lab.clone()));
-    support::run_with(&support::flow(nodes, &wires), host, &RunOptions::default(), &mut Cache::new()).0
+    support::run_with(&support::flow(nodes, &wires), lab.host(), &RunOptions::default(), &mut Cache::new()).0
 }
 
 fn told(inst: &Instrument) -> Vec<String> {
@@ -180,7 +116,7 @@ fn close(got: &[f64], want: &[f64], what: &str) {
 #[test]
 fn the_setting_nodes_send_studio_s_lines() {
     let scope = answering(&[("INR?", "1")]);
-    let lab = Lab::one(&scope);
+    let lab = bench_one(&scope);
     let r = chain(
         &lab,
         &[
@@ -232,14 +168,14 @@ fn reset_asks_inr_until_the_scope_answers_and_gives_up_after_ten_more_tries() {
         "INR?" => Reply::Text("1".into()),
         _ => Reply::Done,
     });
-    let lab = Lab::one(&scope);
+    let lab = bench_one(&scope);
     let r = chain(&lab, &[("R", "RESET_T3DSO1XXX", json!({}))]);
     assert_eq!(r.status, RunStatus::Ok, "{r:?}");
     assert_eq!(told(&scope), ["*RST", "INR?", "INR?", "INR?"]);
     assert_eq!(report(&r, "RESET_T3DSO1XXX").log.iter().filter(|l| l.contains("Waiting for scope")).count(), 3);
     // never: 11 tries, then an error
     let scope = t3dso(|line| if line == "INR?" { Reply::Silent } else { Reply::Done });
-    let lab = Lab::one(&scope);
+    let lab = bench_one(&scope);
     let r = chain(&lab, &[("R", "RESET_T3DSO1XXX", json!({}))]);
     let e = error(&r, "RESET_T3DSO1XXX");
     assert!(e.contains("did not come back after *RST") && e.contains("INR?"), "{e}");
@@ -270,7 +206,7 @@ fn trace_scope(fault: Option<(&'static str, Reply)>) -> Instrument {
 #[test]
 fn extract_trace_reads_the_waveform_as_studio_s_block_scales_it() {
     let scope = trace_scope(None);
-    let lab = Lab::one(&scope);
+    let lab = bench_one(&scope);
     let r = chain(&lab, &[("T", "EXTRACT_TRACE_T3DSO1XXX", json!({"trace": "C2"}))]);
     assert_eq!(r.status, RunStatus::Ok, "{r:?}");
     assert_eq!(told(&scope), ["chdr off", "C2:vdiv?", "C2:ofst?", "tdiv?", "sara?", "C2:wf? dat2"]);
@@ -292,13 +228,13 @@ fn extract_trace_reads_the_waveform_as_studio_s_block_scales_it() {
     );
 
     // resolution 3: every (7 // 3 = 2)nd point
-    let lab = Lab::one(&trace_scope(None));
+    let lab = bench_one(&trace_scope(None));
     let r = chain(&lab, &[("T", "EXTRACT_TRACE_T3DSO1XXX", json!({"trace": "C2", "resolution": 3}))]);
     let (x, y) = pair(output(&r, "EXTRACT_TRACE_T3DSO1XXX"));
     close(&y, &[0.98, 0.4, -2.64, -0.1], "y[::2]");
     close(&x, &[-3.5e-3, -3.4e-3, -3.3e-3, -3.2e-3], "x[::2]");
     // none: the whole trace, without a warning
-    let lab = Lab::one(&trace_scope(None));
+    let lab = bench_one(&trace_scope(None));
     let r = chain(&lab, &[("T", "EXTRACT_TRACE_T3DSO1XXX", json!({"trace": "C2", "resolution": ""}))]);
     let (_, y) = pair(output(&r, "EXTRACT_TRACE_T3DSO1XXX"));
     close(&y, &want, "y, resolution None");
@@ -315,7 +251,7 @@ fn extract_digital_trace_reads_d0_bit_by_bit() {
         l if l.ends_with('?') => Reply::Unknown,
         _ => Reply::Done,
     });
-    let lab = Lab::one(&scope);
+    let lab = bench_one(&scope);
     let r = chain(&lab, &[("D", "EXTRACT_DIGITAL_TRACE_T3DSO1XXX", json!({"trace": "D3", "resolution": 5}))]);
     assert_eq!(r.status, RunStatus::Ok, "{r:?}");
     // Studio's block reads D0 whatever trace is chosen
@@ -333,7 +269,7 @@ fn extract_digital_trace_reads_d0_bit_by_bit() {
 #[test]
 fn measurement_reads_the_instant_value_without_its_unit() {
     let scope = answering(&[("C1:PAVA? PKPK", "PKPK,2.000000E+00V"), ("C3:PAVA? FREQ", "FREQ,1.000000E+03Hz")]);
-    let lab = Lab::one(&scope);
+    let lab = bench_one(&scope);
     let r = chain(
         &lab,
         &[
@@ -380,7 +316,7 @@ const AMPL: &str = "STAT3 C2 AMPL:cur,3.260000E+00V,mean,3.250000E+00V,min,3.200
 #[test]
 fn measurement_statistics_turn_the_statistics_on_as_studio_does_and_read_the_slot() {
     let scope = stats_scope(AMPL, false, false);
-    let lab = Lab::one(&scope);
+    let lab = bench_one(&scope);
     let r = chain(
         &lab,
         &[(
@@ -414,7 +350,7 @@ fn measurement_statistics_turn_the_statistics_on_as_studio_does_and_read_the_slo
     // already on: straight to the slots
     for (statistic, want) in [("Std-dev", 0.02), ("count", 12.0), ("Mean", 3.25), ("Min", 3.2)] {
         let scope = stats_scope(AMPL, true, true);
-        let lab = Lab::one(&scope);
+        let lab = bench_one(&scope);
         let r = chain(
             &lab,
             &[(
@@ -442,7 +378,7 @@ fn malformed_answers_are_node_errors_naming_what_was_wrong() {
         ("sara?", "0", "a sample rate of zero"),
         ("sara?", "0.00GSa/s", "a sample rate of zero"),
     ] {
-        let lab = Lab::one(&trace_scope(Some((q, Reply::Text(a.into())))));
+        let lab = bench_one(&trace_scope(Some((q, Reply::Text(a.into())))));
         let r = chain(&lab, &[("T", "EXTRACT_TRACE_T3DSO1XXX", json!({"trace": "C2"}))]);
         let e = error(&r, "EXTRACT_TRACE_T3DSO1XXX");
         assert!(e.contains(says), "{q} → {a}: {e}");
@@ -454,7 +390,7 @@ fn malformed_answers_are_node_errors_naming_what_was_wrong() {
             "does not start with a waveform header (DAT2,#9…) but with 'NOT A WAVEFORM '",
         ),
     ] {
-        let lab = Lab::one(&trace_scope(Some(("C2:wf? dat2", Reply::Bytes(Rc::new(bytes))))));
+        let lab = bench_one(&trace_scope(Some(("C2:wf? dat2", Reply::Bytes(Rc::new(bytes))))));
         let r = chain(&lab, &[("T", "EXTRACT_TRACE_T3DSO1XXX", json!({"trace": "C2"}))]);
         let e = error(&r, "EXTRACT_TRACE_T3DSO1XXX");
         assert!(e.contains("'C2:wf? dat2'") && e.contains(says), "{e}");
@@ -465,7 +401,7 @@ fn malformed_answers_are_node_errors_naming_what_was_wrong() {
         ("PKPK,****", "Vertical peak-to-peak of C1 is '****', which is not a number"),
     ] {
         let scope = t3dso(move |line| if line.contains('?') { Reply::Text(a.into()) } else { Reply::Done });
-        let r = chain(&Lab::one(&scope), &[("M", "MEASUREMENT_T3DSO1XXX", json!({}))]);
+        let r = chain(&bench_one(&scope), &[("M", "MEASUREMENT_T3DSO1XXX", json!({}))]);
         let e = error(&r, "MEASUREMENT_T3DSO1XXX");
         assert!(e.contains(says), "{e}");
     }
@@ -478,7 +414,8 @@ fn malformed_answers_are_node_errors_naming_what_was_wrong() {
         ("STAT3 C2 AMPL:cur,1.0E+00V,count,3", "has no 'max' statistic"),
         ("STAT3 C2 AMPL:cur,1.0E+00V,max", "is not name,value pairs"),
     ] {
-        let r = chain(&Lab::one(&stats_scope(stat3, true, true)), &[("M", "MEASUREMENT_T3DSO1XXX", amplitude.clone())]);
+        let r =
+            chain(&bench_one(&stats_scope(stat3, true, true)), &[("M", "MEASUREMENT_T3DSO1XXX", amplitude.clone())]);
         let e = error(&r, "MEASUREMENT_T3DSO1XXX");
         assert!(e.contains(says), "{stat3}: {e}");
     }
@@ -486,13 +423,13 @@ fn malformed_answers_are_node_errors_naming_what_was_wrong() {
         "PAVA? STAT1" => Reply::Text("STAT1:OFF".into()),
         _ => Reply::Done,
     });
-    let r = chain(&Lab::one(&stuck), &[("M", "MEASUREMENT_T3DSO1XXX", amplitude)]);
+    let r = chain(&bench_one(&stuck), &[("M", "MEASUREMENT_T3DSO1XXX", amplitude)]);
     let e = error(&r, "MEASUREMENT_T3DSO1XXX");
     assert!(e.contains("could not turn the scope's statistics on"), "{e}");
     assert_eq!(told(&stuck).iter().filter(|l| *l == "PAVA? STAT1").count(), 4);
     // a screen that is not an image
     let scope = t3dso(|line| if line == "SCDP" { Reply::Bytes(Rc::new(b"oops".to_vec())) } else { Reply::Done });
-    let r = chain(&Lab::one(&scope), &[("S", "SCREENSHOT_T3DSO1XXX", json!({}))]);
+    let r = chain(&bench_one(&scope), &[("S", "SCREENSHOT_T3DSO1XXX", json!({}))]);
     let e = error(&r, "SCREENSHOT_T3DSO1XXX");
     assert!(e.contains("'SCDP'") && e.contains("cannot read the image"), "{e}");
     // not a LeCroy
@@ -500,7 +437,7 @@ fn malformed_answers_are_node_errors_naming_what_was_wrong() {
         Instrument::new(Config { idn: "RIGOL TECHNOLOGIES,DS1074Z,DS1ZA1,00.04".into(), ..Config::default() }, |_| {
             Reply::Done
         });
-    let r = chain(&Lab::with(vec![(other.clone(), "DS1074Z")]), &[("C", "CONNECT_T3DSO1XXX", json!({}))]);
+    let r = chain(&bench(vec![(other.clone(), "DS1074Z")]), &[("C", "CONNECT_T3DSO1XXX", json!({}))]);
     let e = error(&r, "CONNECT_T3DSO1XXX");
     assert!(e.contains("does not seem to be a LeCroy oscilloscope, its name is RIGOL TECHNOLOGIES,DS1074Z"), "{e}");
     assert_eq!(told(&other), ["*IDN?"]);
@@ -509,7 +446,7 @@ fn malformed_answers_are_node_errors_naming_what_was_wrong() {
 #[test]
 fn bad_parameters_are_refused_before_anything_is_sent() {
     let scope = answering(&[]);
-    let lab = Lab::one(&scope);
+    let lab = bench_one(&scope);
     for (func, params, says) in [
         (
             "SET_VERTICAL_SCALE_T3DSO1XXX",
@@ -556,7 +493,7 @@ fn screenshot_decodes_the_bmp_the_scope_sends() {
     let bmp = Rc::new(bmp);
     let screen = bmp.clone();
     let scope = t3dso(move |line| if line == "SCDP" { Reply::Bytes(screen.clone()) } else { Reply::Done });
-    let r = chain(&Lab::one(&scope), &[("S", "SCREENSHOT_T3DSO1XXX", json!({}))]);
+    let r = chain(&bench_one(&scope), &[("S", "SCREENSHOT_T3DSO1XXX", json!({}))]);
     assert_eq!(r.status, RunStatus::Ok, "{r:?}");
     assert_eq!(told(&scope), ["SCDP"]);
     let Value::Image { r: red, g, b, a } = output(&r, "SCREENSHOT_T3DSO1XXX") else { panic!("an Image") };
@@ -571,7 +508,7 @@ fn screenshot_decodes_the_bmp_the_scope_sends() {
 fn among_several_instruments_the_nodes_pick_the_t3dso() {
     let keithley = Instrument::new(Config::default(), |_| Reply::Done);
     let scope = answering(&[("C1:PAVA? PKPK", "PKPK,2.000000E+00V")]);
-    let lab = Lab::with(vec![(keithley.clone(), "Keithley 2450"), (scope.clone(), "T3DSO1104")]);
+    let lab = bench(vec![(keithley.clone(), "Keithley 2450"), (scope.clone(), "T3DSO1104")]);
     let r = chain(&lab, &[("C", "CONNECT_T3DSO1XXX", json!({})), ("M", "MEASUREMENT_T3DSO1XXX", json!({}))]);
     assert_eq!(r.status, RunStatus::Ok, "{r:?}");
     let log = report(&r, "CONNECT_T3DSO1XXX").log.join("\n");
