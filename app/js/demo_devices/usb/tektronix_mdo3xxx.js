@@ -25,9 +25,8 @@
 // Handle: `signals`, `vertical`, `horizontal`, `data`, `trigger`, `measurements` (by slot),
 // `volts(k, t)` (channel k's signal at time t), `record()` ({ t0, dt, n }).
 
-import { latin1Bytes } from "../bytes.js";
 import { UsbtmcSim } from "./usbtmc.js";
-import { header } from "./tektronix_mso2x.js";
+import { curveAnswer, header } from "./tektronix_mso2x.js";
 
 const NO_VALUE = "9.91E37";
 const show = (x) => x.toExponential(6).toUpperCase();
@@ -184,19 +183,7 @@ export class Mdo3Sim extends UsbtmcSim {
       const t = t0 + (first - 1 + i) * dt;
       return Math.max(lo, Math.min(hi, Math.round(this.volts(k, t) / ymult)));
     });
-    if (this.data.encoding === "ASCII") return levels.join(",");
-    const w = this.data.width;
-    const bytes = new Uint8Array(levels.length * w);
-    const view = new DataView(bytes.buffer);
-    const little = this.data.encoding === "SRIBINARY";
-    levels.forEach((l, i) => (w === 1 ? view.setInt8(i, l) : view.setInt16(2 * i, l, little)));
-    const len = String(bytes.length);
-    const head = latin1Bytes(`#${len.length}${len}`);
-    const out = new Uint8Array(head.length + bytes.length + 1);
-    out.set(head);
-    out.set(bytes, head.length);
-    out[out.length - 1] = 10;
-    return out;
+    return curveAnswer(levels, this.data);
   }
   /** A measurement slot's value (or its deviation, 0), as the scope prints it. */
   result(slot, deviation) {

@@ -142,6 +142,24 @@ export function png(width, height, rgb) {
   return new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunk("IHDR", ihdr), ...chunk("IDAT", z), ...chunk("IEND", [])]);
 }
 
+/** A `CURVe?` answer of `levels` in `data`'s encoding: ASCII (comma-separated) or an IEEE 488.2
+ * block of signed integers, `data.width` bytes each (SRIBINARY little-endian), and a newline. */
+export function curveAnswer(levels, data) {
+  if (data.encoding === "ASCII") return levels.join(",");
+  const w = data.width;
+  const bytes = new Uint8Array(levels.length * w);
+  const view = new DataView(bytes.buffer);
+  const little = data.encoding === "SRIBINARY";
+  levels.forEach((l, i) => (w === 1 ? view.setInt8(i, l) : view.setInt16(2 * i, l, little)));
+  const len = String(bytes.length);
+  const head = latin1Bytes(`#${len.length}${len}`);
+  const out = new Uint8Array(head.length + bytes.length + 1);
+  out.set(head);
+  out.set(bytes, head.length);
+  out[out.length - 1] = 10;
+  return out;
+}
+
 export class Mso2xSim extends UsbtmcSim {
   constructor(ctl, spec, defaults) {
     super(ctl, spec, defaults);
@@ -286,20 +304,7 @@ export class Mso2xSim extends UsbtmcSim {
     const lo = -(2 ** (bits - 1));
     const hi = 2 ** (bits - 1) - 1;
     const ymult = this.ymult();
-    const levels = v.map((x) => Math.max(lo, Math.min(hi, Math.round(x / ymult))));
-    if (this.data.encoding === "ASCII") return levels.join(",");
-    const w = this.data.width;
-    const bytes = new Uint8Array(levels.length * w);
-    const view = new DataView(bytes.buffer);
-    const little = this.data.encoding === "SRIBINARY";
-    levels.forEach((l, i) => (w === 1 ? view.setInt8(i, l) : view.setInt16(2 * i, l, little)));
-    const len = String(bytes.length);
-    const head = latin1Bytes(`#${len.length}${len}`);
-    const out = new Uint8Array(head.length + bytes.length + 1);
-    out.set(head);
-    out.set(bytes, head.length);
-    out[out.length - 1] = 10;
-    return out;
+    return curveAnswer(v.map((x) => Math.max(lo, Math.min(hi, Math.round(x / ymult)))), this.data);
   }
   /** The I2C event table of bus `name` as the CSV file the scope saves. */
   eventTable(name) {
