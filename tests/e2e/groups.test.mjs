@@ -137,6 +137,20 @@ test("group two nodes: frame, move, rename, collapse, run the group alone, undo,
   assert.equal(await page.getByTestId("group-name").inputValue(), "Signal");
   assert.deepEqual((await groups(page))[0].nodes, ["WAVE", "SHAPE"]);
 
+  // Duplicate copies the group with its nodes (one undo step takes both away)
+  await nodeByLabel(page, "WAVE").click();
+  await nodeByLabel(page, "SHAPE").click({ modifiers: ["Shift"] });
+  await page.keyboard.press("Control+d");
+  await page.waitForFunction(() => window.flojoy.flow().flojoyWeb?.groups?.length === 2);
+  const copy = (await groups(page))[1];
+  assert.equal(copy.title, "Signal");
+  assert.equal(copy.nodes.length, 2);
+  assert.ok(copy.nodes.every((k) => !["WAVE", "SHAPE"].includes(k)), "around the copies, not the originals");
+  assert.equal(await frame.count(), 2);
+  await page.keyboard.press("Control+z");
+  await page.waitForFunction(() => window.flojoy.flow().flojoyWeb?.groups?.length === 1);
+  assert.equal(await page.locator(".node").count(), 3);
+
   // ungroup: the frame goes, the nodes stay
   await page.getByTestId("group-ungroup").click();
   await frame.waitFor({ state: "detached" });

@@ -1,6 +1,6 @@
 //! Copy and paste as Flojoy JSON text, so a snippet from the docs, another tab or Flojoy
-//! itself pastes in: nodes get fresh ids and free labels; references among the pasted nodes
-//! follow them.
+//! itself pastes in: nodes get fresh ids and free labels; references among the pasted nodes,
+//! their groups and their wires' reroute points follow them.
 
 use std::collections::HashMap;
 
@@ -74,6 +74,22 @@ pub fn paste(flow: &Flow, text: &str, at: (f64, f64), seed: u64) -> Result<Paste
             edits.push(Edit::Reconnect { edge: e, order: None });
         }
     }
+    // the snippet's groups (fresh ids) and reroute points, following their nodes
+    let pasted = |k: &String| renamed.get(k).filter(|k| keys.contains(k)).cloned();
+    for g in &snippet.groups {
+        let mut g = g.clone();
+        g.nodes = g.nodes.iter().filter_map(pasted).collect();
+        g.id = scratch.fresh_group_id();
+        if !g.nodes.is_empty() && apply(&mut scratch, Edit::AddGroup(g.clone())).is_ok() {
+            edits.push(Edit::AddGroup(g));
+        }
+    }
+    for r in &snippet.reroutes {
+        let (Some(source), Some(target)) = (pasted(&r.wire.source), pasted(&r.wire.target)) else { continue };
+        let wire = runtime::flow::WireKey { source, target, ..r.wire.clone() };
+        let points = r.points.iter().map(|(x, y)| (at.0 + x - x0, at.1 + y - y0)).collect();
+        edits.push(Edit::SetReroute { wire, points });
+    }
     Ok(Pasted { edit: Edit::Batch(edits), keys, needs_consent: !snippet.consent().is_empty() })
 }
 
@@ -112,6 +128,46 @@ mod tests {
         // the whole paste is one undo step
         let r = runtime::validate::validate(&f);
         assert!(r.is_empty(), "{r:?}");
+    }
+
+    #[test]
+    fn groups_and_reroute_points_among_the_copied_nodes_come_along() {
+        let mut f = loop_flow();
+        let id = |f: &Flow, l: &str| f.find_label(l).unwrap();
+        let (lp, idx, big) = (id(&f, "LOOP"), id(&f, "LOOP INDEX"), id(&f, "BIG NUMBER"));
+        let key = |f: &Flow, n: NodeId| f.node(n).unwrap().key.clone();
+        let g = runtime::flow::Group {
+            id: "g".into(),
+            title: "Counter".into(),
+            color: "#2fb37a".into(),
+            nodes: vec![key(&f, lp), key(&f, idx)],
+            collapsed: true,
+        };
+        // a group reaching outside the copy stays behind
+        let outside = runtime::flow::Group {
+            id: "h".into(),
+            nodes: vec![key(&f, idx), key(&f, id(&f, "END TEXT"))],
+            ..g.clone()
+        };
+        apply(&mut f, Edit::AddGroup(g)).unwrap();
+        apply(&mut f, Edit::AddGroup(outside)).unwrap();
+        let e = f.edges_from(idx).into_iter().find(|e| e.to.node == big).unwrap();
+        let (x0, y0) = [lp, idx, big]
+            .iter()
+            .map(|n| f.node(*n).unwrap().position)
+            .fold((f64::MAX, f64::MAX), |a, p| (a.0.min(p.0), a.1.min(p.1)));
+        let wire = f.wire_key(e).unwrap();
+        apply(&mut f, Edit::SetReroute { wire, points: vec![(x0 + 10.0, y0 + 20.0)] }).unwrap();
+        let text = copy(&f, &[lp, idx, big]);
+        let p = paste(&f, &text, (1000.0, 500.0), 42).unwrap();
+        apply(&mut f, p.edit).unwrap();
+        assert_eq!(f.groups.len(), 3, "the whole group came along, not the one reaching outside");
+        let new = f.groups.last().unwrap();
+        assert_eq!((new.title.as_str(), new.collapsed, new.nodes.as_slice()), ("Counter", true, &p.keys[..2]));
+        assert_ne!(new.id, "g");
+        let (ni, nb) = (f.find_key(&p.keys[1]).unwrap(), f.find_key(&p.keys[2]).unwrap());
+        let ne = f.edges_from(ni).into_iter().find(|e| e.to.node == nb).unwrap();
+        assert_eq!(f.reroute_points(ne), [(1010.0, 520.0)], "the point moved with its wire");
     }
 
     #[test]

@@ -32,41 +32,55 @@ pub fn to_json(flow: &Flow) -> Json {
         for (k, v) in &flow.extra {
             o.entry(k.clone()).or_insert_with(|| v.clone());
         }
-        // groups and reroute points go with our other settings, where Flojoy does not look
-        let groups: Vec<Json> = flow
-            .groups
-            .iter()
-            .map(|g| {
-                let mut g = g.clone();
-                g.nodes.retain(|k| flow.find_key(k).is_some());
-                g
-            })
-            .filter(|g| !g.nodes.is_empty())
-            .map(|g| g.to_json())
-            .collect();
-        let reroutes: Vec<Json> =
-            flow.reroutes.iter().filter(|r| flow.wire_of(&r.wire).is_some()).map(|r| r.to_json()).collect();
-        for (name, list) in [("groups", groups), ("reroutes", reroutes)] {
-            if list.is_empty() {
-                continue;
-            }
-            let web = o.entry("flojoyWeb").or_insert_with(|| Json::Object(Map::new()));
-            if !web.is_object() {
-                *web = Json::Object(Map::new());
-            }
-            if let Some(w) = web.as_object_mut() {
-                w.insert(name.into(), Json::Array(list));
-            }
-        }
+        drawing_settings(o, flow, &ids);
     }
     root
 }
 
-/// Some nodes and the wires among them, as a Flojoy file (what copy puts on the clipboard).
+/// Groups and reroute points go with our other settings, where Flojoy does not look: the
+/// groups whose nodes are all among `ids` (those in the flow) and the points of the wires whose
+/// two ends are.
+fn drawing_settings(o: &mut Map<String, Json>, flow: &Flow, ids: &[NodeId]) {
+    let inside = |key: &str| flow.find_key(key).is_some_and(|id| ids.contains(&id));
+    let groups: Vec<Json> = flow
+        .groups
+        .iter()
+        .filter(|g| g.nodes.iter().all(|k| flow.find_key(k).is_none() || inside(k)))
+        .map(|g| {
+            let mut g = g.clone();
+            g.nodes.retain(|k| inside(k));
+            g
+        })
+        .filter(|g| !g.nodes.is_empty())
+        .map(|g| g.to_json())
+        .collect();
+    let reroutes: Vec<Json> = flow
+        .reroutes
+        .iter()
+        .filter(|r| flow.wire_of(&r.wire).is_some() && inside(&r.wire.source) && inside(&r.wire.target))
+        .map(|r| r.to_json())
+        .collect();
+    for (name, list) in [("groups", groups), ("reroutes", reroutes)] {
+        if list.is_empty() {
+            continue;
+        }
+        let web = o.entry("flojoyWeb").or_insert_with(|| Json::Object(Map::new()));
+        if !web.is_object() {
+            *web = Json::Object(Map::new());
+        }
+        if let Some(w) = web.as_object_mut() {
+            w.insert(name.into(), Json::Array(list));
+        }
+    }
+}
+
+/// Some nodes and the wires among them, as a Flojoy file (what copy puts on the clipboard),
+/// with the groups wholly among them and the wires' reroute points.
 pub fn save_nodes(flow: &Flow, ids: &[NodeId]) -> String {
     let mut json = subset_json(flow, ids);
     if let Some(o) = json.as_object_mut() {
         o.remove("textNodes");
+        drawing_settings(o, flow, ids);
     }
     serde_json::to_string_pretty(&json).unwrap_or_default()
 }
