@@ -843,6 +843,13 @@ fn a_node_written_for_one_model_picks_it_among_several_when_none_is_named() {
     assert!(note.ends_with("warning: it does not look like a Tektronix AFG31000 (USB 0x0699:0x0105 'MSO24'): if it is the wrong instrument, set the connection"), "{note}");
     let scope = scpi::Model { vendor_id: 0x0699, product: "MSO2", name: "MSO2" };
     assert!(matches!(scpi::resolve_model("", &lab, Some(scope)), Err(ResourceError::Ambiguous(_))));
+    // a family: any of its models fits, nothing else does
+    let family = scpi::Model { vendor_id: 0x0699, product: "MSO2|MSO4|MSO5", name: "MSO2/4/5" };
+    let bench = Lab::default().with_tektronix("a", "AFG31052").with_tektronix("s", "MSO44");
+    assert_eq!(scpi::resolve_model("", &bench, Some(family)).unwrap().0.port().id, "s");
+    let note =
+        scpi::resolve_model("", &Lab::default().with_tektronix("m", "MDO3034"), Some(family)).unwrap().1.unwrap();
+    assert!(note.contains("does not look like a MSO2/4/5"), "{note}");
 }
 
 #[test]

@@ -35,7 +35,8 @@ pub type Connection = Rc<Mutex<Scpi>>;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Model {
     pub vendor_id: u16,
-    /// Found in the product string, ignoring case (`AFG31`).
+    /// Found in the product string, ignoring case (`AFG31`); `|` separates alternatives
+    /// (`MSO2|MSO4`: a family of models that speak the same commands).
     pub product: &'static str,
     /// For the note: `Tektronix AFG31000`.
     pub name: &'static str,
@@ -44,7 +45,10 @@ pub struct Model {
 impl Model {
     fn fits(&self, u: &UsbInstrument) -> bool {
         u.info.vendor_id == self.vendor_id
-            && u.info.product.as_deref().is_some_and(|p| p.to_lowercase().contains(&self.product.to_lowercase()))
+            && u.info.product.as_deref().is_some_and(|p| {
+                let p = p.to_lowercase();
+                self.product.split('|').any(|piece| p.contains(&piece.to_lowercase()))
+            })
     }
 }
 

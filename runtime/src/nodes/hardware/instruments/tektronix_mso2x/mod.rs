@@ -26,7 +26,10 @@ use crate::spec::NodeSpec;
 const PATH: &str = "HARDWARE/OSCILLOSCOPES/TEKTRONIX/MSO2X";
 /// With several instruments and no connection named, the one this node is for (Tektronix's
 /// USB vendor id 0x0699).
-const MODEL: Model = Model { vendor_id: 0x0699, product: "MSO2", name: "Tektronix MSO2 series scope" };
+/// Studio's MSO2X blocks drive the MSO2 through tm_devices, whose MSO4, MSO5 and MSO6 series
+/// speak the same commands: these nodes take any of them.
+const MODEL: Model =
+    Model { vendor_id: 0x0699, product: "MSO2|MSO4|MSO5|MSO6", name: "Tektronix MSO2/4/5/6 series scope" };
 const CONNECT: &str = "CONNECT_MSO2X";
 
 pub(super) fn nodes() -> Vec<NodeDef> {
