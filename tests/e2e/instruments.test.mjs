@@ -6,7 +6,8 @@
 // currents are the Shockley diode's). A query the instrument never answers times out, is
 // aborted (USBTMC INITIATE_ABORT_BULK_IN over a control transfer) and the next run works.
 // Studio's bodePlot.json drives the simulated AFG31000 and measures with the simulated MSO24,
-// which sees the generator through a 1 MHz low-pass.
+// which sees the generator through a 1 MHz low-pass; its dmmRead.json reads the simulated
+// DMM7510 and its rigolExtractTrace.json the simulated DS1074Z's screen.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -154,6 +155,74 @@ test("Studio's bodePlot.json runs against the simulated AFG31000 and MSO24: the 
     assert.equal(x[i], 99960, `x[${i}]`);
     assert.ok(Math.abs(y[i] - db) < 1e-5, `y[${i}] = ${y[i]}, expected ${db}`);
   }
+  assert.equal(byFunc(r, "LINE").status, "done");
+  assert.deepEqual(errors, []);
+});
+
+test("Studio's dmmRead.json reads the simulated DMM7510: the 1.5 V cell on its input, in TSP", async () => {
+  const { page, errors } = await demoEditor();
+  await page.waitForFunction(() => window.flojoy.devices().usb.some((d) => /DMM7510/.test(d.label)));
+  const app = JSON.parse(readFileSync(join(STUDIO, "dmmRead.json"), "utf8"));
+  const diags = await load(page, app);
+  assert.deepEqual(diags.filter((d) => d.severity === "Error"), [], "opens with no unknown node");
+  const r = await page.evaluate(() => window.flojoy.run());
+  assert.equal(r.status, "ok", JSON.stringify(r).slice(0, 2000));
+  // the app leaves the connection empty: each node takes the DMM among the demo instruments
+  const told = await page.evaluate(() => flojoyDemoDevices.find("dmm7510").messages.slice());
+  assert.deepEqual(told, ["*LANG TSP", "*LANG?", "reset()", "dmm.measure.func = dmm.FUNC_DC_VOLTAGE", "print(dmm.measure.read())"]);
+  assert.equal(byFunc(r, "READ_MEASUREMENT_DMM7510").outputs.default.c, 1.5);
+  assert.equal(byFunc(r, "FUNCTION_DMM7510").outputs.default.s, "Measure DC voltage");
+  assert.equal(byFunc(r, "BIG_NUMBER").status, "done");
+  // nothing reached the other Keithley
+  assert.deepEqual(await page.evaluate(() => flojoyDemoDevices.find("keithley-2450").messages.slice()), []);
+  assert.deepEqual(errors, []);
+});
+
+test("Studio's rigolExtractTrace.json reads the simulated DS1074Z's screen: its sine, in volts", async () => {
+  const { page, errors } = await demoEditor();
+  await page.waitForFunction(() => window.flojoy.devices().usb.some((d) => /DS1074Z/.test(d.label)));
+  const app = JSON.parse(readFileSync(join(STUDIO, "rigolExtractTrace.json"), "utf8"));
+  const diags = await load(page, app);
+  assert.deepEqual(diags.filter((d) => d.severity === "Error"), [], "opens with no unknown node");
+  const r = await page.evaluate(() => window.flojoy.run());
+  assert.equal(r.status, "ok", JSON.stringify(r).slice(0, 2000));
+  const told = await page.evaluate(() => flojoyDemoDevices.find("ds1074z").messages.slice());
+  assert.deepEqual(told, [
+    "*IDN?",
+    ":CHANnel1:DISPlay ON",
+    ":CHANnel2:DISPlay ON",
+    ":CHANnel3:DISPlay OFF",
+    ":CHANnel4:DISPlay OFF",
+    ":TRIGger:EDGE:SOURce CHANnel1",
+    ":TRIGger:EDGE:LEVel 0.5",
+    ":TRIGger:EDGE:SLOPe POS",
+    ":TRIGger:COUPling DC",
+    ":CHANnel1:SCALe 1.0",
+    ":CHANnel1:OFFSet 0.0",
+    ":CHANnel1:UNITs?",
+    ":TIMebase:MAIN:SCALe 0.0005",
+    ":TIMebase:MAIN:OFFSet 0.0",
+    ":WAVeform:SOURce CHANnel1",
+    ":WAVeform:FORMat BYTE",
+    ":WAVeform:MODE NORMal",
+    ":WAVeform:XORigin?",
+    ":WAVeform:XINCrement?",
+    ":WAVeform:YORigin?",
+    ":WAVeform:YINCrement?",
+    ":WAVeform:YREFerence?",
+    ":WAVeform:DATA?",
+  ]);
+  assert.equal(byFunc(r, "VERTICAL_AXIS_DS1074Z").outputs.default.s, "Offset: 0.0VOLT; Scale: 1.0VOLT");
+  // the screen at 0.5 ms/div: 1200 points from -3 ms every 5 µs; 1 V/div gives 0.04 V levels,
+  // so each point is the 1 kHz, 1 V sine to within half a level
+  const { x, y } = byFunc(r, "EXTRACT_TRACE_DS1074Z").outputs.default;
+  assert.equal(x.length, 1200);
+  for (let i = 0; i < 1200; i++) {
+    const t = -3e-3 + i * 5e-6;
+    assert.ok(Math.abs(x[i] - t) < 1e-15, `x[${i}] = ${x[i]}`);
+    assert.ok(Math.abs(y[i] - Math.sin(2 * Math.PI * 1000 * t)) <= 0.02 + 1e-12, `y[${i}] = ${y[i]}`);
+  }
+  assert.ok(Math.max(...y) > 0.98 && Math.min(...y) < -0.98, "a whole sine, crest to trough");
   assert.equal(byFunc(r, "LINE").status, "done");
   assert.deepEqual(errors, []);
 });

@@ -114,7 +114,7 @@ describe("controller", () => {
     );
     assert.deepEqual(
       demo.usb.map((h) => h.name),
-      ["echo", "usb-stream", "keithley-2450", "afg31000", "mso2x", "mdo3", "tic", "t3dso"],
+      ["echo", "usb-stream", "keithley-2450", "afg31000", "mso2x", "mdo3", "tic", "t3dso", "dmm7510", "ds1074z"],
     );
     assert.equal(demo.find("arduino").rate, 1000);
     assert.equal(demo.find("usb-stream").rate, 10000);
@@ -1314,5 +1314,53 @@ describe("usb: mdo3 (Studio's MDO3XXX family)", () => {
       assert.equal(l, Math.round((0.5 * Math.sin(2 * Math.PI * 1000 * t - Math.PI / 4)) / 0.01) + 0);
     });
     assert.deepEqual(mdo.errors, []);
+  });
+});
+
+describe("usb: dmm7510 (Studio's DMM7510 nodes, dmmRead.json)", () => {
+  test("TSP: the function set, then a reading of the source wired to it", () => {
+    demo.install({ usb: [{ kind: "dmm7510", readings: { DC_CURRENT: 0.0125 } }] });
+    const dmm = demo.find("dmm7510");
+    assert.match(dmm.answer("*IDN?"), /^KEITHLEY INSTRUMENTS,MODEL DMM7510,/);
+    assert.equal(dmm.answer("*LANG?"), "TSP");
+    assert.equal(Number(dmm.answer("print(dmm.measure.read())")), 1.5, "a 1.5 V cell on DC voltage");
+    assert.equal(dmm.answer("dmm.measure.func = dmm.FUNC_RESISTANCE"), undefined);
+    assert.equal(Number(dmm.answer("print(dmm.measure.read())")), 10000);
+    dmm.answer("dmm.measure.func = dmm.FUNC_DC_CURRENT");
+    assert.equal(dmm.answer("print(dmm.measure.read())"), "1.250000000e-2");
+    dmm.answer("reset()");
+    assert.equal(dmm.func, "DC_VOLTAGE");
+    assert.deepEqual(dmm.errors, []);
+    dmm.answer("smu.source.level = 1");
+    assert.deepEqual(dmm.errors, [[-285, "TSP syntax error"]]);
+  });
+});
+
+describe("usb: ds1074z (Studio's DS1074Z nodes, rigolExtractTrace.json)", () => {
+  test("settings kept; the screen's 1200 bytes are the sine by Rigol's formula", () => {
+    demo.install({ usb: [{ kind: "ds1074z" }] });
+    const scope = demo.find("ds1074z");
+    for (const line of [":CHANnel1:SCALe 0.5", ":CHANnel1:OFFSet 0.2", ":TIMebase:MAIN:SCALe 0.0005", ":TRIGger:EDGE:SOURce CHANnel2", ":TRIGger:EDGE:SLOPe NEG"]) {
+      assert.equal(scope.answer(line), undefined, line);
+    }
+    assert.deepEqual(scope.errors, []);
+    assert.equal(scope.answer(":TRIGger:EDGE:SOURce?"), "CHAN2");
+    assert.equal(scope.answer(":TRIGger:EDGE:SLOPe?"), "NEG");
+    assert.equal(Number(scope.answer(":CHANnel1:SCALe?")), 0.5);
+    assert.equal(scope.answer(":CHANnel1:UNITs?"), "VOLT");
+    scope.answer(":WAVeform:SOURce CHANnel1");
+    const [x0, dx, yorigin, yinc, yref] = [":WAVeform:XORigin?", ":WAVeform:XINCrement?", ":WAVeform:YORigin?", ":WAVeform:YINCrement?", ":WAVeform:YREFerence?"].map((q) => Number(scope.answer(q)));
+    assert.deepEqual([x0, dx, yinc, yref], [-3e-3, 5e-6, 0.02, 127]);
+    assert.equal(yorigin, 10, "0.2 V of offset in 0.02 V levels");
+    const block = scope.answer(":WAVeform:DATA?");
+    assert.equal(new TextDecoder().decode(block.slice(0, 11)), "#9000001200");
+    assert.equal(block.length, 11 + 1200 + 1);
+    for (let i = 0; i < 1200; i += 37) {
+      const volts = (block[11 + i] - yorigin - yref) * yinc;
+      const want = Math.sin(2 * Math.PI * 1000 * (x0 + i * dx));
+      assert.ok(Math.abs(volts - want) <= yinc / 2 + 1e-12, `point ${i}: ${volts} vs ${want}`);
+    }
+    scope.answer(":FOO:BAR 1");
+    assert.deepEqual(scope.errors, [[-113, "Undefined header"]]);
   });
 });

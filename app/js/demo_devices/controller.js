@@ -10,6 +10,8 @@ import { Keithley2450Sim } from "./usb/keithley2450.js";
 import { Afg31000Sim } from "./usb/tektronix_afg31000.js";
 import { Mso2xSim } from "./usb/tektronix_mso2x.js";
 import { Mdo3Sim } from "./usb/tektronix_mdo3xxx.js";
+import { Dmm7510Sim } from "./usb/keithley_dmm7510.js";
+import { Ds1074zSim } from "./usb/rigol_ds1074z.js";
 import { TicSim } from "./usb/pololu_tic.js";
 import { T3dsoSim } from "./usb/teledyne_t3dso.js";
 
@@ -75,6 +77,24 @@ const KINDS = {
     productId: 0x00b5,
     serialNumber: "00112233",
   },
+  dmm7510: {
+    bus: "usb",
+    make: Dmm7510Sim,
+    label: "Keithley DMM7510 multimeter (simulated)",
+    manufacturerName: "Keithley Instruments",
+    vendorId: 0x05e6,
+    productId: 0x7510,
+    serialNumber: "04400001",
+  },
+  ds1074z: {
+    bus: "usb",
+    make: Ds1074zSim,
+    label: "Rigol DS1074Z oscilloscope (simulated)",
+    manufacturerName: "Rigol Technologies",
+    vendorId: 0x1ab1,
+    productId: 0x04ce,
+    serialNumber: "DS1ZA000000001",
+  },
   t3dso: { bus: "usb", make: T3dsoSim, label: "Teledyne LeCroy T3DSO1104 oscilloscope (simulated)", manufacturerName: "Teledyne LeCroy", vendorId: 0xf4ec, productId: 0xee38, serialNumber: "T3DS1C0000001" },
 };
 
@@ -95,6 +115,9 @@ const DEMO_SET = Object.freeze({
     Object.freeze({ kind: "mdo3", name: "mdo3" }),
     Object.freeze({ kind: "tic", name: "tic" }),
     Object.freeze({ kind: "t3dso", name: "t3dso" }),
+    // Studio's dmmRead.json and rigolExtractTrace.json
+    Object.freeze({ kind: "dmm7510", name: "dmm7510" }),
+    Object.freeze({ kind: "ds1074z", name: "ds1074z" }),
   ]),
 });
 

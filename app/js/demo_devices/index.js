@@ -26,7 +26,9 @@
 //                                     Pololu Tic stepper controller, usb/pololu_tic.js; t3dso: a
 //                                     Teledyne LeCroy scope, usb/teledyne_t3dso.js; mdo3: a
 //                                     Tektronix MDO3034 scope with its own sines,
-//                                     usb/tektronix_mdo3xxx.js)
+//                                     usb/tektronix_mdo3xxx.js; dmm7510: a Keithley multimeter,
+//                                     usb/keithley_dmm7510.js; ds1074z: a Rigol scope with its
+//                                     own sine and cosine, usb/rigol_ds1074z.js)
 //     options.demo: true              adds the demo set (see DEMO_SET) in front of the lists above
 //     options.granted = true          devices start permitted (listed by getPorts()/getDevices());
 //                                     a spec's own `granted` wins
