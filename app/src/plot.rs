@@ -3,11 +3,12 @@
 
 use std::cell::Cell;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use js_sys::{Array, Float64Array};
 use wasm_bindgen::JsValue;
 
 use crate::js::json_to_js;
-use runtime::numeric::png::base64_decode;
 use runtime::value::{Figure, NumArray};
 
 use crate::js;
@@ -131,7 +132,7 @@ pub fn lone_picture(fig: &Figure) -> Option<&str> {
 /// ends the view draws the whole figure with plotly again (axes, hover).
 pub async fn draw(div: &web_sys::Element, fig: &Figure, thin: bool) -> Result<(), String> {
     let shown = match lone_picture(fig).filter(|_| thin) {
-        Some(src) => match src.strip_prefix("data:image/png;base64,").and_then(base64_decode) {
+        Some(src) => match src.strip_prefix("data:image/png;base64,").and_then(|b| STANDARD.decode(b).ok()) {
             Some(png) => js::picture::show_png(div, &png).await,
             None => js::picture::show_uri(div, src).await,
         },

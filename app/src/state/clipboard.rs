@@ -75,7 +75,8 @@ pub fn paste(flow: &Flow, text: &str, at: (f64, f64), seed: u64) -> Result<Paste
         }
     }
     // the snippet's groups (fresh ids) and reroute points, following their nodes
-    let pasted = |k: &String| renamed.get(k).filter(|k| keys.contains(k)).cloned();
+    let added: std::collections::HashSet<&String> = keys.iter().collect();
+    let pasted = |k: &String| renamed.get(k).filter(|k| added.contains(k)).cloned();
     for g in &snippet.groups {
         let mut g = g.clone();
         g.nodes = g.nodes.iter().filter_map(pasted).collect();

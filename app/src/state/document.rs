@@ -183,7 +183,8 @@ impl Document {
             .collect();
         // a wire whose two ends move takes its reroute points along
         if !self.flow.reroutes.is_empty() {
-            for e in ids.iter().flat_map(|id| self.flow.edges_from(*id)).filter(|e| ids.contains(&e.to.node)) {
+            let moving: std::collections::HashSet<NodeId> = ids.iter().copied().collect();
+            for e in ids.iter().flat_map(|id| self.flow.edges_from(*id)).filter(|e| moving.contains(&e.to.node)) {
                 let points = self.flow.reroute_points(e);
                 if let (false, Some(wire)) = (points.is_empty(), self.flow.wire_key(e)) {
                     let points = points.iter().map(|(x, y)| (x + dx, y + dy)).collect();

@@ -41,6 +41,10 @@ pub fn to_json(flow: &Flow) -> Json {
 /// groups whose nodes are all among `ids` (those in the flow) and the points of the wires whose
 /// two ends are.
 fn drawing_settings(o: &mut Map<String, Json>, flow: &Flow, ids: &[NodeId]) {
+    if flow.groups.is_empty() && flow.reroutes.is_empty() {
+        return;
+    }
+    let ids: std::collections::HashSet<NodeId> = ids.iter().copied().collect();
     let inside = |key: &str| flow.find_key(key).is_some_and(|id| ids.contains(&id));
     let groups: Vec<Json> = flow
         .groups

@@ -90,7 +90,19 @@ impl Flow {
         if self.reroutes.is_empty() || !self.has_edge(e) {
             return &[];
         }
-        let Some(k) = self.wire_key(e) else { return &[] };
-        self.reroutes.iter().find(|r| r.wire == k).map_or(&[], |r| r.points.as_slice())
+        // compared in place: every wire asks on every change, most have no points
+        let (Some(a), Some(b)) = (self.node(e.from.node), self.node(e.to.node)) else { return &[] };
+        let (Some(out), Some(inp)) =
+            (a.spec().outputs.get(usize::from(e.from.port)), b.spec().inputs.get(usize::from(e.to.port)))
+        else {
+            return &[];
+        };
+        self.reroutes
+            .iter()
+            .find(|r| {
+                let w = &r.wire;
+                w.source == a.key && w.target == b.key && w.source_port == out.name && w.target_port == inp.name
+            })
+            .map_or(&[], |r| r.points.as_slice())
     }
 }

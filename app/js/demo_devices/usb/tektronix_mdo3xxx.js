@@ -26,7 +26,7 @@
 // `volts(k, t)` (channel k's signal at time t), `record()` ({ t0, dt, n }).
 
 import { UsbtmcSim } from "./usbtmc.js";
-import { curveAnswer, header } from "./tektronix_mso2x.js";
+import { NOT_A_SETTING, answerSetting, curveAnswer, header } from "./tektronix_mso2x.js";
 
 const NO_VALUE = "9.91E37";
 const show = (x) => x.toExponential(6).toUpperCase();
@@ -230,24 +230,8 @@ export class Mdo3Sim extends UsbtmcSim {
     const line = text.trim();
     if (line === "*IDN?") return this.idn;
     if (/^:?CURV(?:e)?\?$/i.test(line)) return this.curveAnswer();
-    for (const [pattern, get, set] of this.settings) {
-      const m = pattern.exec(line);
-      if (!m) continue;
-      const isQuery = m[m.length - 2] === "?";
-      const value = m[m.length - 1];
-      try {
-        if (isQuery) return get(m);
-        if (!set) break;
-        if (value === undefined) {
-          this.errors.push([-109, "Missing parameter"]);
-          return undefined;
-        }
-        set(m, value);
-      } catch (_e) {
-        this.errors.push([-224, "Illegal parameter value"]);
-      }
-      return undefined;
-    }
+    const answer = answerSetting(this, line);
+    if (answer !== NOT_A_SETTING) return answer;
     this.errors.push([-113, "Undefined header"]);
     return undefined;
   }

@@ -142,6 +142,34 @@ export function png(width, height, rgb) {
   return new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunk("IHDR", ihdr), ...chunk("IDAT", z), ...chunk("IEND", [])]);
 }
 
+/** Not one of a scope's settings (`answerSetting`). */
+export const NOT_A_SETTING = Symbol("not a setting");
+
+/** Answers `line` from `sim.settings`, a table of [pattern, get, set] whose pattern's last two
+ * groups are the `?` of a query and the value of a command: a query's answer, or undefined for
+ * a command (a bad or missing value goes to the error queue; `bare(line)` says when no value is
+ * needed). NOT_A_SETTING when no pattern takes it, or it is a query-only setting set. */
+export function answerSetting(sim, line, bare = () => false) {
+  for (const [pattern, get, set] of sim.settings) {
+    const m = pattern.exec(line);
+    if (!m) continue;
+    const value = m[m.length - 1];
+    try {
+      if (m[m.length - 2] === "?") return get(m);
+      if (!set) return NOT_A_SETTING;
+      if (value === undefined && !bare(line)) {
+        sim.errors.push([-109, "Missing parameter"]);
+        return undefined;
+      }
+      set(m, value);
+    } catch (_e) {
+      sim.errors.push([-224, "Illegal parameter value"]);
+    }
+    return undefined;
+  }
+  return NOT_A_SETTING;
+}
+
 /** A `CURVe?` answer of `levels` in `data`'s encoding: ASCII (comma-separated) or an IEEE 488.2
  * block of signed integers, `data.width` bytes each (SRIBINARY little-endian), and a newline. */
 export function curveAnswer(levels, data) {
@@ -427,24 +455,9 @@ export class Mso2xSim extends UsbtmcSim {
       return undefined;
     }
     if (this.action(line)) return undefined;
-    for (const [pattern, get, set] of this.settings) {
-      const m = pattern.exec(line);
-      if (!m) continue;
-      const isQuery = m[m.length - 2] === "?";
-      const value = m[m.length - 1];
-      try {
-        if (isQuery) return get(m);
-        if (!set) break;
-        if (value === undefined && !/BUS:B\d+:STATE$/i.test(line)) {
-          this.errors.push([-109, "Missing parameter"]);
-          return undefined;
-        }
-        set(m, value);
-      } catch (_e) {
-        this.errors.push([-224, "Illegal parameter value"]);
-      }
-      return undefined;
-    }
+    // a bus's STATE alone turns it on
+    const answer = answerSetting(this, line, (l) => /BUS:B\d+:STATE$/i.test(l));
+    if (answer !== NOT_A_SETTING) return answer;
     this.errors.push([-113, "Undefined header"]);
     return undefined;
   }
