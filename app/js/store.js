@@ -116,12 +116,12 @@ export function templatePut(record) {
   return tx(TEMPLATES, "readwrite", (s) => request(s.add({ ...record })));
 }
 
-/** The templates, by name, without their text: [{id, name, savedAt, nodes, outside}]. */
+/** The templates, by name, without their text: [{id, name, savedAt, nodes, outside, subflow}]. */
 export function templateList() {
   return tx(TEMPLATES, "readonly", async (s) => {
     const all = await request(s.getAll());
     return all
-      .map(({ id, name, savedAt, nodes }) => ({ id, name, savedAt, nodes, outside: null }))
+      .map(({ id, name, savedAt, nodes, subflow }) => ({ id, name, savedAt, nodes, outside: null, subflow: !!subflow }))
       .sort((a, b) => a.name.localeCompare(b.name));
   });
 }

@@ -33,7 +33,14 @@ pub async fn preload() {
         let legacy = js::window()
             .and_then(|w| w.local_storage().ok().flatten())
             .and_then(|s| s.get_item(LEGACY_KEY).ok().flatten());
-        saved = legacy.map(|text| Record { text, name: String::new(), nodes: 0, outside: None, saved_at: 0.0 });
+        saved = legacy.map(|text| Record {
+            text,
+            name: String::new(),
+            nodes: 0,
+            outside: None,
+            saved_at: 0.0,
+            subflow: false,
+        });
     }
     if let Some(r) = &saved {
         LAST_GOOD.set(r.saved_at);
@@ -59,6 +66,7 @@ pub fn record(d: &Document) -> Record {
         nodes: d.flow.nodes().count(),
         outside: d.outside.clone(),
         saved_at: js_sys::Date::now(),
+        subflow: false,
     }
 }
 

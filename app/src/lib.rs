@@ -82,6 +82,8 @@ pub struct Editor {
     pub embed: bool,
     /// The canvas element's size on screen.
     pub canvas_size: RwSignal<(f64, f64)>,
+    /// The subflow the canvas shows the inside of (`None`: the flow's top level).
+    pub level: RwSignal<Option<String>>,
     /// Validation of the current flow: every problem, each naming its node.
     pub diagnostics: Memo<Vec<Diagnostic>>,
     /// Whether nodes are drawn in full (false: zoomed out, plain boxes).
@@ -176,6 +178,7 @@ pub fn App() -> impl IntoView {
         consent_open: RwSignal::new(false),
         embed: mode.embed,
         canvas_size: RwSignal::new((1000.0, 700.0)),
+        level: RwSignal::new(None),
         diagnostics,
         detail,
     };

@@ -77,6 +77,26 @@ fn loop_with_feedback_and_append_collects_each_index() {
 }
 
 #[test]
+fn a_subflow_runs_as_its_inner_nodes() {
+    // the loop's body (its index, feedback and accumulator) folded into a subflow, and that
+    // one into another: the same runs, the same results, wires and references unchanged
+    let plain = counting_loop(4);
+    let mut folded = plain.clone();
+    let ids: Vec<_> = ["INDEX", "BACK", "ACC"].iter().map(|l| folded.find_label(l).unwrap()).collect();
+    let (edit, body) = folded.make_subflow_edit(&ids, None).unwrap();
+    apply(&mut folded, edit).unwrap();
+    let (edit, _) = folded.make_subflow_edit(&ids[2..], Some(&body)).unwrap();
+    apply(&mut folded, edit).unwrap();
+    assert_eq!(folded.subflows().path(folded.subflows().subflow_of(ids[2])).len(), 2);
+    let (a, b) = (run(&plain), run(&folded));
+    assert_eq!(b.status, RunStatus::Ok, "{}", b.summary());
+    for label in ["LOOP-A", "INDEX", "BACK", "ACC", "AFTER"] {
+        assert_eq!(a.by_label(label).unwrap().runs, b.by_label(label).unwrap().runs, "{label} runs as often");
+    }
+    assert_eq!(out(&b, "ACC", "default"), &Value::vector(vec![1.0, 2.0, 3.0, 4.0]));
+}
+
+#[test]
 fn node_memory_is_cleared_at_each_run_start() {
     let f = counting_loop(3);
     let first = run(&f);

@@ -153,6 +153,7 @@ fn group_of(f: &runtime::Flow, id: &str, labels: &[&str]) -> Group {
         color: "#2fb37a".into(),
         nodes: labels.iter().map(|l| f.node(f.find_label(l).unwrap()).unwrap().key.clone()).collect(),
         collapsed: false,
+        kind: Default::default(),
     }
 }
 

@@ -53,6 +53,8 @@ SHOWCASE.flojoyWeb = {
   groups: [
     { id: "g1", title: "Signal", color: "#4f7cff", nodes: ["WAVE", "SINE"], collapsed: false },
     { id: "g2", title: "Number", color: "#e0a030", nodes: ["NUMBER"], collapsed: true },
+    // and a subflow (its node, and inside it the breadcrumb)
+    { id: "s1", title: "Display", color: "#4f7cff", nodes: ["BIG_NUMBER"], subflow: { parent: null } },
   ],
 };
 
@@ -62,7 +64,13 @@ test("the editor, the gallery and the dashboard have no serious or critical acce
   assert.equal((await page.evaluate(() => window.flojoy.run())).status, "ok");
   await page.getByTestId("node-PLOT").click();
   assert.equal(await page.getByTestId("group").count(), 2);
+  assert.equal(await page.getByTestId("subflow").count(), 1);
   await audit(page, "editor");
+  await page.getByTestId("subflow-enter").click();
+  await page.getByTestId("node-BIG_NUMBER").waitFor();
+  await audit(page, "editor-inside-subflow");
+  await page.getByTestId("crumb-top").click();
+  await page.getByTestId("breadcrumb").waitFor({ state: "detached" });
 
   await page.getByTestId("examples").click();
   await page.getByTestId("gallery-grid").waitFor();

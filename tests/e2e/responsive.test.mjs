@@ -127,7 +127,7 @@ test("the context menu: a right-click on a node, a long press on empty canvas (t
   const before = await counts(page);
   await nodeByLabel(page, "SINE").click({ button: "right" });
   await menu.waitFor();
-  assert.deepEqual(await menu.locator("[role=menuitem]").allTextContents(), ["View", "Duplicate", "Group", "Save as template…", "Delete"]);
+  assert.deepEqual(await menu.locator("[role=menuitem]").allTextContents(), ["View", "Duplicate", "Group", "Make subflow", "Save as template…", "Delete"]);
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), "View", "the first item has the focus");
   await menu.getByText("Duplicate").click();
   await menu.waitFor({ state: "detached" });

@@ -117,7 +117,7 @@ impl Editor {
             return;
         };
         let key = node.key.clone();
-        if self.apply(Edit::AddNode(Box::new(node)))
+        if self.apply_here(Edit::AddNode(Box::new(node)), std::slice::from_ref(&key))
             && let Some(id) = self.doc.with_untracked(|d| d.flow.find_key(&key))
         {
             self.selection.set(Selection::node(id));
@@ -148,7 +148,7 @@ impl Editor {
             n
         });
         let key = node.key.clone();
-        if self.apply(runtime::Edit::AddNode(Box::new(node)))
+        if self.apply_here(runtime::Edit::AddNode(Box::new(node)), std::slice::from_ref(&key))
             && let Some(id) = self.doc.with_untracked(|d| d.flow.find_key(&key))
         {
             self.selection.set(state::selection::Selection::node(id));
@@ -171,7 +171,9 @@ impl Editor {
             (x - 100.0, y - 60.0)
         };
         let ours = self.copied.with_value(|c| c.as_deref() == Some(text));
-        match self.doc.with_untracked(|d| clipboard::paste(&d.flow, text, at, js::random_u64())) {
+        match self.doc.with_untracked(|d| {
+            clipboard::paste(&d.flow, text, at, js::random_u64(), self.level.get_untracked().as_deref())
+        }) {
             Ok(p) => {
                 let outside = p.needs_consent && !ours;
                 if self.apply_pasted(p) && outside {
@@ -206,7 +208,9 @@ impl Editor {
                 })
             });
             let at = (at.0 + 30.0, at.1 + 30.0);
-            match self.doc.with_untracked(|d| clipboard::paste(&d.flow, &text, at, js::random_u64())) {
+            match self.doc.with_untracked(|d| {
+                clipboard::paste(&d.flow, &text, at, js::random_u64(), self.level.get_untracked().as_deref())
+            }) {
                 Ok(p) => {
                     self.apply_pasted(p);
                 }

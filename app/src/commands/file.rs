@@ -40,6 +40,7 @@ impl Editor {
                 );
                 self.doc.update(|d| d.replace(loaded.flow, outside));
                 self.selection.set(Selection::default());
+                self.level.set(None);
                 self.fit_view();
                 let n = loaded.warnings.len();
                 if let Some((_, what)) = self.doc.with_untracked(|d| d.pending_consent()) {
@@ -94,6 +95,7 @@ impl Editor {
         self.consent_open.set(false);
         self.doc.update(|d| d.replace(Flow::new(), None));
         self.selection.set(Selection::default());
+        self.level.set(None);
     }
 
     /// The flow's JSON and a file name made of its name.

@@ -20,6 +20,7 @@ impl Editor {
                 color: GROUP_COLORS[d.flow.groups.len() % GROUP_COLORS.len()].to_owned(),
                 nodes,
                 collapsed: false,
+                kind: Default::default(),
             })
         });
         match made {

@@ -10,6 +10,7 @@ mod file;
 mod group;
 mod reroute;
 mod run;
+mod subflow;
 mod view;
 
 use leptos::prelude::*;
@@ -44,6 +45,8 @@ pub enum Command {
     Duplicate,
     /// Frames the selected nodes as a group.
     Group,
+    /// Makes the selected nodes one subflow node (double-click it to open it).
+    MakeSubflow,
     Delete,
     /// Opens the view (result, docs, code) of the one selected node.
     ViewNode,
@@ -60,7 +63,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const ALL: [Command; 27] = [
+    pub const ALL: [Command; 28] = [
         Command::Run,
         Command::Stop,
         Command::Save,
@@ -78,6 +81,7 @@ impl Command {
         Command::SelectAll,
         Command::Duplicate,
         Command::Group,
+        Command::MakeSubflow,
         Command::Delete,
         Command::ViewNode,
         Command::Dismiss,
@@ -110,6 +114,7 @@ impl Command {
             Command::SelectAll => "select all",
             Command::Duplicate => "duplicate",
             Command::Group => "group",
+            Command::MakeSubflow => "subflow",
             Command::Delete => "delete",
             Command::ViewNode => "view node",
             Command::Dismiss => "dismiss",
@@ -143,9 +148,10 @@ impl Command {
             Command::SelectAll => "Select every node",
             Command::Duplicate => "Duplicate the selected nodes",
             Command::Group => "Group the selected nodes (a frame that moves, collapses and runs them)",
+            Command::MakeSubflow => "Make a subflow of the selected nodes (one node; double-click it to open it)",
             Command::Delete => "Delete the selection",
             Command::ViewNode => "View the selected node",
-            Command::Dismiss => "Close the node view, or clear the selection",
+            Command::Dismiss => "Close the node view, clear the selection, or leave the subflow",
             Command::TogglePalette => "Command palette",
             Command::Examples => "Example flows…",
             Command::Share => "Share as a link, or embed in a page…",
@@ -229,6 +235,7 @@ impl Editor {
             Command::SelectAll => self.select_all(),
             Command::Duplicate => self.duplicate(),
             Command::Group => self.group_selection(),
+            Command::MakeSubflow => self.make_subflow(),
             Command::Delete => self.delete_selection(),
             Command::ViewNode => {
                 if let Some(id) = self.selection.with_untracked(|s| s.single_node()) {
@@ -236,9 +243,10 @@ impl Editor {
                 }
             }
             Command::Dismiss => {
+                // the node view, else the selection, else one subflow level up
                 if self.viewing.get_untracked().is_some() {
                     self.viewing.set(None);
-                } else {
+                } else if !self.selection.with_untracked(Selection::is_empty) || !self.leave_subflow() {
                     self.selection.set(Selection::default());
                 }
             }

@@ -19,6 +19,7 @@ use crate::editor::group::{Collapsed, GroupFrame};
 use crate::editor::minimap::Minimap;
 use crate::editor::node::NodeBox;
 use crate::editor::note::Note;
+use crate::editor::subflow::{Breadcrumb, Scope, SubflowNode};
 use crate::editor::wire::{TempWire, Wire};
 use crate::state::layout::{intersects, node_size};
 use crate::state::pointer::{Drag, Moving};
@@ -78,19 +79,38 @@ pub fn Canvas() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Main>::new();
     let node_ids = Memo::new(move |_| ed.doc.with(|d| d.flow.node_ids()));
     let edges = Memo::new(move |_| ed.doc.with(|d| d.flow.edges().collect::<Vec<Edge>>()));
+    // the canvas shows one level (the top, or a subflow's inside): a subflow there is one
+    // node, and nodes of other levels are not drawn
+    let scope = Scope::new(ed);
+    provide_context(scope);
+    let away = scope.away;
+    // a level that went (undo of the subflow, another file) gives way to the top
+    Effect::new(move |_| {
+        if let Some(l) = ed.level.get()
+            && !scope.index.with(|s| s.exists(&l))
+        {
+            ed.level.set(None);
+        }
+    });
     // the nodes of collapsed groups are not drawn; their wires end on the group's bar
-    let collapsed = Collapsed::new(ed);
+    let collapsed = Collapsed::new(ed, scope);
     provide_context(collapsed);
     let hidden = collapsed.of;
-    // what is hidden is not selected either (Delete would remove what cannot be seen)
+    // what is hidden (or at another level) is not selected either (Delete would remove what
+    // cannot be seen); a subflow's nodes stay selected with it
     Effect::new(move |_| {
         hidden.with(|h| {
-            if !h.is_empty() && ed.selection.with(|s| s.nodes.iter().any(|n| h.contains_key(n))) {
-                ed.selection.update(|s| s.nodes.retain(|n| !h.contains_key(n)));
-            }
+            away.with(|a| {
+                let gone = |n: &NodeId| h.contains_key(n) || matches!(a.get(n), Some(None));
+                if (!h.is_empty() || !a.is_empty()) && ed.selection.with(|s| s.nodes.iter().any(gone)) {
+                    ed.selection.update(|s| s.nodes.retain(|n| !gone(n)));
+                }
+            })
         })
     });
-    let group_ids = Memo::new(move |_| ed.doc.with(|d| d.flow.groups.iter().map(|g| g.id.clone()).collect::<Vec<_>>()));
+    let group_ids = Memo::new(move |_| ed.doc.with(|d| d.flow.frames().map(|g| g.id.clone()).collect::<Vec<_>>()));
+    let subflow_ids =
+        Memo::new(move |_| scope.boxes.with(|b| b.iter().map(|b| b.group.id.clone()).collect::<Vec<String>>()));
     // only what is in (or near) view is in the DOM: big flows stay light to pan and zoom
     let near = Memo::new(move |_| {
         let (w, h) = ed.canvas_size.get();
@@ -101,18 +121,20 @@ pub fn Canvas() -> impl IntoView {
     let visible = Memo::new(move |_| {
         let r = near.get();
         hidden.with(|hidden| {
-            ed.moving.with(|m| {
-                ed.doc.with(|d| {
-                    d.flow
-                        .nodes()
-                        .filter(|n| !hidden.contains_key(&n.id))
-                        .filter(|n| {
-                            let (nw, nh) = node_size(n);
-                            m.nodes.contains(&n.id)
-                                || intersects(r, (n.position.0, n.position.1, n.position.0 + nw, n.position.1 + nh))
-                        })
-                        .map(|n| n.id)
-                        .collect::<Vec<NodeId>>()
+            away.with(|away| {
+                ed.moving.with(|m| {
+                    ed.doc.with(|d| {
+                        d.flow
+                            .nodes()
+                            .filter(|n| !hidden.contains_key(&n.id) && !away.contains_key(&n.id))
+                            .filter(|n| {
+                                let (nw, nh) = node_size(n);
+                                m.nodes.contains(&n.id)
+                                    || intersects(r, (n.position.0, n.position.1, n.position.0 + nw, n.position.1 + nh))
+                            })
+                            .map(|n| n.id)
+                            .collect::<Vec<NodeId>>()
+                    })
                 })
             })
         })
@@ -123,24 +145,41 @@ pub fn Canvas() -> impl IntoView {
             let set: std::collections::HashSet<NodeId> = v.iter().copied().collect();
             hidden.with(|of| {
                 collapsed.bars.with(|bars| {
-                    // an end in view: a node drawn, or the bar of the collapsed group it is in
-                    let in_view = |id: &NodeId| {
-                        set.contains(id)
-                            || of
-                                .get(id)
-                                .and_then(|g| bars.get(g))
-                                .is_some_and(|b| intersects(r, (b.0, b.1, b.0 + b.2, b.1 + b.3)))
-                    };
-                    edges.with(|es| {
-                        es.iter()
-                            // a wire inside a collapsed group is not drawn
-                            .filter(|e| match (of.get(&e.from.node), of.get(&e.to.node)) {
-                                (Some(a), Some(b)) => a != b,
-                                _ => true,
+                    scope.away.with(|away| {
+                        scope.boxes.with(|boxes| {
+                            // an end in view: a node drawn, or the bar of the collapsed group it is in,
+                            // or the subflow drawn here that holds it
+                            let in_view = |id: &NodeId| {
+                                set.contains(id)
+                                    || of
+                                        .get(id)
+                                        .and_then(|g| bars.get(g))
+                                        .is_some_and(|b| intersects(r, (b.0, b.1, b.0 + b.2, b.1 + b.3)))
+                                    || away.get(id).and_then(|s| s.as_ref()).is_some_and(|s| {
+                                        boxes.iter().any(|b| {
+                                            let (x, y, w, h) = b.rect;
+                                            &b.group.id == s && intersects(r, (x, y, x + w, y + h))
+                                        })
+                                    })
+                            };
+                            edges.with(|es| {
+                                es.iter()
+                                    // a wire inside a collapsed group is not drawn
+                                    .filter(|e| match (of.get(&e.from.node), of.get(&e.to.node)) {
+                                        (Some(a), Some(b)) => a != b,
+                                        _ => true,
+                                    })
+                                    // nor one with an end at another level, or inside one subflow
+                                    .filter(|e| match (away.get(&e.from.node), away.get(&e.to.node)) {
+                                        (Some(None), _) | (_, Some(None)) => false,
+                                        (Some(Some(a)), Some(Some(b))) => a != b,
+                                        _ => true,
+                                    })
+                                    .filter(|e| in_view(&e.from.node) || in_view(&e.to.node))
+                                    .copied()
+                                    .collect::<Vec<Edge>>()
                             })
-                            .filter(|e| in_view(&e.from.node) || in_view(&e.to.node))
-                            .copied()
-                            .collect::<Vec<Edge>>()
+                        })
                     })
                 })
             })
@@ -268,6 +307,22 @@ pub fn Canvas() -> impl IntoView {
                     *s = Selection::default();
                 }
                 s.nodes.extend(members.into_iter().flatten());
+            });
+            start_move(ed, w)
+        } else if let Some(el) = closest(ev.target(), "[data-subflow]") {
+            // a subflow node moves (and is selected) as all its nodes
+            let id = attr(&el, "data-subflow").unwrap_or_default();
+            let members = ed.doc.with_untracked(|d| d.flow.subflow_members(&id));
+            ed.selection.update(|s| {
+                let all = members.iter().all(|m| s.nodes.contains(m));
+                if shift && all {
+                    s.nodes.retain(|n| !members.contains(n));
+                } else if shift {
+                    s.nodes.extend(members);
+                } else if !all {
+                    *s = Selection::default();
+                    s.nodes.extend(members);
+                }
             });
             start_move(ed, w)
         } else if let Some(el) = closest(ev.target(), "[data-node]") {
@@ -400,15 +455,27 @@ pub fn Canvas() -> impl IntoView {
             }
             Drag::Select { from, to, additive } => {
                 let rect = (from.0.min(to.0), from.1.min(to.1), from.0.max(to.0), from.1.max(to.1));
-                let hit: Vec<NodeId> = ed.doc.with_untracked(|d| {
-                    d.flow
-                        .nodes()
-                        .filter(|n| {
-                            let (w, h) = node_size(n);
-                            intersects(rect, (n.position.0, n.position.1, n.position.0 + w, n.position.1 + h))
-                        })
-                        .map(|n| n.id)
-                        .collect()
+                // the nodes drawn here in the box, and every node of the subflows it touches
+                let mut hit: Vec<NodeId> = away.with_untracked(|away| {
+                    ed.doc.with_untracked(|d| {
+                        d.flow
+                            .nodes()
+                            .filter(|n| !away.contains_key(&n.id))
+                            .filter(|n| {
+                                let (w, h) = node_size(n);
+                                intersects(rect, (n.position.0, n.position.1, n.position.0 + w, n.position.1 + h))
+                            })
+                            .map(|n| n.id)
+                            .collect()
+                    })
+                });
+                scope.boxes.with_untracked(|boxes| {
+                    for b in boxes {
+                        let (x, y, w, h) = b.rect;
+                        if intersects(rect, (x, y, x + w, y + h)) {
+                            hit.extend(b.members.iter().copied());
+                        }
+                    }
                 });
                 ed.selection.update(|s| {
                     if !additive {
@@ -466,6 +533,13 @@ pub fn Canvas() -> impl IntoView {
         if let Some(wire) = under.as_ref().and_then(|e| e.closest("[data-edge]").ok().flatten()) {
             if let Some(edge) = attr(&wire, "data-edge").as_deref().and_then(edge_of) {
                 ed.add_reroute(edge, world(ev.client_x(), ev.client_y()));
+            }
+            return;
+        }
+        if let Some(el) = under.as_ref().and_then(|e| e.closest("[data-subflow]").ok().flatten()) {
+            // its title field edits the title; anywhere else opens the subflow
+            if under.as_ref().and_then(|e| e.closest("input, button").ok().flatten()).is_none() {
+                ed.enter_subflow(&attr(&el, "data-subflow").unwrap_or_default());
             }
             return;
         }
@@ -563,13 +637,18 @@ pub fn Canvas() -> impl IntoView {
                     </For>
                     <TempWire/>
                 </svg>
-                <For each=move || text_ids.get() key=|t| t.clone() let(t)>
+                // notes belong to the flow's top level
+                <For each=move || if ed.level.with(Option::is_none) { text_ids.get() } else { Vec::new() } key=|t| t.clone() let(t)>
                     <Note id=t/>
+                </For>
+                <For each=move || subflow_ids.get() key=|s| s.clone() let(s)>
+                    <SubflowNode id=s/>
                 </For>
                 <For each=move || visible.get() key=|id| *id let(id)>
                     <NodeBox id=id/>
                 </For>
             </div>
+            <Breadcrumb/>
             {select_box}
             {wire_hint}
             <Minimap/>

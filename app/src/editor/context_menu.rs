@@ -22,6 +22,7 @@ const ON_NODE: &[(&str, Command)] = &[
     ("View", Command::ViewNode),
     ("Duplicate", Command::Duplicate),
     ("Group", Command::Group),
+    ("Make subflow", Command::MakeSubflow),
     ("Save as template…", Command::SaveTemplate),
     ("Delete", Command::Delete),
 ];

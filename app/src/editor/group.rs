@@ -10,15 +10,25 @@ use runtime::flow::{Flow, Group};
 use wasm_bindgen::JsCast;
 
 use crate::Editor;
+use crate::editor::subflow::Scope;
 use crate::editor::wire::shown_at;
 use crate::state::layout::{collapsed_ports, group_rect, node_size};
 use crate::state::run::Status;
 
-/// Where `g` is drawn now (nodes being dragged included); `None` when none of its nodes is in
-/// the flow.
-pub fn frame_of(ed: &Editor, flow: &Flow, g: &Group) -> Option<(f64, f64, f64, f64)> {
-    let nodes =
-        flow.group_members(g).into_iter().filter_map(|id| flow.node(id)).map(|n| (shown_at(ed, n), node_size(n)));
+/// Where `g` is drawn now (nodes being dragged included), around its nodes drawn at the
+/// canvas's level (`away`: those that are not, [`Scope::away`]); `None` when there are none.
+pub fn frame_of(
+    ed: &Editor,
+    flow: &Flow,
+    g: &Group,
+    away: &HashMap<NodeId, Option<String>>,
+) -> Option<(f64, f64, f64, f64)> {
+    let nodes = flow
+        .group_members(g)
+        .into_iter()
+        .filter(|id| !away.contains_key(id))
+        .filter_map(|id| flow.node(id))
+        .map(|n| (shown_at(ed, n), node_size(n)));
     group_rect(nodes.collect::<Vec<_>>(), g.collapsed)
 }
 
@@ -31,11 +41,11 @@ pub struct Collapsed {
 }
 
 impl Collapsed {
-    pub fn new(ed: Editor) -> Collapsed {
+    pub fn new(ed: Editor, scope: Scope) -> Collapsed {
         let of = Memo::new(move |_| {
             ed.doc.with(|d| {
                 let mut of = HashMap::new();
-                for g in d.flow.groups.iter().filter(|g| g.collapsed) {
+                for g in d.flow.frames().filter(|g| g.collapsed) {
                     for id in d.flow.group_members(g) {
                         of.entry(id).or_insert_with(|| g.id.clone());
                     }
@@ -44,13 +54,14 @@ impl Collapsed {
             })
         });
         let bars = Memo::new(move |_| {
-            ed.doc.with(|d| {
-                d.flow
-                    .groups
-                    .iter()
-                    .filter(|g| g.collapsed)
-                    .filter_map(|g| Some((g.id.clone(), frame_of(&ed, &d.flow, g)?)))
-                    .collect()
+            scope.away.with(|away| {
+                ed.doc.with(|d| {
+                    d.flow
+                        .frames()
+                        .filter(|g| g.collapsed)
+                        .filter_map(|g| Some((g.id.clone(), frame_of(&ed, &d.flow, g, away)?)))
+                        .collect()
+                })
             })
         });
         Collapsed { of, bars }
@@ -86,16 +97,19 @@ fn group_status(ed: Editor, id: &str) -> Option<(&'static str, String)> {
 #[component]
 pub fn GroupFrame(id: String) -> impl IntoView {
     let ed = expect_context::<Editor>();
+    let scope = expect_context::<Scope>();
     let gid = id.clone();
     let status = Memo::new({
         let id = id.clone();
         move |_| group_status(ed, &id)
     });
     let shown = Memo::new(move |_| {
-        ed.doc.with(|d| {
-            let g = d.flow.group(&gid)?;
-            let rect = frame_of(&ed, &d.flow, g)?;
-            Some((g.clone(), d.flow.group_members(g).len(), rect))
+        scope.away.with(|away| {
+            ed.doc.with(|d| {
+                let g = d.flow.group(&gid).filter(|g| !g.is_subflow())?;
+                let rect = frame_of(&ed, &d.flow, g, away)?;
+                Some((g.clone(), d.flow.group_members(g).len(), rect))
+            })
         })
     });
     move || {

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::Editor;
+use crate::editor::subflow::Scope;
 use crate::state::layout::node_size;
 
 const W: f64 = 180.0;
@@ -11,11 +12,15 @@ const H: f64 = 120.0;
 #[component]
 pub fn Minimap() -> impl IntoView {
     let ed = expect_context::<Editor>();
-    // nodes as world rectangles, and the world bounds of nodes plus view
+    let scope = use_context::<Scope>();
+    // nodes (at the canvas's level) as world rectangles, and the world bounds of nodes plus view
     let rects = Memo::new(move |_| {
+        let away = scope.map(|s| s.away.get()).unwrap_or_default();
+        let elsewhere = |id: &runtime::NodeId| matches!(away.get(id), Some(None));
         ed.doc.with(|d| {
             d.flow
                 .nodes()
+                .filter(|n| !elsewhere(&n.id))
                 .map(|n| {
                     let (w, h) = node_size(n);
                     (n.position.0, n.position.1, w, h, n.spec().category.clone())

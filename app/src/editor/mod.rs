@@ -19,6 +19,7 @@ pub mod panel;
 pub mod plot_view;
 pub mod recent;
 pub mod share_dialog;
+pub mod subflow;
 pub mod templates;
 pub mod toast;
 pub mod toolbar;

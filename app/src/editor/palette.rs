@@ -79,6 +79,7 @@ pub fn Palette() -> impl IntoView {
             />
             <div class="palette-groups">
                 <crate::editor::templates::TemplatesGroup/>
+                <crate::editor::templates::TemplatesGroup subflows=true/>
                 {move || {
                     let searching = !query.with(String::is_empty);
                     groups

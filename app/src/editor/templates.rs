@@ -35,7 +35,8 @@ impl Editor {
         let asked = js::window()
             .and_then(|w| w.prompt_with_message_and_default("Name of the template", &suggested).ok().flatten());
         let Some(name) = asked.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) else { return };
-        let record = Record { text, name: name.clone(), nodes, outside: None, saved_at: js_sys::Date::now() };
+        let record =
+            Record { text, name: name.clone(), nodes, outside: None, saved_at: js_sys::Date::now(), subflow: false };
         let ed = *self;
         leptos::task::spawn_local(async move {
             match store::template_put(&record).await {
@@ -58,9 +59,15 @@ impl Editor {
                 Err(e) => return ed.error(format!("the template could not be read: {e}")),
             };
             let (x, y) = ed.view_center();
-            let pasted = ed
-                .doc
-                .with_untracked(|d| clipboard::paste(&d.flow, &record.text, (x - 100.0, y - 60.0), js::random_u64()));
+            let pasted = ed.doc.with_untracked(|d| {
+                clipboard::paste(
+                    &d.flow,
+                    &record.text,
+                    (x - 100.0, y - 60.0),
+                    js::random_u64(),
+                    ed.level.get_untracked().as_deref(),
+                )
+            });
             match pasted {
                 Ok(p) => {
                     ed.apply_pasted(p);
@@ -71,18 +78,22 @@ impl Editor {
     }
 }
 
-/// The palette's "My templates" group (hidden while there are none).
+/// The palette's "My templates" group, or with `subflows` its "My subflows" group (subflows
+/// kept with ☆); hidden while there are none.
 #[component]
-pub fn TemplatesGroup() -> impl IntoView {
+pub fn TemplatesGroup(#[prop(optional)] subflows: bool) -> impl IntoView {
     let ed = expect_context::<Editor>();
-    ed.refresh_templates();
+    if !subflows {
+        ed.refresh_templates();
+    }
+    let (title, testid) = if subflows { ("My subflows", "my-subflows") } else { ("My templates", "my-templates") };
     move || {
-        let list = ed.templates.get();
+        let list: Vec<_> = ed.templates.get().into_iter().filter(|t| t.subflow == subflows).collect();
         (!list.is_empty()).then(|| {
             let n = list.len();
             view! {
-                <details class="palette-group" data-testid="my-templates" open=true>
-                    <summary>"My templates" <span class="count">{n}</span></summary>
+                <details class="palette-group" data-testid=testid open=true>
+                    <summary>{title} <span class="count">{n}</span></summary>
                     <ul>
                         {list
                             .into_iter()
@@ -90,7 +101,7 @@ pub fn TemplatesGroup() -> impl IntoView {
                                 let id = t.id;
                                 let title = format!("{} node{}: click to insert", t.nodes, if t.nodes == 1 { "" } else { "s" });
                                 view! {
-                                    <li class="palette-item" data-testid="template-item" title=title on:click=move |_| ed.insert_template(id)>
+                                    <li class="palette-item" data-testid=if subflows { "subflow-item" } else { "template-item" } title=title on:click=move |_| ed.insert_template(id)>
                                         <span class="name">{t.name}</span>
                                         <span class="doc">{format!("{} node{}", t.nodes, if t.nodes == 1 { "" } else { "s" })}</span>
                                     </li>

@@ -8,6 +8,7 @@ use runtime::Edge;
 use crate::Editor;
 use crate::editor::canvas::edge_attr;
 use crate::editor::group::Collapsed;
+use crate::editor::subflow::Scope;
 use crate::state::layout::{input_at, input_pos, output_at, output_pos, wire_path, wire_path_through};
 use crate::state::pointer::Drag;
 
@@ -26,16 +27,18 @@ pub fn shown_at(ed: &Editor, node: &runtime::flow::Node) -> (f64, f64) {
 pub fn Wire(edge: Edge) -> impl IntoView {
     let ed = expect_context::<Editor>();
     let collapsed = use_context::<Collapsed>();
+    let scope = use_context::<Scope>();
     let geometry = Memo::new(move |_| {
         ed.doc.with(|d| {
             let (a, b) = (d.flow.node(edge.from.node)?, d.flow.node(edge.to.node)?);
             let t = a.spec().outputs.get(usize::from(edge.from.port))?.types.first().map_or("Any", |t| t.name());
             // an end in a collapsed group is on the group's bar
             let bar = |id| collapsed.and_then(|c| c.ports(id));
-            let start = bar(edge.from.node)
-                .map_or_else(|| output_at(a, shown_at(&ed, a), usize::from(edge.from.port)), |(_, out)| out);
-            let end =
-                bar(edge.to.node).map_or_else(|| input_at(shown_at(&ed, b), usize::from(edge.to.port)), |(inp, _)| inp);
+            // and one inside a subflow drawn here is on the subflow's port
+            let start = scope.and_then(|s| s.output_at(edge.from)).or_else(|| bar(edge.from.node).map(|(_, out)| out));
+            let start = start.unwrap_or_else(|| output_at(a, shown_at(&ed, a), usize::from(edge.from.port)));
+            let end = scope.and_then(|s| s.input_at(edge.to)).or_else(|| bar(edge.to.node).map(|(inp, _)| inp));
+            let end = end.unwrap_or_else(|| input_at(shown_at(&ed, b), usize::from(edge.to.port)));
             let points = reroute_points(&ed, &d.flow, edge);
             Some((wire_path_through(start, &points, end), t, points))
         })
@@ -93,12 +96,20 @@ fn reroute_points(ed: &Editor, flow: &runtime::Flow, edge: Edge) -> Vec<(f64, f6
 #[component]
 pub fn TempWire() -> impl IntoView {
     let ed = expect_context::<Editor>();
+    let scope = use_context::<Scope>();
     move || {
         let Some(Drag::Wire { from, at, hover }) = ed.drag.get() else { return None };
-        let start = ed.doc.with(|d| d.flow.node(from.node).map(|n| output_pos(n, usize::from(from.port))))?;
+        // from (or to) a subflow's port: where the subflow draws it
+        let start = match scope.and_then(|s| s.output_at(from)) {
+            Some(p) => p,
+            None => ed.doc.with(|d| d.flow.node(from.node).map(|n| output_pos(n, usize::from(from.port))))?,
+        };
         let (end, state) = match &hover {
             Some((to, ok)) => (
-                ed.doc.with(|d| d.flow.node(to.node).map(|n| input_pos(n, usize::from(to.port)))).unwrap_or(at),
+                scope
+                    .and_then(|s| s.input_at(*to))
+                    .or_else(|| ed.doc.with(|d| d.flow.node(to.node).map(|n| input_pos(n, usize::from(to.port)))))
+                    .unwrap_or(at),
                 if ok.is_ok() { "ok" } else { "refused" },
             ),
             None => (at, "open"),

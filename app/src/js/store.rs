@@ -39,6 +39,9 @@ pub struct Record {
     pub outside: Option<String>,
     /// Milliseconds since 1970.
     pub saved_at: f64,
+    /// A template that is one subflow (listed under "My subflows").
+    #[serde(default)]
+    pub subflow: bool,
 }
 
 /// A recent flow as the list shows it (no text).
@@ -49,6 +52,9 @@ pub struct Recent {
     pub name: String,
     pub nodes: usize,
     pub saved_at: f64,
+    /// A template that is one subflow (templates only).
+    #[serde(default)]
+    pub subflow: bool,
 }
 
 /// Why a write failed: the quota, or anything else (private mode, a blocked database).

@@ -24,8 +24,9 @@ pub struct Pasted {
 }
 
 /// Builds the edit that pastes `text` into `flow`, with the snippet's top-left corner moved to
-/// `at` (world coordinates). `seed` makes the fresh ids.
-pub fn paste(flow: &Flow, text: &str, at: (f64, f64), seed: u64) -> Result<Pasted, FileError> {
+/// `at` (world coordinates), at the canvas's `level` (inside that subflow: the pasted nodes and
+/// subflows join it). `seed` makes the fresh ids.
+pub fn paste(flow: &Flow, text: &str, at: (f64, f64), seed: u64, level: Option<&str>) -> Result<Pasted, FileError> {
     let snippet = file::load(text, seed)?.flow;
     if snippet.is_empty() {
         return Err(FileError::NotAFlow("the clipboard holds no nodes".into()));
@@ -77,13 +78,28 @@ pub fn paste(flow: &Flow, text: &str, at: (f64, f64), seed: u64) -> Result<Paste
     // the snippet's groups (fresh ids) and reroute points, following their nodes
     let added: std::collections::HashSet<&String> = keys.iter().collect();
     let pasted = |k: &String| renamed.get(k).filter(|k| added.contains(k)).cloned();
+    // subflows keep their nesting (by their new ids); the outermost join the level
+    let mut free = (1..).map(|i| format!("group-{i}")).filter(|id| flow.group(id).is_none());
+    let group_ids: HashMap<String, String> =
+        snippet.groups.iter().map(|g| (g.id.clone(), free.next().unwrap_or_default())).collect();
     for g in &snippet.groups {
         let mut g = g.clone();
         g.nodes = g.nodes.iter().filter_map(pasted).collect();
-        g.id = scratch.fresh_group_id();
-        if !g.nodes.is_empty() && apply(&mut scratch, Edit::AddGroup(g.clone())).is_ok() {
+        g.id = group_ids[&g.id].clone();
+        if g.is_subflow() {
+            let parent = g.parent().and_then(|p| group_ids.get(p)).cloned().or_else(|| level.map(str::to_owned));
+            g.kind = runtime::flow::GroupKind::Subflow { parent };
+        }
+        if (!g.nodes.is_empty() || g.is_subflow()) && apply(&mut scratch, Edit::AddGroup(g.clone())).is_ok() {
             edits.push(Edit::AddGroup(g));
         }
+    }
+    // pasted nodes in no pasted subflow join the level's
+    let in_subflow: std::collections::HashSet<String> =
+        snippet.groups.iter().filter(|g| g.is_subflow()).flat_map(|g| g.nodes.iter().filter_map(pasted)).collect();
+    let loose: Vec<String> = keys.iter().filter(|k| !in_subflow.contains(*k)).cloned().collect();
+    if let Some(join) = scratch.join_subflow_edit(&loose, level) {
+        edits.push(join);
     }
     for r in &snippet.reroutes {
         let (Some(source), Some(target)) = (pasted(&r.wire.source), pasted(&r.wire.target)) else { continue };
@@ -112,7 +128,7 @@ mod tests {
         let ids: Vec<NodeId> = ["LOOP", "LOOP INDEX", "BIG NUMBER"].iter().map(|l| f.find_label(l).unwrap()).collect();
         let text = copy(&f, &ids);
         let before = (f.len(), f.edge_count());
-        let p = paste(&f, &text, (1000.0, 500.0), 42).unwrap();
+        let p = paste(&f, &text, (1000.0, 500.0), 42, None).unwrap();
         apply(&mut f, p.edit).unwrap();
         assert_eq!(f.len(), before.0 + 3);
         assert_eq!(f.edge_count(), before.1 + 2, "LOOP→LOOP_INDEX→BIG_NUMBER come along");
@@ -143,6 +159,7 @@ mod tests {
             color: "#2fb37a".into(),
             nodes: vec![key(&f, lp), key(&f, idx)],
             collapsed: true,
+            kind: Default::default(),
         };
         // a group reaching outside the copy stays behind
         let outside = runtime::flow::Group {
@@ -160,7 +177,7 @@ mod tests {
         let wire = f.wire_key(e).unwrap();
         apply(&mut f, Edit::SetReroute { wire, points: vec![(x0 + 10.0, y0 + 20.0)] }).unwrap();
         let text = copy(&f, &[lp, idx, big]);
-        let p = paste(&f, &text, (1000.0, 500.0), 42).unwrap();
+        let p = paste(&f, &text, (1000.0, 500.0), 42, None).unwrap();
         apply(&mut f, p.edit).unwrap();
         assert_eq!(f.groups.len(), 3, "the whole group came along, not the one reaching outside");
         let new = f.groups.last().unwrap();
@@ -172,22 +189,47 @@ mod tests {
     }
 
     #[test]
+    fn pasted_subflows_keep_their_nesting_and_join_the_level_pasted_into() {
+        let mut f = loop_flow();
+        let id = |f: &Flow, l: &str| f.find_label(l).unwrap();
+        let (lp, idx, big) = (id(&f, "LOOP"), id(&f, "LOOP INDEX"), id(&f, "BIG NUMBER"));
+        let (edit, outer) = f.make_subflow_edit(&[idx, big], None).unwrap();
+        apply(&mut f, edit).unwrap();
+        let (edit, _) = f.make_subflow_edit(&[big], Some(&outer)).unwrap();
+        apply(&mut f, edit).unwrap();
+        // copied with LOOP, pasted inside the outer subflow: LOOP joins it, the copied outer
+        // subflow sits in it, and the copied inner one in the copied outer one
+        let text = copy(&f, &[lp, idx, big]);
+        let p = paste(&f, &text, (1000.0, 500.0), 42, Some(&outer)).unwrap();
+        apply(&mut f, p.edit).unwrap();
+        let s = f.subflows();
+        let [new_loop, new_idx, new_big] = [0, 1, 2].map(|i| f.find_key(&p.keys[i]).unwrap());
+        assert_eq!(s.subflow_of(new_loop), Some(outer.as_str()));
+        let copied_outer = s.subflow_of(new_idx).unwrap().to_owned();
+        assert_ne!(copied_outer, outer);
+        assert_eq!(s.parent(&copied_outer), Some(outer.as_str()));
+        let copied_inner = s.subflow_of(new_big).unwrap();
+        assert_eq!(s.parent(copied_inner), Some(copied_outer.as_str()));
+        assert_eq!(f.groups.len(), 4);
+    }
+
+    #[test]
     fn a_snippet_with_python_code_needs_consent_one_of_built_in_nodes_does_not() {
         let f = Flow::new();
         let built_in = r#"{"rfInstance":{"nodes":[{"id":"SINE-1","data":{"func":"SINE","label":"SINE"},"position":{"x":0,"y":0}}],"edges":[]}}"#;
-        assert!(!paste(&f, built_in, (0.0, 0.0), 1).unwrap().needs_consent);
+        assert!(!paste(&f, built_in, (0.0, 0.0), 1, None).unwrap().needs_consent);
         let code = "from flojoy import flojoy, Scalar\n\n@flojoy\ndef ONE() -> Scalar:\n    return Scalar(c=1)\n";
         let python = serde_json::json!({"rfInstance": {"nodes": [
             {"id": "ONE-1", "data": {"func": "ONE", "label": "ONE", "code": code}, "position": {"x": 0, "y": 0}}
         ], "edges": []}});
-        assert!(paste(&f, &python.to_string(), (0.0, 0.0), 1).unwrap().needs_consent);
+        assert!(paste(&f, &python.to_string(), (0.0, 0.0), 1, None).unwrap().needs_consent);
     }
 
     #[test]
     fn pasting_text_that_is_not_a_flow_says_so() {
         let f = Flow::new();
-        assert!(paste(&f, "hello", (0.0, 0.0), 1).is_err());
-        assert!(paste(&f, r#"{"rfInstance":{"nodes":[],"edges":[]}}"#, (0.0, 0.0), 1).is_err());
+        assert!(paste(&f, "hello", (0.0, 0.0), 1, None).is_err());
+        assert!(paste(&f, r#"{"rfInstance":{"nodes":[],"edges":[]}}"#, (0.0, 0.0), 1, None).is_err());
         let _ = Edit::Batch(vec![]);
     }
 }

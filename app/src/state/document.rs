@@ -197,7 +197,12 @@ impl Document {
 
     /// The canvas rectangle that holds every node (x0, y0, x1, y1), if any.
     pub fn bounds(&self) -> Option<(f64, f64, f64, f64)> {
-        let mut it = self.flow.nodes().map(|n| {
+        self.bounds_of(|_| true)
+    }
+
+    /// The bounds of the nodes `keep` accepts (those shown at a subflow's level).
+    pub fn bounds_of(&self, keep: impl Fn(runtime::NodeId) -> bool) -> Option<(f64, f64, f64, f64)> {
+        let mut it = self.flow.nodes().filter(|n| keep(n.id)).map(|n| {
             let (w, h) = node_size(n);
             (n.position.0, n.position.1, n.position.0 + w, n.position.1 + h)
         });

@@ -50,12 +50,16 @@ fn drawing_settings(o: &mut Map<String, Json>, flow: &Flow, ids: &[NodeId]) {
         .groups
         .iter()
         .filter(|g| g.nodes.iter().all(|k| flow.find_key(k).is_none() || inside(k)))
+        // a subflow goes with all its members (those of subflows inside it too), whose own
+        // nodes may be none of them
+        .filter(|g| !g.is_subflow() || flow.subflow_members(&g.id).iter().any(|n| ids.contains(n)))
+        .filter(|g| !g.is_subflow() || flow.subflow_members(&g.id).iter().all(|n| ids.contains(n)))
         .map(|g| {
             let mut g = g.clone();
             g.nodes.retain(|k| inside(k));
             g
         })
-        .filter(|g| !g.nodes.is_empty())
+        .filter(|g| g.is_subflow() || !g.nodes.is_empty())
         .map(|g| g.to_json())
         .collect();
     let reroutes: Vec<Json> = flow

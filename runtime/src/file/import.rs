@@ -177,7 +177,8 @@ impl Reader {
                 }
                 Some(mut g) => {
                     g.nodes.retain(|k| self.flow.find_key(k).is_some());
-                    if g.nodes.is_empty() {
+                    // a subflow may hold only subflows: an empty one goes below
+                    if g.nodes.is_empty() && !g.is_subflow() {
                         self.warnings.push(format!("group #{} was skipped: none of its nodes is in the file", i + 1));
                     } else {
                         self.flow.groups.push(g);
@@ -187,6 +188,16 @@ impl Reader {
                     self.warnings.push(format!("group #{} was skipped: it needs an id and a list of node ids", i + 1))
                 }
             }
+        }
+        let mended = self.flow.mend_subflows();
+        self.warnings.extend(mended);
+        let empty: Vec<String> = (self.flow.groups.iter())
+            .filter(|g| g.is_subflow() && self.flow.subflow_members(&g.id).is_empty())
+            .map(|g| g.id.clone())
+            .collect();
+        for id in empty {
+            self.warnings.push(format!("subflow '{id}' was skipped: none of its nodes is in the file"));
+            self.flow.groups.retain(|g| g.id != id);
         }
     }
 

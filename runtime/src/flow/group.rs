@@ -14,7 +14,7 @@ use serde_json::{Value as Json, json};
 use super::{Flow, NodeId};
 use crate::spec::ParamKind;
 
-/// A frame around some nodes.
+/// A frame around some nodes, or a subflow ([`GroupKind`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Group {
     pub id: String,
@@ -25,6 +25,18 @@ pub struct Group {
     pub nodes: Vec<String>,
     /// Drawn as its title bar only, its nodes hidden.
     pub collapsed: bool,
+    pub kind: GroupKind,
+}
+
+/// What a group is drawn as.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum GroupKind {
+    /// A frame around its nodes.
+    #[default]
+    Frame,
+    /// A subflow: one node on the canvas of its parent (another subflow's inside, or the top
+    /// level when `None`), entered to see and edit its nodes ([`super::subflow`]).
+    Subflow { parent: Option<String> },
 }
 
 /// The colours new groups take in turn.
@@ -32,7 +44,23 @@ pub const COLORS: [&str; 6] = ["#4f7cff", "#2fb37a", "#e0a030", "#c65bd6", "#e05
 
 impl Group {
     pub fn to_json(&self) -> Json {
-        json!({"id": self.id, "title": self.title, "color": self.color, "nodes": self.nodes, "collapsed": self.collapsed})
+        let mut j = json!({"id": self.id, "title": self.title, "color": self.color, "nodes": self.nodes, "collapsed": self.collapsed});
+        if let (GroupKind::Subflow { parent }, Some(o)) = (&self.kind, j.as_object_mut()) {
+            o.insert("subflow".into(), json!({ "parent": parent }));
+        }
+        j
+    }
+
+    pub fn is_subflow(&self) -> bool {
+        matches!(self.kind, GroupKind::Subflow { .. })
+    }
+
+    /// The subflow this subflow is drawn in (`None`: the top level, or not a subflow).
+    pub fn parent(&self) -> Option<&str> {
+        match &self.kind {
+            GroupKind::Subflow { parent } => parent.as_deref(),
+            GroupKind::Frame => None,
+        }
     }
 
     /// A group as a file holds it; `None` when it is not one (no id, nodes not a list of text).
@@ -45,6 +73,12 @@ impl Group {
             color,
             nodes,
             collapsed: j.get("collapsed").and_then(Json::as_bool).unwrap_or(false),
+            kind: match j.get("subflow") {
+                Some(sub) => GroupKind::Subflow {
+                    parent: sub.get("parent").and_then(Json::as_str).filter(|p| *p != id).map(str::to_owned),
+                },
+                None => GroupKind::Frame,
+            },
             id,
         })
     }
@@ -72,7 +106,17 @@ impl Flow {
 
     /// A title no group has: "Group 1", "Group 2"…
     pub fn fresh_group_title(&self) -> String {
-        (1..).map(|i| format!("Group {i}")).find(|t| !self.groups.iter().any(|g| &g.title == t)).unwrap_or_default()
+        self.fresh_title("Group")
+    }
+
+    /// `"{stem} 1"`, `"{stem} 2"`…: the first no group (or subflow) has.
+    pub(crate) fn fresh_title(&self, stem: &str) -> String {
+        (1..).map(|i| format!("{stem} {i}")).find(|t| !self.groups.iter().any(|g| &g.title == t)).unwrap_or_default()
+    }
+
+    /// The frames (groups that are not subflows).
+    pub fn frames(&self) -> impl Iterator<Item = &Group> {
+        self.groups.iter().filter(|g| !g.is_subflow())
     }
 
     /// `ids` and every node upstream of them (what "run this group" runs): the rest is removed.

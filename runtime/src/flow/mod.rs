@@ -8,10 +8,12 @@ mod group;
 mod needs;
 mod reroute;
 mod set;
-pub use group::{COLORS as GROUP_COLORS, Group};
+mod subflow;
+pub use group::{COLORS as GROUP_COLORS, Group, GroupKind};
 pub use needs::Consent;
 pub use reroute::{Reroute, WireKey};
 pub use set::{set_param, set_param_arg};
+pub use subflow::{Place, Subflows};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
