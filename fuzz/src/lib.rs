@@ -157,14 +157,41 @@ impl FlowShape {
 /// One editor action, on whatever the flow holds at that moment (indices wrap).
 #[derive(Arbitrary, Debug)]
 pub enum Action {
-    Add { kind: u16, at: (i16, i16) },
+    Add {
+        kind: u16,
+        at: (i16, i16),
+    },
     Remove(u8),
-    Connect { from: u8, out: u8, to: u8, input: u8 },
+    Connect {
+        from: u8,
+        out: u8,
+        to: u8,
+        input: u8,
+    },
     Disconnect(u8),
-    SetParam { node: u8, param: u8, value: Val },
-    Move { node: u8, to: (i16, i16) },
-    Rename { node: u8, label: String },
-    Resize { node: u8, size: Option<(u16, u16)> },
+    SetParam {
+        node: u8,
+        param: u8,
+        value: Val,
+    },
+    Move {
+        node: u8,
+        to: (i16, i16),
+    },
+    Rename {
+        node: u8,
+        label: String,
+    },
+    Resize {
+        node: u8,
+        size: Option<(u16, u16)>,
+    },
+    /// Some nodes made a subflow at a level (0: the top, else one of the subflows).
+    MakeSubflow {
+        nodes: Vec<u8>,
+        level: u8,
+    },
+    DissolveSubflow(u8),
     Batch(Vec<Action>),
 }
 
@@ -209,6 +236,16 @@ impl Action {
             Action::Rename { node: n, label } => Edit::Rename { node: node(n)?, label: label.clone() },
             Action::Resize { node: n, size } => {
                 Edit::Resize { node: node(n)?, size: size.map(|(w, h)| (f64::from(w), f64::from(h))) }
+            }
+            Action::MakeSubflow { nodes, level } => {
+                let subs: Vec<&str> = flow.groups.iter().filter(|g| g.is_subflow()).map(|g| g.id.as_str()).collect();
+                let level = (*level as usize % (subs.len() + 1)).checked_sub(1).map(|i| subs[i]);
+                let chosen: Vec<_> = nodes.iter().take(8).filter_map(node).collect();
+                flow.make_subflow_edit(&chosen, level)?.0
+            }
+            Action::DissolveSubflow(i) => {
+                let subs: Vec<&str> = flow.groups.iter().filter(|g| g.is_subflow()).map(|g| g.id.as_str()).collect();
+                flow.dissolve_subflow_edit(subs.get(*i as usize % subs.len().max(1))?)?
             }
             Action::Batch(inner) => {
                 // a batch is built against the flow as it is now; its members may fail, and
@@ -271,4 +308,3 @@ pub fn starting_flows() -> &'static [Flow] {
         .collect()
     })
 }
-

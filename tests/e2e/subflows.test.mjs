@@ -110,6 +110,8 @@ test("make a subflow, wire and run it, open it, edit inside, keep it, save and l
   assert.equal(await nodeByLabel(page, "WAVE").count(), 0, "the outside is not drawn");
   assert.equal(await nodeByLabel(page, "GAIN").count(), 0);
   assert.equal(await page.getByTestId("wire").count(), 1, "SHAPE → SCALE");
+  // the wires from outside are stubs naming where they come from
+  assert.deepEqual((await page.getByTestId("wire-stub").allTextContents()).sort(), ["from GAIN", "from WAVE"]);
   await page.screenshot({ path: join(OUT, "subflow-inside.png") });
   // Select all + Delete inside removes only what is inside
   await page.locator(".canvas").click({ position: { x: 5, y: 300 } });

@@ -169,9 +169,10 @@ pub fn Canvas() -> impl IntoView {
                                         (Some(a), Some(b)) => a != b,
                                         _ => true,
                                     })
-                                    // nor one with an end at another level, or inside one subflow
+                                    // nor one inside one subflow, or between other levels (one
+                                    // with an end here is a stub)
                                     .filter(|e| match (away.get(&e.from.node), away.get(&e.to.node)) {
-                                        (Some(None), _) | (_, Some(None)) => false,
+                                        (Some(None), Some(None)) => false,
                                         (Some(Some(a)), Some(Some(b))) => a != b,
                                         _ => true,
                                     })

@@ -39,13 +39,37 @@ pub fn Wire(edge: Edge) -> impl IntoView {
             let start = start.unwrap_or_else(|| output_at(a, shown_at(&ed, a), usize::from(edge.from.port)));
             let end = scope.and_then(|s| s.input_at(edge.to)).or_else(|| bar(edge.to.node).map(|(inp, _)| inp));
             let end = end.unwrap_or_else(|| input_at(shown_at(&ed, b), usize::from(edge.to.port)));
+            // inside a subflow, a wire from (or to) outside is a stub naming the node out there
+            let elsewhere = |id| scope.is_some_and(|s| s.away.with(|a| matches!(a.get(&id), Some(None))));
+            if elsewhere(edge.from.node) {
+                let from = (end.0 - STUB, end.1);
+                return Some(Shape::Stub { d: wire_path(from, end), t, at: from, says: format!("from {}", a.label) });
+            }
+            if elsewhere(edge.to.node) {
+                let to = (start.0 + STUB, start.1);
+                return Some(Shape::Stub { d: wire_path(start, to), t, at: to, says: format!("to {}", b.label) });
+            }
             let points = reroute_points(&ed, &d.flow, edge);
-            Some((wire_path_through(start, &points, end), t, points))
+            Some(Shape::Wire { d: wire_path_through(start, &points, end), t, points })
         })
     });
     let selected = Memo::new(move |_| ed.selection.with(|s| s.edges.contains(&edge)));
     move || {
-        geometry.get().map(|(d, t, points)| {
+        geometry.get().map(|shape| {
+            let (d, t, points) = match shape {
+                Shape::Wire { d, t, points } => (d, t, points),
+                Shape::Stub { d, t, at, says } => {
+                    // right of a stub into an input the text would cover the node: it ends there
+                    let anchor = if says.starts_with("from") { "end" } else { "start" };
+                    return view! {
+                        <g class="wire-stub" data-testid="wire-stub">
+                            <path class="wire stub" data-type=t d=d></path>
+                            <text class="wire-stub-label" x=at.0 y=at.1 - 6.0 text-anchor=anchor>{says}</text>
+                        </g>
+                    }
+                    .into_any();
+                }
+            };
             let handles = points
                 .iter()
                 .enumerate()
@@ -64,8 +88,21 @@ pub fn Wire(edge: Edge) -> impl IntoView {
                     {handles}
                 </g>
             }
+            .into_any()
         })
     }
+}
+
+/// How long a stub (a wire from or to another level) is drawn.
+const STUB: f64 = 70.0;
+
+/// What a wire is drawn as.
+#[derive(Clone, PartialEq)]
+enum Shape {
+    /// From its output to its input, through its reroute points.
+    Wire { d: String, t: &'static str, points: Vec<(f64, f64)> },
+    /// Inside a subflow, the end at this level and a label naming the node outside.
+    Stub { d: String, t: &'static str, at: (f64, f64), says: String },
 }
 
 /// The points a wire is drawn through now (the one being dragged moved by the drag).
