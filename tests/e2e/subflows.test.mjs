@@ -113,13 +113,18 @@ test("make a subflow, wire and run it, open it, edit inside, keep it, save and l
   // the wires from outside are stubs naming where they come from
   assert.deepEqual((await page.getByTestId("wire-stub").allTextContents()).sort(), ["from GAIN", "from WAVE"]);
   await page.screenshot({ path: join(OUT, "subflow-inside.png") });
-  // Select all + Delete inside removes only what is inside
+  // Select all + Delete inside removes only what is inside; the emptied subflow goes with
+  // its nodes, so the canvas is back at the top; undo brings both back
   await page.locator(".canvas").click({ position: { x: 5, y: 300 } });
   await page.keyboard.press("Control+a");
   await page.keyboard.press("Delete");
-  await nodeByLabel(page, "SHAPE").waitFor({ state: "detached" });
+  await page.getByTestId("breadcrumb").waitFor({ state: "detached" });
   assert.deepEqual(await labels(page), ["GAIN", "WAVE"]);
+  assert.deepEqual(await groups(page), []);
+  await nodeByLabel(page, "WAVE").waitFor();
   await page.keyboard.press("Control+z");
+  await sub.waitFor();
+  await sub.locator("[data-testid=subflow-result]").dblclick();
   await nodeByLabel(page, "SHAPE").waitFor();
   // a node added inside joins the subflow, in the same undo step
   await page.getByTestId("palette-search").fill("absolute");
@@ -213,6 +218,20 @@ test("subflows nest: a subflow made inside another, the breadcrumb names both le
   await page.getByTestId("breadcrumb").getByTestId("crumb").click();
   await nodeByLabel(page, "SHAPE").waitFor();
   assert.equal(await page.getByTestId("crumb-here").textContent(), "Outer");
+  // a subflow made here, entered, then undone: the canvas goes back to where it was made
+  await nodeByLabel(page, "SHAPE").locator(".node-header").click({ button: "right" });
+  await page.getByTestId("context-menu").getByText("Make subflow").click();
+  await nodeByLabel(page, "SHAPE").waitFor({ state: "detached" });
+  assert.equal(await sub.count(), 2, "Inner and the new one");
+  const made = (await flow(page)).flojoyWeb.groups.find((g) => g.nodes.includes("SHAPE"));
+  assert.deepEqual(made.subflow, { parent: "outer" });
+  await page.locator(`[data-subflow="${made.id}"]`).getByTestId("subflow-enter").click();
+  assert.deepEqual((await page.getByTestId("breadcrumb").locator(".crumb").allTextContents()).slice(1), ["Outer", made.title]);
+  await nodeByLabel(page, "SHAPE").waitFor();
+  await page.keyboard.press("Control+z");
+  await page.waitForFunction(() => document.querySelector("[data-testid=crumb-here]")?.textContent === "Outer");
+  await nodeByLabel(page, "SHAPE").waitFor();
+  assert.equal(await sub.count(), 1);
   assert.deepEqual(errors, []);
   await ctx.close();
 });

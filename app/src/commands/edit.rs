@@ -64,9 +64,17 @@ impl Editor {
         }
     }
 
-    /// Selects every node.
+    /// Selects every node the canvas shows (inside a subflow: its nodes).
     pub fn select_all(&self) {
-        let ids = self.doc.with_untracked(|d| d.flow.node_ids());
+        let level = self.level.get_untracked();
+        let ids = self.doc.with_untracked(|d| {
+            let s = d.flow.subflows();
+            let mut ids = d.flow.node_ids();
+            if !s.is_empty() {
+                ids.retain(|n| s.place(*n, level.as_deref()) != runtime::flow::Place::Elsewhere);
+            }
+            ids
+        });
         self.selection.set(Selection { nodes: ids.into_iter().collect(), ..Selection::default() });
     }
 
@@ -124,8 +132,12 @@ impl Editor {
         }
     }
 
-    /// Adds a markdown note in view.
+    /// Adds a markdown note in view (notes belong to the flow's top level).
     pub fn add_note(&self) {
+        if self.level.get_untracked().is_some() {
+            self.error("notes go on the flow's top level: leave the subflow (Escape) to add one");
+            return;
+        }
         let (x, y) = self.view_center();
         let id = format!("note-{}", runtime::file::uuid(self.random()));
         let at = self.doc.with_untracked(|d| d.free_spot((x - 120.0, y - 40.0), (240.0, 80.0)));

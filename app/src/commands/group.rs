@@ -17,7 +17,7 @@ impl Editor {
             (!nodes.is_empty()).then(|| Group {
                 id: d.flow.fresh_group_id(),
                 title: d.flow.fresh_group_title(),
-                color: GROUP_COLORS[d.flow.groups.len() % GROUP_COLORS.len()].to_owned(),
+                color: GROUP_COLORS[d.flow.frames().count() % GROUP_COLORS.len()].to_owned(),
                 nodes,
                 collapsed: false,
                 kind: Default::default(),

@@ -75,15 +75,22 @@ impl Editor {
     /// Applies an edit that adds the nodes `keys`: inside a subflow they join it (one step).
     pub fn apply_here(&self, edit: Edit, keys: &[String]) -> bool {
         let level = self.level.get_untracked();
-        let mut scratch = self.doc.with_untracked(|d| d.flow.clone());
-        let join = match runtime::apply(&mut scratch, edit.clone()) {
-            Ok(_) => scratch.join_subflow_edit(keys, level.as_deref()),
-            Err(_) => None,
-        };
-        match join {
-            Some(j) => self.apply(Edit::Batch(vec![edit, j])),
+        // (a failing edit fails the batch: the join is undone with it)
+        match self.doc.with_untracked(|d| d.flow.join_subflow_edit(keys, level.as_deref())) {
+            Some(join) => self.apply(Edit::Batch(vec![edit, join])),
             None => self.apply(edit),
         }
+    }
+
+    /// Renames subflow `id` (a title cannot be empty).
+    pub fn rename_subflow(&self, id: &str, title: &str) {
+        let title = title.trim();
+        if title.is_empty() {
+            self.error("a subflow's title cannot be empty");
+            return;
+        }
+        let Some(g) = self.doc.with_untracked(|d| d.flow.group(id).cloned()) else { return };
+        self.apply(Edit::SetGroup(runtime::flow::Group { title: title.to_owned(), ..g }));
     }
 
     /// Runs the subflow's nodes and what feeds them (the rest of the flow does not run).

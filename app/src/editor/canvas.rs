@@ -84,25 +84,49 @@ pub fn Canvas() -> impl IntoView {
     let scope = Scope::new(ed);
     provide_context(scope);
     let away = scope.away;
-    // a level that went (undo of the subflow, another file) gives way to the top
+    // a level that went (undo of the subflow, another file) gives way to the deepest one of
+    // its breadcrumb that is still there; the selection, made at that level, clears
+    let trail = StoredValue::new(Vec::<String>::new());
     Effect::new(move |_| {
-        if let Some(l) = ed.level.get()
-            && !scope.index.with(|s| s.exists(&l))
-        {
-            ed.level.set(None);
+        let level = ed.level.get();
+        let there = |l: &String| scope.index.with(|s| s.exists(l));
+        if level.as_ref().is_none_or(there) {
+            trail.set_value(scope.index.with(|s| s.path(level.as_deref())));
+            return;
         }
+        let back = trail.with_value(|t| t.iter().rev().find(|l| there(l)).cloned());
+        ed.selection.set(Selection::default());
+        ed.level.set(back);
     });
     // the nodes of collapsed groups are not drawn; their wires end on the group's bar
     let collapsed = Collapsed::new(ed, scope);
     provide_context(collapsed);
     let hidden = collapsed.of;
     // what is hidden (or at another level) is not selected either (Delete would remove what
-    // cannot be seen); a subflow's nodes stay selected with it
+    // cannot be seen); a subflow's nodes stay selected with it, when all of them are
     Effect::new(move |_| {
         hidden.with(|h| {
             away.with(|a| {
-                let gone = |n: &NodeId| h.contains_key(n) || matches!(a.get(n), Some(None));
-                if (!h.is_empty() || !a.is_empty()) && ed.selection.with(|s| s.nodes.iter().any(gone)) {
+                if h.is_empty() && a.is_empty() {
+                    return;
+                }
+                let whole: std::collections::HashSet<String> = ed.selection.with(|s| {
+                    scope.boxes.with(|b| {
+                        b.iter()
+                            .filter(|b| b.members.iter().all(|m| s.nodes.contains(m)))
+                            .map(|b| b.group.id.clone())
+                            .collect()
+                    })
+                });
+                let gone = |n: &NodeId| {
+                    h.contains_key(n)
+                        || match a.get(n) {
+                            Some(None) => true,
+                            Some(Some(sub)) => !whole.contains(sub),
+                            None => false,
+                        }
+                };
+                if ed.selection.with(|s| s.nodes.iter().any(gone)) {
                     ed.selection.update(|s| s.nodes.retain(|n| !gone(n)));
                 }
             })
@@ -302,7 +326,14 @@ pub fn Canvas() -> impl IntoView {
         } else if let Some(el) = closest(ev.target(), "[data-group-title]") {
             // the title bar moves the group: its nodes become the selection
             let id = attr(&el, "data-group-title").unwrap_or_default();
-            let members = ed.doc.with_untracked(|d| d.flow.group(&id).map(|g| d.flow.group_members(g)));
+            // (those drawn at this level: a frame may hold nodes of several)
+            let members = away.with_untracked(|away| {
+                ed.doc.with_untracked(|d| {
+                    d.flow.group(&id).map(|g| {
+                        d.flow.group_members(g).into_iter().filter(|n| !away.contains_key(n)).collect::<Vec<_>>()
+                    })
+                })
+            });
             ed.selection.update(|s| {
                 if !shift {
                     *s = Selection::default();
@@ -317,7 +348,8 @@ pub fn Canvas() -> impl IntoView {
             ed.selection.update(|s| {
                 let all = members.iter().all(|m| s.nodes.contains(m));
                 if shift && all {
-                    s.nodes.retain(|n| !members.contains(n));
+                    let out: std::collections::HashSet<NodeId> = members.iter().copied().collect();
+                    s.nodes.retain(|n| !out.contains(n));
                 } else if shift {
                     s.nodes.extend(members);
                 } else if !all {

@@ -42,15 +42,19 @@ pub struct Collapsed {
 
 impl Collapsed {
     pub fn new(ed: Editor, scope: Scope) -> Collapsed {
+        // only nodes drawn as themselves at the canvas's level: a collapsed frame elsewhere
+        // hides nothing here
         let of = Memo::new(move |_| {
-            ed.doc.with(|d| {
-                let mut of = HashMap::new();
-                for g in d.flow.frames().filter(|g| g.collapsed) {
-                    for id in d.flow.group_members(g) {
-                        of.entry(id).or_insert_with(|| g.id.clone());
+            scope.away.with(|away| {
+                ed.doc.with(|d| {
+                    let mut of = HashMap::new();
+                    for g in d.flow.frames().filter(|g| g.collapsed) {
+                        for id in d.flow.group_members(g).into_iter().filter(|id| !away.contains_key(id)) {
+                            of.entry(id).or_insert_with(|| g.id.clone());
+                        }
                     }
-                }
-                of
+                    of
+                })
             })
         });
         let bars = Memo::new(move |_| {

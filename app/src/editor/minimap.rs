@@ -15,18 +15,23 @@ pub fn Minimap() -> impl IntoView {
     let scope = use_context::<Scope>();
     // nodes (at the canvas's level) as world rectangles, and the world bounds of nodes plus view
     let rects = Memo::new(move |_| {
-        let away = scope.map(|s| s.away.get()).unwrap_or_default();
-        let elsewhere = |id: &runtime::NodeId| matches!(away.get(id), Some(None));
-        ed.doc.with(|d| {
-            d.flow
-                .nodes()
-                .filter(|n| !elsewhere(&n.id))
-                .map(|n| {
-                    let (w, h) = node_size(n);
-                    (n.position.0, n.position.1, w, h, n.spec().category.clone())
-                })
-                .collect::<Vec<_>>()
-        })
+        let no_away = std::collections::HashMap::new();
+        let read = |away: &std::collections::HashMap<runtime::NodeId, Option<String>>| {
+            ed.doc.with(|d| {
+                d.flow
+                    .nodes()
+                    .filter(|n| !matches!(away.get(&n.id), Some(None)))
+                    .map(|n| {
+                        let (w, h) = node_size(n);
+                        (n.position.0, n.position.1, w, h, n.spec().category.clone())
+                    })
+                    .collect::<Vec<_>>()
+            })
+        };
+        match scope {
+            Some(s) => s.away.with(read),
+            None => read(&no_away),
+        }
     });
     // the map's frame comes from the nodes alone, so panning never re-scales it (re-drawing a
     // thousand rectangles every frame cost 100+ ms per frame in a 1,000-node flow); only

@@ -41,25 +41,28 @@ pub struct SubflowBox {
 }
 
 impl SubflowBox {
-    fn of(ed: &Editor, flow: &Flow, g: &Group) -> Option<SubflowBox> {
-        let members = flow.subflow_members(&g.id);
+    fn of(ed: &Editor, flow: &Flow, g: &Group, members: Vec<NodeId>) -> Option<SubflowBox> {
         // drawn where its top-left node is (so moving it moves its nodes, and back)
         let (x, y) = members
             .iter()
             .filter_map(|m| flow.node(*m))
             .map(|n| shown_at(ed, n))
             .fold(None, |a: Option<(f64, f64)>, p| Some(a.map_or(p, |a| (a.0.min(p.0), a.1.min(p.1)))))?;
-        let (ins, outs) = flow.subflow_ports(&g.id);
+        let (ins, outs) = flow.ports_of(&members);
         let named = |node: NodeId, name: &str, clash: bool| {
             let label = flow.node(node).map(|n| n.label.as_str()).unwrap_or_default();
             (if clash { format!("{label}.{name}") } else { name.to_owned() }, format!("{label} · {name}"))
         };
-        let in_names: Vec<String> = ins.iter().filter_map(|p| Some(input_spec(flow, *p)?.name.clone())).collect();
+        // a name two ports share is said with its node's label
+        let mut in_names: HashMap<&str, usize> = HashMap::new();
+        for p in &ins {
+            *in_names.entry(input_spec(flow, *p).map_or("", |s| s.name.as_str())).or_default() += 1;
+        }
         let inputs: Vec<SubPort<InPort>> = ins
             .iter()
             .filter_map(|p| {
                 let spec = input_spec(flow, *p)?;
-                let clash = in_names.iter().filter(|n| **n == spec.name).count() > 1;
+                let clash = in_names.get(spec.name.as_str()).is_some_and(|n| *n > 1);
                 let (label, title) = named(p.node, &spec.name, clash);
                 Some(SubPort {
                     port: *p,
@@ -69,12 +72,15 @@ impl SubflowBox {
                 })
             })
             .collect();
-        let out_names: Vec<String> = outs.iter().filter_map(|p| Some(output_spec(flow, *p)?.name.clone())).collect();
+        let mut out_names: HashMap<&str, usize> = HashMap::new();
+        for p in &outs {
+            *out_names.entry(output_spec(flow, *p).map_or("", |s| s.name.as_str())).or_default() += 1;
+        }
         let outputs: Vec<SubPort<OutPort>> = outs
             .iter()
             .filter_map(|p| {
                 let spec = output_spec(flow, *p)?;
-                let clash = out_names.iter().filter(|n| **n == spec.name).count() > 1;
+                let clash = out_names.get(spec.name.as_str()).is_some_and(|n| *n > 1);
                 let (label, title) = named(p.node, &spec.name, clash);
                 Some(SubPort {
                     port: *p,
@@ -163,11 +169,12 @@ impl Scope {
                     return Vec::new();
                 }
                 ed.doc.with(|d| {
+                    let mut members = s.members(&d.flow.node_ids());
                     d.flow
                         .groups
                         .iter()
                         .filter(|g| g.is_subflow() && s.place_of_subflow(&g.id, level.as_deref()) == Place::Itself)
-                        .filter_map(|g| SubflowBox::of(&ed, &d.flow, g))
+                        .filter_map(|g| SubflowBox::of(&ed, &d.flow, g, members.remove(&g.id)?))
                         .collect()
                 })
             })
@@ -277,7 +284,7 @@ pub fn SubflowNode(id: String) -> impl IntoView {
                             {
                                 input.set_value(&ed.doc.with_untracked(|d| d.flow.group(&id1).map(|g| g.title.clone())).unwrap_or_default());
                             }
-                            ed.rename_group(&id1, &title)
+                            ed.rename_subflow(&id1, &title)
                         }
                     />
                     <span class="status-dot"></span>

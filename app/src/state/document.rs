@@ -167,6 +167,15 @@ impl Document {
             .map(|e| Edit::Disconnect(*e))
             .collect();
         edits.extend(sel.nodes.iter().filter(|id| self.flow.node(**id).is_some()).map(|id| Edit::RemoveNode(*id)));
+        // a subflow left with no node goes too (undo brings it back with them)
+        if self.flow.groups.iter().any(|g| g.is_subflow()) {
+            let members = self.flow.all_subflow_members();
+            for g in self.flow.groups.iter().filter(|g| g.is_subflow()) {
+                if members.get(&g.id).is_some_and(|m| m.iter().all(|n| sel.nodes.contains(n))) {
+                    edits.push(Edit::RemoveGroup(g.id.clone()));
+                }
+            }
+        }
         edits.extend(sel.texts.iter().map(|t| Edit::RemoveText(t.clone())));
         (!edits.is_empty()).then_some(Edit::Batch(edits))
     }

@@ -46,14 +46,15 @@ fn drawing_settings(o: &mut Map<String, Json>, flow: &Flow, ids: &[NodeId]) {
     }
     let ids: std::collections::HashSet<NodeId> = ids.iter().copied().collect();
     let inside = |key: &str| flow.find_key(key).is_some_and(|id| ids.contains(&id));
+    let members = flow.all_subflow_members();
+    // a subflow goes with all its members (those of subflows inside it too), whose own nodes
+    // may be none of them; one with no member in the flow is not drawn and not saved
+    let whole = |g: &crate::flow::Group| members.get(&g.id).is_some_and(|m| m.iter().all(|n| ids.contains(n)));
     let groups: Vec<Json> = flow
         .groups
         .iter()
         .filter(|g| g.nodes.iter().all(|k| flow.find_key(k).is_none() || inside(k)))
-        // a subflow goes with all its members (those of subflows inside it too), whose own
-        // nodes may be none of them
-        .filter(|g| !g.is_subflow() || flow.subflow_members(&g.id).iter().any(|n| ids.contains(n)))
-        .filter(|g| !g.is_subflow() || flow.subflow_members(&g.id).iter().all(|n| ids.contains(n)))
+        .filter(|g| !g.is_subflow() || whole(g))
         .map(|g| {
             let mut g = g.clone();
             g.nodes.retain(|k| inside(k));

@@ -191,14 +191,6 @@ impl Reader {
         }
         let mended = self.flow.mend_subflows();
         self.warnings.extend(mended);
-        let empty: Vec<String> = (self.flow.groups.iter())
-            .filter(|g| g.is_subflow() && self.flow.subflow_members(&g.id).is_empty())
-            .map(|g| g.id.clone())
-            .collect();
-        for id in empty {
-            self.warnings.push(format!("subflow '{id}' was skipped: none of its nodes is in the file"));
-            self.flow.groups.retain(|g| g.id != id);
-        }
     }
 
     /// A new id for a node of `func`: one that neither the flow nor the file has (a generated

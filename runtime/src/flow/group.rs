@@ -68,8 +68,15 @@ impl Group {
         let id = j.get("id")?.as_str().filter(|s| !s.is_empty())?.to_owned();
         let nodes = j.get("nodes")?.as_array()?.iter().map(|k| k.as_str().map(str::to_owned)).collect::<Option<_>>()?;
         let color = j.get("color").and_then(Json::as_str).filter(|c| is_css_hex(c)).unwrap_or(COLORS[0]).to_owned();
+        let fallback = if j.get("subflow").is_some() { "Subflow" } else { "Group" };
         Some(Group {
-            title: j.get("title").and_then(Json::as_str).unwrap_or("Group").to_owned(),
+            // a title names it (in the breadcrumb, to a screen reader): never empty
+            title: j
+                .get("title")
+                .and_then(Json::as_str)
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or(fallback)
+                .to_owned(),
             color,
             nodes,
             collapsed: j.get("collapsed").and_then(Json::as_bool).unwrap_or(false),

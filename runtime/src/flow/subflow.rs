@@ -11,6 +11,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+/// How deep subflows nest at most: a file's deeper chain is cut there (its subflow goes to the
+/// top level), so no walk up the parents is ever long.
+pub const MAX_DEPTH: usize = 32;
+
 use super::{Edge, Flow, Group, GroupKind, InPort, NodeId, OutPort};
 use crate::Edit;
 
@@ -51,19 +55,31 @@ impl Subflows {
         self.parent.get(subflow)?.as_deref()
     }
 
-    /// The subflows holding `start` and their parents, innermost first (a file's cycle of
-    /// parents stops after each subflow was seen once).
+    /// The subflows holding `start` and their parents, innermost first (at most [`MAX_DEPTH`];
+    /// a cycle of parents, which a mended flow has not, stops there too).
     fn ancestors<'a>(&'a self, start: Option<&'a str>) -> Vec<&'a str> {
         let mut chain: Vec<&str> = Vec::new();
         let mut at = start;
         while let Some(s) = at {
-            if chain.contains(&s) || !self.exists(s) {
+            if chain.len() >= MAX_DEPTH || chain.contains(&s) || !self.exists(s) {
                 break;
             }
             chain.push(s);
             at = self.parent(s);
         }
         chain
+    }
+
+    /// Every subflow's members (its nodes and those of the subflows inside it), in one pass
+    /// over the nodes, in flow order.
+    pub fn members(&self, node_ids: &[NodeId]) -> HashMap<String, Vec<NodeId>> {
+        let mut m: HashMap<String, Vec<NodeId>> = HashMap::new();
+        for id in node_ids {
+            for s in self.ancestors(self.subflow_of(*id)) {
+                m.entry(s.to_owned()).or_default().push(*id);
+            }
+        }
+        m
     }
 
     /// Where `node` is drawn when the canvas shows `level`.
@@ -90,7 +106,7 @@ impl Subflows {
             },
             Some(l) => match chain.iter().position(|x| *x == l) {
                 Some(1) => Place::Itself,
-                Some(i) if i > 1 => Place::In(chain[i - 2].to_owned()),
+                Some(i) if i > 1 => Place::In(chain[i - 1].to_owned()),
                 _ => Place::Elsewhere,
             },
         }
@@ -128,11 +144,20 @@ impl Flow {
         self.node_ids().into_iter().filter(|n| s.holds(id, *n)).collect()
     }
 
+    /// Every subflow's members ([`Subflows::members`]).
+    pub fn all_subflow_members(&self) -> HashMap<String, Vec<NodeId>> {
+        self.subflows().members(&self.node_ids())
+    }
+
     /// The ports subflow `id` shows, as its inner nodes' ports, nodes from top to bottom (then
     /// left to right): inputs no inner node feeds, and outputs no inner node reads or that a
     /// node outside reads.
     pub fn subflow_ports(&self, id: &str) -> (Vec<InPort>, Vec<OutPort>) {
-        let members = self.subflow_members(id);
+        self.ports_of(&self.subflow_members(id))
+    }
+
+    /// The open ports of the nodes `members` (a subflow's), as [`Flow::subflow_ports`].
+    pub fn ports_of(&self, members: &[NodeId]) -> (Vec<InPort>, Vec<OutPort>) {
         let inside: HashSet<NodeId> = members.iter().copied().collect();
         let mut nodes: Vec<_> = members.iter().filter_map(|m| self.node(*m)).collect();
         nodes.sort_by(|a, b| a.position.1.total_cmp(&b.position.1).then(a.position.0.total_cmp(&b.position.0)));
@@ -177,6 +202,7 @@ impl Flow {
         }
         let id = self.fresh_group_id();
         let keys: Vec<String> = direct.iter().filter_map(|n| Some(self.node(*n)?.key.clone())).collect();
+        let taken: HashSet<&String> = keys.iter().collect();
         let mut edits = vec![Edit::AddGroup(Group {
             id: id.clone(),
             title: self.fresh_title("Subflow"),
@@ -190,7 +216,7 @@ impl Flow {
         }
         // a node is directly in one subflow: those taken from the level's subflow leave it
         if let Some(g) = level.and_then(|l| self.group(l)) {
-            let nodes = g.nodes.iter().filter(|k| !keys.contains(k)).cloned().collect();
+            let nodes = g.nodes.iter().filter(|k| !taken.contains(k)).cloned().collect();
             edits.push(Edit::SetGroup(Group { nodes, ..g.clone() }));
         }
         Some((Edit::Batch(edits), id))
@@ -216,37 +242,47 @@ impl Flow {
     /// shows them; `None` at the top level.
     pub fn join_subflow_edit(&self, keys: &[String], level: Option<&str>) -> Option<Edit> {
         let g = self.group(level?).filter(|g| g.is_subflow())?;
+        let have: HashSet<&String> = g.nodes.iter().collect();
         let mut nodes = g.nodes.clone();
-        nodes.extend(keys.iter().filter(|k| !g.nodes.contains(k)).cloned());
+        nodes.extend(keys.iter().filter(|k| !have.contains(k)).cloned());
         Some(Edit::SetGroup(Group { nodes, ..g.clone() }))
     }
 
-    /// A file's subflows made sound: a parent that is not a subflow, or that closes a cycle of
-    /// parents, becomes the top level; a node in several subflows stays in the first. Returns
-    /// what was changed, for the warnings.
+    /// A file's subflows made sound: a parent that is not a subflow, that closes a cycle of
+    /// parents or that nests deeper than [`MAX_DEPTH`] becomes the top level; a node in
+    /// several subflows stays in the first; a subflow with no node in the flow (its own or
+    /// its subflows') goes. Returns what was changed, for the warnings. Linear in the groups
+    /// and nodes (times [`MAX_DEPTH`]): a file cannot make it slow.
     pub(crate) fn mend_subflows(&mut self) -> Vec<String> {
         let mut said = Vec::new();
-        let subflow_ids: HashSet<String> =
-            self.groups.iter().filter(|g| g.is_subflow()).map(|g| g.id.clone()).collect();
-        for i in 0..self.groups.len() {
-            let Some(p) = self.groups[i].parent().map(str::to_owned) else { continue };
-            let mut seen = vec![self.groups[i].id.clone()];
-            let mut at = Some(p.clone());
+        let mut parent: HashMap<String, Option<String>> = self
+            .groups
+            .iter()
+            .filter(|g| g.is_subflow())
+            .map(|g| (g.id.clone(), g.parent().map(str::to_owned)))
+            .collect();
+        let ids: Vec<String> = self.groups.iter().filter(|g| g.is_subflow()).map(|g| g.id.clone()).collect();
+        for id in &ids {
+            let mut seen: HashSet<String> = HashSet::from([id.clone()]);
+            let mut at = parent.get(id).cloned().flatten();
             let mut sound = true;
             while let Some(a) = at {
-                if seen.contains(&a) || !subflow_ids.contains(&a) {
+                if seen.len() >= MAX_DEPTH || seen.contains(&a) || !parent.contains_key(&a) {
                     sound = false;
                     break;
                 }
-                seen.push(a.clone());
-                at = self.group(&a).and_then(|g| g.parent().map(str::to_owned));
+                at = parent.get(&a).cloned().flatten();
+                seen.insert(a);
             }
             if !sound {
-                said.push(format!(
-                    "subflow '{}' was put at the top level: its parent '{p}' is not one",
-                    self.groups[i].title
-                ));
-                self.groups[i].kind = GroupKind::Subflow { parent: None };
+                parent.insert(id.clone(), None);
+            }
+        }
+        for g in self.groups.iter_mut().filter(|g| g.is_subflow()) {
+            let fixed = parent.get(&g.id).cloned().flatten();
+            if g.parent().map(str::to_owned) != fixed {
+                said.push(format!("subflow '{}' was put at the top level: its parent is not a subflow, closes a loop or nests too deep", g.title));
+                g.kind = GroupKind::Subflow { parent: fixed };
             }
         }
         let mut taken: HashSet<String> = HashSet::new();
@@ -257,6 +293,17 @@ impl Flow {
                 said.push(format!("subflow '{}' gave up nodes already in another subflow", g.title));
             }
         }
+        let members = self.all_subflow_members();
+        let empty: HashSet<String> = self
+            .groups
+            .iter()
+            .filter(|g| g.is_subflow() && !members.contains_key(&g.id))
+            .map(|g| g.id.clone())
+            .collect();
+        for g in self.groups.iter().filter(|g| empty.contains(&g.id)) {
+            said.push(format!("subflow '{}' was skipped: none of its nodes is in the file", g.title));
+        }
+        self.groups.retain(|g| !empty.contains(&g.id));
         said
     }
 }
@@ -318,7 +365,7 @@ mod tests {
         assert_eq!(s.place_of_subflow(&inner, None), Place::In(outer.clone()));
         assert_eq!(s.path(Some(&inner)), [outer.clone(), inner.clone()]);
         assert_eq!(f.subflow_members(&outer), [a, m]);
-        // making the outer one again from the top takes the inner along whole
+        // dissolving the outer one puts the inner one at the top
         let before = f.clone();
         let dissolve = f.dissolve_subflow_edit(&outer).unwrap();
         let undo = apply(&mut f, dissolve).unwrap();
@@ -349,9 +396,9 @@ mod tests {
         let f = chain();
         let mut j = file::to_json(&f);
         j["flojoyWeb"] = serde_json::json!({"groups": [
-            {"id": "x", "nodes": ["A"], "subflow": {"parent": "y"}},
-            {"id": "y", "nodes": ["M", "A"], "subflow": {"parent": "x"}},
-            {"id": "z", "nodes": ["E"], "subflow": {"parent": "nowhere"}},
+            {"id": "x", "title": "x", "nodes": ["A"], "subflow": {"parent": "y"}},
+            {"id": "y", "title": "y", "nodes": ["M", "A"], "subflow": {"parent": "x"}},
+            {"id": "z", "title": "z", "nodes": ["E"], "subflow": {"parent": "nowhere"}},
         ]});
         let loaded = file::load(&j.to_string(), 1).unwrap();
         let s = loaded.flow.subflows();
@@ -361,6 +408,51 @@ mod tests {
         assert_eq!(tops, 1);
         assert_eq!(loaded.flow.group("y").unwrap().nodes, ["M"], "A stays in x, the first to name it");
         assert_eq!(s.place(id(&loaded.flow, "E"), None), Place::In("z".into()));
-        assert!(loaded.warnings.len() >= 2, "{:?}", loaded.warnings);
+        let said = loaded.warnings.join("\n");
+        assert_eq!(loaded.warnings.len(), 3, "{said}");
+        assert!(said.contains("subflow 'x' was put at the top level"), "{said}");
+        assert!(said.contains("subflow 'z' was put at the top level"), "{said}");
+        assert!(said.contains("subflow 'y' gave up nodes already in another subflow"), "{said}");
+    }
+
+    #[test]
+    fn a_files_deep_or_empty_subflows_are_cut_quickly() {
+        // 5,000 subflows, each inside the next: cut at MAX_DEPTH, in well under a second
+        let f = chain();
+        let mut j = file::to_json(&f);
+        let n = 5000;
+        let groups: Vec<_> = (0..n)
+            .map(|i| serde_json::json!({"id": format!("s{i}"), "nodes": if i == 0 { vec!["A"] } else { vec![] }, "subflow": {"parent": if i + 1 < n { Some(format!("s{}", i + 1)) } else { None }}}))
+            .chain(std::iter::once(serde_json::json!({"id": "nothing", "nodes": ["GONE"], "subflow": {}})))
+            .collect();
+        j["flojoyWeb"] = serde_json::json!({ "groups": groups });
+        let t = std::time::Instant::now();
+        let loaded = file::load(&j.to_string(), 1).unwrap();
+        assert!(t.elapsed().as_secs_f64() < 2.0, "{:?}", t.elapsed());
+        let s = loaded.flow.subflows();
+        let a = id(&loaded.flow, "A");
+        assert!(s.path(s.subflow_of(a)).len() <= MAX_DEPTH);
+        assert!(loaded.flow.group("nothing").is_none(), "a subflow of nodes the file lacks goes");
+        // subflows holding no node at all (the cut chain's upper part) go too
+        assert!(loaded.flow.groups.len() <= MAX_DEPTH, "{}", loaded.flow.groups.len());
+        assert_eq!(loaded.flow.subflow_members(&loaded.flow.groups[0].id), [a]);
+    }
+
+    #[test]
+    fn a_nested_subflow_dissolves_into_its_parent() {
+        let mut f = chain();
+        let (a, m) = (id(&f, "A"), id(&f, "M"));
+        let (edit, outer) = f.make_subflow_edit(&[a, m], None).unwrap();
+        apply(&mut f, edit).unwrap();
+        let (edit, inner) = f.make_subflow_edit(&[a], Some(&outer)).unwrap();
+        apply(&mut f, edit).unwrap();
+        let before = f.clone();
+        let dissolve = f.dissolve_subflow_edit(&inner).unwrap();
+        let undo = apply(&mut f, dissolve).unwrap();
+        assert!(f.group(&inner).is_none());
+        assert_eq!(f.subflows().subflow_of(a), Some(outer.as_str()), "A is back in the outer subflow");
+        assert_eq!(f.group(&outer).unwrap().nodes.len(), 2);
+        apply(&mut f, undo).unwrap();
+        assert_eq!(f, before);
     }
 }
