@@ -19,6 +19,7 @@ use crate::editor::group::{Collapsed, GroupFrame};
 use crate::editor::minimap::Minimap;
 use crate::editor::node::NodeBox;
 use crate::editor::note::Note;
+use crate::editor::overview::{self, Overview};
 use crate::editor::wire::{TempWire, Wire};
 use crate::state::layout::{intersects, node_size};
 use crate::state::pointer::{Drag, Moving};
@@ -99,6 +100,10 @@ pub fn Canvas() -> impl IntoView {
         (x0 - mx, y0 - my, x1 + mx, y1 + my)
     });
     let visible = Memo::new(move |_| {
+        // zoomed out, the overview draws every node on one <canvas>: none in the DOM
+        if !ed.detail.get() {
+            return Vec::new();
+        }
         let r = near.get();
         hidden.with(|hidden| {
             ed.moving.with(|m| {
@@ -118,6 +123,9 @@ pub fn Canvas() -> impl IntoView {
         })
     });
     let visible_edges = Memo::new(move |_| {
+        if !ed.detail.get() {
+            return Vec::new();
+        }
         let r = near.get();
         visible.with(|v| {
             let set: std::collections::HashSet<NodeId> = v.iter().copied().collect();
@@ -270,8 +278,10 @@ pub fn Canvas() -> impl IntoView {
                 s.nodes.extend(members.into_iter().flatten());
             });
             start_move(ed, w)
-        } else if let Some(el) = closest(ev.target(), "[data-node]") {
-            let id = NodeId(attr(&el, "data-node").and_then(|s| s.parse().ok()).unwrap_or(u32::MAX));
+        } else if let Some(id) = closest(ev.target(), "[data-node]")
+            .map(|el| NodeId(attr(&el, "data-node").and_then(|s| s.parse().ok()).unwrap_or(u32::MAX)))
+            .or_else(|| overview::node_at(ed, w))
+        {
             ed.selection.update(|s| {
                 if shift {
                     s.toggle_node(id);
@@ -451,6 +461,10 @@ pub fn Canvas() -> impl IntoView {
     let on_dblclick = move |ev: web_sys::MouseEvent| {
         // the canvas captures the pointer while pressed, so the event's target is the canvas:
         // look at what is under the pointer instead
+        // zoomed out (the overview): back to 100 % where it was double-clicked
+        if overview::zoom_in(ed, local(ev.client_x(), ev.client_y())) {
+            return;
+        }
         let under = js::element_at(ev.client_x(), ev.client_y());
         if let Some(note) = under.as_ref().and_then(|e| e.closest("[data-text]").ok().flatten()) {
             ed.editing_note.set(attr(&note, "data-text"));
@@ -510,6 +524,10 @@ pub fn Canvas() -> impl IntoView {
     let grid = move || {
         ed.viewport.with(|v| {
             let s = 24.0 * v.zoom;
+            // dots closer than 6 px are a grey wash, and a costly one to paint (zoomed out far)
+            if s < 6.0 {
+                return "display:none".to_owned();
+            }
             let (dx, dy) = (v.x.rem_euclid(s), v.y.rem_euclid(s));
             format!("inset:-{s:.2}px;background-size:{s:.2}px {s:.2}px;transform:translate({dx:.2}px,{dy:.2}px)")
         })
@@ -553,6 +571,7 @@ pub fn Canvas() -> impl IntoView {
             on:contextmenu=on_context_menu
         >
             <div class="grid" style=grid></div>
+            <Overview/>
             <div class="world" style:transform=transform>
                 <For each=move || group_ids.get() key=|g| g.clone() let(g)>
                     <GroupFrame id=g/>
