@@ -186,7 +186,7 @@ export async function benchEditor(url, { css, cols = 40, rows = 25 } = {}) {
       const overview = (await page.locator("canvas[data-testid=overview]").count()) > 0;
       const boxes = overview ? await page.evaluate(nodeRects) : null;
       const from = await page.evaluate(({ c, overview, boxes }) => {
-        const rects = overview ? boxes : [...document.querySelectorAll(".node .node-header, .node.compact")].map((h) => h.getBoundingClientRect());
+        const rects = overview ? boxes : [...document.querySelectorAll(".node .node-header")].map((h) => h.getBoundingClientRect());
         for (const r of rects) {
           if (r.left > c.x + 20 && r.top > c.y + 20 && r.left + r.width < c.x + c.width - 200 && r.top + r.height < c.y + c.height - 150) {
             return overview ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : { x: r.left + 8, y: r.top + Math.min(10, r.height / 2) };

@@ -25,7 +25,7 @@ use crate::state::layout::{input_at, node_size, output_at};
 use crate::state::run::Status;
 use crate::{Editor, js};
 
-/// The page's `--panel`, what node colours are mixed with (as `.node.compact` did).
+/// The page's `--panel`, what node colours are mixed with.
 const PANEL: (u8, u8, u8) = (0x1c, 0x1f, 0x26);
 const ACCENT: &str = "#6a4ff0";
 const SELECTED: &str = "#9a86ff";
@@ -48,8 +48,8 @@ fn category_rgb(category: &str) -> (u8, u8, u8) {
     }
 }
 
-/// A node's fill: its category's colour, 45 % over the panel colour (a little stronger than a
-/// compact node's 35 %, so a box a few pixels wide still shows its colour).
+/// A node's fill: its category's colour, 45 % over the panel colour (strong enough that a box
+/// a few pixels wide still shows its colour).
 pub fn node_fill(category: &str) -> String {
     let (r, g, b) = category_rgb(category);
     let mix = |c: u8, p: u8| (f64::from(c) * 0.45 + f64::from(p) * 0.55).round() as u8;
