@@ -86,7 +86,7 @@ pub struct Editor {
     pub level: RwSignal<Option<String>>,
     /// Validation of the current flow: every problem, each naming its node.
     pub diagnostics: Memo<Vec<Diagnostic>>,
-    /// Whether nodes are drawn in full (false: zoomed out, plain boxes).
+    /// Whether nodes are drawn in full (false: zoomed out, on the overview canvas).
     pub detail: Memo<bool>,
 }
 

@@ -8,7 +8,7 @@ import { serve } from "../support/server.mjs";
 import { DIST, OUT } from "../support/browser.mjs";
 import { compareDsp, printDsp } from "./compare_dsp.mjs";
 import { benchDashboard } from "./dashboard.mjs";
-import { benchEditor } from "./editor.mjs";
+import { benchEditor, printEditor } from "./editor.mjs";
 import { benchPython } from "./python.mjs";
 import { benchStartup } from "./startup.mjs";
 import { benchStream } from "./stream.mjs";
@@ -30,12 +30,8 @@ try {
   results.editor = await benchEditor(server.url);
   // issue 19's size: 10,000 nodes, 15,000 wires
   results.editor_10k = await benchEditor(server.url, { cols: 400, rows: 25 });
-  for (const e of [results.editor, results.editor_10k]) {
-    console.log(`editor ${e.load.flow_nodes} nodes / ${e.load.flow_wires} wires (${e.load.nodes} nodes, ${e.load.wires} wires in the DOM at load): load ${e.load.ms} ms`);
-    for (const v of [e.overview, e.detail]) {
-      console.log(`  ${v.view}: pan frame median ${v.pan.frame.median} ms (p95 ${v.pan.frame.p95}, work ${v.pan.work.median} ms); drag frame median ${v.drag.frame.median} ms (p95 ${v.drag.frame.p95}, work ${v.drag.work.median} ms)`);
-    }
-  }
+  printEditor(results.editor);
+  printEditor(results.editor_10k);
   results.dashboard = await benchDashboard(server.url);
   const d = results.dashboard;
   console.log(`dashboard: slider → updated plot, ${d.points} points: median ${d.median} ms, p95 ${d.p95} ms`);

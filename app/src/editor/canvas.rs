@@ -19,6 +19,7 @@ use crate::editor::group::{Collapsed, GroupFrame};
 use crate::editor::minimap::Minimap;
 use crate::editor::node::NodeBox;
 use crate::editor::note::Note;
+use crate::editor::overview::{self, Overview};
 use crate::editor::subflow::{Breadcrumb, Scope, SubflowNode};
 use crate::editor::wire::{TempWire, Wire};
 use crate::state::layout::{intersects, node_size};
@@ -143,6 +144,10 @@ pub fn Canvas() -> impl IntoView {
         (x0 - mx, y0 - my, x1 + mx, y1 + my)
     });
     let visible = Memo::new(move |_| {
+        // zoomed out, the overview draws every node on one <canvas>: none in the DOM
+        if !ed.detail.get() {
+            return Vec::new();
+        }
         let r = near.get();
         hidden.with(|hidden| {
             away.with(|away| {
@@ -164,6 +169,9 @@ pub fn Canvas() -> impl IntoView {
         })
     });
     let visible_edges = Memo::new(move |_| {
+        if !ed.detail.get() {
+            return Vec::new();
+        }
         let r = near.get();
         visible.with(|v| {
             let set: std::collections::HashSet<NodeId> = v.iter().copied().collect();
@@ -358,8 +366,14 @@ pub fn Canvas() -> impl IntoView {
                 }
             });
             start_move(ed, w)
-        } else if let Some(el) = closest(ev.target(), "[data-node]") {
-            let id = NodeId(attr(&el, "data-node").and_then(|s| s.parse().ok()).unwrap_or(u32::MAX));
+        } else if let Some(id) = closest(ev.target(), "[data-node]")
+            .map(|el| NodeId(attr(&el, "data-node").and_then(|s| s.parse().ok()).unwrap_or(u32::MAX)))
+            .or_else(|| {
+                overview::node_at(ed, w, |n| {
+                    hidden.with_untracked(|h| h.contains_key(n)) || away.with_untracked(|a| a.contains_key(n))
+                })
+            })
+        {
             ed.selection.update(|s| {
                 if shift {
                     s.toggle_node(id);
@@ -551,6 +565,10 @@ pub fn Canvas() -> impl IntoView {
     let on_dblclick = move |ev: web_sys::MouseEvent| {
         // the canvas captures the pointer while pressed, so the event's target is the canvas:
         // look at what is under the pointer instead
+        // zoomed out (the overview): back to 100 % where it was double-clicked
+        if overview::zoom_in(ed, local(ev.client_x(), ev.client_y())) {
+            return;
+        }
         let under = js::element_at(ev.client_x(), ev.client_y());
         if let Some(note) = under.as_ref().and_then(|e| e.closest("[data-text]").ok().flatten()) {
             ed.editing_note.set(attr(&note, "data-text"));
@@ -617,6 +635,10 @@ pub fn Canvas() -> impl IntoView {
     let grid = move || {
         ed.viewport.with(|v| {
             let s = 24.0 * v.zoom;
+            // dots closer than 6 px are a grey wash, and a costly one to paint (zoomed out far)
+            if s < 6.0 {
+                return "display:none".to_owned();
+            }
             let (dx, dy) = (v.x.rem_euclid(s), v.y.rem_euclid(s));
             format!("inset:-{s:.2}px;background-size:{s:.2}px {s:.2}px;transform:translate({dx:.2}px,{dy:.2}px)")
         })
@@ -660,6 +682,7 @@ pub fn Canvas() -> impl IntoView {
             on:contextmenu=on_context_menu
         >
             <div class="grid" style=grid></div>
+            <Overview/>
             <div class="world" style:transform=transform>
                 <For each=move || group_ids.get() key=|g| g.clone() let(g)>
                     <GroupFrame id=g/>

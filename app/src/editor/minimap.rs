@@ -8,6 +8,8 @@ use crate::state::layout::node_size;
 
 const W: f64 = 180.0;
 const H: f64 = 120.0;
+/// Up to this many nodes the map has an element per node; above, a path per category.
+const MAX_RECTS: usize = 1000;
 
 #[component]
 pub fn Minimap() -> impl IntoView {
@@ -68,12 +70,27 @@ pub fn Minimap() -> impl IntoView {
         });
         ev.stop_propagation();
     };
-    // node rectangles in world units, scaled by the map's transform
+    // node rectangles in world units, scaled by the map's transform; a big flow's as one path
+    // per category (ten thousand elements cost a second to create, style and paint)
     let nodes = move || {
         rects.with(|r| {
-            r.iter()
-                .map(|(x, y, w, h, c)| view! { <rect class="mini-node" data-category=c.clone() x=*x y=*y width=*w height=*h></rect> })
+            if r.len() <= MAX_RECTS {
+                return r
+                    .iter()
+                    .map(|(x, y, w, h, c)| view! { <rect class="mini-node" data-category=c.clone() x=*x y=*y width=*w height=*h></rect> })
+                    .collect_view()
+                    .into_any();
+            }
+            let mut paths: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
+            for (x, y, w, h, c) in r {
+                let d = paths.entry(c.as_str()).or_default();
+                d.push_str(&format!("M{x:.0} {y:.0}h{w:.0}v{h:.0}h{:.0}z", -w));
+            }
+            paths
+                .into_iter()
+                .map(|(c, d)| view! { <path class="mini-node" data-category=c.to_owned() d=d></path> })
                 .collect_view()
+                .into_any()
         })
     };
     let transform = move || {

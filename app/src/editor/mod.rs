@@ -14,6 +14,7 @@ pub mod more_menu;
 pub mod node;
 pub mod node_view;
 pub mod note;
+pub mod overview;
 pub mod palette;
 pub mod panel;
 pub mod plot_view;

@@ -44,29 +44,6 @@ pub fn NodeBox(id: NodeId) -> impl IntoView {
         let spec = n.spec();
         let (w, h) = node_size(&n);
         let label = n.label.clone();
-        if !ed.detail.get() {
-            // zoomed out: a plain box with the label, cheap to draw by the thousand
-            return Some(
-                view! {
-                    <div
-                        class="node compact"
-                        class:selected=selected
-                        class:invalid=move || problem.with(|p| p.as_ref().is_some_and(|(e, _)| *e))
-                        data-node=id.0
-                        data-category=spec.category.clone()
-                        data-status=move || run.with(|r| r.status.as_str())
-                        data-testid=format!("node-{label}")
-                        style:left=move || format!("{}px", position.get().unwrap_or_default().0)
-                        style:top=move || format!("{}px", position.get().unwrap_or_default().1)
-                        style:width=format!("{w}px")
-                        style:height=format!("{h}px")
-                    >
-                        {label.clone()}
-                    </div>
-                }
-                .into_any(),
-            );
-        }
         let plot = shows_plot(spec);
         let inputs = spec
             .inputs

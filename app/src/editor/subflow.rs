@@ -220,7 +220,16 @@ pub fn SubflowNode(id: String) -> impl IntoView {
     let ed = expect_context::<Editor>();
     let scope = expect_context::<Scope>();
     let sid = id.clone();
-    let shown = Memo::new(move |_| scope.boxes.with(|b| b.iter().find(|x| x.group.id == sid).cloned()));
+    // its frame apart from the rest: a drag moves it without building the node again
+    let rect = Memo::new({
+        let sid = sid.clone();
+        move |_| scope.boxes.with(|b| b.iter().find(|x| x.group.id == sid).map(|x| x.rect))
+    });
+    let shown = Memo::new(move |_| {
+        scope.boxes.with(|b| {
+            b.iter().find(|x| x.group.id == sid).map(|x| SubflowBox { rect: (0.0, 0.0, 0.0, 0.0), ..x.clone() })
+        })
+    });
     let selected = Memo::new(move |_| {
         shown.with(|b| b.as_ref().is_some_and(|b| ed.selection.with(|s| b.members.iter().all(|m| s.nodes.contains(m)))))
     });
@@ -228,7 +237,6 @@ pub fn SubflowNode(id: String) -> impl IntoView {
         Memo::new(move |_| shown.with(|b| b.as_ref().map(|b| b.members.clone())).and_then(|m| subflow_status(ed, &m)));
     move || {
         let b = shown.get()?;
-        let (x, y, w, h) = b.rect;
         let id = b.group.id.clone();
         let (id1, id2, id3, id4, id5) = (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
         let count = b.members.len();
@@ -268,7 +276,10 @@ pub fn SubflowNode(id: String) -> impl IntoView {
                 role="group"
                 aria-label=format!("subflow {}", b.group.title)
                 title="Double-click to open the subflow"
-                style=format!("left:{x}px;top:{y}px;width:{w}px;height:{h}px")
+                style=move || {
+                    let (x, y, w, h) = rect.get().unwrap_or_default();
+                    format!("left:{x}px;top:{y}px;width:{w}px;height:{h}px")
+                }
             >
                 <div class="node-header subflow-header">
                     <span class="subflow-icon" aria-hidden="true">"⊞"</span>

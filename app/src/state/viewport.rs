@@ -8,10 +8,12 @@ pub struct Viewport {
     pub zoom: f64,
 }
 
-pub const MIN_ZOOM: f64 = 0.1;
+/// Low enough that `fit` shows all of a 10,000-node flow (the overview draws it on a canvas).
+pub const MIN_ZOOM: f64 = 0.01;
 pub const MAX_ZOOM: f64 = 3.0;
 
-/// Below this zoom nodes are drawn as plain boxes (a level of detail for big flows).
+/// Below this zoom no node text is readable (a 13 px label is under 6 px): nodes and wires are
+/// drawn on one canvas instead of the DOM (`editor/overview.rs`).
 pub const DETAIL_ZOOM: f64 = 0.45;
 
 impl Default for Viewport {
