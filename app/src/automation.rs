@@ -33,8 +33,9 @@ use crate::{Editor, js};
 /// Loads flow text (`outside`: where it came from when that is outside the site); the
 /// diagnostics as JSON, or why it could not be loaded.
 pub fn load(ed: Editor, text: &str, outside: Option<String>) -> Result<serde_json::Value, String> {
-    runtime::file::load(text, js::random_u64()).map_err(|e| e.to_string())?;
-    ed.open_text_from(text, "the flow", outside);
+    // read once (a 10,000-node flow takes a while to read)
+    let loaded = runtime::file::load(text, js::random_u64()).map_err(|e| e.to_string())?;
+    ed.open_loaded(loaded, "the flow", outside);
     Ok(ed.diagnostics.with_untracked(|d| serde_json::to_value(d).unwrap_or_default()))
 }
 
@@ -149,7 +150,7 @@ pub fn install(ed: Editor) {
             Ok(JsValue::TRUE)
         })
     });
-    let saved_fn = Closure::<dyn FnMut() -> js_sys::Promise>::new(js::store::autosave_settled);
+    let saved_fn = Closure::<dyn FnMut() -> js_sys::Promise>::new(crate::autosave::settled);
     let consent_fn = Closure::<dyn FnMut() -> JsValue>::new(move || match ed.consent_pending() {
         Some(t) => JsValue::from_str(&t),
         None => JsValue::NULL,

@@ -24,6 +24,8 @@ thread_local! {
     static FIRST: RefCell<Option<Record>> = const { RefCell::new(None) };
     /// When the last save that worked was made (ms since 1970).
     static LAST_GOOD: Cell<f64> = const { Cell::new(0.0) };
+    /// A save asked for and not yet handed to IndexedDB: resolves when it has been.
+    static PENDING: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
 }
 
 /// Reads the autosaved flow before the app starts (IndexedDB is asynchronous).
@@ -78,29 +80,59 @@ fn time(ms: f64) -> String {
     js_sys::Date::new(&ms.into()).to_locale_time_string("en-GB").as_string().unwrap_or_default()
 }
 
-/// Writes the flow to IndexedDB whenever it changes.
+/// Writes the flow to IndexedDB whenever it changes: once the browser has drawn the change
+/// (writing a 10,000-node flow takes over a second in the page; a load or an edit must not
+/// wait for it), and once for however many changes came before.
 pub fn install(ed: Editor) {
     Effect::new(move |_| {
-        let r = ed.doc.with(record);
+        ed.doc.track();
+        if PENDING.with_borrow(Option::is_some) {
+            return;
+        }
+        let mut done: Option<js_sys::Function> = None;
+        PENDING.set(Some(js_sys::Promise::new(&mut |resolve, _| done = Some(resolve))));
         leptos::task::spawn_local(async move {
-            match store::autosave_put(&r).await {
-                Ok(()) => LAST_GOOD.set(r.saved_at),
-                Err(e) => {
-                    let kept = match LAST_GOOD.get() {
-                        0.0 => "nothing was autosaved before".to_owned(),
-                        t => format!("the last good autosave ({}) is kept", time(t)),
-                    };
-                    let why = match e {
-                        StoreError::Full => {
-                            format!("this flow ({}) does not fit in the browser's storage", mb(r.text.len()))
-                        }
-                        StoreError::Other(e) => format!("the browser's storage refused it ({e})"),
-                    };
-                    ed.error(format!("autosave failed: {why}; {kept}. Save the flow as a file (Ctrl+S) to keep it"));
-                }
+            js::next_frame().await;
+            js::sleep(0.0).await;
+            let r = ed.doc.with_untracked(record);
+            // the write is queued (in order) before the promise says so
+            let write = store::autosave_put(&r);
+            PENDING.set(None);
+            if let Some(done) = done {
+                js::call0(&done);
             }
+            save(ed, r, write).await;
         });
     });
+}
+
+/// Resolves when every autosave asked for so far has been written (or has failed).
+pub fn settled() -> js_sys::Promise {
+    match PENDING.with_borrow(Clone::clone) {
+        Some(p) => wasm_bindgen_futures::future_to_promise(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+            wasm_bindgen_futures::JsFuture::from(store::autosave_settled()).await
+        }),
+        None => store::autosave_settled(),
+    }
+}
+
+/// Waits for one autosave write and says if it failed.
+async fn save(ed: Editor, r: Record, write: impl std::future::Future<Output = Result<(), StoreError>>) {
+    match write.await {
+        Ok(()) => LAST_GOOD.set(r.saved_at),
+        Err(e) => {
+            let kept = match LAST_GOOD.get() {
+                0.0 => "nothing was autosaved before".to_owned(),
+                t => format!("the last good autosave ({}) is kept", time(t)),
+            };
+            let why = match e {
+                StoreError::Full => format!("this flow ({}) does not fit in the browser's storage", mb(r.text.len())),
+                StoreError::Other(e) => format!("the browser's storage refused it ({e})"),
+            };
+            ed.error(format!("autosave failed: {why}; {kept}. Save the flow as a file (Ctrl+S) to keep it"));
+        }
+    }
 }
 
 impl Editor {

@@ -25,43 +25,40 @@ impl Editor {
     pub fn open_text_from(&self, text: &str, name: &str, outside: Option<String>) -> bool {
         match file::load(text, js::random_u64()) {
             Ok(loaded) => {
-                self.keep_in_recent();
-                self.runner().reset("a new flow was opened");
-                self.consent_open.set(false);
-                // a flow may ask for live mode (the gallery's apps do)
-                self.live.set(
-                    loaded
-                        .flow
-                        .extra
-                        .get("flojoyWeb")
-                        .and_then(|w| w.get("live"))
-                        .and_then(|l| l.as_bool())
-                        .unwrap_or(false),
-                );
-                self.doc.update(|d| d.replace(loaded.flow, outside));
-                self.selection.set(Selection::default());
-                self.level.set(None);
-                self.fit_view();
-                let n = loaded.warnings.len();
-                if let Some((_, what)) = self.doc.with_untracked(|d| d.pending_consent()) {
-                    self.announce(format!(
-                        "opened {name}: {what}. Nothing runs until you have seen it and clicked Run"
-                    ));
-                } else if n == 0 {
-                    self.info(format!("opened {name}"));
-                } else {
-                    self.info(format!(
-                        "opened {name} with {n} warning{}: {}",
-                        if n == 1 { "" } else { "s" },
-                        loaded.warnings.join("; ")
-                    ));
-                }
+                self.open_loaded(loaded, name, outside);
                 true
             }
             Err(e) => {
                 self.error(format!("{name} was not opened: {e}"));
                 false
             }
+        }
+    }
+
+    /// Opens a flow already read from its file (what `open_text_from` does once it has).
+    pub fn open_loaded(&self, loaded: file::Loaded, name: &str, outside: Option<String>) {
+        self.keep_in_recent();
+        self.runner().reset("a new flow was opened");
+        self.consent_open.set(false);
+        // a flow may ask for live mode (the gallery's apps do)
+        self.live.set(
+            loaded.flow.extra.get("flojoyWeb").and_then(|w| w.get("live")).and_then(|l| l.as_bool()).unwrap_or(false),
+        );
+        self.doc.update(|d| d.replace(loaded.flow, outside));
+        self.selection.set(Selection::default());
+        self.level.set(None);
+        self.fit_view();
+        let n = loaded.warnings.len();
+        if let Some((_, what)) = self.doc.with_untracked(|d| d.pending_consent()) {
+            self.announce(format!("opened {name}: {what}. Nothing runs until you have seen it and clicked Run"));
+        } else if n == 0 {
+            self.info(format!("opened {name}"));
+        } else {
+            self.info(format!(
+                "opened {name} with {n} warning{}: {}",
+                if n == 1 { "" } else { "s" },
+                loaded.warnings.join("; ")
+            ));
         }
     }
 

@@ -100,9 +100,11 @@ pub async fn autosave_get() -> Option<Record> {
     if v.is_null() || v.is_undefined() { None } else { from_js(&v) }
 }
 
-/// Replaces the autosaved flow; on an error the previous one stays.
-pub async fn autosave_put(r: &Record) -> Result<(), StoreError> {
-    call(autosave_put_(&to_js(r))).await.map(|_| ())
+/// Replaces the autosaved flow; on an error the previous one stays. The write is queued at
+/// once (after those before it); the future says how it went.
+pub fn autosave_put(r: &Record) -> impl std::future::Future<Output = Result<(), StoreError>> + use<> {
+    let write = autosave_put_(&to_js(r));
+    async move { call(write).await.map(|_| ()) }
 }
 
 /// Waits until every autosave write asked for so far has finished.
