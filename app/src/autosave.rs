@@ -1,5 +1,5 @@
 //! Autosave and the recent flows, in the browser's IndexedDB (`js::store`): the flow is saved
-//! after every edit, so a reload or a crash loses nothing and the next visit starts from it;
+//! after every change (once the change is on screen), so a reload or a crash loses nothing and the next visit starts from it;
 //! whatever Open, New, a link, a file or an example replaces goes into the recent flows first,
 //! restorable in one click. A save that does not fit the storage quota says so and leaves the
 //! last good save in place.
@@ -24,8 +24,9 @@ thread_local! {
     static FIRST: RefCell<Option<Record>> = const { RefCell::new(None) };
     /// When the last save that worked was made (ms since 1970).
     static LAST_GOOD: Cell<f64> = const { Cell::new(0.0) };
-    /// A save asked for and not yet handed to IndexedDB: resolves when it has been.
-    static PENDING: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+    /// A save asked for and not yet handed to IndexedDB: a promise that resolves when it has
+    /// been, and its resolve function.
+    static PENDING: RefCell<Option<(js_sys::Promise, js_sys::Function)>> = const { RefCell::new(None) };
 }
 
 /// Reads the autosaved flow before the app starts (IndexedDB is asynchronous).
@@ -63,7 +64,7 @@ pub fn initial_flow() -> (Flow, Option<String>) {
 /// The document as a record.
 pub fn record(d: &Document) -> Record {
     Record {
-        text: file::save(&d.flow),
+        text: file::save_compact(&d.flow),
         name: d.flow.name.clone().unwrap_or_else(|| "Untitled flow".into()),
         nodes: d.flow.nodes().count(),
         outside: d.outside.clone(),
@@ -82,7 +83,8 @@ fn time(ms: f64) -> String {
 
 /// Writes the flow to IndexedDB whenever it changes: once the browser has drawn the change
 /// (writing a 10,000-node flow takes over a second in the page; a load or an edit must not
-/// wait for it), and once for however many changes came before.
+/// wait for it), and once for however many changes came before. A tab that draws no frames
+/// (hidden) writes after 200 ms; a page being hidden or closed writes at once.
 pub fn install(ed: Editor) {
     Effect::new(move |_| {
         ed.doc.track();
@@ -90,31 +92,45 @@ pub fn install(ed: Editor) {
             return;
         }
         let mut done: Option<js_sys::Function> = None;
-        PENDING.set(Some(js_sys::Promise::new(&mut |resolve, _| done = Some(resolve))));
+        let promise = js_sys::Promise::new(&mut |resolve, _| done = Some(resolve));
+        let Some(done) = done else { return };
+        PENDING.set(Some((promise, done)));
         leptos::task::spawn_local(async move {
-            js::next_frame().await;
+            futures::future::select(Box::pin(js::next_frame()), Box::pin(js::sleep(200.0))).await;
             js::sleep(0.0).await;
-            let r = ed.doc.with_untracked(record);
-            // the write is queued (in order) before the promise says so
-            let write = store::autosave_put(&r);
-            PENDING.set(None);
-            if let Some(done) = done {
-                js::call0(&done);
-            }
-            save(ed, r, write).await;
+            flush(ed);
         });
     });
+    js::listener::window(leptos::ev::pagehide, move |_| flush(ed));
+    if let Some(d) = js::document() {
+        js::listener::keep(js::listener::Listener::new(&d, "visibilitychange", move |_| {
+            if js::document().is_some_and(|d| d.hidden()) {
+                flush(ed);
+            }
+        }));
+    }
 }
 
-/// Resolves when every autosave asked for so far has been written (or has failed).
+/// Hands the pending save (if any) to IndexedDB now.
+fn flush(ed: Editor) {
+    let Some((_, done)) = PENDING.take() else { return };
+    let r = ed.doc.with_untracked(record);
+    // the write is queued (in order) before `settled` is told
+    let write = store::autosave_put(&r);
+    js::call0(&done);
+    leptos::task::spawn_local(save(ed, r, write));
+}
+
+/// Resolves when every autosave asked for so far has been written (or has failed): the
+/// changes made before the call included (their effects run first).
 pub fn settled() -> js_sys::Promise {
-    match PENDING.with_borrow(Clone::clone) {
-        Some(p) => wasm_bindgen_futures::future_to_promise(async move {
+    wasm_bindgen_futures::future_to_promise(async move {
+        js::yield_now().await;
+        if let Some(p) = PENDING.with_borrow(|p| p.as_ref().map(|(p, _)| p.clone())) {
             let _ = wasm_bindgen_futures::JsFuture::from(p).await;
-            wasm_bindgen_futures::JsFuture::from(store::autosave_settled()).await
-        }),
-        None => store::autosave_settled(),
-    }
+        }
+        wasm_bindgen_futures::JsFuture::from(store::autosave_settled()).await
+    })
 }
 
 /// Waits for one autosave write and says if it failed.

@@ -244,9 +244,20 @@ pub fn Canvas() -> impl IntoView {
 
     // the context menu (right-click, or a finger held still for LONG_PRESS_MS)
     let menu = RwSignal::new(None::<MenuAt>);
-    let node_under = move |target: Option<web_sys::EventTarget>| {
-        closest(target, "[data-node]")
+    // the node a press is on: its element, or zoomed out the one the overview draws there
+    // (not through a note, frame or subflow node drawn above the overview)
+    let drawn_node_at = move |target: &Option<web_sys::EventTarget>, w: (f64, f64)| {
+        if closest(target.clone(), "[data-text], [data-subflow], .group-frame").is_some() {
+            return None;
+        }
+        overview::node_at(ed, w, |n| {
+            hidden.with_untracked(|h| h.contains_key(n)) || away.with_untracked(|a| a.contains_key(n))
+        })
+    };
+    let node_under = move |target: Option<web_sys::EventTarget>, (sx, sy): (f64, f64)| {
+        closest(target.clone(), "[data-node]")
             .map(|el| NodeId(attr(&el, "data-node").and_then(|s| s.parse().ok()).unwrap_or(u32::MAX)))
+            .or_else(|| drawn_node_at(&target, ed.viewport.get_untracked().to_world(sx, sy)))
     };
     let open_menu = move |(x, y): (f64, f64), node: Option<NodeId>| {
         if let Some(id) = node
@@ -261,7 +272,8 @@ pub fn Canvas() -> impl IntoView {
     let press = StoredValue::new((0_u32, None::<(i32, (f64, f64))>));
     let on_context_menu = move |ev: web_sys::MouseEvent| {
         ev.prevent_default();
-        open_menu(local(ev.client_x(), ev.client_y()), node_under(ev.target()));
+        let at = local(ev.client_x(), ev.client_y());
+        open_menu(at, node_under(ev.target(), at));
     };
 
     let on_down = move |ev: web_sys::PointerEvent| {
@@ -284,7 +296,7 @@ pub fn Canvas() -> impl IntoView {
                 ed.drag.set(Some(Drag::Pinch { from, origin: ed.viewport.get_untracked() }));
                 return;
             }
-            let node = node_under(ev.target());
+            let node = node_under(ev.target(), at);
             let this = (generation + 1, Some((ev.pointer_id(), at)));
             press.set_value(this);
             leptos::task::spawn_local(async move {
@@ -368,11 +380,7 @@ pub fn Canvas() -> impl IntoView {
             start_move(ed, w)
         } else if let Some(id) = closest(ev.target(), "[data-node]")
             .map(|el| NodeId(attr(&el, "data-node").and_then(|s| s.parse().ok()).unwrap_or(u32::MAX)))
-            .or_else(|| {
-                overview::node_at(ed, w, |n| {
-                    hidden.with_untracked(|h| h.contains_key(n)) || away.with_untracked(|a| a.contains_key(n))
-                })
-            })
+            .or_else(|| drawn_node_at(&ev.target(), w))
         {
             ed.selection.update(|s| {
                 if shift {
@@ -565,11 +573,13 @@ pub fn Canvas() -> impl IntoView {
     let on_dblclick = move |ev: web_sys::MouseEvent| {
         // the canvas captures the pointer while pressed, so the event's target is the canvas:
         // look at what is under the pointer instead
-        // zoomed out (the overview): back to 100 % where it was double-clicked
-        if overview::zoom_in(ed, local(ev.client_x(), ev.client_y())) {
+        let under = js::element_at(ev.client_x(), ev.client_y());
+        // zoomed out (the overview): back to 100 % where it was double-clicked, unless on
+        // something that takes a double-click itself (a note, a subflow node, a field)
+        let own = under.as_ref().and_then(|e| e.closest("[data-text], [data-subflow], input, button").ok().flatten());
+        if own.is_none() && overview::zoom_in(ed, local(ev.client_x(), ev.client_y())) {
             return;
         }
-        let under = js::element_at(ev.client_x(), ev.client_y());
         if let Some(note) = under.as_ref().and_then(|e| e.closest("[data-text]").ok().flatten()) {
             ed.editing_note.set(attr(&note, "data-text"));
             return;

@@ -109,6 +109,9 @@ struct Line {
     to: NodeId,
     a: (f64, f64),
     b: (f64, f64),
+    /// An end on a collapsed group's bar or a subflow node's port: already where the drag
+    /// shows it (not moved again with its node).
+    fixed: (bool, bool),
     points: Vec<(f64, f64)>,
     colour: &'static str,
 }
@@ -124,8 +127,18 @@ struct Scene {
 fn scene(ed: Editor, collapsed: Option<Collapsed>, scope: Option<Scope>) -> Scene {
     // at the canvas's level (a subflow drawn here is a DOM node above the canvas)
     let no_away = HashMap::new();
-    let away_now = scope.map(|s| s.away.get());
-    let away = away_now.as_ref().unwrap_or(&no_away);
+    match scope {
+        Some(s) => s.away.with(|away| scene_at(ed, collapsed, scope, away)),
+        None => scene_at(ed, collapsed, scope, &no_away),
+    }
+}
+
+fn scene_at(
+    ed: Editor,
+    collapsed: Option<Collapsed>,
+    scope: Option<Scope>,
+    away: &HashMap<NodeId, Option<String>>,
+) -> Scene {
     let hidden = |id: &NodeId| away.contains_key(id) || collapsed.is_some_and(|c| c.of.with(|of| of.contains_key(id)));
     ed.doc.with(|d| {
         let mut rects: Vec<Rect> = d
@@ -166,15 +179,17 @@ fn scene(ed: Editor, collapsed: Option<Collapsed>, scope: Option<Scope>) -> Scen
                 }
                 let (na, nb) = (d.flow.node(e.from.node)?, d.flow.node(e.to.node)?);
                 let t = na.spec().outputs.get(usize::from(e.from.port))?.types.first().map_or("Any", |t| t.name());
-                let a = scope.and_then(|s| s.output_at(e.from)).or_else(|| bar(e.from.node).map(|(_, out)| out));
-                let a = a.unwrap_or_else(|| output_at(na, na.position, usize::from(e.from.port)));
-                let b = scope.and_then(|s| s.input_at(e.to)).or_else(|| bar(e.to.node).map(|(inp, _)| inp));
-                let b = b.unwrap_or_else(|| input_at(nb.position, usize::from(e.to.port)));
+                let a_on = scope.and_then(|s| s.output_at(e.from)).or_else(|| bar(e.from.node).map(|(_, out)| out));
+                let b_on = scope.and_then(|s| s.input_at(e.to)).or_else(|| bar(e.to.node).map(|(inp, _)| inp));
+                let fixed = (a_on.is_some(), b_on.is_some());
+                let a = a_on.unwrap_or_else(|| output_at(na, na.position, usize::from(e.from.port)));
+                let b = b_on.unwrap_or_else(|| input_at(nb.position, usize::from(e.to.port)));
                 Some(Line {
                     from: e.from.node,
                     to: e.to.node,
                     a,
                     b,
+                    fixed,
                     points: d.flow.reroute_points(e).to_vec(),
                     colour: type_colour(t),
                 })
@@ -281,7 +296,9 @@ fn draw(ed: Editor, c: &web_sys::HtmlCanvasElement, scene: Memo<Scene>) {
         return;
     };
     let dpr = js::window().map_or(1.0, |w| w.device_pixel_ratio()).max(0.5);
-    let (cw, ch) = ed.canvas_size.get_untracked();
+    // the element's own size now (the run log below the canvas grows without a window resize)
+    let (cw, ch) = (f64::from(c.client_width()), f64::from(c.client_height()));
+    let (cw, ch) = if cw > 0.0 && ch > 0.0 { (cw, ch) } else { ed.canvas_size.get_untracked() };
     let (pw, ph) = ((cw * dpr).round().max(1.0) as u32, (ch * dpr).round().max(1.0) as u32);
     if c.width() != pw || c.height() != ph {
         // (resizing clears it too)
@@ -304,7 +321,8 @@ fn draw(ed: Editor, c: &web_sys::HtmlCanvasElement, scene: Memo<Scene>) {
         ctx.set_global_alpha(0.9);
         let mut colour = "";
         for l in &s.lines {
-            let (a, b) = (moved(&l.from, l.a), moved(&l.to, l.b));
+            let a = if l.fixed.0 { l.a } else { moved(&l.from, l.a) };
+            let b = if l.fixed.1 { l.b } else { moved(&l.to, l.b) };
             let both = moving.contains(&l.from) && moving.contains(&l.to);
             let points: Vec<(f64, f64)> = if both {
                 l.points.iter().map(|p| (p.0 + offset.0, p.1 + offset.1)).collect()

@@ -3,7 +3,7 @@
 mod export;
 mod import;
 
-pub use export::{save, save_nodes, to_json};
+pub use export::{save, save_compact, save_nodes, to_json};
 pub use import::{Loaded, load, load_json};
 
 /// Why a file could not be opened. Nothing is changed when this is returned.
