@@ -74,7 +74,7 @@ export function autosavePut(record) {
   return p;
 }
 
-/** Resolves when every autosave write asked for so far has finished (saved or failed). */
+/** Resolves when every autosave (and recent flow) write asked for so far has finished (saved or failed). */
 export function autosaveSettled() {
   return lastWrite;
 }
@@ -84,7 +84,9 @@ export function autosaveSettled() {
  * the newest `keep`. Resolves with its id (or the newest's id when it was the same).
  */
 export function recentPush(record, keep) {
-  return tx(RECENT, "readwrite", async (s) => {
+  // in line with the autosave writes: the flow a load replaces is kept before the loaded one
+  // is written (which, too big for the quota, must not take the room the kept one needs)
+  const p = lastWrite.then(() => tx(RECENT, "readwrite", async (s) => {
     const newest = await new Promise((ok, fail) => {
       const c = s.openCursor(null, "prev");
       c.onsuccess = () => ok(c.result?.value ?? null);
@@ -95,7 +97,9 @@ export function recentPush(record, keep) {
     const keys = await request(s.getAllKeys());
     for (const k of keys.slice(0, Math.max(0, keys.length - keep))) s.delete(k);
     return id;
-  });
+  }));
+  lastWrite = p.catch(() => {});
+  return p;
 }
 
 /** The recent flows, newest first, without their text: [{id, name, savedAt, nodes, outside}]. */

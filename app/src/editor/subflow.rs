@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use runtime::flow::{Flow, Group, Place, Subflows};
+use runtime::spec::PortSpec;
 use runtime::{InPort, NodeId, OutPort};
 use wasm_bindgen::JsCast;
 
@@ -49,47 +50,8 @@ impl SubflowBox {
             .map(|n| shown_at(ed, n))
             .fold(None, |a: Option<(f64, f64)>, p| Some(a.map_or(p, |a| (a.0.min(p.0), a.1.min(p.1)))))?;
         let (ins, outs) = flow.ports_of(&members);
-        let named = |node: NodeId, name: &str, clash: bool| {
-            let label = flow.node(node).map(|n| n.label.as_str()).unwrap_or_default();
-            (if clash { format!("{label}.{name}") } else { name.to_owned() }, format!("{label} · {name}"))
-        };
-        // a name two ports share is said with its node's label
-        let mut in_names: HashMap<&str, usize> = HashMap::new();
-        for p in &ins {
-            *in_names.entry(input_spec(flow, *p).map_or("", |s| s.name.as_str())).or_default() += 1;
-        }
-        let inputs: Vec<SubPort<InPort>> = ins
-            .iter()
-            .filter_map(|p| {
-                let spec = input_spec(flow, *p)?;
-                let clash = in_names.get(spec.name.as_str()).is_some_and(|n| *n > 1);
-                let (label, title) = named(p.node, &spec.name, clash);
-                Some(SubPort {
-                    port: *p,
-                    label,
-                    title: format!("{title}: {}", spec.types),
-                    types: spec.types.first().map_or("Any", |t| t.name()).to_owned(),
-                })
-            })
-            .collect();
-        let mut out_names: HashMap<&str, usize> = HashMap::new();
-        for p in &outs {
-            *out_names.entry(output_spec(flow, *p).map_or("", |s| s.name.as_str())).or_default() += 1;
-        }
-        let outputs: Vec<SubPort<OutPort>> = outs
-            .iter()
-            .filter_map(|p| {
-                let spec = output_spec(flow, *p)?;
-                let clash = out_names.get(spec.name.as_str()).is_some_and(|n| *n > 1);
-                let (label, title) = named(p.node, &spec.name, clash);
-                Some(SubPort {
-                    port: *p,
-                    label,
-                    title: format!("{title}: {}", spec.types),
-                    types: spec.types.first().map_or("Any", |t| t.name()).to_owned(),
-                })
-            })
-            .collect();
+        let inputs = sub_ports(flow, &ins, |p| p.node, |p| input_spec(flow, p));
+        let outputs = sub_ports(flow, &outs, |p| p.node, |p| output_spec(flow, p));
         let rows = inputs.len().max(outputs.len()).max(1) as f64;
         Some(SubflowBox {
             group: g.clone(),
@@ -122,11 +84,39 @@ fn port_y(r: (f64, f64, f64, f64), x: f64, i: Option<usize>) -> (f64, f64) {
     }
 }
 
-fn input_spec(flow: &Flow, p: InPort) -> Option<&runtime::spec::PortSpec> {
+/// A subflow node's ports: each inner port labelled by its name, or by its node's label and
+/// its name when two of them share the name.
+fn sub_ports<'a, P: Copy>(
+    flow: &'a Flow,
+    ports: &[P],
+    node: impl Fn(P) -> NodeId,
+    spec: impl Fn(P) -> Option<&'a PortSpec>,
+) -> Vec<SubPort<P>> {
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for s in ports.iter().filter_map(|p| spec(*p)) {
+        *count.entry(s.name.as_str()).or_default() += 1;
+    }
+    ports
+        .iter()
+        .filter_map(|p| {
+            let s = spec(*p)?;
+            let label = flow.node(node(*p)).map(|n| n.label.as_str()).unwrap_or_default();
+            let clash = count.get(s.name.as_str()).is_some_and(|n| *n > 1);
+            Some(SubPort {
+                port: *p,
+                label: if clash { format!("{label}.{}", s.name) } else { s.name.clone() },
+                title: format!("{label} · {}: {}", s.name, s.types),
+                types: s.types.first().map_or("Any", |t| t.name()).to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn input_spec(flow: &Flow, p: InPort) -> Option<&PortSpec> {
     flow.node(p.node)?.spec().inputs.get(usize::from(p.port))
 }
 
-fn output_spec(flow: &Flow, p: OutPort) -> Option<&runtime::spec::PortSpec> {
+fn output_spec(flow: &Flow, p: OutPort) -> Option<&PortSpec> {
     flow.node(p.node)?.spec().outputs.get(usize::from(p.port))
 }
 

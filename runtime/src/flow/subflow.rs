@@ -347,15 +347,21 @@ mod tests {
         assert_eq!(s.place(id(&f, "S"), Some(&sub)), Place::Elsewhere);
     }
 
-    #[test]
-    fn subflows_nest_and_dissolve_back_into_their_parent() {
+    /// The chain with ADD and MULTIPLY in an outer subflow, and ADD alone in an inner one
+    /// (made inside the outer one): the flow, ADD, MULTIPLY, outer, inner.
+    fn nested() -> (Flow, NodeId, NodeId, String, String) {
         let mut f = chain();
         let (a, m) = (id(&f, "A"), id(&f, "M"));
         let (edit, outer) = f.make_subflow_edit(&[a, m], None).unwrap();
         apply(&mut f, edit).unwrap();
-        // inside the outer one, ADD alone becomes an inner subflow
         let (edit, inner) = f.make_subflow_edit(&[a], Some(&outer)).unwrap();
         apply(&mut f, edit).unwrap();
+        (f, a, m, outer, inner)
+    }
+
+    #[test]
+    fn subflows_nest_and_dissolve_back_into_their_parent() {
+        let (mut f, a, m, outer, inner) = nested();
         let s = f.subflows();
         assert_eq!(s.subflow_of(a), Some(inner.as_str()));
         assert_eq!(s.subflow_of(m), Some(outer.as_str()));
@@ -440,12 +446,7 @@ mod tests {
 
     #[test]
     fn a_nested_subflow_dissolves_into_its_parent() {
-        let mut f = chain();
-        let (a, m) = (id(&f, "A"), id(&f, "M"));
-        let (edit, outer) = f.make_subflow_edit(&[a, m], None).unwrap();
-        apply(&mut f, edit).unwrap();
-        let (edit, inner) = f.make_subflow_edit(&[a], Some(&outer)).unwrap();
-        apply(&mut f, edit).unwrap();
+        let (mut f, a, _, outer, inner) = nested();
         let before = f.clone();
         let dissolve = f.dissolve_subflow_edit(&inner).unwrap();
         let undo = apply(&mut f, dissolve).unwrap();
