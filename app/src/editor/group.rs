@@ -78,24 +78,28 @@ impl Collapsed {
     }
 }
 
-/// What a group's nodes did in the last run, worst first: a failure (naming the node and its
-/// error), running, all done; `None` when nothing ran. A collapsed group shows it on its bar.
-fn group_status(ed: Editor, id: &str) -> Option<(&'static str, String)> {
-    let members: Vec<(NodeId, String)> = ed.doc.with(|d| {
-        let g = d.flow.group(id)?;
-        Some(d.flow.group_members(g).into_iter().filter_map(|m| Some((m, d.flow.node(m)?.label.clone()))).collect())
-    })?;
+/// What nodes did in the last run, worst first: a failure (naming the node and its error),
+/// running, all done; `None` when nothing ran. A collapsed group and a subflow node say it for
+/// the nodes they hide.
+pub fn run_status(ed: Editor, members: &[NodeId]) -> Option<(&'static str, String)> {
     ed.runner().nodes.with(|runs| {
         let status = |m: &NodeId| runs.get(m).map(|r| r.status).unwrap_or_default();
-        if let Some((m, label)) = members.iter().find(|(m, _)| status(m) == Status::Failed) {
+        if let Some(m) = members.iter().find(|m| status(m) == Status::Failed) {
+            let label = ed.doc.with(|d| d.flow.node(*m).map(|n| n.label.clone())).unwrap_or_default();
             let error = runs.get(m).and_then(|r| r.error.clone()).unwrap_or_default();
             return Some(("failed", format!("{label} failed: {error}")));
         }
-        if members.iter().any(|(m, _)| matches!(status(m), Status::Running | Status::Queued)) {
+        if members.iter().any(|m| matches!(status(m), Status::Running | Status::Queued)) {
             return Some(("running", String::new()));
         }
-        (!members.is_empty() && members.iter().all(|(m, _)| status(m) == Status::Done)).then(|| ("done", String::new()))
+        (!members.is_empty() && members.iter().all(|m| status(m) == Status::Done)).then(|| ("done", String::new()))
     })
+}
+
+/// A group's nodes' last run ([`run_status`]).
+fn group_status(ed: Editor, id: &str) -> Option<(&'static str, String)> {
+    let members = ed.doc.with(|d| d.flow.group(id).map(|g| d.flow.group_members(g)))?;
+    run_status(ed, &members)
 }
 
 #[component]

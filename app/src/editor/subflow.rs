@@ -13,9 +13,9 @@ use runtime::{InPort, NodeId, OutPort};
 use wasm_bindgen::JsCast;
 
 use crate::Editor;
+use crate::editor::group::run_status;
 use crate::editor::wire::shown_at;
 use crate::state::layout::{FOOTER, HEADER, ROW};
-use crate::state::run::Status;
 
 /// A subflow node's width.
 pub const SUBFLOW_WIDTH: f64 = 240.0;
@@ -185,23 +185,6 @@ impl Scope {
     }
 }
 
-/// The nodes inside a subflow did this in the last run, worst first (as a collapsed group
-/// says it): a failure naming the node, running, all done; `None` when nothing ran.
-fn subflow_status(ed: Editor, members: &[NodeId]) -> Option<(&'static str, String)> {
-    ed.runner().nodes.with(|runs| {
-        let status = |m: &NodeId| runs.get(m).map(|r| r.status).unwrap_or_default();
-        if let Some(m) = members.iter().find(|m| status(m) == Status::Failed) {
-            let label = ed.doc.with(|d| d.flow.node(*m).map(|n| n.label.clone())).unwrap_or_default();
-            let error = runs.get(m).and_then(|r| r.error.clone()).unwrap_or_default();
-            return Some(("failed", format!("{label} failed: {error}")));
-        }
-        if members.iter().any(|m| matches!(status(m), Status::Running | Status::Queued)) {
-            return Some(("running", String::new()));
-        }
-        (!members.is_empty() && members.iter().all(|m| status(m) == Status::Done)).then(|| ("done", String::new()))
-    })
-}
-
 /// A subflow drawn as one node: its title (edited in place), its open ports, its nodes'
 /// last run; ▶ runs it (and what feeds it), ↘ enters it, ☆ keeps it under "My subflows",
 /// ✕ dissolves it (its nodes stay).
@@ -224,7 +207,7 @@ pub fn SubflowNode(id: String) -> impl IntoView {
         shown.with(|b| b.as_ref().is_some_and(|b| ed.selection.with(|s| b.members.iter().all(|m| s.nodes.contains(m)))))
     });
     let status =
-        Memo::new(move |_| shown.with(|b| b.as_ref().map(|b| b.members.clone())).and_then(|m| subflow_status(ed, &m)));
+        Memo::new(move |_| shown.with(|b| b.as_ref().map(|b| b.members.clone())).and_then(|m| run_status(ed, &m)));
     move || {
         let b = shown.get()?;
         let id = b.group.id.clone();
