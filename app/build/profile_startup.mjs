@@ -44,7 +44,7 @@ try {
     const { ctx } = await context(browser, { viewport: visit.viewport, serviceWorkers: "block" });
     await ctx.route(`**/${wasmName}`, (route) => route.fulfill({ body, contentType: "application/wasm" }));
     // the instrumented module is whole: there is no lazy part to link
-    await ctx.route("**/*.lazy.wasm", (route) => route.fulfill({ status: 404, body: "" }));
+    await ctx.route("**/*_bg.lazy-*.wasm", (route) => route.fulfill({ status: 404, body: "" }));
     await ctx.addInitScript(() => {
       addEventListener("TrunkApplicationStarted", (e) => (window.__profiledWasm = e.detail.wasm));
     });

@@ -3,7 +3,7 @@
 // - `flojoy-app-…_bg.wasm` (the "primary" part) holds every function a first visit runs before
 //   the editor is on screen (the list is app/build/wasm-startup.txt, recorded by
 //   app/build/profile_startup.mjs), the data, the memory and the function table;
-// - `flojoy-app-…_bg.lazy.wasm` holds the rest: the node library, file formats, instruments,
+// - `flojoy-app-…_bg.lazy-<digest>.wasm` holds the rest: the node library, file formats, instruments,
 //   dialogs... Its table slots hold placeholders until it arrives.
 //
 // app/js/lazy_wasm.js fetches and links the lazy part as soon as the primary part is running, so
@@ -44,7 +44,6 @@ const wasmName = readdirSync(staging).find((f) => /^flojoy-app-.*_bg\.wasm$/.tes
 if (!wasmName) fail("no flojoy-app-*_bg.wasm in the staged site");
 const stem = wasmName.replace(/_bg\.wasm$/, "");
 const jsName = `${stem}.js`;
-const lazyName = `${stem}_bg.lazy.wasm`;
 const named = readFileSync(join(staging, wasmName));
 const module = describe(named);
 if (!module.hasNames) fail('the wasm has no function names: index.html\'s rust link must pass data-wasm-opt-params="-g"');
@@ -98,6 +97,9 @@ function split() {
   }
   const primaryBytes = fixTableExports(readFileSync(primary), named);
   const lazyBytes = readFileSync(lazy);
+  // named by its own digest: trunk's hash in the other names does not change when only the
+  // split does (a new startup list), and a lazy part must never meet another split's primary
+  const lazyName = `${stem}_bg.lazy-${createHash("sha256").update(lazyBytes).digest("hex").slice(0, 16)}.wasm`;
   // Chromium compiles at most 8 MB synchronously in a page (the placeholders' fallback)
   if (lazyBytes.length > 8_000_000) fail(`the lazy part is ${lazyBytes.length} B, over the 8 MB a page can compile at once`);
   writeFileSync(join(staging, wasmName), primaryBytes);

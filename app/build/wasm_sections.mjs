@@ -149,9 +149,13 @@ export function withoutNames(bytes) {
   return Buffer.concat(keep);
 }
 
-/** A function's name without rustc's hash, so that a list of names survives a rebuild. */
+/**
+ * A function's name without what changes from build to build: rustc's hash (`::h` and 16 hex
+ * digits, also before a suffix such as ` externref shim`) and LLVM's `.123` numbering of
+ * same-named copies; so that a list of names survives a rebuild.
+ */
 export function stableName(name) {
-  return name.replace(/::h[0-9a-f]{16}$/, "").replace(/17h[0-9a-f]{16}E$/, "E");
+  return name.replace(/::h[0-9a-f]{16}(?=$|[ .])/, "").replace(/\.\d+$/, "");
 }
 
 function leb(n) {

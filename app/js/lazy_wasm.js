@@ -60,7 +60,9 @@ export async function ready(instance) {
         .clone()
         .arrayBuffer()
         .then((b) => (bytes = b));
-      return Promise.all([WebAssembly.compileStreaming(res), kept]);
+      // (compiling from the bytes if the host does not say application/wasm)
+      const compiling = WebAssembly.compileStreaming(res).catch(() => kept.then((b) => WebAssembly.compile(b)));
+      return Promise.all([compiling, kept]);
     })
     .then(([module]) => {
       compiled = module;
@@ -84,15 +86,13 @@ function linkModule(module) {
 function loadNow() {
   if (compiled) return linkModule(compiled);
   state.sync_loads++;
-  let module;
   try {
-    module = new WebAssembly.Module(bytes ?? fetchNow());
+    linkModule(new WebAssembly.Module(bytes ?? fetchNow()));
   } catch (e) {
     const msg = `Flojoy could not load the rest of its code (${e.message ?? e}). Reload the page to try again (your flow is autosaved).`;
     tellUser(msg);
     throw new Error(msg);
   }
-  linkModule(module);
 }
 
 /** The lazy part's bytes, fetched synchronously. */

@@ -26,7 +26,7 @@ const results = {};
   };
   const files = readdirSync(DIST);
   results.wasm = size(files.find((f) => /^flojoy-app-.*_bg\.wasm$/.test(f)));
-  results.wasm_lazy = size(files.find((f) => /^flojoy-app-.*_bg\.lazy\.wasm$/.test(f)));
+  results.wasm_lazy = size(files.find((f) => /^flojoy-app-.*_bg\.lazy-[0-9a-f]+\.wasm$/.test(f)));
   const mb = (x) => (x / 1e6).toFixed(2);
   console.log(
     `wasm: first download ${mb(results.wasm.bytes)} MB, ${mb(results.wasm.gzip_bytes)} MB gzipped; ` +

@@ -37,22 +37,38 @@ const flowFile = JSON.stringify({
   },
 });
 
-const lazyName = () => readdirSync(DIST).find((f) => /^flojoy-app-.*_bg\.lazy\.wasm$/.test(f));
+const lazyName = () => readdirSync(DIST).find((f) => /^flojoy-app-.*_bg\.lazy-[0-9a-f]+\.wasm$/.test(f));
+
+// (no service worker in these first three: it would fetch the lazy part for its offline copy
+// and take the page's requests on a reload; the fourth test is the service worker's)
+const NO_SW = { serviceWorkers: "block" };
 
 test("a first visit draws the editor before the lazy part is needed, then links it", async () => {
   assert.ok(lazyName(), "the site has a lazy part");
-  const { page, errors, outside, ctx } = await openEditor(browser, server.url);
-  const state = await until(page, () => window.flojoyLazyWasm.linked_ms != null && { ...window.flojoyLazyWasm });
-  assert.equal(state.error, null);
+  // the lazy part is held back until the editor is drawn and its first autosave written
+  let release;
+  const released = new Promise((ok) => (release = ok));
+  const { page, errors, outside, ctx } = await openEditor(browser, server.url, {
+    ...NO_SW,
+    setup: (ctx) => ctx.route(`**/${lazyName()}`, async (route) => (await released, route.continue())),
+  });
+  await page.evaluate(() => window.flojoy.saved());
+  const early = await page.evaluate(() => ({ ...window.flojoyLazyWasm }));
+  assert.equal(early.linked_ms, null, "the lazy part was held back");
   assert.equal(
-    state.sync_loads,
+    early.placeholder_calls,
     0,
-    "the first screen called code outside app/build/wasm-startup.txt before the lazy part arrived: " +
+    `the first screen called code outside app/build/wasm-startup.txt (table slots ${early.early}): ` +
       "record the list again with ./dev split-profile",
   );
+  release();
+  const state = await until(page, () => window.flojoyLazyWasm.linked_ms != null && { ...window.flojoyLazyWasm });
+  assert.equal(state.error, null);
+  assert.equal(state.sync_loads, 0);
   await load(page, flowFile);
   const report = await run(page);
   assert.equal(report.status, "ok", JSON.stringify(report));
+  assert.equal(report.nodes["POWER-1"].outputs.default.c, 64);
   assert.deepEqual(errors, []);
   assert.deepEqual(outside, []);
   await ctx.close();
@@ -62,6 +78,7 @@ test("code of the lazy part called before it arrives loads it on the spot and an
   let held = null;
   let asked = 0;
   const { page, errors, ctx } = await openEditor(browser, server.url, {
+    ...NO_SW,
     setup: (ctx) =>
       ctx.route(`**/${lazyName()}`, (route) => {
         asked += 1;
@@ -89,11 +106,11 @@ test("code of the lazy part called before it arrives loads it on the spot and an
 
 test("when the lazy part cannot be loaded the page says so and the flow is kept", async () => {
   // an earlier visit left a flow of the user's
-  const { page, ctx } = await openEditor(browser, server.url);
+  const { page, ctx } = await openEditor(browser, server.url, NO_SW);
   await load(page, flowFile);
   await page.evaluate(() => window.flojoy.saved());
   // this visit, the lazy part cannot be fetched: the editor still opens, with the flow
-  await ctx.route("**/*.lazy.wasm", (route) => route.fulfill({ status: 503, body: "" }));
+  await ctx.route("**/*_bg.lazy-*.wasm", (route) => route.fulfill({ status: 503, body: "" }));
   await page.reload();
   await page.getByTestId("run-button").waitFor();
   await page.getByTestId("node-CUBE").waitFor();
@@ -111,12 +128,35 @@ test("when the lazy part cannot be loaded the page says so and the flow is kept"
   await alert.waitFor();
   assert.match(await alert.textContent(), /could not load the rest of its code.*HTTP 503.*reload the page/i);
   // with the lazy part back, a reload finds the flow as it was and runs it
-  await ctx.unroute("**/*.lazy.wasm");
+  await ctx.unroute("**/*_bg.lazy-*.wasm");
   await page.reload();
   await page.getByTestId("run-button").waitFor();
   await until(page, () => window.flojoyLazyWasm?.linked_ms != null);
   const report = await run(page);
   assert.equal(report.status, "ok");
   assert.equal(report.nodes["POWER-1"].outputs.default.c, 64);
+  await ctx.close();
+});
+
+test("a visit from the offline copy links the lazy part before the app starts, and runs offline", async () => {
+  const { page, errors, ctx } = await openEditor(browser, server.url);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+  // the offline copy holds the lazy part (the service worker precached every file)
+  const name = lazyName();
+  await until(page, async (name) => !!(await caches.match(name)), name);
+  await ctx.setOffline(true);
+  await page.reload();
+  await page.getByTestId("run-button").waitFor();
+  // linked already when the app is up: nothing of the app waits on a request that would skip
+  // the service worker (Chromium sends a synchronous request to the network)
+  const state = await page.evaluate(() => ({ ...window.flojoyLazyWasm }));
+  assert.ok(state.linked_ms != null, JSON.stringify(state));
+  assert.equal(state.placeholder_calls, 0);
+  await load(page, flowFile);
+  const report = await run(page);
+  assert.equal(report.status, "ok", JSON.stringify(report));
+  assert.equal(report.nodes["POWER-1"].outputs.default.c, 64);
+  assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e)), []);
   await ctx.close();
 });
