@@ -9,14 +9,14 @@
 // module in place of its primary part, in headless Chromium, through the visits below; then
 // `__write_profile` writes the notes (an 8-byte module hash, then one u32 per defined function,
 // non-zero if it ran) into the page's memory, and the names of the functions that ran are
-// written out without rustc's hashes.
+// written out (without LLVM's `.123` numbering, which changes between builds).
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { DIST, ROOT, context, launch, open, until } from "../../tests/support/browser.mjs";
 import { serve } from "../../tests/support/server.mjs";
-import { describe, fixTableExports, stableName } from "./wasm_sections.mjs";
+import { describe, exactName, fixTableExports } from "./wasm_sections.mjs";
 
 const work = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "wasm-split");
 const named = join(work, "named.wasm");
@@ -78,7 +78,7 @@ try {
       for (let i = 0; 8 + 4 * i < bytes.length; i++) {
         if (bytes.readUInt32LE(8 + 4 * i) === 0) continue;
         const f = module.functions[module.imported + i];
-        if (f?.name) ran.add(stableName(f.name));
+        if (f?.name) ran.add(exactName(f.name));
       }
       await page.close();
     }
@@ -91,8 +91,9 @@ try {
 
 const out = join(ROOT, "app", "build", "wasm-startup.txt");
 const header = [
-  "# The app's wasm functions a first visit runs before the editor is on screen (names without",
-  "# rustc's hash); app/build/split.mjs keeps them in the primary part. Written by",
+  "# The app's wasm functions a first visit runs before the editor is on screen; app/build/split.mjs",
+  "# keeps them in the primary part (by name with rustc's hash, or by name alone where the hash",
+  "# changed since). Written by",
   "# app/build/profile_startup.mjs (./dev split-profile): do not edit by hand.",
 ];
 writeFileSync(out, [...header, ...[...ran].sort()].join("\n") + "\n");

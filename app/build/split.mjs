@@ -19,7 +19,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { describe, fixTableExports, stableName, withoutNames } from "./wasm_sections.mjs";
+import { describe, exactName, fixTableExports, stableName, withoutNames } from "./wasm_sections.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -64,17 +64,27 @@ if (process.env.FLOJOY_WASM_SPLIT === "0") {
 }
 
 function split() {
-  const startup = new Set(
+  const listed = new Set(
     readFileSync(join(here, "wasm-startup.txt"), "utf8")
       .split("\n")
       .filter((l) => l && !l.startsWith("#")),
   );
+  // A listed name is kept as it is: the very copy of a generic function or closure that ran.
+  // A name whose hash changed since the list was recorded (its types changed) matches nothing
+  // exactly; then every copy of that name is kept, so the first screen does not wait on the
+  // lazy part (tests/e2e/lazy_wasm.test.mjs says when to record the list again). Keeping every
+  // copy always put 2,460 functions more in the primary part, among them the copies the node
+  // library runs, which then called across the two parts in their loops.
+  const namedFns = module.functions.filter((f) => !f.imported && f.name);
+  const exact = new Set(namedFns.filter((f) => listed.has(exactName(f.name))).map((f) => stableName(f.name)));
+  const stale = new Set([...listed].map(stableName).filter((n) => !exact.has(n)));
+  const keptByName = (name) => listed.has(exactName(name)) || stale.has(stableName(name));
   // wasm-split names a function of a module without names by its index among defined functions
   const keep = [];
   for (const f of module.functions) {
     if (f.imported) continue;
     // functions without a name (glue wasm-bindgen or wasm-opt made) cannot be listed: all kept
-    if (f.simd || !f.name || startup.has(stableName(f.name))) {
+    if (f.simd || !f.name || keptByName(f.name)) {
       keep.push(String(f.index - module.imported));
     }
   }

@@ -149,13 +149,17 @@ export function withoutNames(bytes) {
   return Buffer.concat(keep);
 }
 
+/** A function's name without LLVM's `.123` numbering of same-named copies (it changes between builds). */
+export function exactName(name) {
+  return name.replace(/\.\d+$/, "");
+}
+
 /**
- * A function's name without what changes from build to build: rustc's hash (`::h` and 16 hex
- * digits, also before a suffix such as ` externref shim`) and LLVM's `.123` numbering of
- * same-named copies; so that a list of names survives a rebuild.
+ * A function's name without rustc's hash too (`::h` and 16 hex digits, also before a suffix
+ * such as ` externref shim`): all the copies of a generic function or closure share it.
  */
 export function stableName(name) {
-  return name.replace(/::h[0-9a-f]{16}(?=$|[ .])/, "").replace(/\.\d+$/, "");
+  return exactName(name).replace(/::h[0-9a-f]{16}(?=$|[ .])/, "");
 }
 
 function leb(n) {
