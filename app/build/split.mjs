@@ -8,7 +8,7 @@
 //
 // app/js/lazy_wasm.js fetches and links the lazy part as soon as the primary part is running, so
 // by the time anyone clicks it is there; a placeholder called earlier loads it on the spot. Why:
-// a first visit downloads half as much before it can draw (issue 19; docs/wasm-size.md).
+// a first visit downloads a third as much before it can draw (issue 19; docs/wasm-size.md).
 //
 // The split itself is binaryen's wasm-split (Debian's `binaryen` package, installed by ./dev:
 // npm's binaryen has no wasm-split). Trunk's wasm-opt keeps function names (`-g` in
