@@ -4,8 +4,8 @@
 // placeholders (imports "placeholder"."<slot>"); linking it fills the slots with the real
 // functions.
 //
-// The lazy part is fetched and compiled in the background as soon as the primary part is
-// instantiated, then linked (a visit from the offline copy links it before the app starts: see
+// The lazy part is fetched and compiled in the background once the editor's first frame is
+// drawn, then linked (a visit from the offline copy links it before the app starts: see
 // `ready`); a placeholder called before that (code the startup list did not foresee) loads it
 // at once, synchronously, and then calls the real function: slower that once, never wrong.
 // `window.flojoyLazyWasm` says what happened (the bench and tests read it).
@@ -45,14 +45,30 @@ export function link(imports, lazyUrl, table) {
 
 /**
  * The primary part is instantiated (called by the glue before it starts the app): fetch the lazy
- * part, compile it in the background and link it. A visit served by the offline copy (a
- * service worker controls the page) may have no network, and Chromium does not pass a
- * synchronous request (the placeholders' fallback) through the service worker: such a visit
- * links the lazy part, read from the offline copy, before the app starts.
+ * part, compile it in the background and link it.
+ *
+ * A visit served by the offline copy (a service worker controls the page) may have no network,
+ * and Chromium does not pass a synchronous request (the placeholders' fallback) through the
+ * service worker: such a visit links the lazy part, read from the offline copy, before the app
+ * starts. Any other visit starts loading it once the first frame is drawn, so that compiling it
+ * does not compete with drawing the editor (or after 300 ms, in a tab that draws no frames).
  */
 export async function ready(instance) {
   primary = instance.exports;
-  const loading = fetch(url)
+  if (navigator.serviceWorker?.controller) return load();
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    load();
+  };
+  requestAnimationFrame(() => setTimeout(start, 0));
+  setTimeout(start, 300);
+}
+
+function load() {
+  if (linked) return Promise.resolve();
+  return fetch(url)
     .then((res) => {
       if (!res.ok) throw new Error(`${url.pathname.split("/").pop()}: HTTP ${res.status}`);
       // the bytes too: a placeholder called before the compilation ends compiles them itself
@@ -73,7 +89,6 @@ export async function ready(instance) {
       state.error = String(e);
       console.warn("Flojoy: the app's code did not finish loading in the background:", e);
     });
-  if (navigator.serviceWorker?.controller) await loading;
 }
 
 function linkModule(module) {
