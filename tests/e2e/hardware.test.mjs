@@ -249,8 +249,10 @@ test("a Pololu Tic over WebUSB: TIC moves the simulated stepper through Studio's
   assert.deepEqual(tic.commands, [[0xec, 0], [0x91, 40], [0x85, null], [0x83, null], ...perPosition, [0x86, null], [0x8f, null]]);
   assert.deepEqual(tic.moves, [50, 100, 150, 200]);
   assert.deepEqual([tic.energized, tic.safeStart], [false, true], "left deenergized, in safe start");
-  // unplugged: the node says no Tic is connected
+  // unplugged: once the app has heard of it (its device list is read again on the browser's
+  // disconnect event), the node says no Tic is connected
   await page.evaluate(() => flojoyDemoDevices.unplug("tic"));
+  await page.waitForFunction(() => !window.flojoy.devices().usb.some((d) => /1ffb/i.test(d.id)));
   const again = await page.evaluate(() => window.flojoy.run());
   assert.equal(again.status, "failed");
   assert.match(again.nodes.MOTOR.error, /no Pololu Tic is connected/);
