@@ -16,9 +16,9 @@ let bytes = null; // the lazy part's bytes, once fetched
 let compiled = null; // the lazy part, compiled
 let linked = false;
 
-// `early`: the table slots of the first placeholders called (for app/build/profile_startup.mjs
-// and whoever wonders what the startup list missed; target/wasm-split/primary.wasm.placeholders
-// names them)
+// `early`: the table slots of the first placeholders called, for whoever wonders what the
+// startup list missed (tests/e2e/lazy_wasm.test.mjs prints them; the build's
+// target/wasm-split/primary.wasm.placeholders names them)
 export const state = { linked_ms: null, placeholder_calls: 0, sync_loads: 0, early: [], error: null };
 globalThis.flojoyLazyWasm = state;
 
