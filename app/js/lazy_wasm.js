@@ -13,7 +13,6 @@ let url = null;
 let tableExport = null;
 let primary = null; // the primary instance's exports
 let bytes = null; // the lazy part's bytes, once fetched
-let compiled = null; // the lazy part, compiled
 let linked = false;
 
 // `early`: the table slots of the first placeholders called, for whoever wonders what the
@@ -80,10 +79,7 @@ function load() {
       const compiling = WebAssembly.compileStreaming(res).catch(() => kept.then((b) => WebAssembly.compile(b)));
       return Promise.all([compiling, kept]);
     })
-    .then(([module]) => {
-      compiled = module;
-      linkModule(module);
-    })
+    .then(([module]) => linkModule(module))
     .catch((e) => {
       // a placeholder retries synchronously and reports it where it was called
       state.error = String(e);
@@ -99,7 +95,6 @@ function linkModule(module) {
 }
 
 function loadNow() {
-  if (compiled) return linkModule(compiled);
   state.sync_loads++;
   try {
     linkModule(new WebAssembly.Module(bytes ?? fetchNow()));
