@@ -11,6 +11,9 @@ window.flojoyBoot = (async () => {
     if (reg && reg.waiting && sw.controller) {
       sw.addEventListener("controllerchange", () => location.reload(), { once: true });
       reg.waiting.postMessage("flojoy:activate");
+      // the switch now and then never came (headless Chromium, about 1 in 6 with one wasm and
+      // more often with two): reload anyway after 3 s, and this start-up asks again
+      setTimeout(() => location.reload(), 3000);
       await new Promise(() => {}); // the reload comes
     }
   } catch (e) {
