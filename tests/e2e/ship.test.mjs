@@ -233,6 +233,18 @@ test("offline: after one visit the app opens, runs built-in and Python nodes wit
   }
 });
 
+/** Deploys "v2" over the site copy in `dir`: the same files with a new version stamp (as a
+ * rebuild with changes would give), index.html's new SHA-256 in sw.js (which serves only
+ * files as built), and `patchSw` applied to the new service worker's source. */
+function deploy(dir, v1, v2, patchSw = (src) => src) {
+  const sha = (p) => createHash("sha256").update(readFileSync(p)).digest("hex");
+  const index = join(dir, "index.html");
+  const before = sha(index);
+  writeFileSync(index, readFileSync(index, "utf8").replaceAll(v1, v2));
+  const sw = join(dir, "sw.js");
+  writeFileSync(sw, patchSw(readFileSync(sw, "utf8").replaceAll(v1, v2).replaceAll(before, sha(index))));
+}
+
 test("a new deployment is picked up on the next load with a notice, never mixed", async () => {
   const dir = mkdtempSync(join(tmpdir(), "flojoy-site-"));
   cpSync(DIST, dir, { recursive: true });
@@ -244,15 +256,8 @@ test("a new deployment is picked up on the next load with a notice, never mixed"
     await offlineReady(page);
     const v1 = await page.evaluate(() => document.querySelector("meta[name=flojoy-version]").content);
     assert.match(v1, /^[0-9a-f]{12}$/);
-    // deploy "v2": same files, a new version stamp (as a rebuild with changes would give),
-    // and index.html's new SHA-256 in sw.js (which serves only files as built)
     const v2 = "0123456789ab";
-    const sha = (p) => createHash("sha256").update(readFileSync(p)).digest("hex");
-    const index = join(dir, "index.html");
-    const before = sha(index);
-    writeFileSync(index, readFileSync(index, "utf8").replaceAll(v1, v2));
-    const sw = join(dir, "sw.js");
-    writeFileSync(sw, readFileSync(sw, "utf8").replaceAll(v1, v2).replaceAll(before, sha(index)));
+    deploy(dir, v1, v2);
     await page.reload();
     await page.getByText(/new version of Flojoy Web is ready/).waitFor({ timeout: 60_000 });
     assert.equal(await page.evaluate(() => document.querySelector("meta[name=flojoy-version]").content), v1, "this load is still v1 throughout");
@@ -261,6 +266,41 @@ test("a new deployment is picked up on the next load with a notice, never mixed"
     assert.equal(await page.evaluate(() => document.querySelector("meta[name=flojoy-version]").content), v2);
     const keys = await page.evaluate(() => caches.keys());
     assert.deepEqual(keys.filter((k) => k.startsWith("flojoy-web-")), [`flojoy-web-${v2}`], "the old version's cache is gone");
+  } finally {
+    await site.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a new version that never takes over: after three reloads the app starts on the one it has", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "flojoy-site-"));
+  cpSync(DIST, dir, { recursive: true });
+  const site = await serve(dir);
+  try {
+    const { ctx } = await context(browser);
+    const { page, errors } = await open(ctx, site.url);
+    await page.getByTestId("run-button").waitFor();
+    await offlineReady(page);
+    const v1 = await page.evaluate(() => document.querySelector("meta[name=flojoy-version]").content);
+    // v2's worker never answers the page's request to take over (as when Chromium holds it
+    // back for minutes): the page must not reload for ever
+    const ignore = 'if (event.data === "flojoy:activate") self.skipWaiting();';
+    deploy(dir, v1, "0123456789ab", (src) => {
+      assert.ok(src.includes(ignore), "sw.js still asks for the switch this way");
+      return src.replace(ignore, "");
+    });
+    await page.reload();
+    await page.getByText(/new version of Flojoy Web is ready/).waitFor({ timeout: 60_000 });
+    let loads = 0;
+    page.on("framenavigated", (frame) => frame === page.mainFrame() && loads++);
+    await page.reload({ waitUntil: "commit" });
+    await page.getByTestId("run-button").waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => window.flojoy && typeof window.flojoy.run === "function");
+    assert.equal(loads, 4, "the reload asked for, and three more while waiting for the switch");
+    assert.equal(await page.evaluate(() => document.querySelector("meta[name=flojoy-version]").content), v1);
+    assert.equal((await page.evaluate(() => window.flojoy.run())).status, "ok");
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("flojoy:activate-tries")), null, "the count starts again on the next load");
+    assert.deepEqual(errors, []);
   } finally {
     await site.close();
     rmSync(dir, { recursive: true, force: true });
