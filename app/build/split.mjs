@@ -70,14 +70,15 @@ function split() {
       .filter((l) => l && !l.startsWith("#")),
   );
   // A listed name is kept as it is: the very copy of a generic function or closure that ran.
-  // A name whose hash changed since the list was recorded (its types changed) matches nothing
-  // exactly; then every copy of that name is kept, so the first screen does not wait on the
-  // lazy part (tests/e2e/lazy_wasm.test.mjs says when to record the list again). Keeping every
-  // copy always put 2,460 functions more in the primary part, among them the copies the node
+  // A listed name that matches nothing exactly (its hash changed since the list was recorded:
+  // the code changed) has every copy of its name kept, even where another listed copy of it
+  // is still there, so the first screen does not wait on the lazy part
+  // (tests/e2e/lazy_wasm.test.mjs says when to record the list again). Keeping every copy
+  // always put 2,460 functions more in the primary part, among them the copies the node
   // library runs, which then called across the two parts in their loops.
   const namedFns = module.functions.filter((f) => !f.imported && f.name);
-  const exact = new Set(namedFns.filter((f) => listed.has(exactName(f.name))).map((f) => stableName(f.name)));
-  const stale = new Set([...listed].map(stableName).filter((n) => !exact.has(n)));
+  const present = new Set(namedFns.map((f) => exactName(f.name)));
+  const stale = new Set([...listed].filter((n) => !present.has(n)).map(stableName));
   const keptByName = (name) => listed.has(exactName(name)) || stale.has(stableName(name));
   // wasm-split names a function of a module without names by its index among defined functions
   const keep = [];
