@@ -156,3 +156,56 @@ test("zoomed out, nodes are boxes on one canvas: drawn where the nodes are, drag
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+// `--bad` (style.css), the full-detail node's red border
+const INVALID = [0xff, 0x5c, 0x6c];
+
+/** Whether the overview shows box `label`'s left edge (half-way down) drawn, and red or not:
+ * the pixels across it, as the outline is 2 screen pixels wide wherever it falls. */
+const edgeIs = (page, label, red) =>
+  page.waitForFunction(
+    ({ label, red, bad }) => {
+      const n = window.flojoy.flow().rfInstance.nodes.find((n) => n.data.label === label);
+      const m = new DOMMatrix(getComputedStyle(document.querySelector(".world")).transform);
+      const c = document.querySelector("canvas[data-testid=overview]");
+      const r = c.getBoundingClientRect();
+      const cr = document.querySelector("[data-testid=canvas]").getBoundingClientRect();
+      const sx = cr.left + m.e + n.position.x * m.a;
+      const sy = cr.top + m.f + (n.position.y + 40) * m.a;
+      const k = c.width / r.width;
+      const d = c.getContext("2d").getImageData(Math.floor((sx - r.left) * k) - 2, Math.floor((sy - r.top) * k), 5, 1).data;
+      const px = Array.from({ length: 5 }, (_, i) => d.slice(4 * i, 4 * i + 4));
+      if (!px.some((p) => p[3] === 255)) return false; // not drawn yet
+      const isRed = px.some((p) => p[3] === 255 && [0, 1, 2].every((i) => Math.abs(p[i] - bad[i]) <= 3));
+      return isRed === red;
+    },
+    { label, red, bad: INVALID },
+  );
+
+test("zoomed out, a node with an error is outlined red, as its border is in full detail", async () => {
+  const { page, ctx, errors } = await openEditor(browser, server.url);
+  const f = grid();
+  // an ADD below the grid fed by the first column's first two SCALARs
+  f.rfInstance.nodes.push({ id: "LONE", data: { func: "ADD", label: "LONE" }, position: { x: 600, y: ROWS * 180 } });
+  f.rfInstance.edges.push({ source: "N0_0", sourceHandle: "default", target: "LONE", targetHandle: "a" });
+  f.rfInstance.edges.push({ source: "N0_1", sourceHandle: "default", target: "LONE", targetHandle: "b" });
+  assert.deepEqual(await load(page, f), []);
+  while ((await zoom(page)) >= 45) await page.getByTestId("zoom-out").click();
+  await page.getByTestId("overview").waitFor();
+  await edgeIs(page, "LONE", false);
+  // N0_0 deleted: LONE's input 'a' is not connected any more (an error), and N1_0's too
+  const v = await view(page);
+  const [x0, y0] = await position(page, "N0_0");
+  await page.mouse.click(v.x + (x0 + 170) * v.zoom, v.y + (y0 + 44) * v.zoom);
+  await page.keyboard.press("Delete");
+  await page.waitForFunction(() => !window.flojoy.flow().rfInstance.nodes.some((n) => n.data.label === "N0_0"));
+  await edgeIs(page, "LONE", true);
+  await edgeIs(page, "N1_0", true);
+  await edgeIs(page, "N2_0", false);
+  // undone, the error and its outline are gone
+  await page.keyboard.press("Control+z");
+  await edgeIs(page, "LONE", false);
+  await edgeIs(page, "N1_0", false);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -1,11 +1,12 @@
 //! The overview: zoomed out below `DETAIL_ZOOM` (45 %) the canvas draws every node as a
-//! rectangle (its category's colour, or its run status's) and every wire as a curve on ONE
+//! rectangle (its category's colour, or its run status's; outlined red when it has an error, as
+//! the node's red border in full detail) and every wire as a curve on ONE
 //! `<canvas>`, and puts no node or wire in the DOM. At 45 % a node's 13 px label is under 6 px
 //! tall and its port names 5 px: nothing on a node is readable, so boxes lose nothing; and a
 //! 10,000-node flow in view as DOM cost seconds of style, layout and paint per change.
 //!
-//! Drawing happens in an animation frame after the flow, the view, the selection, a drag or
-//! the run statuses change (one draw per frame however many changes). The canvas itself takes
+//! Drawing happens in an animation frame after the flow, the view, the selection, a drag, the
+//! flow's problems or the run statuses change (one draw per frame however many changes). The canvas itself takes
 //! no pointer events: the canvas component's handlers see them and ask [`node_at`] which node
 //! a press is on, so a press and drag moves it through the same move (one undo step) as in
 //! full detail; panning and the wheel are the canvas component's own. A double-click zooms back
@@ -18,6 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use leptos::prelude::*;
 use runtime::NodeId;
+use runtime::validate::Severity;
 use wasm_bindgen::JsCast;
 
 use crate::editor::group::Collapsed;
@@ -30,6 +32,8 @@ use crate::{Editor, js};
 const PANEL: (u8, u8, u8) = (0x1c, 0x1f, 0x26);
 const ACCENT: &str = "#6a4ff0";
 const SELECTED: &str = "#9a86ff";
+/// `--bad` in `style.css`: a node with an error (an unknown node, a required input unwired).
+const INVALID: &str = "#ff5c6c";
 
 /// A category's colour, as `style.css` gives it (`[data-category=…] { --cat }`).
 fn category_rgb(category: &str) -> (u8, u8, u8) {
@@ -270,6 +274,7 @@ fn OverviewCanvas(ed: Editor, collapsed: Option<Collapsed>, scope: Option<Scope>
         ed.moving.track();
         ed.move_offset.track();
         ed.selection.track();
+        ed.diagnostics.track();
         ed.runner().nodes.track();
         if el.get().is_none() || pending.swap(true, Ordering::Relaxed) {
             return;
@@ -386,18 +391,14 @@ fn draw(ed: Editor, c: &web_sys::HtmlCanvasElement, scene: Memo<Scene>) {
         if !fill.is_empty() {
             ctx.fill();
         }
+        // nodes with an error, outlined (under the selection's outline)
+        let invalid: HashSet<NodeId> = ed
+            .diagnostics
+            .with_untracked(|ds| ds.iter().filter(|d| d.severity == Severity::Error).filter_map(|d| d.node).collect());
+        outline(&ctx, &shown, &invalid, INVALID, px, &moved);
         // the selection, outlined
         let selected: HashSet<NodeId> = ed.selection.with_untracked(|sel| sel.nodes.iter().copied().collect());
-        if !selected.is_empty() {
-            ctx.set_stroke_style_str(SELECTED);
-            ctx.set_line_width(4.0_f64.max(2.0 * px));
-            ctx.begin_path();
-            for r in shown.iter().filter(|r| selected.contains(&r.id)) {
-                let (x, y) = moved(&r.id, (r.x, r.y));
-                ctx.rect(x, y, r.w, r.h);
-            }
-            ctx.stroke();
-        }
+        outline(&ctx, &shown, &selected, SELECTED, px, &moved);
         // labels while they are still big enough to read (30 world units: 9 px at 30 %), and
         // only for a screenful of nodes
         if v.zoom >= 0.3 && shown.len() <= 2000 {
@@ -410,6 +411,28 @@ fn draw(ed: Editor, c: &web_sys::HtmlCanvasElement, scene: Memo<Scene>) {
             }
         }
     });
+}
+
+/// Outlines the shown boxes of `nodes` in `colour` (4 world units, at least 2 screen pixels).
+fn outline(
+    ctx: &web_sys::CanvasRenderingContext2d,
+    shown: &[&Rect],
+    nodes: &HashSet<NodeId>,
+    colour: &str,
+    px: f64,
+    moved: &impl Fn(&NodeId, (f64, f64)) -> (f64, f64),
+) {
+    if nodes.is_empty() {
+        return;
+    }
+    ctx.set_stroke_style_str(colour);
+    ctx.set_line_width(4.0_f64.max(2.0 * px));
+    ctx.begin_path();
+    for r in shown.iter().filter(|r| nodes.contains(&r.id)) {
+        let (x, y) = moved(&r.id, (r.x, r.y));
+        ctx.rect(x, y, r.w, r.h);
+    }
+    ctx.stroke();
 }
 
 #[cfg(test)]
