@@ -113,6 +113,22 @@ test("make a subflow, wire and run it, open it, edit inside, keep it, save and l
   // the wires from outside are stubs naming where they come from
   assert.deepEqual((await page.getByTestId("wire-stub").allTextContents()).sort(), ["from GAIN", "from WAVE"]);
   await page.screenshot({ path: join(OUT, "subflow-inside.png") });
+  // a stub is a wire: click selects it, Delete removes the wire (one undo step)
+  const fromGain = page.getByTestId("wire-stub").filter({ hasText: "from GAIN" });
+  // (a straight stub's box is 0 px tall, which Playwright calls invisible: press on its line)
+  const line = await fromGain.locator(".wire-hit").evaluate((p) => {
+    const b = p.getBoundingClientRect();
+    return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+  });
+  await page.mouse.click(line.x, line.y);
+  await page.waitForFunction(() => document.querySelector("[data-testid=wire-stub].selected")?.textContent === "from GAIN");
+  await page.keyboard.press("Delete");
+  await fromGain.waitFor({ state: "detached" });
+  assert.ok(!(await flow(page)).rfInstance.edges.some((e) => e.source === "GAIN"), "GAIN's wire is gone");
+  assert.deepEqual(await page.getByTestId("wire-stub").allTextContents(), ["from WAVE"]);
+  await page.keyboard.press("Control+z");
+  await fromGain.waitFor();
+  assert.ok((await flow(page)).rfInstance.edges.some((e) => e.source === "GAIN" && e.target === "SCALE"));
   // Select all + Delete inside removes only what is inside; the emptied subflow goes with
   // its nodes, so the canvas is back at the top; undo brings both back
   await page.locator(".canvas").click({ position: { x: 5, y: 300 } });

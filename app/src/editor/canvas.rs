@@ -592,7 +592,10 @@ pub fn Canvas() -> impl IntoView {
             return;
         }
         if let Some(wire) = under.as_ref().and_then(|e| e.closest("[data-edge]").ok().flatten()) {
-            if let Some(edge) = attr(&wire, "data-edge").as_deref().and_then(edge_of) {
+            // (a stub's path belongs to the other level: no reroute point on it)
+            if let Some(edge) =
+                attr(&wire, "data-edge").filter(|_| !wire.has_attribute("data-stub")).as_deref().and_then(edge_of)
+            {
                 ed.add_reroute(edge, world(ev.client_x(), ev.client_y()));
             }
             return;

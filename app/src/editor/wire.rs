@@ -61,8 +61,17 @@ pub fn Wire(edge: Edge) -> impl IntoView {
                 Shape::Stub { d, t, at, says } => {
                     // right of a stub into an input the text would cover the node: it ends there
                     let anchor = if says.starts_with("from") { "end" } else { "start" };
+                    // selectable (and so deletable) like any wire; no reroute points: its
+                    // path is drawn at the other level
                     return view! {
-                        <g class="wire-stub" data-testid="wire-stub">
+                        <g
+                            class="wire-group wire-stub"
+                            class:selected=selected
+                            data-edge=edge_attr(&edge)
+                            data-stub=""
+                            data-testid="wire-stub"
+                        >
+                            <path class="wire-hit" d=d.clone()></path>
                             <path class="wire stub" data-type=t d=d></path>
                             <text class="wire-stub-label" x=at.0 y=at.1 - 6.0 text-anchor=anchor>{says}</text>
                         </g>
