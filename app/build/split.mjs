@@ -79,6 +79,12 @@ function split() {
   const namedFns = module.functions.filter((f) => !f.imported && f.name);
   const present = new Set(namedFns.map((f) => exactName(f.name)));
   const stale = new Set([...listed].filter((n) => !present.has(n)).map(stableName));
+  if (stale.size > 0) {
+    console.log(
+      `split: ${stale.size} startup functions changed since app/build/wasm-startup.txt was recorded: ` +
+        "every copy of them is kept (a larger first download); ./dev split-profile records the list again",
+    );
+  }
   const keptByName = (name) => listed.has(exactName(name)) || stale.has(stableName(name));
   // wasm-split names a function of a module without names by its index among defined functions
   const keep = [];

@@ -157,12 +157,16 @@ test("zoomed out, nodes are boxes on one canvas: drawn where the nodes are, drag
   await ctx.close();
 });
 
-// `--bad` (style.css), the full-detail node's red border
-const INVALID = [0xff, 0x5c, 0x6c];
+/** `--bad` in the page's style sheet (the full-detail node's red border) as [r, g, b]. */
+const badColour = (page) =>
+  page.evaluate(() => {
+    const hex = getComputedStyle(document.documentElement).getPropertyValue("--bad").trim();
+    return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  });
 
 /** Whether the overview shows box `label`'s left edge (half-way down) drawn, and red or not:
  * the pixels across it, as the outline is 2 screen pixels wide wherever it falls. */
-const edgeIs = (page, label, red) =>
+const edgeIs = async (page, label, red) =>
   page.waitForFunction(
     ({ label, red, bad }) => {
       const n = window.flojoy.flow().rfInstance.nodes.find((n) => n.data.label === label);
@@ -179,7 +183,7 @@ const edgeIs = (page, label, red) =>
       const isRed = px.some((p) => p[3] === 255 && [0, 1, 2].every((i) => Math.abs(p[i] - bad[i]) <= 3));
       return isRed === red;
     },
-    { label, red, bad: INVALID },
+    { label, red, bad: await badColour(page) },
   );
 
 test("zoomed out, a node with an error is outlined red, as its border is in full detail", async () => {

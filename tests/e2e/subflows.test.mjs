@@ -129,6 +129,9 @@ test("make a subflow, wire and run it, open it, edit inside, keep it, save and l
   await page.keyboard.press("Control+z");
   await fromGain.waitFor();
   assert.ok((await flow(page)).rfInstance.edges.some((e) => e.source === "GAIN" && e.target === "SCALE"));
+  // a double-click on a stub adds no reroute point (its path is drawn at the other level)
+  await page.mouse.dblclick(line.x, line.y);
+  assert.deepEqual((await flow(page)).flojoyWeb?.reroutes ?? [], []);
   // Select all + Delete inside removes only what is inside; the emptied subflow goes with
   // its nodes, so the canvas is back at the top; undo brings both back
   await page.locator(".canvas").click({ position: { x: 5, y: 300 } });

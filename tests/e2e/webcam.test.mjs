@@ -102,26 +102,28 @@ test("a refused camera permission is said at the node, and the app keeps working
   // prompt is involved: a headless prompt denied by --deny-permission-prompts hung once in CI,
   // the request queued and never answered)
   const denying = await launch(FAKE_CAMERA);
-  const { page, ctx } = await openEditor(denying, server.url);
-  const cdp = await denying.newBrowserCDPSession();
-  const { targetInfo } = await (await ctx.newCDPSession(page)).send("Target.getTargetInfo");
-  await cdp.send("Browser.setPermission", {
-    permission: { name: "camera" },
-    setting: "denied",
-    origin: new URL(server.url).origin,
-    browserContextId: targetInfo.browserContextId,
-  });
-  assert.equal(await page.evaluate(async () => (await navigator.permissions.query({ name: "camera" })).state), "denied");
-  await load(page, WEBCAM);
-  const report = await runWebcam(page);
-  assert.equal(report.status, "failed");
-  const failed = report.nodes.find((n) => n.status === "failed");
-  assert.equal(failed.func, "OPEN_WEBCAM");
-  assert.match(failed.error, /permission to use the camera was refused: allow the camera for this site/);
-  // the flow is intact and another flow runs
-  assert.equal((await page.evaluate(() => window.flojoy.flow())).rfInstance.nodes.length, 3);
-  await load(page, { rfInstance: { nodes: [{ id: "C", data: { func: "CONSTANT", label: "C" }, position: { x: 0, y: 0 } }], edges: [] } });
-  assert.equal((await run(page)).status, "ok");
-  await ctx.close();
-  await denying.close();
+  try {
+    const { page, ctx } = await openEditor(denying, server.url);
+    const cdp = await denying.newBrowserCDPSession();
+    const { targetInfo } = await (await ctx.newCDPSession(page)).send("Target.getTargetInfo");
+    await cdp.send("Browser.setPermission", {
+      permission: { name: "camera" },
+      setting: "denied",
+      origin: new URL(server.url).origin,
+      browserContextId: targetInfo.browserContextId,
+    });
+    assert.equal(await page.evaluate(async () => (await navigator.permissions.query({ name: "camera" })).state), "denied");
+    await load(page, WEBCAM);
+    const report = await runWebcam(page);
+    assert.equal(report.status, "failed");
+    const failed = report.nodes.find((n) => n.status === "failed");
+    assert.equal(failed.func, "OPEN_WEBCAM");
+    assert.match(failed.error, /permission to use the camera was refused: allow the camera for this site/);
+    // the flow is intact and another flow runs
+    assert.equal((await page.evaluate(() => window.flojoy.flow())).rfInstance.nodes.length, 3);
+    await load(page, { rfInstance: { nodes: [{ id: "C", data: { func: "CONSTANT", label: "C" }, position: { x: 0, y: 0 } }], edges: [] } });
+    assert.equal((await run(page)).status, "ok");
+  } finally {
+    await denying.close();
+  }
 });
