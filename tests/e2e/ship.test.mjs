@@ -245,17 +245,29 @@ function deploy(dir, v1, v2, patchSw = (src) => src) {
   writeFileSync(sw, patchSw(readFileSync(sw, "utf8").replaceAll(v1, v2).replaceAll(before, sha(index))));
 }
 
-test("a new deployment is picked up on the next load with a notice, never mixed", async () => {
+/** Runs `body(dir, page, v1, errors)` on a copy of the site in `dir`, served on its own
+ * port, with `page` open on it and offline-ready at version `v1`; removes the copy after. */
+async function onSiteCopy(body) {
   const dir = mkdtempSync(join(tmpdir(), "flojoy-site-"));
   cpSync(DIST, dir, { recursive: true });
   const site = await serve(dir);
   try {
     const { ctx } = await context(browser);
-    const { page } = await open(ctx, site.url);
+    const { page, errors } = await open(ctx, site.url);
     await page.getByTestId("run-button").waitFor();
     await offlineReady(page);
     const v1 = await page.evaluate(() => document.querySelector("meta[name=flojoy-version]").content);
     assert.match(v1, /^[0-9a-f]{12}$/);
+    await body(dir, page, v1, errors);
+    await ctx.close();
+  } finally {
+    await site.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("a new deployment is picked up on the next load with a notice, never mixed", async () => {
+  await onSiteCopy(async (dir, page, v1) => {
     const v2 = "0123456789ab";
     deploy(dir, v1, v2);
     await page.reload();
@@ -266,22 +278,11 @@ test("a new deployment is picked up on the next load with a notice, never mixed"
     assert.equal(await page.evaluate(() => document.querySelector("meta[name=flojoy-version]").content), v2);
     const keys = await page.evaluate(() => caches.keys());
     assert.deepEqual(keys.filter((k) => k.startsWith("flojoy-web-")), [`flojoy-web-${v2}`], "the old version's cache is gone");
-  } finally {
-    await site.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a new version that never takes over: after three reloads the tab starts on the version it has", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "flojoy-site-"));
-  cpSync(DIST, dir, { recursive: true });
-  const site = await serve(dir);
-  try {
-    const { ctx } = await context(browser);
-    const { page, errors } = await open(ctx, site.url);
-    await page.getByTestId("run-button").waitFor();
-    await offlineReady(page);
-    const v1 = await page.evaluate(() => document.querySelector("meta[name=flojoy-version]").content);
+  await onSiteCopy(async (dir, page, v1, errors) => {
     // v2's worker never answers the page's request to take over (as when Chromium holds it
     // back for minutes): the page must not reload for ever
     const ignore = 'if (event.data === "flojoy:activate") self.skipWaiting();';
@@ -305,8 +306,5 @@ test("a new version that never takes over: after three reloads the tab starts on
     await page.getByTestId("run-button").waitFor();
     assert.equal(loads, 1);
     assert.deepEqual(errors, []);
-  } finally {
-    await site.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
