@@ -1,8 +1,10 @@
 // Flojoy Web's service worker: the whole site (app, Pyodide, plotly.js, gallery) is cached on
 // the first visit, so the app opens and runs offline. One cache per version: a new version is
 // downloaded completely in the background and used from the next load on (the page asks for
-// the switch at start-up and says "updated"; app/js/boot.js says when a tab gives up waiting
-// for it), never a mix of old and new files.
+// the switch at start-up and says "updated"), never a mix of old and new files. The one
+// exception: a tab that gave up waiting for the switch (app/js/boot.js) and is taken over
+// later, while it runs; its app code is all loaded by then, later file requests get the new
+// version's files.
 // Python packages served by the site itself (a build setting, app/build/packages.mjs) are not
 // precached, as a full Pyodide distribution is hundreds of megabytes: each is kept in this
 // version's cache when a Python node first loads it, so it loads offline from then on.

@@ -51,22 +51,26 @@ test("a first visit draws the editor before the lazy part is needed, then links 
   let release;
   const released = new Promise((ok) => (release = ok));
   let asked = 0;
-  const { page, errors, outside, ctx } = await openEditor(browser, server.url, {
-    ...NO_SW,
-    setup: (ctx) =>
-      ctx.route(`**/${lazyName()}`, async (route) => {
-        asked += 1;
-        if (asked === 1) await released;
-        await route.continue();
-      }),
-  });
   try {
-    await firstVisit(page, release);
-    assert.deepEqual(errors, []);
-    assert.deepEqual(outside, []);
+    const { page, errors, outside, ctx } = await openEditor(browser, server.url, {
+      ...NO_SW,
+      setup: (ctx) =>
+        ctx.route(`**/${lazyName()}`, async (route) => {
+          asked += 1;
+          if (asked === 1) await released;
+          await route.continue();
+        }),
+    });
+    try {
+      await firstVisit(page, release);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(outside, []);
+    } finally {
+      release(); // (a failed check must not leave the route waiting)
+      await ctx.close();
+    }
   } finally {
-    release(); // (a failed check must not leave the route waiting)
-    await ctx.close();
+    release();
   }
 });
 

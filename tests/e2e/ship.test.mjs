@@ -251,16 +251,16 @@ async function onSiteCopy(body) {
   const dir = mkdtempSync(join(tmpdir(), "flojoy-site-"));
   cpSync(DIST, dir, { recursive: true });
   const site = await serve(dir);
+  const { ctx } = await context(browser);
   try {
-    const { ctx } = await context(browser);
     const { page, errors } = await open(ctx, site.url);
     await page.getByTestId("run-button").waitFor();
     await offlineReady(page);
     const v1 = await page.evaluate(() => document.querySelector("meta[name=flojoy-version]").content);
     assert.match(v1, /^[0-9a-f]{12}$/);
     await body(dir, page, v1, errors);
-    await ctx.close();
   } finally {
+    await ctx.close();
     await site.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -306,5 +306,19 @@ test("a new version that never takes over: after three reloads the tab starts on
     await page.getByTestId("run-button").waitFor();
     assert.equal(loads, 1);
     assert.deepEqual(errors, []);
+    // a new tab whose storage refuses to keep the count does not try at all (it could not
+    // know when to stop)
+    const tab = await page.context().newPage();
+    await tab.addInitScript(() => {
+      Storage.prototype.setItem = () => {
+        throw new DOMException("the quota has been exceeded", "QuotaExceededError");
+      };
+    });
+    let tabLoads = 0;
+    tab.on("framenavigated", (frame) => frame === tab.mainFrame() && tabLoads++);
+    await tab.goto(page.url());
+    await tab.getByTestId("run-button").waitFor({ timeout: 60_000 });
+    assert.equal(tabLoads, 1);
+    assert.equal(await tab.evaluate(() => document.querySelector("meta[name=flojoy-version]").content), v1);
   });
 });

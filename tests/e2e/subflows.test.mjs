@@ -131,7 +131,8 @@ test("make a subflow, wire and run it, open it, edit inside, keep it, save and l
   assert.ok((await flow(page)).rfInstance.edges.some((e) => e.source === "GAIN" && e.target === "SCALE"));
   // a double-click on a stub adds no reroute point (its path is drawn at the other level)
   await page.mouse.dblclick(line.x, line.y);
-  assert.deepEqual((await flow(page)).flojoyWeb?.reroutes ?? [], []);
+  await page.waitForFunction(() => document.querySelector("[data-testid=wire-stub].selected")?.textContent === "from GAIN");
+  assert.deepEqual((await flow(page)).flojoyWeb?.reroutes ?? [], [], "the double-click was on the stub, and added no point");
   // Select all + Delete inside removes only what is inside; the emptied subflow goes with
   // its nodes, so the canvas is back at the top; undo brings both back
   await page.locator(".canvas").click({ position: { x: 5, y: 300 } });
