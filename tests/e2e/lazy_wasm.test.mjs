@@ -51,8 +51,10 @@ test("a first visit draws the editor before the lazy part is needed, then links 
   let release;
   const released = new Promise((ok) => (release = ok));
   let asked = 0;
+  let ctx;
   try {
-    const { page, errors, outside, ctx } = await openEditor(browser, server.url, {
+    let page, errors, outside;
+    ({ page, errors, outside, ctx } = await openEditor(browser, server.url, {
       ...NO_SW,
       setup: (ctx) =>
         ctx.route(`**/${lazyName()}`, async (route) => {
@@ -60,40 +62,31 @@ test("a first visit draws the editor before the lazy part is needed, then links 
           if (asked === 1) await released;
           await route.continue();
         }),
-    });
-    try {
-      await firstVisit(page, release);
-      assert.deepEqual(errors, []);
-      assert.deepEqual(outside, []);
-    } finally {
-      release(); // (a failed check must not leave the route waiting)
-      await ctx.close();
-    }
-  } finally {
+    }));
+    await page.evaluate(() => window.flojoy.saved());
+    const early = await page.evaluate(() => ({ ...window.flojoyLazyWasm }));
+    assert.equal(
+      early.placeholder_calls,
+      0,
+      `the first screen called code outside app/build/wasm-startup.txt (table slots ${early.early}): ` +
+        "record the list again with ./dev split-profile",
+    );
+    assert.equal(early.linked_ms, null, "the lazy part was held back");
     release();
+    const state = await until(page, () => window.flojoyLazyWasm.linked_ms != null && { ...window.flojoyLazyWasm });
+    assert.equal(state.error, null);
+    assert.equal(state.sync_loads, 0);
+    await load(page, flowFile);
+    const report = await run(page);
+    assert.equal(report.status, "ok", JSON.stringify(report));
+    assert.equal(report.nodes["POWER-1"].outputs.default.c, 64);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(outside, []);
+  } finally {
+    release(); // (a failed check must not leave the route waiting)
+    await ctx?.close();
   }
 });
-
-/** The checks of the first visit: nothing of the lazy part called before it came, then a run. */
-async function firstVisit(page, release) {
-  await page.evaluate(() => window.flojoy.saved());
-  const early = await page.evaluate(() => ({ ...window.flojoyLazyWasm }));
-  assert.equal(
-    early.placeholder_calls,
-    0,
-    `the first screen called code outside app/build/wasm-startup.txt (table slots ${early.early}): ` +
-      "record the list again with ./dev split-profile",
-  );
-  assert.equal(early.linked_ms, null, "the lazy part was held back");
-  release();
-  const state = await until(page, () => window.flojoyLazyWasm.linked_ms != null && { ...window.flojoyLazyWasm });
-  assert.equal(state.error, null);
-  assert.equal(state.sync_loads, 0);
-  await load(page, flowFile);
-  const report = await run(page);
-  assert.equal(report.status, "ok", JSON.stringify(report));
-  assert.equal(report.nodes["POWER-1"].outputs.default.c, 64);
-}
 
 test("code of the lazy part called before it arrives loads it on the spot and answers right", async () => {
   let held = null;
